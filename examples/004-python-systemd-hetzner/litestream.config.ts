@@ -1,0 +1,41 @@
+// Seed 004: a Python app on a Hetzner server under systemd; production and development configs.
+import { defineProject } from "../../src/index.js";
+
+export default defineProject({
+  name: "yral-ai-chat",
+  litestream: { version: "0.3" },
+  databases: [{ name: "db", path: "/root/yral-ai-chat/data/yral_chat.db" }],
+  storage: {
+    provider: "hetzner",
+    location: "hel1",
+    bucket: "postgres-1-backup",
+    prefix: "yral-ai-chat",
+    credentials: {
+      accessKeyId: { env: "HETZNER_ACCESS_KEY_ID" },
+      secretAccessKey: { env: "HETZNER_SECRET_ACCESS_KEY" },
+    },
+  },
+  environments: {
+    production: {
+      configFile: "config/litestream.yml",
+      replication: { syncInterval: "10s", snapshotInterval: "1h", retention: "168h" },
+    },
+    development: {
+      configFile: "config/litestream-local.yml",
+      baseDir: "/home/dev/yral-ai-chat",
+      databases: { db: { path: "data/yral_chat.db" } },
+      // Its own prefix: sharing production's would put two writers on one replica path.
+      storage: {
+        provider: "hetzner",
+        location: "hel1",
+        bucket: "postgres-1-backup",
+        prefix: "yral-ai-chat-dev",
+        credentials: {
+          accessKeyId: { env: "HETZNER_ACCESS_KEY_ID" },
+          secretAccessKey: { env: "HETZNER_SECRET_ACCESS_KEY" },
+        },
+      },
+      replication: { syncInterval: "30s", snapshotInterval: "6h", retention: "72h" },
+    },
+  },
+});

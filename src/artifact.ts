@@ -1,0 +1,51 @@
+/**
+ * What `generate` returns, and the contract every target module implements.
+ */
+import type { IssueList } from "./errors.js";
+import type { EnvironmentPlan, Plan, Warning } from "./plan.js";
+
+export type ArtifactKind =
+  | "litestream-config"
+  | "kamal-accessory"
+  | "kamal-deploy"
+  | "kamal-secrets"
+  | "compose"
+  | "compose-override"
+  | "entrypoint"
+  | "dockerfile-snippet"
+  | "systemd-unit"
+  | "systemd-env"
+  | "install-script"
+  | "runbook";
+
+export interface Artifact {
+  /** Path relative to the output directory, with forward slashes. */
+  path: string;
+  content: string;
+  kind: ArtifactKind;
+  /**
+   * "generated": the whole file is ours and carries the generated-file header.
+   * "shared": the user's file, updated only inside a marked block or by a structural edit.
+   */
+  ownership: "generated" | "shared";
+  /** Which environment produced it (absent for files shared by all environments). */
+  environment?: string;
+  /** File mode to create it with, e.g. 0o755 for scripts. */
+  mode?: number;
+}
+
+/** Reads a file the user already has (for shared files); undefined when it does not exist. */
+export type ExistingFileReader = (path: string) => string | undefined;
+
+export interface TargetContext {
+  plan: Plan;
+  env: EnvironmentPlan;
+  /** The litestream.yml produced for this environment. */
+  config: Artifact;
+  existing: ExistingFileReader;
+  issues: IssueList;
+  warnings: Warning[];
+}
+
+/** One deployment target (Kamal, Compose, entrypoint, systemd). */
+export type TargetRenderer = (context: TargetContext) => Artifact[];

@@ -1,0 +1,132 @@
+/**
+ * The public core: describe → plan → artifacts. Pure: the only input besides the description is
+ * an optional reader for files the user already has (shared files are merged, never replaced).
+ */
+import { z } from "zod";
+import type { Artifact, ExistingFileReader, TargetRenderer } from "./artifact.js";
+import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
+import { fromZodError, IssueList, ProjectError, type IssuePath } from "./errors.js";
+import { planProject, type Plan, type Warning } from "./plan.js";
+import { Project, type ProjectConfig, type ProjectInput } from "./schema/project.js";
+import { TARGET_RENDERERS } from "./targets/index.js";
+
+/** Identity function that types a description (c12-style `defineConfig`). */
+export function defineProject(project: ProjectInput): ProjectInput {
+  return project;
+}
+
+export interface GenerateOptions {
+  /** Only this environment's files. */
+  environment?: string;
+  /** Reads the user's existing shared files (deploy.yml, .kamal/secrets, compose.yaml). */
+  existing?: ExistingFileReader;
+}
+
+export interface GenerateResult {
+  files: Artifact[];
+  warnings: Warning[];
+  plan: Plan;
+}
+
+/** Validates the description against the schema; throws one ProjectError listing every problem. */
+export function parseProject(input: unknown): ProjectConfig {
+  const result = Project.safeParse(input);
+  if (!result.success) throw new ProjectError(fromZodError(result.error, (path) => allowedKeysAt(input, path)));
+  return result.data;
+}
+
+export function generate(input: ProjectInput | unknown, options: GenerateOptions = {}): GenerateResult {
+  const project = parseProject(input);
+  const plan = planProject(project);
+  const issues = new IssueList();
+  const warnings = [...plan.warnings];
+  const existing = options.existing ?? (() => undefined);
+
+  if (options.environment && !plan.environments.some((e) => e.name === options.environment)) {
+    throw new ProjectError([
+      { path: ["environments"], message: `no environment named "${options.environment}"`, fix: `choose one of ${plan.environments.map((e) => e.name).join(", ")}` },
+    ]);
+  }
+  const files: Artifact[] = [];
+  for (const env of plan.environments) {
+    if (options.environment && env.name !== options.environment) continue;
+    const config: Artifact = {
+      path: env.configFile,
+      content: renderLitestreamConfig(plan, env),
+      kind: "litestream-config",
+      ownership: "generated",
+      environment: env.name,
+    };
+    files.push(config);
+    for (const [name, render] of Object.entries(TARGET_RENDERERS) as Array<[string, TargetRenderer]>) {
+      if (!env.targets[name as keyof typeof env.targets]) continue;
+      files.push(...render({ plan, env, config, existing, issues, warnings }));
+    }
+  }
+  issues.throwIfAny();
+  return { files: mergeSharedFiles(files, issues), warnings, plan };
+}
+
+/** Two environments may both contribute to one shared file; the last merge already holds both. */
+function mergeSharedFiles(files: Artifact[], issues: IssueList): Artifact[] {
+  const byPath = new Map<string, Artifact>();
+  for (const file of files) {
+    const previous = byPath.get(file.path);
+    if (previous && previous.ownership === "generated") {
+      issues.add(["environments"], `two artifacts would be written to ${file.path}`, "give each environment its own file names");
+    }
+    byPath.set(file.path, file);
+  }
+  issues.throwIfAny();
+  return [...byPath.values()];
+}
+
+/** JSON Schema of the description's input side (draft-7), for editor completion. */
+export function projectJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Project, { io: "input", target: "draft-7", unrepresentable: "any" }) as Record<string, unknown>;
+}
+
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: JsonSchema | boolean;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  const?: unknown;
+  $ref?: string;
+  definitions?: Record<string, JsonSchema>;
+};
+
+let cachedSchema: JsonSchema | undefined;
+
+/** The keys allowed at a path of the description, for "did you mean" suggestions. */
+function allowedKeysAt(input: unknown, path: IssuePath): string[] {
+  cachedSchema ??= projectJsonSchema() as JsonSchema;
+  const root = cachedSchema;
+  const deref = (node: JsonSchema): JsonSchema =>
+    node.$ref?.startsWith("#/definitions/") ? deref(root.definitions?.[node.$ref.slice(14)] ?? {}) : node;
+  const branches = (node: JsonSchema, value: unknown): JsonSchema[] => {
+    node = deref(node);
+    const options = node.anyOf ?? node.oneOf;
+    if (!options) return [node];
+    const all = options.flatMap((o) => branches(o, value));
+    const matching = all.filter((b) =>
+      Object.entries(b.properties ?? {}).every(([key, prop]) => {
+        const constant = deref(prop).const;
+        return constant === undefined || (value as Record<string, unknown> | undefined)?.[key] === constant;
+      }),
+    );
+    return matching.length ? matching : all;
+  };
+  let nodes = branches(root, input);
+  let value = input;
+  for (const segment of path) {
+    value = (value as Record<string | number, unknown> | undefined)?.[segment];
+    nodes = nodes.flatMap((node) => {
+      if (typeof segment === "number") return node.items ? branches(node.items, value) : [];
+      const next = node.properties?.[segment] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
+      return next ? branches(next, value) : [];
+    });
+  }
+  return [...new Set(nodes.flatMap((node) => Object.keys(node.properties ?? {})))].sort();
+}

@@ -1,0 +1,98 @@
+/**
+ * Provider presets → the replica fields Litestream needs (type, endpoint, region, path style).
+ * Endpoint forms and quirks: litestream-facts.md §5.
+ */
+import type { StorageConfig } from "./schema/storage.js";
+
+export type ReplicaType = "s3" | "file" | "gcs" | "abs" | "sftp";
+
+/** The provider-independent shape of one replica destination, before per-database paths. */
+export interface Destination {
+  provider: StorageConfig["provider"];
+  type: ReplicaType;
+  bucket?: string;
+  /** Prefix in the bucket, or the directory for file/sftp replicas. */
+  base: string;
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+  skipVerify?: boolean;
+  host?: string;
+  user?: string;
+  keyPath?: string;
+  accountName?: string;
+  /** One-line reasons for derived values, emitted as comments. */
+  notes: Partial<Record<"endpoint" | "region" | "forcePathStyle", string>>;
+}
+
+export function resolveDestination(storage: StorageConfig, defaultPrefix: string): Destination {
+  const base = "prefix" in storage ? (storage.prefix ?? defaultPrefix) : "";
+  const s3 = (endpoint: string | undefined, region: string, notes: Destination["notes"] = {}): Destination => ({
+    provider: storage.provider,
+    type: "s3",
+    bucket: "bucket" in storage ? storage.bucket : undefined,
+    base,
+    ...(endpoint ? { endpoint } : {}),
+    region,
+    ...("skipVerify" in storage && storage.skipVerify ? { skipVerify: true } : {}),
+    notes,
+  });
+
+  switch (storage.provider) {
+    case "aws":
+      // With no endpoint and no region Litestream calls GetBucketLocation, which needs its own permission.
+      return s3(undefined, storage.region, { region: "explicit region: no GetBucketLocation call needed" });
+    case "r2": {
+      const host = storage.jurisdiction
+        ? `${storage.accountId}.${storage.jurisdiction}.r2.cloudflarestorage.com`
+        : `${storage.accountId}.r2.cloudflarestorage.com`;
+      return s3(storage.endpoint ?? `https://${host}`, "auto", {
+        endpoint: "Cloudflare R2 (https only)",
+        region: "R2 requires region auto",
+      });
+    }
+    case "b2":
+      // Explicit endpoint + region avoids 0.3's "no snapshot available" loop seen with B2 (facts §5).
+      return s3(`https://s3.${storage.region}.backblazeb2.com`, storage.region, {
+        endpoint: "Backblaze B2: explicit endpoint and region",
+      });
+    case "hetzner":
+      return s3(`https://${storage.location}.your-objectstorage.com`, storage.location, {
+        endpoint: "Hetzner Object Storage: explicit endpoint and region",
+      });
+    case "digitalocean":
+      return s3(`https://${storage.region}.digitaloceanspaces.com`, storage.region, {
+        endpoint: "DigitalOcean Spaces",
+      });
+    case "scaleway":
+      return s3(`https://s3.${storage.region}.scw.cloud`, storage.region, { endpoint: "Scaleway Object Storage" });
+    case "wasabi":
+      return s3(`https://s3.${storage.region}.wasabisys.com`, storage.region, { endpoint: "Wasabi" });
+    case "tigris":
+      return s3(storage.endpoint ?? "https://fly.storage.tigris.dev", "auto", { endpoint: "Tigris" });
+    case "minio":
+      return s3(storage.endpoint.replace(/\/$/, ""), storage.region ?? "us-east-1", { endpoint: "MinIO" });
+    case "s3": {
+      const destination = s3(storage.endpoint.replace(/\/$/, ""), storage.region);
+      // An endpoint already implies path style (facts §5); only an explicit `false` needs writing.
+      if (storage.forcePathStyle === false) destination.forcePathStyle = false;
+      return destination;
+    }
+    case "gcs":
+      return { provider: "gcs", type: "gcs", bucket: storage.bucket, base, notes: {} };
+    case "azure":
+      return { provider: "azure", type: "abs", bucket: storage.bucket, base, accountName: storage.accountName, notes: {} };
+    case "sftp":
+      return {
+        provider: "sftp",
+        type: "sftp",
+        base: storage.path,
+        host: storage.host,
+        user: storage.user,
+        ...(storage.keyPath ? { keyPath: storage.keyPath } : {}),
+        notes: {},
+      };
+    case "file":
+      return { provider: "file", type: "file", base: storage.path, notes: {} };
+  }
+}

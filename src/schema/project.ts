@@ -1,0 +1,125 @@
+/**
+ * The project description: the one typed input of litestream-deploy.
+ * Strict objects everywhere: an unknown key is an error (Litestream itself ignores them silently).
+ */
+import { z } from "zod";
+import { Duration, EnvVarName, FsPath, LiteralString, Replication, SecretRef, Slug } from "./common.js";
+import { Storage } from "./storage.js";
+import { Targets } from "./targets.js";
+
+export const USE_CASE_PRESETS = ["personal", "active", "critical"] as const;
+export const BUILTIN_ROLES = ["primary", "queue", "cache", "cable"] as const;
+
+const Litestream = z.strictObject({
+  version: z.enum(["0.3", "0.5"]).meta({
+    description: 'The Litestream line you run. "0.3" and "0.5" read different config shapes; there is no default on purpose.',
+  }),
+  release: z
+    .string()
+    .regex(/^0\.(3|5)\.\d+$/, 'an exact release such as "0.3.13" or "0.5.16"')
+    .optional()
+    .meta({ description: "Exact release to pin (defaults: 0.3.13, 0.5.16)." }),
+  image: LiteralString.optional().meta({ description: "Container image to pin instead of litestream/litestream:<release>." }),
+});
+
+const Database = z.strictObject({
+  name: Slug.optional().meta({ description: "Defaults to the file name without extension; used in the replica path." }),
+  path: FsPath,
+  role: Slug.optional().meta({ description: "primary | queue | cache | cable, or a role defined under `roles`." }),
+  replication: Replication.optional(),
+});
+
+const DatabaseOverride = z.strictObject({
+  path: FsPath.optional(),
+  replication: Replication.optional(),
+});
+
+const Monitoring = z.strictObject({
+  addr: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'the metrics address needs a port, e.g. ":9090" or "127.0.0.1:9090"'),
+});
+
+const Logging = z.strictObject({
+  level: z.enum(["debug", "info", "warn", "error"]).optional(),
+  type: z.enum(["text", "json", "pretty"]).optional().meta({ description: '"pretty" needs 0.5.' }),
+  stderr: z.boolean().optional(),
+});
+
+const Heartbeat = z.strictObject({
+  url: SecretRef.meta({ description: "0.5 only: dead-man URL pinged when every database has synced." }),
+  interval: Duration.optional().meta({ description: "Default 5m, minimum 1m." }),
+});
+
+const Encryption = z.union([
+  z.strictObject({
+    age: z.strictObject({
+      recipients: z
+        .array(z.string().regex(/^age1[0-9a-z]{58}$/, "an age recipient is a public key starting with age1"))
+        .min(1),
+      identity: SecretRef.optional().meta({ description: "The private key, needed to restore." }),
+    }),
+  }),
+  z.strictObject({
+    sse: z.union([
+      z.strictObject({ customerKey: SecretRef.meta({ description: "0.5 only: SSE-C key (base64, 32 bytes)." }) }),
+      z.strictObject({ kmsKeyId: LiteralString.meta({ description: "0.5 only: SSE-KMS key id or ARN." }) }),
+    ]),
+  }),
+]);
+
+const Compaction = z.strictObject({
+  levels: z.array(Duration).min(1).optional().meta({ description: "0.5 only: compaction level intervals (replaces 30s, 5m, 1h)." }),
+  l0Retention: Duration.optional().meta({ description: "0.5 only: how long L0 files are kept (default 5m)." }),
+});
+
+/** What one environment changes relative to the top level. */
+const Environment = z.strictObject({
+  baseDir: FsPath.optional().meta({
+    description: "Absolute directory that relative database and file-replica paths are resolved against.",
+  }),
+  configFile: LiteralString.optional().meta({ description: "Where this environment's litestream.yml is written." }),
+  storage: Storage.optional(),
+  replicas: z.array(Storage).min(1).optional(),
+  preset: z.enum(USE_CASE_PRESETS).optional(),
+  replication: Replication.optional(),
+  databases: z.record(Slug, DatabaseOverride).optional(),
+  monitoring: Monitoring.optional(),
+  logging: Logging.optional(),
+  heartbeat: Heartbeat.optional(),
+  encryption: Encryption.optional(),
+  restoreOnBoot: z.boolean().optional(),
+  targets: Targets.optional(),
+});
+
+export const Project = z.strictObject({
+  name: Slug.meta({ description: "The application's name; used for service names and defaults." }),
+  litestream: Litestream,
+  storage: Storage.optional().meta({ description: "Where backups go (or use `replicas` for several, 0.3 only)." }),
+  replicas: z.array(Storage).min(1).optional(),
+  databases: z.array(Database).min(1),
+  preset: z.enum(USE_CASE_PRESETS).optional().meta({
+    description: "personal (1h/24h/168h), active (10s/1h/72h) or critical (1s/6h/720h): sync/snapshot/retention.",
+  }),
+  replication: Replication.optional().meta({ description: "Timing for every database (presets and roles refine it)." }),
+  roles: z.record(Slug, Replication).optional().meta({ description: "Custom database roles and their timing." }),
+  restoreOnBoot: z.boolean().optional().meta({
+    description: "Restore a missing database from its backup before the app starts (default true).",
+  }),
+  monitoring: Monitoring.optional(),
+  logging: Logging.optional(),
+  heartbeat: Heartbeat.optional(),
+  encryption: Encryption.optional(),
+  compaction: Compaction.optional(),
+  environments: z.record(Slug, Environment).optional().meta({
+    description: "One litestream.yml per environment (default: a single `production`).",
+  }),
+  targets: Targets.optional(),
+});
+
+export type ProjectInput = z.input<typeof Project>;
+export type ProjectConfig = z.output<typeof Project>;
+export type EnvironmentConfig = z.output<typeof Environment>;
+export type DatabaseConfig = z.output<typeof Database>;
+export type EncryptionConfig = z.output<typeof Encryption>;
+export { EnvVarName };
