@@ -102,6 +102,12 @@ export const ENV = {
   sseCustomerKey: "LITESTREAM_SSE_CUSTOMER_KEY",
 } as const;
 
+/** Other names Litestream reads natively for the same value (AWS_* take precedence over LITESTREAM_*). */
+const NATIVE_ALIASES: Record<string, string[]> = {
+  [ENV.accessKeyId]: ["AWS_ACCESS_KEY_ID"],
+  [ENV.secretAccessKey]: ["AWS_SECRET_ACCESS_KEY"],
+};
+
 export function planProject(project: ProjectConfig): Plan {
   const issues = new IssueList();
   const warnings: Warning[] = [];
@@ -447,8 +453,10 @@ function planEnvVars(
   issues: IssueList,
 ): EnvVarPlan[] {
   const vars = new Map<string, EnvVarPlan & { where: IssuePath }>();
-  const need = (name: string, ref: Parameters<typeof toSecretReference>[0], purpose: string, where: IssuePath, expandedInConfig = false) => {
+  const need = (canonical: string, ref: Parameters<typeof toSecretReference>[0], purpose: string, where: IssuePath, expandedInConfig = false) => {
     const source = toSecretReference(ref);
+    // A variable Litestream already reads under the user's own name needs no renaming.
+    const name = source.kind === "env" && NATIVE_ALIASES[canonical]?.includes(source.name) ? source.name : canonical;
     const existing = vars.get(name);
     if (existing && JSON.stringify(existing.source) !== JSON.stringify(source)) {
       issues.add(where, `two different credentials would both have to be ${name}; Litestream reads one set per process`, `use the same reference as ${existing.where.join(".")}, or split the databases into separate projects`);
