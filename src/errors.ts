@@ -70,7 +70,8 @@ export function fromZodError(error: z.ZodError, allowedKeysAt: (path: IssuePath)
       }
       continue;
     }
-    issues.push({ path: issue.path as IssuePath, message: issue.message });
+    const fix = issue.code === "custom" ? (issue.params as { fix?: string } | undefined)?.fix : undefined;
+    issues.push(fix ? { path: issue.path as IssuePath, message: issue.message, fix } : { path: issue.path as IssuePath, message: issue.message });
   }
   return dedupe(issues);
 }

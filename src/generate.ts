@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Artifact, ExistingFileReader, TargetRenderer } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
-import { fromZodError, IssueList, ProjectError, type IssuePath } from "./errors.js";
+import { formatPath, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
 import { planProject, type Plan, type Warning } from "./plan.js";
 import { Project, type ProjectConfig, type ProjectInput } from "./schema/project.js";
 import { TARGET_RENDERERS } from "./targets/index.js";
@@ -31,8 +31,39 @@ export interface GenerateResult {
 /** Validates the description against the schema; throws one ProjectError listing every problem. */
 export function parseProject(input: unknown): ProjectConfig {
   const result = Project.safeParse(input);
-  if (!result.success) throw new ProjectError(fromZodError(result.error, (path) => allowedKeysAt(input, path)));
-  return result.data;
+  if (result.success) return result.data;
+  const issues = fromZodError(result.error, (path) => allowedKeysAt(input, path));
+  throw new ProjectError([...issues, ...crossFieldIssuesDespite(input, issues)]);
+}
+
+/**
+ * So that every problem is reported at once: drop the values that failed the schema and, if what
+ * is left is still a valid description, run the cross-field checks on it too.
+ */
+function crossFieldIssuesDespite(input: unknown, schemaIssues: ProjectIssue[]): ProjectIssue[] {
+  let pruned: unknown;
+  try {
+    pruned = structuredClone(input);
+  } catch {
+    return [];
+  }
+  for (const { path } of schemaIssues) {
+    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], pruned);
+    const last = path[path.length - 1];
+    if (parent && typeof parent === "object" && last !== undefined && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[last as string];
+  }
+  const retry = Project.safeParse(pruned);
+  if (!retry.success) return [];
+  try {
+    planProject(retry.data);
+  } catch (error) {
+    if (error instanceof ProjectError) {
+      const seen = new Set(schemaIssues.map((i) => formatPath(i.path)));
+      return error.issues.filter((i) => !seen.has(formatPath(i.path)));
+    }
+    throw error;
+  }
+  return [];
 }
 
 export function generate(input: ProjectInput | unknown, options: GenerateOptions = {}): GenerateResult {

@@ -9,8 +9,10 @@ import { parseDuration } from "../duration.js";
 export const Duration = z
   .union([z.string(), z.number()])
   .superRefine((value, ctx) => {
+    const dollar = typeof value === "string" ? dollarProblem(value) : undefined;
+    if (dollar) return void ctx.addIssue({ code: "custom", message: dollar.problem, params: { fix: dollar.fix } });
     const parsed = parseDuration(value);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `${parsed.problem}; ${parsed.fix}` });
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.problem, params: { fix: parsed.fix } });
   })
   .meta({ description: 'A duration with a unit: "500ms", "10s", "1h30m", "7d" (converted to "168h").' });
 
@@ -18,20 +20,29 @@ export const Duration = z
  * Litestream expands environment variables over the raw config text and a `$` cannot be escaped
  * (litestream-facts.md §2), so a literal value must never contain one.
  */
-export function dollarProblem(value: string): string | undefined {
+export function dollarProblem(value: string): { problem: string; fix: string } | undefined {
   if (!value.includes("$")) return undefined;
   if (value.includes("$(")) {
-    return `"${value}" contains a shell command substitution "$(…)": no shell ever runs it, Litestream would use the text literally; write the final value`;
+    return {
+      problem: `"${value}" contains a shell command substitution "$(…)": no shell ever runs it, Litestream would use the text literally`,
+      fix: "write the final value",
+    };
   }
   if (/\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?+]/.test(value)) {
-    return `"${value}" uses a shell default "\${VAR:-…}": Litestream expands it to an empty string; write the final value`;
+    return {
+      problem: `"${value}" uses a shell default "\${VAR:-…}": Litestream has no defaults and expands it to an empty string`,
+      fix: "write the final value",
+    };
   }
-  return `"${value}" contains "$": Litestream expands environment variables in its config and a literal "$" cannot be escaped; write the final value (secrets go in credentials as { env: "NAME" })`;
+  return {
+    problem: `"${value}" contains "$": Litestream expands environment variables in its config and a literal "$" cannot be escaped`,
+    fix: 'write the final value (secrets go in credentials as { env: "NAME" })',
+  };
 }
 
 export const LiteralString = z.string().min(1).superRefine((value, ctx) => {
   const problem = dollarProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
+  if (problem) ctx.addIssue({ code: "custom", message: problem.problem, params: { fix: problem.fix } });
 });
 
 /** A filesystem path. Relative paths are resolved against an environment's `baseDir` or refused later. */
@@ -61,8 +72,8 @@ export const SecretRef = z
       if (!value.startsWith("op://")) {
         ctx.addIssue({
           code: "custom",
-          message:
-            'a secret must be a reference, never a value: write { env: "NAME" } or "op://Vault/Item/field" (the value is resolved at run time and never written to a file)',
+          message: "a secret must be a reference, never a value (it would end up in generated files)",
+          params: { fix: 'write { env: "NAME" } or "op://Vault/Item/field"; the value is resolved at run time' },
         });
         return;
       }

@@ -17,7 +17,7 @@ const Prefix = LiteralString.regex(/^[^/].*[^/]$|^[^/]$/, "write the prefix with
   .optional()
   .meta({ description: "Path prefix inside the bucket; each database replicates to <prefix>/<database name>." });
 
-const HttpsUrl = LiteralString.regex(/^https:\/\/[^/\s]+\/?$/, "the endpoint must be https://host (no path)");
+const HttpsUrl = LiteralString.regex(/^https:\/\/[^/\s]+\/?$/, "this provider only accepts https: write https://host (no path)");
 const HttpUrl = LiteralString.regex(/^https?:\/\/[^/\s]+\/?$/, "the endpoint must be http(s)://host[:port] (no path)");
 
 /** Fields shared by every replica destination. */
