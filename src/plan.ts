@@ -34,6 +34,8 @@ export interface Setting {
   reason?: string;
   /** What the user typed when it had to be converted ("7d"). */
   converted?: string;
+  /** Where in the description it was set. */
+  path: IssuePath;
 }
 
 export interface ReplicaPlan extends Destination {
@@ -197,7 +199,7 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   const replicaNames = storages.map((s) => s.name ?? s.provider);
   replicaNames.forEach((name, i) => {
     if (replicaNames.indexOf(name) !== i) {
-      issues.add([...storagePath, i, "name"], `replica name "${name}" is used twice; Litestream 0.3 refuses two unnamed replicas of one type`, "give each replica a distinct `name`");
+      issues.add([...storageAt(storagePath, i), "name"], `replica name "${name}" is used twice; Litestream 0.3 refuses two unnamed replicas of one type`, "give each replica a distinct `name`");
     }
   });
 
@@ -225,26 +227,26 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
     }
     const presetName = env.preset ?? project.preset;
     const layers: Layer[] = [
-      ...(presetName ? [{ source: `preset ${presetName}`, reason: USE_CASE_PRESETS[presetName]!.reason, values: USE_CASE_PRESETS[presetName]!.replication, path: env.preset ? at("preset") : ["preset"] }] : []),
+      ...(presetName ? [{ source: `preset ${presetName}`, reason: USE_CASE_PRESETS[presetName]!.reason, values: USE_CASE_PRESETS[presetName]!.replication, path: env.preset ? at("preset") : ["preset"], preset: true }] : []),
       { source: "project default", values: project.replication, path: ["replication"] },
       { source: `environment ${envName}`, values: env.replication, path: at("replication") },
-      ...(rolePreset && roleName ? [{ source: `role ${roleName}`, reason: rolePreset.reason || undefined, values: rolePreset.replication, path: project.roles?.[roleName] ? ["roles", roleName] : ["databases", i, "role"] }] : []),
+      ...(rolePreset && roleName ? [{ source: `role ${roleName}`, reason: rolePreset.reason || undefined, values: rolePreset.replication, ...(project.roles?.[roleName] ? { path: ["roles", roleName] } : { path: ["databases", i, "role"], preset: true }) }] : []),
       { source: `database ${name}`, values: db.replication, path: ["databases", i, "replication"] },
       { source: `environment ${envName}, database ${name}`, values: override?.replication, path: at("databases", name, "replication") },
     ];
     const replicas = storages.map((storage, r): ReplicaPlan => {
       const destination = resolveDestination(storage, project.name);
       if (destination.type === "file" || destination.type === "sftp") {
-        destination.base = destination.type === "file" ? resolvePath(destination.base, [...storagePath, r, "path"], "file replica path") : destination.base;
-        if (destination.keyPath) destination.keyPath = resolvePath(destination.keyPath, [...storagePath, r, "keyPath"], "SSH key path");
+        destination.base = destination.type === "file" ? resolvePath(destination.base, [...storageAt(storagePath, r), "path"], "file replica path") : destination.base;
+        if (destination.keyPath) destination.keyPath = resolvePath(destination.keyPath, [...storageAt(storagePath, r), "keyPath"], "SSH key path");
       }
       const replicaName = replicaNames[r]!;
       const settings = layerSettings(
-        [...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...storagePath, r, "replication"] }],
+        [...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...storageAt(storagePath, r), "replication"] }],
         warnings,
       );
       const replicaPath = destination.base ? `${destination.base.replace(/\/$/, "")}/${name}` : name;
-      checkTimings(settings, version, [...storagePath, r], `database ${name}`, issues);
+      checkTimings(settings, version, `database ${name}`, issues);
       return {
         ...destination,
         name: replicaName,
@@ -296,6 +298,11 @@ function formatEnvPath(envPath: IssuePath): string {
   return envPath.length ? `${envPath.join(".")}.` : "environments.<name>.";
 }
 
+/** Where storage `i` sits in the description: `storage` itself, or `replicas[i]`. */
+export function storageAt(storagePath: IssuePath, i: number): IssuePath {
+  return storagePath[storagePath.length - 1] === "storage" ? storagePath : [...storagePath, i];
+}
+
 function pickStorages(project: ProjectConfig, env: EnvironmentConfig, envPath: IssuePath, issues: IssueList): { storages: StorageConfig[]; storagePath: IssuePath } {
   if (env.storage && env.replicas) {
     issues.add(envPath, "both `storage` and `replicas` are set", "use `storage` for one destination or `replicas` for several, not both");
@@ -316,6 +323,8 @@ interface Layer {
   reason?: string | undefined;
   values: ReplicationInput | undefined;
   path: IssuePath;
+  /** Presets: the path names the preset itself, not one key under it. */
+  preset?: boolean;
 }
 
 function layerSettings(layers: Layer[], warnings: Warning[]): Partial<Record<ReplicationKey, Setting>> {
@@ -324,7 +333,7 @@ function layerSettings(layers: Layer[], warnings: Warning[]): Partial<Record<Rep
     for (const key of REPLICATION_KEYS) {
       const value = layer.values?.[key];
       if (value === undefined) continue;
-      const setting = toSetting(value, layer.source, warnings, [...layer.path, key]);
+      const setting = toSetting(value, layer.source, warnings, layer.preset ? layer.path : [...layer.path, key]);
       if (setting) settings[key] = layer.reason ? { ...setting, reason: layer.reason } : setting;
     }
   }
@@ -335,7 +344,7 @@ function toSetting(value: string | number, source: string, warnings: Warning[], 
   const parsed = parseDuration(value);
   if (!parsed.ok) return undefined; // the schema already reported it
   const go = formatGoDuration(parsed.ms);
-  const setting: Setting = { ms: parsed.ms, go, source };
+  const setting: Setting = { ms: parsed.ms, go, source, path: where };
   if (parsed.converted) {
     setting.converted = String(value);
     if (!warnings.some((w) => w.path.join(".") === where.join("."))) {
@@ -345,12 +354,12 @@ function toSetting(value: string | number, source: string, warnings: Warning[], 
   return setting;
 }
 
-function checkTimings(settings: Partial<Record<ReplicationKey, Setting>>, version: LitestreamLine, where: IssuePath, what: string, issues: IssueList): void {
+function checkTimings(settings: Partial<Record<ReplicationKey, Setting>>, version: LitestreamLine, what: string, issues: IssueList): void {
   const retention = settings.retention?.ms ?? LITESTREAM_DEFAULTS_MS[version].retention;
   const snapshot = settings.snapshotInterval;
   if (snapshot && snapshot.ms > retention) {
     issues.add(
-      [...where, "replication"],
+      snapshot.path,
       `${what}: snapshot interval ${snapshot.go} (${snapshot.source}) is longer than retention ${formatGoDuration(retention)}${settings.retention ? ` (${settings.retention.source})` : " (Litestream default)"}; restores would find no snapshot`,
       "make retention at least as long as the snapshot interval",
     );
@@ -375,7 +384,7 @@ function checkVersionFeatures(
     }
     storages.forEach((s, i) => {
       if (resolveDestination(s, project.name).type !== "s3") {
-        issues.add([...storagePath, i, "provider"], `server-side encryption needs an S3 replica, "${s.provider}" is not one`, "use an S3-compatible provider or drop encryption.sse");
+        issues.add([...storageAt(storagePath, i), "provider"], `server-side encryption needs an S3 replica, "${s.provider}" is not one`, "use an S3-compatible provider or drop encryption.sse");
       }
     });
   }
@@ -397,7 +406,7 @@ function checkVersionFeatures(
       ...project.databases.map((db, i): [IssuePath, ReplicationInput | undefined] => [["databases", i, "replication"], db.replication]),
       ...Object.entries(project.roles ?? {}).map(([role, r]): [IssuePath, ReplicationInput | undefined] => [["roles", role], r]),
       ...Object.entries(env.databases ?? {}).map(([name, o]): [IssuePath, ReplicationInput | undefined] => [at("databases", name, "replication"), o.replication]),
-      ...storages.map((s, i): [IssuePath, ReplicationInput | undefined] => [[...storagePath, i, "replication"], s.replication]),
+      ...storages.map((s, i): [IssuePath, ReplicationInput | undefined] => [[...storageAt(storagePath, i), "replication"], s.replication]),
     ];
     for (const [where, replication] of sources) {
       if (replication?.retentionCheckInterval !== undefined) {
@@ -467,14 +476,14 @@ function planEnvVars(
   storages.forEach((s, i) => {
     if ("credentials" in s && s.credentials) {
       if ("accessKeyId" in s.credentials) {
-        need(ENV.accessKeyId, s.credentials.accessKeyId, "S3 access key id", [...storagePath, i, "credentials", "accessKeyId"]);
-        need(ENV.secretAccessKey, s.credentials.secretAccessKey, "S3 secret access key", [...storagePath, i, "credentials", "secretAccessKey"]);
+        need(ENV.accessKeyId, s.credentials.accessKeyId, "S3 access key id", [...storageAt(storagePath, i), "credentials", "accessKeyId"]);
+        need(ENV.secretAccessKey, s.credentials.secretAccessKey, "S3 secret access key", [...storageAt(storagePath, i), "credentials", "secretAccessKey"]);
       } else {
-        need(ENV.azureAccountKey, s.credentials.accountKey, "Azure storage account key", [...storagePath, i, "credentials", "accountKey"]);
+        need(ENV.azureAccountKey, s.credentials.accountKey, "Azure storage account key", [...storageAt(storagePath, i), "credentials", "accountKey"]);
       }
     }
     if (s.provider === "sftp" && s.password) {
-      need(ENV.sftpPassword, s.password, "SFTP password", [...storagePath, i, "password"], true);
+      need(ENV.sftpPassword, s.password, "SFTP password", [...storageAt(storagePath, i), "password"], true);
     }
   });
   if (encryption && "age" in encryption && encryption.age.identity) {
