@@ -26,7 +26,8 @@ export interface Destination {
 }
 
 export function resolveDestination(storage: StorageConfig, defaultPrefix: string): Destination {
-  const base = "prefix" in storage ? (storage.prefix ?? defaultPrefix) : "";
+  // Object stores default to a prefix named after the project; file and sftp use their directory.
+  const base = "bucket" in storage ? ((storage as { prefix?: string }).prefix ?? defaultPrefix) : "";
   const s3 = (endpoint: string | undefined, region: string, notes: Destination["notes"] = {}): Destination => ({
     provider: storage.provider,
     type: "s3",

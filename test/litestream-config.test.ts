@@ -90,3 +90,36 @@ describe("the 0.5 key check itself", () => {
     expect(keysOutside({ dbs: [{ path: "/d.db", replica: { type: "file", path: "/b" } }] }, "0.3")).toEqual(["dbs[0].replica"]);
   });
 });
+
+describe("every 0.5 feature the description can express", () => {
+  const description = {
+    name: "features",
+    litestream: { version: "0.5" },
+    storage: {
+      provider: "tigris",
+      bucket: "features-backups",
+      credentials: { accessKeyId: { env: "TIGRIS_KEY" }, secretAccessKey: "op://Infra/Tigris/secret" },
+    },
+    databases: [
+      { name: "main", path: "/data/main.db", role: "primary" },
+      { name: "cache", path: "/data/cache.db", role: "cache", replication: { validationInterval: "24h" } },
+    ],
+    heartbeat: { url: { env: "DEADMAN_URL" }, interval: "2m" },
+    encryption: { sse: { customerKey: { env: "SSE_KEY" } } },
+    compaction: { levels: ["30s", "5m", "1h", "1d"], l0Retention: "10m" },
+    monitoring: { addr: ":9090" },
+    logging: { level: "info", type: "pretty" },
+  } as const;
+
+  it("writes only 0.5 keys, with one global snapshot policy and a warning about it", async () => {
+    const { files, warnings } = generate(description);
+    const config = files[0]!.content;
+    expect(keysOutside(parse(config, { version: "1.1" }), "0.5")).toEqual([]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      "Litestream 0.5 has one global snapshot interval; the databases ask for 1h, 6h, so 1h applies to all of them",
+      "Litestream 0.5 has one global snapshot retention; the databases ask for 720h, 24h, so 720h applies to all of them",
+      '"1d" converted to "24h": Go durations have no day or week unit',
+    ]);
+    await expect(config).toMatchFileSnapshot("../snapshots/features/litestream-0.5-all-features.yml");
+  });
+});

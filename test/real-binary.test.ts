@@ -145,3 +145,36 @@ describe("round trip to S3 (s3rver on 127.0.0.1)", () => {
     expect(await readRows(restored)).toEqual(expectedRows(1, 50));
   });
 });
+
+describe("every 0.3 feature the description can express, loaded by the real binary", () => {
+  it("lists every replica of every provider type, with age recipients, logging, metrics and validation", async () => {
+    const dir = makeTempDir("ld-features");
+    const creds = { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } };
+    const config = writeGeneratedConfig(
+      {
+        name: "features",
+        litestream: { version: "0.3" },
+        replicas: [
+          { provider: "file", name: "local", path: join(dir, "backups") },
+          { provider: "b2", region: "us-west-002", bucket: "b2-bucket", credentials: creds },
+          { provider: "gcs", bucket: "gcs-bucket", prefix: "app" },
+          { provider: "azure", name: "azure", accountName: "myaccount", bucket: "container", credentials: { accountKey: { env: "AZ_KEY" } } },
+          { provider: "sftp", host: "backup.example.com:22", user: "backup", path: "/srv/backups", keyPath: "/etc/litestream/id_ed25519" },
+        ],
+        replication: { syncInterval: "1s", validationInterval: "12h", retentionCheckInterval: "30m" },
+        encryption: { age: { recipients: ["age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"] } },
+        monitoring: { addr: "127.0.0.1:9090" },
+        logging: { level: "debug", type: "json", stderr: true },
+        databases: [
+          { name: "main", path: join(dir, "main.db"), role: "primary" },
+          { name: "jobs", path: join(dir, "jobs.db"), role: "queue" },
+        ],
+      },
+      dir,
+    );
+    expect(await listDatabases(config)).toEqual([
+      { path: join(dir, "main.db"), replicas: ["local", "b2", "gcs", "azure", "sftp"] },
+      { path: join(dir, "jobs.db"), replicas: ["local", "b2", "gcs", "azure", "sftp"] },
+    ]);
+  });
+});

@@ -83,6 +83,8 @@ function credentialNote(env: EnvironmentPlan): string[] {
   const lines: string[] = [];
   if (native.length) lines.push(`Credentials are read from the environment, never from this file: ${native.join(", ")}.`);
   if (expanded.length) lines.push(`Expanded by Litestream at start-up from the environment: ${expanded.join(", ")}.`);
+  // Observed on 0.3.13: an empty age identity fails every command with "no secret keys found".
+  if (expanded.includes(ENV.ageIdentity)) lines.push(`${ENV.ageIdentity} must be set wherever this file is loaded (replicate too), or Litestream refuses to start.`);
   return lines;
 }
 
