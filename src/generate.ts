@@ -71,7 +71,9 @@ export function generate(input: ProjectInput | unknown, options: GenerateOptions
   const plan = planProject(project);
   const issues = new IssueList();
   const warnings = [...plan.warnings];
-  const existing = options.existing ?? (() => undefined);
+  // A shared file touched by several environments is merged in turn: later merges see earlier ones.
+  const produced = new Map<string, string>();
+  const existing: ExistingFileReader = (path) => produced.get(path) ?? options.existing?.(path);
 
   if (options.environment && !plan.environments.some((e) => e.name === options.environment)) {
     throw new ProjectError([
@@ -91,14 +93,17 @@ export function generate(input: ProjectInput | unknown, options: GenerateOptions
     files.push(config);
     for (const [name, render] of Object.entries(TARGET_RENDERERS) as Array<[string, TargetRenderer]>) {
       if (!env.targets[name as keyof typeof env.targets]) continue;
-      files.push(...render({ plan, env, config, existing, issues, warnings }));
+      for (const file of render({ plan, env, config, existing, issues, warnings })) {
+        if (file.ownership === "shared") produced.set(file.path, file.content);
+        files.push(file);
+      }
     }
   }
   issues.throwIfAny();
   return { files: mergeSharedFiles(files, issues), warnings, plan };
 }
 
-/** Two environments may both contribute to one shared file; the last merge already holds both. */
+/** Several environments may merge into one shared file; the last merge holds them all. */
 function mergeSharedFiles(files: Artifact[], issues: IssueList): Artifact[] {
   const byPath = new Map<string, Artifact>();
   for (const file of files) {
