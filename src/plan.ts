@@ -307,14 +307,27 @@ function pickStorages(project: ProjectConfig, env: EnvironmentConfig, envPath: I
   if (env.storage && env.replicas) {
     issues.add(envPath, "both `storage` and `replicas` are set", "use `storage` for one destination or `replicas` for several, not both");
   }
+  if (env.prefix !== undefined && (env.storage || env.replicas)) {
+    issues.add([...envPath, "prefix"], "`prefix` applies to the inherited storage, but this environment defines its own", "move the prefix into this environment's storage");
+  }
   if (env.storage) return { storages: [env.storage], storagePath: [...envPath, "storage"] };
   if (env.replicas) return { storages: env.replicas, storagePath: [...envPath, "replicas"] };
+  const inherited = pickInheritedStorages(project, issues);
+  if (env.prefix === undefined) return inherited;
+  const storages = inherited.storages.map((s) => ("bucket" in s ? { ...s, prefix: env.prefix } : s));
+  if (!inherited.storages.some((s) => "bucket" in s)) {
+    issues.add([...envPath, "prefix"], "`prefix` applies to object stores, and the inherited storage has none", "remove it, or set this environment's own storage");
+  }
+  return { storages, storagePath: inherited.storagePath };
+}
+
+function pickInheritedStorages(project: ProjectConfig, issues: IssueList): { storages: StorageConfig[]; storagePath: IssuePath } {
   if (project.storage && project.replicas) {
     issues.add([], "both `storage` and `replicas` are set", "use `storage` for one destination or `replicas` for several, not both");
   }
   if (project.storage) return { storages: [project.storage], storagePath: ["storage"] };
   if (project.replicas) return { storages: project.replicas, storagePath: ["replicas"] };
-  issues.add(envPath.length ? envPath : [], "no backup destination: set `storage` (or `replicas`)", 'e.g. storage: { provider: "file", path: "/var/backups/litestream" }');
+  issues.add([], "no backup destination: set `storage` (or `replicas`)", 'e.g. storage: { provider: "file", path: "/var/backups/litestream" }');
   return { storages: [], storagePath: ["storage"] };
 }
 
@@ -533,7 +546,7 @@ function checkLocations(environments: EnvironmentPlan[], project: ProjectConfig,
           issues.add(
             where,
             `${owner} replicates to ${replica.location}, which ${previous} already uses: two writers on one replica path lose data with no error`,
-            previous.startsWith(`environment ${env.name},`) ? "give the databases distinct names" : `give environment ${env.name} its own storage prefix (or bucket)`,
+            previous.startsWith(`environment ${env.name},`) ? "give the databases distinct names" : `set environments.${env.name}.prefix to a prefix of its own (or give it its own storage)`,
           );
         } else seen.set(replica.location, owner);
         // Nested locations are just as bad: a restore of the outer one lists the inner one's files.

@@ -99,7 +99,7 @@ describe("bad input", () => {
     d.storage = { provider: "hetzner", location: "fsn1", bucket: "backups", prefix: "app", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } };
     d.environments = { production: {}, staging: {} };
     expect(issueAt(d, "environments.staging")).toMatch(
-      /environment staging, database main replicates to s3:\/\/https:\/\/fsn1.your-objectstorage.com\/backups\/app\/main, which environment production, database main already uses: two writers.*→ give environment staging its own storage prefix/,
+      /environment staging, database main replicates to s3:\/\/https:\/\/fsn1.your-objectstorage.com\/backups\/app\/main, which environment production, database main already uses: two writers.*→ set environments.staging.prefix to a prefix of its own/,
     );
   });
 

@@ -81,6 +81,9 @@ const Environment = z.strictObject({
   configFile: LiteralString.optional().meta({ description: "Where this environment's litestream.yml is written." }),
   storage: Storage.optional(),
   replicas: z.array(Storage).min(1).optional(),
+  prefix: LiteralString.optional().meta({
+    description: "Keep the inherited storage but use this bucket prefix (e.g. a per-environment prefix in one bucket).",
+  }),
   preset: z.enum(USE_CASE_PRESETS).optional(),
   replication: Replication.optional(),
   databases: z.record(Slug, DatabaseOverride).optional(),
