@@ -11,6 +11,7 @@ export type ArtifactKind =
   | "kamal-secrets"
   | "compose"
   | "compose-override"
+  | "compose-env"
   | "entrypoint"
   | "dockerfile-snippet"
   | "systemd-unit"

@@ -17,4 +17,13 @@ export default defineProject({
   },
   preset: "active",
   databases: [{ name: "meds", path: "/app/data/meds.db" }],
+  targets: {
+    compose: {
+      appService: "app",
+      // The same named volume the app mounts; read-write (Litestream writes next to the database).
+      volume: "meds_data:/app/data",
+      // Portainer-safe: the config is written inside the container, nothing is bind-mounted.
+      configDelivery: "heredoc",
+    },
+  },
 });

@@ -3,5 +3,10 @@
  */
 import type { TargetRenderer } from "../artifact.js";
 import type { TargetsConfig } from "../schema/targets.js";
+import { renderCompose } from "./compose/index.js";
+import { renderKamal } from "./kamal/index.js";
 
-export const TARGET_RENDERERS: Partial<Record<keyof TargetsConfig, TargetRenderer>> = {};
+export const TARGET_RENDERERS: Partial<Record<keyof TargetsConfig, TargetRenderer>> = {
+  compose: renderCompose,
+  kamal: renderKamal,
+};

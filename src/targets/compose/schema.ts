@@ -1,7 +1,55 @@
-/** Docker Compose target: a `litestream` sidecar plus a run-once restore service. */
+/** Docker Compose target: a `litestream` sidecar plus a run-once restore service the app waits for. */
 import { z } from "zod";
 
+export const CONFIG_DELIVERIES = ["heredoc", "configs", "bind"] as const;
+export const COMPOSE_OUTPUTS = ["override", "in-place"] as const;
+
 export const ComposeTarget = z.strictObject({
-  appService: z.string().min(1).meta({ description: "The service that runs the app (it waits for the restore)." }),
-  volume: z.string().min(1).meta({ description: 'The app\'s named volume and its mount, e.g. "app_data:/app/data".' }),
+  appService: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a Compose service name is letters, digits, '_', '.' and '-'")
+    .meta({ description: "The service that runs the app; it waits for the restore and must run as a single copy." }),
+  volume: z
+    .string()
+    .min(1)
+    .meta({
+      description:
+        'The app\'s data volume exactly as the app mounts it, "source:target", e.g. "app_data:/app/data". Mounted read-write into the Litestream services.',
+    }),
+  configDelivery: z.enum(CONFIG_DELIVERIES).default("heredoc").meta({
+    description:
+      'How litestream.yml reaches the container. "heredoc" (default, Portainer-safe): a shell script writes it inside the container. "configs": top-level configs.content (Compose >= 2.23.1, not Swarm; set `version`). "bind": the generated file is bind-mounted read-only.',
+  }),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+(\.\d+)?$/, 'the Docker Compose version you run (`docker compose version`), e.g. "2.29.1"')
+    .optional()
+    .meta({ description: "The Docker Compose version you run; required for configDelivery \"configs\" (needs 2.23.1+)." }),
+  output: z.enum(COMPOSE_OUTPUTS).default("override").meta({
+    description:
+      '"override" (default): write compose.litestream.yaml, used as `docker compose -f compose.yaml -f compose.litestream.yaml`. "in-place": add the services to your compose file, keeping its comments and services.',
+  }),
+  file: z
+    .string()
+    .regex(/^[^/].*\.ya?ml$/, "a relative path to a .yaml or .yml file")
+    .optional()
+    .meta({
+      description:
+        "Your compose file, relative to the project root (default: the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml that exists). Read to check the app service; updated when output is \"in-place\".",
+    }),
+  overrideFile: z
+    .string()
+    .regex(/^[^/].*\.ya?ml$/, "a relative path to a .yaml or .yml file")
+    .optional()
+    .meta({ description: 'Where the override is written (default compose.litestream.yaml, or compose.litestream.<environment>.yaml with several environments).' }),
+  user: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+(:[a-zA-Z0-9_-]+)?$/, 'a user or "uid:gid", e.g. "1000:1000"')
+    .optional()
+    .meta({
+      description:
+        'Run the Litestream services as this user ("uid:gid"). It must be able to write the database files, and a restore creates them as this user: use the app\'s uid:gid when the app does not run as root.',
+    }),
 });
+
+export type ComposeTargetConfig = z.output<typeof ComposeTarget>;

@@ -1,8 +1,130 @@
-/** Kamal 2 target: the `litestream` accessory and its `.kamal/secrets` lines. */
+/**
+ * Kamal 2 target: the `litestream` accessory (config/deploy.yml, or a destination's
+ * config/deploy.<destination>.yml) and its `.kamal/secrets` lines.
+ *
+ * Every field is optional here because an environment may override single fields of the
+ * project-level `targets.kamal` (they are merged key by key); `version`, `volume` and one host
+ * selector are required once merged, which the renderer checks. For the same reason defaults are
+ * applied by the renderer, not here (an environment's default would override the project's value).
+ */
 import { z } from "zod";
+import { EnvVarName } from "../../schema/common.js";
 
-export const KamalTarget = z.strictObject({
-  version: z.string().regex(/^2\.\d+(\.\d+)?$/, 'the Kamal 2 version you deploy with, e.g. "2.8"'),
-  volume: z.string().min(1).meta({ description: 'The app\'s named volume and its mount, e.g. "myapp_storage:/rails/storage".' }),
-  host: z.string().min(1).optional(),
-});
+export const HOST_SELECTORS = ["host", "hosts", "role", "roles", "tag", "tags"] as const;
+
+const KamalVersion = z
+  .string()
+  .regex(/^2\.\d+(\.\d+)?$/, 'the Kamal 2 version you deploy with, e.g. "2.10" (features such as secret aliases and read-only files depend on it)');
+
+const HostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@[\]-]*$/, "a host name or IP address (no spaces or shell characters)");
+const RoleOrTag = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a Kamal role or tag name");
+
+/** `name:/abs/mount[:options]`: a named volume (or an absolute host path) and where the app mounts it. */
+const DataVolume = z
+  .string()
+  .superRefine((value, ctx) => {
+    const parts = value.split(":");
+    const [source = "", mount = "", options] = parts;
+    if (parts.length < 2 || parts.length > 3 || !/^(\/[^\s:]*|[A-Za-z0-9][A-Za-z0-9_.-]*)$/.test(source) || !/^\/[^\s:]*$/.test(mount)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not a volume mount: write the app's named volume and the directory it is mounted at, e.g. "myapp_storage:/rails/storage"`,
+      });
+      return;
+    }
+    const flags = options?.split(",") ?? [];
+    // A read-only data volume breaks replication (litestream-facts.md §6).
+    if (flags.includes("ro")) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          `"${value}" mounts the data volume read-only: Litestream must write next to each database (it switches it to WAL mode, creates its _litestream_seq/_litestream_lock tables, checkpoints and writes -wal, -shm and its meta directory), so replication would fail with "attempt to write a readonly database"`,
+      });
+    }
+    const unknown = flags.filter((f) => !["rw", "z", "Z", "ro"].includes(f));
+    if (unknown.length) ctx.addIssue({ code: "custom", message: `unknown volume option ${unknown.map((f) => `"${f}"`).join(", ")}: use rw, z or Z` });
+  })
+  .meta({
+    description:
+      'The app\'s named volume and the directory it is mounted at, exactly as in the app\'s `volumes`, e.g. "myapp_storage:/rails/storage". Shared read-write: Litestream writes next to each database.',
+  });
+
+const Secrets = z
+  .strictObject({
+    via: z.enum(["op-read", "kamal-adapter"]).default("op-read").meta({
+      description:
+        '1Password references become `KEY=$(op read op://…)` ("op-read") or one `kamal secrets fetch --adapter 1password` call per vault plus `kamal secrets extract` ("kamal-adapter"). Environment references are always passed through as `KEY=$KEY`.',
+    }),
+    account: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, "a 1Password account: its sign-in address, email or id (no spaces or shell characters)")
+      .optional()
+      .meta({ description: 'The 1Password account for the Kamal adapter (`--account`), e.g. "my-team.1password.com".' }),
+  })
+  .superRefine((value, ctx) => {
+    if (value.via === "kamal-adapter" && !value.account) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["account"],
+        message:
+          "the Kamal 1Password adapter needs --account: without it `kamal secrets fetch` prints a warning and exits 0, and Kamal would store the warning text as the secret",
+      });
+    }
+  })
+  .meta({ description: "How `.kamal/secrets` obtains the credentials Litestream needs." });
+
+const OptionValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const KamalTarget = z
+  .strictObject({
+    version: KamalVersion.optional().meta({ description: 'The Kamal version you deploy with, e.g. "2.10". Required.' }),
+    volume: DataVolume.optional(),
+    host: HostName.optional().meta({ description: "Boot the accessory on this host (the app's host: the volume is local)." }),
+    hosts: z.array(HostName).min(1).optional().meta({ description: "Boot it on these hosts." }),
+    role: RoleOrTag.optional().meta({ description: "Boot it on the hosts of this role (Kamal 2.6+)." }),
+    roles: z.array(RoleOrTag).min(1).optional().meta({ description: "Boot it on the hosts of these roles." }),
+    tag: RoleOrTag.optional().meta({ description: "Boot it on the hosts with this tag (Kamal 2.6+)." }),
+    tags: z.array(RoleOrTag).min(1).optional().meta({ description: "Boot it on the hosts with these tags (Kamal 2.6+)." }),
+    destination: z
+      .union([z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "a Kamal destination name: lower-case letters, digits, '-' and '_'"), z.literal(false)])
+      .optional()
+      .meta({
+        description:
+          "The Kamal destination (`kamal … -d <destination>`) this environment deploys with: config/deploy.<destination>.yml and .kamal/secrets.<destination>. false: config/deploy.yml and .kamal/secrets. Default: none for a single environment, else the environment's name.",
+      }),
+    appUser: z
+      .string()
+      .regex(/^\d+(:\d+)?$/, 'a numeric uid:gid such as "1000:1000"')
+      .optional()
+      .meta({
+        description:
+          'uid:gid the app container runs as (Rails 8 images: "1000:1000"). Databases restored on boot are handed to it; without it they stay owned by root and a non-root app cannot write them.',
+      }),
+    healthcheck: z.boolean().optional().meta({ description: "Add docker health options that work in the pinned image (default true)." }),
+    env: z.record(EnvVarName, z.string()).optional().meta({ description: "Extra clear (non-secret) environment variables for the accessory." }),
+    options: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "a docker run flag name without dashes, e.g. memory"), z.union([OptionValue, z.array(OptionValue)])).optional().meta({
+      description: "Extra `docker run` flags (`memory: 256m` → --memory \"256m\").",
+    }),
+    labels: z.record(z.string().min(1), z.string()).optional().meta({ description: "Extra container labels." }),
+    updateDeployFile: z.boolean().optional().meta({
+      description:
+        "Also set `accessories.litestream` in your existing config/deploy.yml (or config/deploy.<destination>.yml), keeping every other key and comment (default true).",
+    }),
+    secrets: Secrets.optional(),
+  })
+  .superRefine((value, ctx) => {
+    const selectors = HOST_SELECTORS.filter((key) => value[key] !== undefined);
+    if (selectors.length > 1) {
+      for (const key of selectors.slice(1)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `an accessory takes exactly one host selector, ${selectors.join(" and ")} are set: Kamal refuses it ("specify one of \`host\`, \`hosts\`, \`role\`, \`roles\`, \`tag\` or \`tags\`")`,
+        });
+      }
+    }
+  })
+  .meta({ description: "Kamal 2: Litestream as the `litestream` accessory, plus its .kamal/secrets lines." });
+
+export type KamalTargetInput = z.input<typeof KamalTarget>;
+export type KamalTargetConfig = z.output<typeof KamalTarget>;

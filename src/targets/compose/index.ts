@@ -1,0 +1,244 @@
+/**
+ * Docker Compose target (seed 002): `litestream-restore` (run once, the app waits for it) and the
+ * `litestream` replicator, delivered as an override file or as an in-place edit of the user's
+ * compose file, plus the `op run` env file when credentials are 1Password references.
+ */
+import path from "node:path/posix";
+import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
+import { envBindings, type EnvBinding } from "../../env-mapping.js";
+import type { IssuePath } from "../../errors.js";
+import { hashHeader } from "../../header.js";
+import { compareRelease } from "../../plan.js";
+import { renderTemplate } from "../../templates.js";
+import { renderOverrideFile, updateComposeFile } from "./compose-file.js";
+import { checkUserCompose, DEFAULT_COMPOSE_FILES, findUserCompose, isOurService, parseVolumeSpec, type UserComposeFile } from "./existing.js";
+import type { ComposeTargetConfig } from "./schema.js";
+import { buildServices, type VolumeSpec } from "./sidecar.js";
+
+/** configs.content appeared in Docker Compose 2.23.1 (kamal-compose-facts.md). */
+export const CONFIGS_CONTENT_SINCE = "2.23.1";
+
+export const renderCompose: TargetRenderer = (context) => {
+  const { plan, env, issues } = context;
+  const target = env.targets.compose as ComposeTargetConfig;
+  // Like the Kamal target: with several environments, name the one whose setting is wrong.
+  const base: IssuePath = plan.environments.length > 1 ? ["environments", env.name, "targets", "compose"] : ["targets", "compose"];
+  const at = (key: keyof ComposeTargetConfig): IssuePath => [...base, key];
+  const before = issues.items.length;
+
+  const volume = checkVolume(context, target, at);
+  checkDelivery(context, target, at);
+  if (isOurService(target.appService)) {
+    issues.add(at("appService"), `"${target.appService}" is the name of a generated Litestream service`, "name the service that runs your app");
+  }
+  const userFile = findUserCompose(target, context.existing);
+  checkUserCompose(userFile, target, volume, issues, at);
+  if (target.output === "in-place") checkInPlace(context, target, userFile, at);
+  else if (target.overrideFile === userFile.path) {
+    issues.add(at("overrideFile"), `the override would be written over your compose file ${userFile.path}`, "leave overrideFile unset (compose.litestream.yaml), or pick another name");
+  }
+  if (issues.items.length > before || !volume) return [];
+
+  const layout = composeLayout(context, target, userFile);
+  const bindings = envBindings(env);
+  const services = buildServices({
+    plan,
+    env,
+    config: context.config.content,
+    target,
+    volume,
+    bindings,
+    bindSource: layout.bindSource,
+    upCommand: layout.upCommand,
+  });
+  const files: Artifact[] = [];
+  if (target.output === "override") {
+    files.push({
+      path: layout.overrideFile,
+      content: renderOverrideFile({
+        what: `Docker Compose services for Litestream ${plan.litestream.release}, environment "${env.name}"`,
+        notes: overrideNotes(target, userFile, layout, bindings),
+        appService: target.appService,
+        services,
+        volume,
+      }),
+      kind: "compose-override",
+      ownership: "generated",
+      environment: env.name,
+    });
+  } else {
+    const updated = updateComposeFile({
+      text: userFile.text!,
+      appService: target.appService,
+      services,
+      volume,
+      marker: [
+        "Litestream services, managed by litestream-deploy: change the project description and run",
+        `npx litestream-deploy generate rather than editing them.${bindings.length ? ` Needs ${bindings.map((b) => b.secretName).join(", ")}.` : ""}`,
+      ].join("\n"),
+    });
+    if (!updated.ok) {
+      issues.add(at("appService"), `${userFile.path}: ${updated.problem}`, updated.fix);
+      return [];
+    }
+    files.push({ path: userFile.path, content: updated.content, kind: "compose", ownership: "shared", environment: env.name });
+  }
+  if (layout.opEnvFile) {
+    files.push({
+      path: layout.opEnvFile,
+      content: renderTemplate("compose-op-env.hbs", {
+        header: hashHeader(`1Password references for the Litestream services, environment "${env.name}"`),
+        upCommand: layout.upCommand,
+        lines: bindings.flatMap((b) => (b.source.kind === "op" ? [`${b.secretName}=${b.source.ref}`] : [])),
+      }),
+      kind: "compose-env",
+      ownership: "generated",
+      environment: env.name,
+    });
+  }
+  return files;
+};
+
+interface ComposeLayout {
+  overrideFile: string;
+  bindSource: string;
+  opEnvFile: string | undefined;
+  /** The command that starts the stack with the Litestream services. */
+  upCommand: string;
+}
+
+function composeLayout(context: TargetContext, target: ComposeTargetConfig, userFile: UserComposeFile): ComposeLayout {
+  const { plan, env } = context;
+  const several = plan.environments.length > 1;
+  // Compose resolves relative paths against the project directory: the first file's directory.
+  const projectDir = path.dirname(userFile.path);
+  const overrideFile = target.overrideFile ?? path.join(projectDir, several ? `compose.litestream.${env.name}.yaml` : "compose.litestream.yaml");
+  const relativeConfig = path.relative(projectDir, env.configFile);
+  const opEnvFile = envBindings(env).some((b) => b.source.kind === "op")
+    ? path.join(projectDir, several ? `litestream.${env.name}.op.env` : "litestream.op.env")
+    : undefined;
+  const fileArgs =
+    target.output === "override"
+      ? `-f ${userFile.path} -f ${overrideFile} `
+      : (DEFAULT_COMPOSE_FILES as readonly string[]).includes(userFile.path)
+        ? ""
+        : `-f ${userFile.path} `;
+  return {
+    overrideFile,
+    bindSource: relativeConfig.startsWith("../") ? relativeConfig : `./${relativeConfig}`,
+    opEnvFile,
+    upCommand: `${opEnvFile ? `op run --env-file ${opEnvFile} -- ` : ""}docker compose ${fileArgs}up -d`,
+  };
+}
+
+function overrideNotes(target: ComposeTargetConfig, userFile: UserComposeFile, layout: ComposeLayout, bindings: EnvBinding[]): string[] {
+  const notes = [
+    "Use it as an override of your compose file (-f), not with `include:`:",
+    `  ${layout.upCommand}`,
+    `or once in .env: COMPOSE_FILE=${userFile.path}:${layout.overrideFile} (then plain \`docker compose up -d\`).`,
+    `\`include:\` cannot work: this file extends your "${target.appService}" service with depends_on and declares`,
+    "its volume, and Compose refuses an included file that redefines either (\"conflicting service\").",
+    'Portainer (one compose file per stack): set targets.compose.output to "in-place" instead.',
+  ];
+  const fromEnv = bindings.filter((b) => b.source.kind === "env").map((b) => b.secretName);
+  const fromOp = bindings.filter((b) => b.source.kind === "op").map((b) => b.secretName);
+  if (fromEnv.length) notes.push(`Needs ${fromEnv.join(", ")} in the environment or in .env next to ${userFile.path}.`);
+  if (fromOp.length) notes.push(`Needs ${fromOp.join(", ")} from 1Password: start it with the op run command above (${layout.opEnvFile}).`);
+  if (target.configDelivery === "bind") {
+    notes.push(
+      "configDelivery bind: the config is read from the Docker host next to the compose file; under Portainer",
+      "(Compose runs in its own container) use heredoc instead.",
+    );
+  }
+  return notes;
+}
+
+function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (key: keyof ComposeTargetConfig) => IssuePath): VolumeSpec | undefined {
+  const { env, issues } = context;
+  if (target.volume.includes("$")) {
+    issues.add(at("volume"), `"${target.volume}" contains a variable`, "write the volume literally, exactly as the app mounts it, so it can be checked");
+    return undefined;
+  }
+  const volume = parseVolumeSpec(target.volume);
+  if (!volume) {
+    issues.add(at("volume"), `"${target.volume}" is not a volume mount "source:target"`, 'write it exactly as the app mounts it, e.g. "app_data:/app/data"');
+    return undefined;
+  }
+  if (volume.options.includes("ro")) {
+    issues.add(
+      at("volume"),
+      `"${target.volume}" mounts the data read-only: Litestream must write next to the database (WAL mode, -wal/-shm files, its _litestream tables and meta directory) and fails with "attempt to write a readonly database" (litestream-facts.md §6)`,
+      `drop ":ro" (only the config file may be read-only): "${volume.source}:${volume.target}"`,
+    );
+  }
+  if (!volume.target.startsWith("/")) {
+    issues.add(at("volume"), `the mount target "${volume.target}" is not an absolute path`, 'use the path inside the container, e.g. "app_data:/app/data"');
+    return volume;
+  }
+  for (const db of env.databases) {
+    if (!db.path.startsWith(`${volume.target.replace(/\/$/, "")}/`)) {
+      issues.add(
+        at("volume"),
+        `database ${db.name} (${db.path}) is not inside ${volume.target}, where "${volume.source}" is mounted: the Litestream containers would not see it`,
+        "mount the volume that holds the database, at the same path as the app",
+      );
+    }
+  }
+  return volume;
+}
+
+function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: (key: keyof ComposeTargetConfig) => IssuePath): void {
+  const { plan, issues, warnings } = context;
+  const image = plan.litestream.image;
+  const scratch = /scratch/.test(image.slice(image.lastIndexOf(":") + 1));
+  if (target.configDelivery === "heredoc" && scratch) {
+    issues.add(
+      at("configDelivery"),
+      `the heredoc delivery runs /bin/sh, and ${image} has no shell (the -scratch images are the bare binary)`,
+      'use configDelivery "configs" or "bind", or the image without -scratch',
+    );
+  }
+  if (target.configDelivery === "configs") {
+    if (!target.version) {
+      issues.add(
+        at("version"),
+        `configDelivery "configs" needs Docker Compose ${CONFIGS_CONTENT_SINCE} or later (top-level configs.content), and no Compose version is set`,
+        `set targets.compose.version to what \`docker compose version\` prints (not possible on Swarm / docker stack deploy: use heredoc there)`,
+      );
+    } else if (compareRelease(target.version, CONFIGS_CONTENT_SINCE) < 0) {
+      issues.add(
+        at("version"),
+        `configDelivery "configs" needs Docker Compose ${CONFIGS_CONTENT_SINCE} or later (top-level configs.content); ${target.version} would reject the file`,
+        'upgrade Docker Compose, or use configDelivery "heredoc"',
+      );
+    }
+  }
+  if (scratch && !target.user) {
+    warnings.push({
+      path: at("user"),
+      message: `${image} runs as UID 65532: unless that user can write the database files, set targets.compose.user to the uid:gid that owns them`,
+    });
+  }
+}
+
+function checkInPlace(context: TargetContext, target: ComposeTargetConfig, userFile: UserComposeFile, at: (key: keyof ComposeTargetConfig) => IssuePath): void {
+  const { plan, env, issues } = context;
+  if (userFile.text === undefined) {
+    issues.add(
+      at("file"),
+      target.file ? `${target.file} does not exist, so it cannot be updated in place` : `no compose file found (${DEFAULT_COMPOSE_FILES.join(", ")}) to update in place`,
+      target.file ? "fix targets.compose.file" : 'set targets.compose.file, or use output "override"',
+    );
+  }
+  // Each environment would rewrite the same file from the same original: the last one would win.
+  const earlier = plan.environments
+    .slice(0, plan.environments.indexOf(env))
+    .find((other) => other.targets.compose?.output === "in-place" && (other.targets.compose.file ?? "") === (target.file ?? ""));
+  if (earlier) {
+    issues.add(
+      at("file"),
+      `environments ${earlier.name} and ${env.name} would both update ${userFile.path} in place`,
+      "give each environment its own compose file (targets.compose.file)",
+    );
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * The Compose services: a run-once `litestream-restore` the app waits for, and the `litestream`
+ * replicator. Built as yaml nodes (with their comments); compose-file.ts places them in a file.
+ */
+import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import type { EnvBinding } from "../../env-mapping.js";
+import type { DatabasePlan, EnvironmentPlan, Plan } from "../../plan.js";
+import { escapeDollars } from "./interpolation.js";
+import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderHeredocScript } from "./heredoc.js";
+import type { ComposeTargetConfig } from "./schema.js";
+
+export const SIDECAR_SERVICE = "litestream";
+export const RESTORE_SERVICE = "litestream-restore";
+export const CONFIG_NAME = "litestream";
+/** Where configs/bind put the file: Litestream's default path, so `litestream <cmd>` finds it. */
+export const MOUNTED_CONFIG_PATH = "/etc/litestream.yml";
+
+type Node = Scalar | YAMLMap | YAMLSeq;
+type Value = Node | string;
+type Entry = [key: string, value: Value | undefined, comment?: string | false | undefined];
+
+/** The app's data volume, parsed from "source:target[:options]". */
+export interface VolumeSpec {
+  spec: string;
+  source: string;
+  target: string;
+  options: string[];
+  /** A named volume (declared under top-level `volumes:`), not a host path. */
+  named: boolean;
+}
+
+export interface ServicesInput {
+  plan: Plan;
+  env: EnvironmentPlan;
+  /** The litestream.yml artifact's content. */
+  config: string;
+  target: ComposeTargetConfig;
+  volume: VolumeSpec;
+  bindings: EnvBinding[];
+  /** configDelivery "bind": the config file relative to the Compose project directory ("./config/litestream.yml"). */
+  bindSource: string;
+  /** What to tell a user whose variable is missing (the command that starts the stack). */
+  upCommand: string;
+}
+
+export interface ComposeServices {
+  /** In file order: restore service(s) first, then the replicator. */
+  services: Array<{ name: string; node: YAMLMap; comment: string }>;
+  /** Services the app must wait for (service_completed_successfully). */
+  restoreServices: string[];
+  /** Top-level configs entries (configDelivery "configs"). */
+  configs: Array<{ name: string; node: YAMLMap; comment: string }>;
+}
+
+export function buildServices(input: ServicesInput): ComposeServices {
+  const restores = input.env.restoreOnBoot ? restoreServices(input) : [];
+  const restoreNames = restores.map((r) => r.name);
+  // Each explanation is written once, on the first service that needs it.
+  const services = [...restores, { name: SIDECAR_SERVICE, node: replicatorService(input, restoreNames, restores.length === 0), comment: replicatorComment(restoreNames) }];
+  const configs =
+    input.target.configDelivery === "configs"
+      ? [
+          {
+            name: CONFIG_NAME,
+            node: map([["content", block(escapeDollars(input.config))]]),
+            comment: [
+              `litestream.yml for environment "${input.env.name}", copied into the Litestream containers (Compose 2.23.1+, not Swarm).`,
+              "Compose interpolates content too: every $ meant for Litestream is written $$.",
+            ].join("\n"),
+          },
+        ]
+      : [];
+  return { services, restoreServices: restoreNames, configs };
+}
+
+function replicatorComment(restoreNames: string[]): string {
+  return restoreNames.length
+    ? "Litestream: replicates every database continuously; starts once the restore has finished."
+    : "Litestream: replicates every database continuously.";
+}
+
+function replicatorService(input: ServicesInput, restoreNames: string[], explain: boolean): YAMLMap {
+  const { target } = input;
+  const entries: Entry[] = [
+    ["image", input.plan.litestream.image],
+    ["restart", "unless-stopped"],
+  ];
+  if (target.user) entries.push(["user", quoted(target.user)]);
+  if (restoreNames.length) entries.push(["depends_on", dependsOnCompleted(restoreNames)]);
+  if (target.configDelivery === "heredoc") {
+    entries.push(...heredocCommand(renderHeredocScript(input.config, { kind: "replicate" }), explain));
+  } else {
+    entries.push(["command", flow(["replicate", "-config", MOUNTED_CONFIG_PATH])]);
+    if (target.configDelivery === "configs") entries.push(configsMount());
+  }
+  entries.push(...environmentAndVolumes(input, explain));
+  entries.push([
+    "healthcheck",
+    map([
+      ["test", flow(["CMD", "litestream", "databases"])],
+      ["interval", "1m"],
+      ["timeout", "10s"],
+      ["retries", new Scalar(3)],
+      ["start_period", "30s"],
+    ]),
+    [
+      "Exec form: works without a shell, also in the -scratch images. `litestream databases` only proves",
+      "that the config parses and the binary runs, not that replication works: if Litestream exits, the",
+      "container stops and restart: unless-stopped starts it again; sync errors show in",
+      "`docker compose logs litestream`.",
+    ].join("\n"),
+  ]);
+  return map(entries);
+}
+
+function restoreServices(input: ServicesInput): Array<{ name: string; node: YAMLMap; comment: string }> {
+  const { env } = input;
+  const v05 = input.plan.litestream.version === "0.5";
+  const comment = [
+    "Runs once before the app: restores every missing database from its backup (`-if-db-not-exists`),",
+    "and an empty bucket is not an error (`-if-replica-exists`): the app then starts fresh. The app",
+    "waits for it to finish, so it never creates an empty database that would hide the backup.",
+    ...(v05
+      ? [
+          "(The config's restore-if-db-not-exists runs inside the long-lived replicator, which nothing can",
+          "wait for to complete; this one-shot `litestream restore` is what the app waits for.)",
+        ]
+      : []),
+  ].join("\n");
+  if (input.target.configDelivery === "heredoc") {
+    const script = renderHeredocScript(input.config, { kind: "restore", databases: env.databases.map((db) => db.path) });
+    return [{ name: RESTORE_SERVICE, node: map([...restoreHead(input), ...heredocCommand(script, true), ...environmentAndVolumes(input, true)]), comment }];
+  }
+  // Without a script each restore is its own service: the -scratch images have no shell to chain them.
+  return env.databases.map((db, i) => ({
+    name: restoreServiceName(db, env.databases.length),
+    node: map([
+      ...restoreHead(input),
+      // Flags before the positional path (Go flag parsing); the path exactly as in the config (litestream-facts.md §4).
+      ["command", flow(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", MOUNTED_CONFIG_PATH, db.path])],
+      ...(input.target.configDelivery === "configs" ? [configsMount()] : []),
+      ...environmentAndVolumes(input, i === 0),
+    ]),
+    comment: i === 0 ? (env.databases.length > 1 ? `${comment}\nOne service per database: ${db.name}.` : comment) : `The same for database ${db.name}.`,
+  }));
+}
+
+export function restoreServiceName(db: DatabasePlan, count: number): string {
+  return count > 1 ? `${RESTORE_SERVICE}-${db.name}` : RESTORE_SERVICE;
+}
+
+function restoreHead(input: ServicesInput): Entry[] {
+  const entries: Entry[] = [
+    ["image", input.plan.litestream.image],
+    // Quoted: a YAML 1.1 reader takes a bare no for the boolean false.
+    ["restart", quoted("no")],
+  ];
+  if (input.target.user) entries.push(["user", quoted(input.target.user)]);
+  return entries;
+}
+
+function heredocCommand(script: string, explain: boolean): Entry[] {
+  return [
+    [
+      "entrypoint",
+      flow(["/bin/sh", "-c"]),
+      explain && [
+        "Writes litestream.yml inside the container, then runs Litestream: nothing to bind-mount, so it",
+        "also works under Portainer. Every $ meant for the shell or Litestream is written $$ (Compose",
+        "interpolates command strings and turns $$ back into $).",
+      ].join("\n"),
+    ],
+    ["command", seq([block(escapeDollars(script))])],
+  ];
+}
+
+function configsMount(): Entry {
+  return ["configs", seq([map([["source", CONFIG_NAME], ["target", MOUNTED_CONFIG_PATH]])])];
+}
+
+function environmentAndVolumes(input: ServicesInput, explain: boolean): Entry[] {
+  const entries: Entry[] = [];
+  const environment: Entry[] = input.bindings.map((binding) => [binding.name, requiredReference(binding, input)]);
+  if (input.target.configDelivery === "heredoc") environment.push([CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH]);
+  if (environment.length) {
+    entries.push([
+      "environment",
+      map(environment),
+      !explain
+        ? undefined
+        : input.bindings.some((b) => b.renamed)
+        ? "Your variables, mapped to the names Litestream reads; a missing one stops `docker compose up` with its message."
+        : input.bindings.length
+          ? "A missing variable stops `docker compose up` with its message."
+          : undefined,
+    ]);
+  }
+  const volumes: Value[] = [input.volume.spec];
+  if (input.target.configDelivery === "bind") {
+    volumes.push(
+      map([
+        ["type", "bind"],
+        ["source", input.bindSource],
+        ["target", MOUNTED_CONFIG_PATH],
+        ["read_only", new Scalar(true)],
+        ["bind", map([["create_host_path", new Scalar(false)]])],
+      ]),
+    );
+  }
+  entries.push([
+    "volumes",
+    seq(volumes),
+    explain && [
+      "The app's volume, read-write: Litestream writes next to the database (-wal, -shm, its own tables",
+      "and meta directory); a read-only mount fails (litestream-facts.md §6).",
+      ...(input.target.configDelivery === "bind"
+        ? ["The generated config, read-only; create_host_path: false makes a missing file an error instead", "of an empty directory (\"is a directory\")."]
+        : []),
+    ].join("\n"),
+  ]);
+  return entries;
+}
+
+/** `${NAME:?message}`: Compose refuses to start without it, and says why. */
+function requiredReference(binding: EnvBinding, input: ServicesInput): string {
+  const how =
+    binding.source.kind === "op"
+      ? `a 1Password reference: start the stack with ${input.upCommand}`
+      : "set it in .env next to the compose file or in the environment";
+  // The message may not contain } or $ (it would end or nest the reference).
+  const message = `${binding.purpose} for Litestream; ${how}`.replace(/[{}$]/g, "");
+  return `\${${binding.secretName}:?${message}}`;
+}
+
+function dependsOnCompleted(names: string[]): YAMLMap {
+  return map(names.map((name): Entry => [name, map([["condition", "service_completed_successfully"]])]));
+}
+
+// -- small yaml node builders ------------------------------------------------------------------
+
+function toNode(value: Value): Node {
+  return typeof value === "string" ? new Scalar(value) : value;
+}
+
+export function map(entries: Entry[]): YAMLMap {
+  const node = new YAMLMap();
+  for (const [key, value, comment] of entries) {
+    if (value === undefined) continue;
+    const keyNode = new Scalar(key);
+    if (comment) keyNode.commentBefore = commentText(comment);
+    node.items.push(new Pair(keyNode, toNode(value)));
+  }
+  return node;
+}
+
+export function commentText(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line ? ` ${line}` : ""))
+    .join("\n");
+}
+
+function seq(items: Value[]): YAMLSeq {
+  const node = new YAMLSeq();
+  node.items.push(...items.map(toNode));
+  return node;
+}
+
+function flow(items: string[]): YAMLSeq {
+  const node = seq(items.map((item) => quoted(item)));
+  node.flow = true;
+  return node;
+}
+
+function quoted(text: string): Scalar {
+  const node = new Scalar(text);
+  node.type = "QUOTE_DOUBLE";
+  return node;
+}
+
+function block(text: string): Scalar {
+  const node = new Scalar(text);
+  node.type = "BLOCK_LITERAL";
+  return node;
+}

@@ -1,0 +1,238 @@
+/**
+ * plan → the `litestream` accessory: its value (checked against Kamal's own rules for the
+ * configured release) and its YAML node with the comments a reader needs.
+ */
+import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import type { TargetContext } from "../../artifact.js";
+import { envBindings, type EnvBinding } from "../../env-mapping.js";
+import { compareRelease, type Plan } from "../../plan.js";
+import { CONTAINER_CONFIG_PATH, restoreThenReplicateScript } from "./restore-command.js";
+import { kamalSupports, validateKamalAccessory } from "./rules.js";
+import { HOST_SELECTORS } from "./schema.js";
+import { secretsFilePath, type KamalSettings } from "./settings.js";
+
+export const ACCESSORY_NAME = "litestream";
+
+export type AccessoryValue = Record<string, unknown>;
+
+export interface KamalAccessory {
+  value: AccessoryValue;
+  /** The restore-then-replicate script laid out for reading (absent when `cmd` is plain `replicate`). */
+  script?: string[];
+  comments: {
+    image: string;
+    volume: string;
+    files: string;
+    secrets?: string;
+    entrypoint?: string;
+    health?: string;
+    cmd: string[];
+  };
+}
+
+interface ImageTraits {
+  shell: boolean;
+  /** busybox wget is available (alpine-based 0.3 images). */
+  wget: boolean;
+  what: string;
+}
+
+/** What the pinned image ships (litestream-facts.md §6: alpine for 0.3, debian-slim from 0.5.7, no shell in -scratch). */
+export function imageTraits(plan: Plan): ImageTraits {
+  const image = plan.litestream.image;
+  const tag = image.slice(image.lastIndexOf(":") + 1);
+  if (!/^(docker\.io\/)?litestream\/litestream:/.test(image)) {
+    return { shell: true, wget: false, what: "custom image, assumed to have /bin/sh and litestream on PATH" };
+  }
+  if (tag.includes("scratch")) return { shell: false, wget: false, what: "scratch build: no shell, runs as uid 65532" };
+  if (tag.startsWith("0.3")) return { shell: true, wget: true, what: "alpine-based" };
+  if (compareRelease(tag.replace(/-.*$/, ""), "0.5.7") >= 0) return { shell: true, wget: false, what: "debian-slim-based" };
+  return { shell: true, wget: false, what: "has /bin/sh" };
+}
+
+/** The metrics URL reachable from inside the container, from `addr` (":9090" binds every interface). */
+function metricsUrl(addr: string): string {
+  const i = addr.lastIndexOf(":");
+  const host = addr.slice(0, i);
+  const port = addr.slice(i + 1);
+  const local = host === "" || host === "0.0.0.0" ? "127.0.0.1" : host === "[::]" ? "[::1]" : host;
+  return `http://${local}:${port}/metrics`;
+}
+
+export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings): KamalAccessory | undefined {
+  const { plan, env, issues } = ctx;
+  const { at, version } = settings;
+  const before = issues.items.length;
+  const traits = imageTraits(plan);
+  const mount = settings.volume.mount;
+
+  for (const db of env.databases) {
+    if (!db.path.startsWith(`${mount}/`)) {
+      issues.add(at("volume"), `database ${db.name} (${db.path}) is not inside ${mount}, where the volume is mounted: the accessory would not see it`, "mount the volume that holds the databases, at the same path as in the app");
+    }
+  }
+  if (env.configFile.includes(":") || env.configFile.startsWith("/")) {
+    issues.add(at(), `the config file path "${env.configFile}" cannot be used in Kamal's files (it must be relative to the project and hold no ":")`, "set a relative configFile such as config/litestream.yml");
+  }
+
+  const bindings = envBindings(env);
+  const aliases = kamalSupports(version, "secretAliases");
+  for (const key of Object.keys(settings.env)) {
+    if (bindings.some((b) => b.name === key)) issues.add(at("env", key), `${key} is a secret the accessory already receives from .kamal/secrets`, "remove it from env");
+  }
+
+  // Restore before replicating (litestream-facts.md §6): 0.5.6+ does it itself (restore-if-db-not-exists
+  // in litestream.yml); 0.3 cannot, and a hand-over to the app's user needs a shell either way.
+  const wrap = env.restoreOnBoot && (plan.litestream.version === "0.3" || settings.appUser !== undefined);
+  let script: string[] | undefined;
+  let cmd = "replicate";
+  if (wrap) {
+    if (!traits.shell) {
+      issues.add(["litestream", "image"], `${plan.litestream.image} has no shell, so the accessory cannot restore missing databases${settings.appUser ? " and hand them to the app's user" : ""} before replicating`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`);
+    }
+    const built = restoreThenReplicateScript({
+      databases: env.databases.map((db) => db.path),
+      mount,
+      ...(settings.appUser ? { appUser: settings.appUser } : {}),
+    });
+    if ("problem" in built) issues.add(at("volume"), built.problem, "use database paths without quotes, $, \\ or backticks");
+    else {
+      script = built.lines;
+      cmd = built.cmd;
+    }
+  }
+  if (env.restoreOnBoot && !settings.appUser) {
+    ctx.warnings.push({
+      path: at("appUser"),
+      message: "databases restored on boot are written by root; if the app container runs as another user (Rails 8 images run as 1000:1000) it cannot write them: set appUser",
+    });
+  }
+
+  const options: Record<string, unknown> = {};
+  if (wrap) options.entrypoint = "/bin/sh";
+  let health: string | undefined;
+  if (settings.healthcheck) {
+    if (!traits.shell) {
+      ctx.warnings.push({ path: at("healthcheck"), message: `no health options: docker runs --health-cmd through /bin/sh, which ${plan.litestream.image} does not have` });
+    } else {
+      const url = traits.wget && env.monitoring ? metricsUrl(env.monitoring.addr) : undefined;
+      options["health-cmd"] = url ? `wget -q -O /dev/null ${url}` : "litestream databases";
+      options["health-interval"] = "30s";
+      options["health-timeout"] = "5s";
+      options["health-retries"] = 3;
+      health = url
+        ? "busybox wget (alpine image): healthy once replicate serves /metrics"
+        : `litestream databases only proves the config parses; ${traits.wget ? "set monitoring.addr to check that replicate serves /metrics" : "probing /metrics needs wget, which only the alpine-based 0.3 image is known to ship"}`;
+    }
+  }
+  for (const [key, value] of Object.entries(settings.options)) {
+    if (key in options) {
+      issues.add(at("options", key), `options.${key} is set by litestream-deploy${key === "entrypoint" ? " (/bin/sh runs the restore-then-replicate script)" : " (health options that work in the pinned image)"}`, key === "entrypoint" ? "remove it" : "remove it, or set healthcheck: false and give all health options yourself");
+    } else options[key] = value;
+  }
+
+  const secretNames = bindings.map((b) => secretEntry(b, aliases));
+  const value: AccessoryValue = { image: plan.litestream.image };
+  const [selector, hosts] = settings.hostSelector;
+  value[selector] = hosts;
+  value.volumes = [settings.volume.spec];
+  const readOnly = kamalSupports(version, "readOnlyFiles");
+  value.files = [`${env.configFile}:${CONTAINER_CONFIG_PATH}${readOnly ? ":ro" : ""}`];
+  if (secretNames.length || Object.keys(settings.env).length) {
+    value.env = {
+      ...(Object.keys(settings.env).length ? { clear: { ...settings.env } } : {}),
+      ...(secretNames.length ? { secret: secretNames } : {}),
+    };
+  }
+  if (Object.keys(options).length) value.options = options;
+  if (Object.keys(settings.labels).length) value.labels = { ...settings.labels };
+  value.cmd = cmd;
+
+  for (const finding of validateKamalAccessory(value, version)) {
+    const [head, ...rest] = finding.path;
+    const where =
+      head === "options" || head === "labels" || (HOST_SELECTORS as readonly unknown[]).includes(head)
+        ? at(...finding.path)
+        : head === "env" && rest[0] === "clear"
+          ? at("env", ...rest.slice(1))
+          : at();
+    issues.add(where, `Kamal ${version} ${finding.level === "error" ? "refuses" : "silently ignores"} accessories/${ACCESSORY_NAME}${finding.path.length ? `/${finding.path.join("/")}` : ""}: ${finding.message}`);
+  }
+  if (issues.items.length > before) return undefined;
+
+  const secretsFile = secretsFilePath(settings.destination);
+  return {
+    value,
+    ...(script ? { script } : {}),
+    comments: {
+      image: `pinned: Litestream ${plan.litestream.release} (${traits.what})`,
+      volume: "the app's volume, read-write: Litestream writes next to each database",
+      files: readOnly ? "uploaded by Kamal, mounted read-only" : `uploaded by Kamal; Kamal ${version} would drop a ":ro" (honoured from 2.10)`,
+      ...(secretNames.length
+        ? { secrets: `values from ${secretsFile}${aliases && bindings.some((b) => b.renamed) ? " (NAME_IN_CONTAINER:NAME_IN_SECRETS_FILE)" : ""}` }
+        : {}),
+      ...(wrap ? { entrypoint: "the image's entrypoint is litestream; /bin/sh runs cmd's restore-then-replicate script" } : {}),
+      ...(health ? { health } : {}),
+      cmd: script
+        ? [
+            "/bin/sh -c: restore each missing database (when a backup exists), then replicate:",
+            ...script.map((s) => `  ${s}`),
+          ]
+        : env.restoreOnBoot
+          ? ["restore-if-db-not-exists in litestream.yml restores missing databases before replicating (Litestream 0.5.6+)."]
+          : [],
+    },
+  };
+}
+
+/** Container name, or `CONTAINER:SECRETS_FILE` when the names differ and Kamal has aliases (2.6+). */
+export function secretEntry(binding: EnvBinding, aliases: boolean): string {
+  return aliases && binding.renamed ? `${binding.name}:${binding.secretName}` : binding.name;
+}
+
+function toNode(value: unknown): Scalar | YAMLMap | YAMLSeq {
+  if (Array.isArray(value)) {
+    const seq = new YAMLSeq();
+    seq.items.push(...value.map(toNode));
+    return seq;
+  }
+  if (value && typeof value === "object") {
+    const map = new YAMLMap();
+    for (const [k, v] of Object.entries(value)) map.items.push(new Pair(new Scalar(k), toNode(v)));
+    return map;
+  }
+  const node = new Scalar(value);
+  // Durations and numbers stay strings for docker; a YAML 1.1 reader must not see booleans or sexagesimals.
+  if (typeof value === "string" && /^[0-9]|^(y|n|yes|no|on|off|true|false|null|~)$/i.test(value)) node.type = "QUOTE_DOUBLE";
+  return node;
+}
+
+function pairOf(map: YAMLMap, key: string): Pair<Scalar, unknown> | undefined {
+  return map.items.find((p) => (p.key as Scalar).value === key) as Pair<Scalar, unknown> | undefined;
+}
+
+function commentKey(map: YAMLMap, key: string, lines: string[]): void {
+  const pair = pairOf(map, key);
+  if (pair && lines.length) pair.key.commentBefore = lines.map((l) => ` ${l}`).join("\n");
+}
+
+/** The accessory as a YAML node; `marker` is the first comment line inside it. */
+export function accessoryNode(accessory: KamalAccessory, marker: string[]): YAMLMap {
+  const map = toNode(accessory.value) as YAMLMap;
+  map.commentBefore = marker.map((l) => ` ${l}`).join("\n");
+  const { comments } = accessory;
+  (pairOf(map, "image")!.value as Scalar).comment = ` ${comments.image}`;
+  ((pairOf(map, "volumes")!.value as YAMLSeq).items[0] as Scalar).comment = ` ${comments.volume}`;
+  ((pairOf(map, "files")!.value as YAMLSeq).items[0] as Scalar).comment = ` ${comments.files}`;
+  const env = pairOf(map, "env")?.value as YAMLMap | undefined;
+  if (env && comments.secrets) commentKey(env, "secret", [comments.secrets]);
+  const options = pairOf(map, "options")?.value as YAMLMap | undefined;
+  if (options) {
+    const entrypoint = pairOf(options, "entrypoint");
+    if (entrypoint && comments.entrypoint) (entrypoint.value as Scalar).comment = ` ${comments.entrypoint}`;
+    const health = pairOf(options, "health-cmd");
+    if (health && comments.health) commentKey(options, "health-cmd", [comments.health]);
+  }
+  commentKey(map, "cmd", comments.cmd);
+  return map;
+}

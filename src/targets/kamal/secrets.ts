@@ -1,0 +1,148 @@
+/**
+ * The `.kamal/secrets` lines for the accessory's credentials, kept inside a marked block of the
+ * user's file (which also holds RAILS_MASTER_KEY, the registry password, …): everything outside
+ * the block stays byte for byte. Values are never written, only how to obtain them at deploy time.
+ *
+ * Format (kamal-compose-facts.md, ".kamal/secrets"): dotenv with `$VAR` expansion and `$(command)`
+ * substitution run locally. A `#` starts a comment in an unquoted value and `$` is expanded, so
+ * references holding either are refused rather than quoted into something else.
+ */
+import type { EnvBinding } from "../../env-mapping.js";
+import { GENERATOR, REGENERATE_COMMAND } from "../../header.js";
+
+export const SECRETS_BLOCK_BEGIN = `# >>> ${GENERATOR} >>>`;
+export const SECRETS_BLOCK_END = `# <<< ${GENERATOR} <<<`;
+
+export interface SecretsSettings {
+  via: "op-read" | "kamal-adapter";
+  account?: string;
+  /** Kamal 2.6+: the accessory maps NAME:SECRET_NAME, so the file defines the user's own name. */
+  aliases: boolean;
+}
+
+export interface SecretsLines {
+  lines: string[];
+  problems: string[];
+  /** Names this block defines. */
+  defines: string[];
+}
+
+const SAFE_OP_REF = /^op:\/\/[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+){2,3}$/;
+
+/**
+ * One line per credential. `definedOutside` are names the user's file already defines outside
+ * the block: a pass-through of such a name is left out (the user's definition is the value).
+ */
+export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, definedOutside: ReadonlySet<string> = new Set()): SecretsLines {
+  const lines: string[] = [];
+  const problems: string[] = [];
+  const defines: string[] = [];
+  const ops: Array<{ name: string; vault: string; item: string; field: string }> = [];
+
+  for (const b of bindings) {
+    if (b.source.kind === "env") {
+      // With aliases the file defines the user's name and the accessory maps it; without, the
+      // file must define the name the container receives.
+      const fileName = settings.aliases ? b.secretName : b.name;
+      if (settings.aliases && b.renamed && definedOutside.has(b.secretName)) {
+        lines.push(`# ${b.secretName}: defined elsewhere in this file (mapped to ${b.name} by the accessory)`);
+        continue;
+      }
+      lines.push(`${fileName}=$${b.secretName}`);
+      defines.push(fileName);
+      continue;
+    }
+    const ref = b.source.ref;
+    if (!SAFE_OP_REF.test(ref)) {
+      problems.push(`the 1Password reference ${ref} holds characters that .kamal/secrets (dotenv) would expand or cut (#, $, quotes, spaces)`);
+      continue;
+    }
+    const [vault, item, ...field] = ref.slice("op://".length).split("/");
+    ops.push({ name: b.name, vault: vault!, item: item!, field: field.join("/") });
+  }
+
+  if (settings.via === "op-read") {
+    for (const op of ops) {
+      lines.push(`${op.name}=$(op read op://${op.vault}/${op.item}/${op.field})`);
+      defines.push(op.name);
+    }
+  } else {
+    // One fetch per vault (`--from Vault/Item` when every field is in one item); the variable is
+    // ours, so a SECRETS= line of the user's is never overwritten.
+    const vaults = [...new Set(ops.map((o) => o.vault))];
+    vaults.forEach((vault, i) => {
+      const inVault = ops.filter((o) => o.vault === vault);
+      const items = [...new Set(inVault.map((o) => o.item))];
+      const variable = i === 0 ? "LITESTREAM_SECRETS" : `LITESTREAM_SECRETS_${i + 1}`;
+      const from = items.length === 1 ? `${vault}/${items[0]}` : vault;
+      const fields = inVault.map((o) => (items.length === 1 ? o.field : `${o.item}/${o.field}`));
+      lines.push(`${variable}=$(kamal secrets fetch --adapter 1password --account ${settings.account} --from ${from} ${[...new Set(fields)].join(" ")})`);
+      const keys = inVault.map((o) => fetchedKey(o));
+      for (const o of inVault) {
+        lines.push(`${o.name}=$(kamal secrets extract ${extractName(fetchedKey(o), keys)} $${variable})`);
+        defines.push(o.name);
+      }
+    });
+  }
+  return { lines, problems, defines };
+}
+
+/**
+ * The key `kamal secrets fetch` stores a field under: its reference without op://, and without a
+ * trailing /password (Kamal's 1Password adapter strips it).
+ */
+function fetchedKey(o: { vault: string; item: string; field: string }): string {
+  return `${o.vault}/${o.item}/${o.field}`.replace(/\/password$/, "");
+}
+
+/** The shortest suffix `kamal secrets extract` finds unambiguously (it matches the key or "…/<name>"). */
+function extractName(key: string, keys: string[]): string {
+  const parts = key.split("/");
+  for (let n = 1; n < parts.length; n++) {
+    const name = parts.slice(-n).join("/");
+    if (keys.filter((k) => k === name || k.endsWith(`/${name}`)).length === 1) return name;
+  }
+  return key;
+}
+
+export function secretsBlock(lines: string[], what: string): string {
+  return [SECRETS_BLOCK_BEGIN, `# ${what}: managed by ${GENERATOR}, regenerate with: ${REGENERATE_COMMAND}`, ...lines, SECRETS_BLOCK_END].join("\n") + "\n";
+}
+
+/** Names a dotenv file defines, by line number (1-based), ignoring comments. */
+export function dotenvDefinitions(text: string): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  text.split("\n").forEach((line, i) => {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*[=:]/.exec(line);
+    if (m) found.set(m[1]!, [...(found.get(m[1]!) ?? []), i + 1]);
+  });
+  return found;
+}
+
+export type BlockSplit = { before: string; block?: string; after: string } | { problem: string };
+
+/** Splits a file around its marked block (absent block: everything is `before`). */
+export function splitBlock(text: string): BlockSplit {
+  const lines = text.split("\n");
+  const begins = lines.flatMap((l, i) => (l.trimEnd() === SECRETS_BLOCK_BEGIN ? [i] : []));
+  const ends = lines.flatMap((l, i) => (l.trimEnd() === SECRETS_BLOCK_END ? [i] : []));
+  if (begins.length === 0 && ends.length === 0) return { before: text, after: "" };
+  if (begins.length !== 1 || ends.length !== 1 || ends[0]! < begins[0]!) {
+    return { problem: `the file has ${begins.length} "${SECRETS_BLOCK_BEGIN}" and ${ends.length} "${SECRETS_BLOCK_END}" lines; exactly one of each, in that order, delimits the managed block` };
+  }
+  const start = lines.slice(0, begins[0]).join("\n").length + (begins[0]! > 0 ? 1 : 0);
+  const endLine = ends[0]!;
+  const endOffset = lines.slice(0, endLine + 1).join("\n").length;
+  const end = endOffset < text.length ? endOffset + 1 : endOffset;
+  return { before: text.slice(0, start), block: text.slice(start, end), after: text.slice(end) };
+}
+
+/** The file with `block` in place of the old one, or appended after a blank line; the rest untouched. */
+export function withSecretsBlock(existing: string | undefined, block: string): { content: string } | { problem: string } {
+  if (existing === undefined || existing === "") return { content: block };
+  const split = splitBlock(existing);
+  if ("problem" in split) return split;
+  if (split.block !== undefined) return { content: split.before + block + split.after };
+  const separator = existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+  return { content: existing + separator + block };
+}

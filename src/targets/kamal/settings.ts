@@ -1,0 +1,105 @@
+/**
+ * One environment's Kamal settings, merged (project `targets.kamal` under the environment's),
+ * defaulted and checked; plus where its files go (Kamal destinations).
+ */
+import type { IssueList, IssuePath } from "../../errors.js";
+import type { EnvironmentPlan, Plan } from "../../plan.js";
+import { HOST_SELECTORS, type KamalTargetConfig } from "./schema.js";
+
+export type HostSelector = (typeof HOST_SELECTORS)[number];
+
+export interface KamalSettings {
+  version: string;
+  volume: { spec: string; source: string; mount: string };
+  hostSelector: [HostSelector, string | string[]];
+  /** Kamal destination (`-d <name>`), undefined for config/deploy.yml and .kamal/secrets. */
+  destination?: string;
+  appUser?: string;
+  healthcheck: boolean;
+  env: Record<string, string>;
+  options: Record<string, string | number | boolean | Array<string | number | boolean>>;
+  labels: Record<string, string>;
+  updateDeployFile: boolean;
+  secrets: { via: "op-read" | "kamal-adapter"; account?: string };
+  /** Where this environment's Kamal settings live in the description, for issues. */
+  at: (...rest: Array<string | number>) => IssuePath;
+}
+
+/** Issues point at the environment's `targets.kamal` when there are several environments. */
+export function kamalPath(plan: Plan, env: EnvironmentPlan): IssuePath {
+  return plan.environments.length > 1 ? ["environments", env.name, "targets", "kamal"] : ["targets", "kamal"];
+}
+
+export function destinationOf(plan: Plan, env: EnvironmentPlan): string | undefined {
+  const configured = env.targets.kamal?.destination;
+  if (configured === false) return undefined;
+  if (configured !== undefined) return configured;
+  return plan.environments.length > 1 ? env.name : undefined;
+}
+
+export const deployFilePath = (destination?: string) => (destination ? `config/deploy.${destination}.yml` : "config/deploy.yml");
+export const secretsFilePath = (destination?: string) => (destination ? `.kamal/secrets.${destination}` : ".kamal/secrets");
+export const partialFilePath = (destination?: string) =>
+  destination ? `config/litestream-accessory.${destination}.yml` : "config/litestream-accessory.yml";
+/** ` -d staging` for operator commands. */
+export const destinationFlag = (destination?: string) => (destination ? ` -d ${destination}` : "");
+
+export function resolveKamalSettings(plan: Plan, env: EnvironmentPlan, issues: IssueList): KamalSettings | undefined {
+  const kamal = env.targets.kamal as KamalTargetConfig | undefined;
+  if (!kamal) return undefined;
+  const base = kamalPath(plan, env);
+  const at = (...rest: Array<string | number>): IssuePath => [...base, ...rest];
+  let ok = true;
+
+  if (!kamal.version) {
+    issues.add(at("version"), "the Kamal version is not set: secret aliases, read-only files and several accessory keys depend on it", 'set version, e.g. "2.10" (see `kamal version`)');
+    ok = false;
+  }
+  if (!kamal.volume) {
+    issues.add(at("volume"), "the app's data volume is not set: the accessory must mount the same volume as the app to see its databases", 'set volume to the app\'s volume, e.g. "myapp_storage:/rails/storage"');
+    ok = false;
+  }
+  const selectors = HOST_SELECTORS.filter((key) => kamal[key] !== undefined);
+  if (selectors.length !== 1) {
+    issues.add(
+      base,
+      selectors.length === 0
+        ? "no host selector: Kamal needs exactly one of host, hosts, role, roles, tag or tags for an accessory"
+        : `an accessory takes exactly one host selector, the merged settings have ${selectors.join(" and ")}`,
+      selectors.length === 0 ? "set host to the app's server (the data volume is local to it)" : "set one selector per environment",
+    );
+    ok = false;
+  }
+
+  const destination = destinationOf(plan, env);
+  for (const other of plan.environments) {
+    if (other === env) break;
+    if (other.targets.kamal && destinationOf(plan, other) === destination) {
+      issues.add(
+        at("destination"),
+        `environments ${other.name} and ${env.name} would both write the litestream accessory into ${deployFilePath(destination)}`,
+        "give each environment its own Kamal destination (destination: false for the one that uses config/deploy.yml)",
+      );
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+
+  const [source = "", mount = ""] = kamal.volume!.split(":");
+  const selector = selectors[0]!;
+  const settings: KamalSettings = {
+    version: kamal.version!,
+    volume: { spec: kamal.volume!, source, mount: mount.replace(/(.)\/$/, "$1") },
+    hostSelector: [selector, kamal[selector]!],
+    healthcheck: kamal.healthcheck ?? true,
+    env: kamal.env ?? {},
+    options: kamal.options ?? {},
+    labels: kamal.labels ?? {},
+    updateDeployFile: kamal.updateDeployFile ?? true,
+    secrets: kamal.secrets ?? { via: "op-read" },
+    at,
+  };
+  if (destination) settings.destination = destination;
+  if (kamal.appUser) settings.appUser = kamal.appUser;
+  return settings;
+}
