@@ -104,3 +104,22 @@ describe("environment variables", () => {
     ).toThrow(/replicas\[1\]\.credentials\.accessKeyId: two different credentials would both have to be LITESTREAM_ACCESS_KEY_ID/);
   });
 });
+
+describe("target settings per environment", () => {
+  it("an environment changes only the fields it sets; defaults apply after merging", () => {
+    const { plan, files } = generate({
+      ...base,
+      storage: { provider: "file", path: "/var/backups/app" },
+      databases: [{ name: "main", path: "/data/main.db" }],
+      targets: { compose: { appService: "app", volume: "app_data:/data", configDelivery: "bind" } },
+      environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/staging" }, targets: { compose: { user: "1000:1000" } } } },
+    });
+    expect(plan.environments.map((e) => e.targets.compose)).toEqual([
+      { appService: "app", volume: "app_data:/data", configDelivery: "bind" },
+      { appService: "app", volume: "app_data:/data", configDelivery: "bind", user: "1000:1000" },
+    ]);
+    const staging = files.find((f) => f.path === "compose.litestream.staging.yaml")!.content;
+    expect(staging).toContain(`user: "1000:1000"`);
+    expect(staging).not.toContain("/bin/sh");
+  });
+});

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { Duration, EnvVarName, FsPath, LiteralString, Replication, SecretRef, Slug } from "./common.js";
 import { Storage } from "./storage.js";
-import { Targets } from "./targets.js";
+import { TargetOverrides, Targets } from "./targets.js";
 
 export const USE_CASE_PRESETS = ["personal", "active", "critical"] as const;
 export const BUILTIN_ROLES = ["primary", "queue", "cache", "cable"] as const;
@@ -92,7 +92,7 @@ const Environment = z.strictObject({
   heartbeat: Heartbeat.optional(),
   encryption: Encryption.optional(),
   restoreOnBoot: z.boolean().optional(),
-  targets: Targets.optional(),
+  targets: TargetOverrides.optional(),
 });
 
 export const Project = z.strictObject({

@@ -15,4 +15,15 @@ export const Targets = z.strictObject({
   systemd: SystemdTarget.optional(),
 });
 
-export type TargetsConfig = z.output<typeof Targets>;
+/**
+ * What an environment may change: every field optional. Targets apply their defaults after merging,
+ * so an environment that sets one field never resets another the project set.
+ */
+export const TargetOverrides = z.strictObject({
+  kamal: KamalTarget.optional(), // every field is already optional; required ones are checked after merging
+  compose: ComposeTarget.partial().optional(),
+  entrypoint: EntrypointTarget.optional(),
+  systemd: SystemdTarget.optional(),
+});
+
+export type TargetsConfig = z.output<typeof TargetOverrides>;

@@ -12,7 +12,7 @@ import { compareRelease } from "../../plan.js";
 import { renderTemplate } from "../../templates.js";
 import { renderOverrideFile, updateComposeFile } from "./compose-file.js";
 import { checkUserCompose, DEFAULT_COMPOSE_FILES, findUserCompose, isOurService, parseVolumeSpec, type UserComposeFile } from "./existing.js";
-import type { ComposeTargetConfig } from "./schema.js";
+import { withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
 import { buildServices, type VolumeSpec } from "./sidecar.js";
 
 /** configs.content appeared in Docker Compose 2.23.1 (kamal-compose-facts.md). */
@@ -20,10 +20,14 @@ export const CONFIGS_CONTENT_SINCE = "2.23.1";
 
 export const renderCompose: TargetRenderer = (context) => {
   const { plan, env, issues } = context;
-  const target = env.targets.compose as ComposeTargetConfig;
   // Like the Kamal target: with several environments, name the one whose setting is wrong.
   const base: IssuePath = plan.environments.length > 1 ? ["environments", env.name, "targets", "compose"] : ["targets", "compose"];
   const at = (key: keyof ComposeTargetConfig): IssuePath => [...base, key];
+  const target = withComposeDefaults(env.targets.compose ?? {});
+  if (!target) {
+    issues.add(base, "appService and volume are required (in targets.compose or this environment's override)", 'e.g. { appService: "app", volume: "app_data:/app/data" }');
+    return [];
+  }
   const before = issues.items.length;
 
   const volume = checkVolume(context, target, at);

@@ -16,7 +16,7 @@ export const ComposeTarget = z.strictObject({
       description:
         'The app\'s data volume exactly as the app mounts it, "source:target", e.g. "app_data:/app/data". Mounted read-write into the Litestream services.',
     }),
-  configDelivery: z.enum(CONFIG_DELIVERIES).default("heredoc").meta({
+  configDelivery: z.enum(CONFIG_DELIVERIES).optional().meta({
     description:
       'How litestream.yml reaches the container. "heredoc" (default, Portainer-safe): a shell script writes it inside the container. "configs": top-level configs.content (Compose >= 2.23.1, not Swarm; set `version`). "bind": the generated file is bind-mounted read-only.',
   }),
@@ -25,7 +25,7 @@ export const ComposeTarget = z.strictObject({
     .regex(/^\d+\.\d+(\.\d+)?$/, 'the Docker Compose version you run (`docker compose version`), e.g. "2.29.1"')
     .optional()
     .meta({ description: "The Docker Compose version you run; required for configDelivery \"configs\" (needs 2.23.1+)." }),
-  output: z.enum(COMPOSE_OUTPUTS).default("override").meta({
+  output: z.enum(COMPOSE_OUTPUTS).optional().meta({
     description:
       '"override" (default): write compose.litestream.yaml, used as `docker compose -f compose.yaml -f compose.litestream.yaml`. "in-place": add the services to your compose file, keeping its comments and services.',
   }),
@@ -52,4 +52,12 @@ export const ComposeTarget = z.strictObject({
     }),
 });
 
-export type ComposeTargetConfig = z.output<typeof ComposeTarget>;
+/** The settings after an environment's overrides are merged and defaults applied. */
+export type ComposeTargetConfig = Required<Pick<z.output<typeof ComposeTarget>, "appService" | "volume" | "configDelivery" | "output">> &
+  z.output<typeof ComposeTarget>;
+
+/** Defaults are applied after merging, so an environment override never resets a project-level value. */
+export function withComposeDefaults(settings: Partial<z.output<typeof ComposeTarget>>): ComposeTargetConfig | undefined {
+  if (!settings.appService || !settings.volume) return undefined;
+  return { ...settings, appService: settings.appService, volume: settings.volume, configDelivery: settings.configDelivery ?? "heredoc", output: settings.output ?? "override" };
+}
