@@ -172,7 +172,9 @@ describe("harness: S3 round trip via s3rver", () => {
 
     const h = startReplicate(cfg, { env });
     await h.waitForLog(SYNCED, 10_000);
+    const mark = h.mark();
     await insertRows(db, 51, 60);
+    await h.waitForLog(SYNCED, 10_000, mark); // shipped before stopping (the SIGTERM sync has its own test)
     expect((await h.stop()).code).toBe(0);
 
     const keys = await s3.listKeys("backups");

@@ -20,4 +20,12 @@ export default defineProject({
     { name: "primary", path: "/rails/storage/production.sqlite3" },
     { name: "queue", path: "/rails/storage/production_queue.sqlite3" },
   ],
+  targets: {
+    // Litestream runs inside the app image: the entrypoint restores, then runs Rails under
+    // `litestream replicate -exec` (the seed ran replication in the background, unsupervised).
+    entrypoint: {
+      // The Rails image's former ENTRYPOINT + CMD: bin/docker-entrypoint runs db:prepare, after the restore.
+      appCommand: ["/rails/bin/docker-entrypoint", "./bin/thrust", "./bin/rails", "server"],
+    },
+  },
 });

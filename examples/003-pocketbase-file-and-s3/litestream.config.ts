@@ -34,6 +34,12 @@ export default defineProject({
         },
       ],
       replication: { syncInterval: "1s" },
+      // Fly.io: Litestream runs inside the PocketBase image. The seed restored with a bare
+      // `litestream restore` then replicated in the background; the entrypoint restores only missing
+      // databases and runs PocketBase under `litestream replicate -exec`.
+      targets: {
+        entrypoint: { appCommand: ["/app/pocketbase", "serve", "--http=0.0.0.0:8080", "--dir=/app/pb_data"] },
+      },
     },
   },
 });

@@ -19,6 +19,9 @@ export default defineProject({
     production: {
       configFile: "config/litestream.yml",
       replication: { syncInterval: "10s", snapshotInterval: "1h", retention: "168h" },
+      // The server: Litestream as a hardened service (its own user, not root), started before the app's
+      // yral-ai-chat.service; the seed's `chmod 644` on the database files becomes a shared group.
+      targets: { systemd: { appUnit: "yral-ai-chat.service" } },
     },
     development: {
       configFile: "config/litestream-local.yml",

@@ -1,6 +1,27 @@
 /** Container entrypoint target: restore, then `litestream replicate -exec <app>` inside the app image. */
 import { z } from "zod";
 
+// Defaults are applied by the renderer, not here: an environment's `targets.entrypoint` is merged over
+// the top-level one key by key, and a zod default would silently override the top-level value.
+const AbsolutePath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._/-]*$/, "an absolute path of letters, digits and . _ - / (it is written into a Dockerfile and a shell script)");
+
 export const EntrypointTarget = z.strictObject({
-  appCommand: z.array(z.string().min(1)).min(1).meta({ description: 'The app\'s command, e.g. ["bin/rails", "server"].' }),
+  appCommand: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'The app\'s command as a list of words; no shell runs it. Your image\'s former ENTRYPOINT + CMD, e.g. ["/rails/bin/docker-entrypoint", "./bin/thrust", "./bin/rails", "server"]. Required.',
+    }),
+  configPath: AbsolutePath.optional().meta({
+    description: "Where the image holds the generated litestream.yml (default /etc/litestream.yml); LITESTREAM_CONFIG overrides it at run time.",
+  }),
+  installPath: AbsolutePath.optional().meta({
+    description: "Where the image holds the entrypoint script (default /usr/local/bin/litestream-entrypoint).",
+  }),
 });
+
+export type EntrypointTargetConfig = z.output<typeof EntrypointTarget>;

@@ -1,0 +1,154 @@
+/**
+ * Container entrypoint target (seeds 001, 003): for apps that run Litestream inside their own image.
+ * Two files per environment: a POSIX sh entrypoint that restores missing databases and then runs the
+ * app under `litestream replicate -exec`, and the Dockerfile lines that install Litestream, the config
+ * and the entrypoint into the image.
+ */
+import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
+import { envBindings, type EnvBinding } from "../../env-mapping.js";
+import type { IssuePath } from "../../errors.js";
+import { hashHeader } from "../../header.js";
+import { renderTemplate } from "../../templates.js";
+import { execWords, SHELL_OPERATORS, shellWord, shellWords, unrepresentableWord } from "./quote.js";
+
+export const DEFAULT_CONFIG_PATH = "/etc/litestream.yml";
+export const DEFAULT_INSTALL_PATH = "/usr/local/bin/litestream-entrypoint";
+/** Where the official image keeps its (static) binary, 0.3 and 0.5 alike. */
+const IMAGE_BINARY = "/usr/local/bin/litestream";
+
+export const renderEntrypoint: TargetRenderer = (ctx) => {
+  const target = ctx.env.targets.entrypoint;
+  if (!target) return [];
+  const at = targetPath(ctx);
+  const appCommand = checkAppCommand(target.appCommand, at, ctx);
+  if (!appCommand) return [];
+
+  const settings = {
+    configPath: target.configPath ?? DEFAULT_CONFIG_PATH,
+    installPath: target.installPath ?? DEFAULT_INSTALL_PATH,
+  };
+  const suffix = fileSuffix(ctx);
+  const entrypointFile = `bin/litestream-entrypoint${suffix}`;
+  const dockerfileFile = `Dockerfile.litestream${suffix}`;
+  return [
+    {
+      path: entrypointFile,
+      content: renderEntrypointScript(ctx, appCommand, settings.configPath),
+      kind: "entrypoint",
+      ownership: "generated",
+      environment: ctx.env.name,
+      mode: 0o755,
+    },
+    {
+      path: dockerfileFile,
+      content: renderDockerfileSnippet(ctx, appCommand, { ...settings, entrypointFile }),
+      kind: "dockerfile-snippet",
+      ownership: "generated",
+      environment: ctx.env.name,
+    },
+  ];
+};
+
+/** Issues point at the environment's `targets.entrypoint` when there are several environments. */
+function targetPath(ctx: TargetContext): IssuePath {
+  return ctx.plan.environments.length > 1 ? ["environments", ctx.env.name, "targets", "entrypoint"] : ["targets", "entrypoint"];
+}
+
+function fileSuffix(ctx: TargetContext): string {
+  const using = ctx.plan.environments.filter((e) => e.targets.entrypoint);
+  return using.length > 1 ? `.${ctx.env.name}` : "";
+}
+
+/** Every reason the app command cannot be run as given; undefined when there is any. */
+function checkAppCommand(command: string[] | undefined, at: IssuePath, ctx: TargetContext): string[] | undefined {
+  if (!command) {
+    ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]');
+    return undefined;
+  }
+  let ok = true;
+  const program = command[0]!;
+  if (program === "" || /\s/.test(program)) {
+    ok = false;
+    ctx.issues.add(
+      [...at, "appCommand", 0],
+      program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: appCommand is a list of words, not a command line`,
+      `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
+    );
+  }
+  command.forEach((word, i) => {
+    const problem = unrepresentableWord(word);
+    if (problem) {
+      ok = false;
+      ctx.issues.add([...at, "appCommand", i], `word ${i} ${problem}`, "remove that character");
+    } else if (SHELL_OPERATORS.has(word)) {
+      ok = false;
+      ctx.issues.add(
+        [...at, "appCommand", i],
+        `"${word}" is shell syntax, but no shell runs the app command (Litestream's -exec splits it into words and executes them): it would reach the app as a literal argument`,
+        `run a shell explicitly: ["sh", "-c", ${JSON.stringify(command.join(" "))}]`,
+      );
+    }
+  });
+  return ok ? command : undefined;
+}
+
+function renderEntrypointScript(ctx: TargetContext, appCommand: string[], configPath: string): string {
+  const { plan, env } = ctx;
+  const bindings = envBindings(env);
+  const v03 = plan.litestream.version === "0.3";
+  // Litestream prefers AWS_* over LITESTREAM_* and hands its keys to the -exec child as AWS_*
+  // (litestream-facts.md §2; the hand-over measured on 0.3.13): only then do the app's keys need care.
+  const separateAwsKeys = bindings.some((b) => b.name === "LITESTREAM_ACCESS_KEY_ID");
+  return renderTemplate("entrypoint.sh.hbs", {
+    header: hashHeader(`container entrypoint for environment "${env.name}" (Litestream ${plan.litestream.release})`),
+    release: plan.litestream.release,
+    defaultConfig: configPath,
+    environmentDocs: environmentDocs(bindings, configPath),
+    restoreStep: v03 && env.restoreOnBoot,
+    restoreByReplicate: !v03 && env.restoreOnBoot,
+    noRestore: !env.restoreOnBoot,
+    databases: env.databases.map((db) => shellWord(db.path)),
+    appShell: shellWords(appCommand),
+    appExec: shellWord(execWords(appCommand)),
+    renames: bindings.filter((b) => b.renamed).map((b) => ({ name: b.name, secretName: b.secretName })),
+    required: bindings.map((b) => b.name),
+    separateAwsKeys,
+  });
+}
+
+function environmentDocs(bindings: EnvBinding[], configPath: string): string[] {
+  const rows: Array<[string, string]> = [
+    ["LITESTREAM_ENABLED", "true (default) or false: false starts the app without Litestream."],
+    ["LITESTREAM_CONFIG", `the Litestream config file (default ${configPath}).`],
+    ...bindings.map((b): [string, string] => [b.name, `${b.purpose}, required${sourceNote(b)}.`]),
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, text]) => `${name.padEnd(width)}  ${text}`);
+}
+
+function sourceNote(b: EnvBinding): string {
+  if (b.source.kind === "op") return ` (1Password: ${b.source.ref})`;
+  return b.renamed ? `; your ${b.secretName} is copied to it when set` : "";
+}
+
+interface DockerfileSettings {
+  configPath: string;
+  installPath: string;
+  entrypointFile: string;
+}
+
+function renderDockerfileSnippet(ctx: TargetContext, appCommand: string[], s: DockerfileSettings): string {
+  const { plan, env } = ctx;
+  return renderTemplate("dockerfile-litestream.hbs", {
+    header: hashHeader(`Dockerfile lines for Litestream ${plan.litestream.release} inside the app image, environment "${env.name}"`),
+    release: plan.litestream.release,
+    image: plan.litestream.image,
+    imageBinary: IMAGE_BINARY,
+    configFile: env.configFile,
+    configPath: s.configPath,
+    entrypointFile: s.entrypointFile,
+    installPath: s.installPath,
+    entrypointJson: JSON.stringify([s.installPath]),
+    formerCommand: JSON.stringify(appCommand),
+  });
+}
