@@ -2,7 +2,7 @@
  * The only module that touches the user's files: writes artifacts only when they changed, refuses
  * to overwrite a file it does not own, and reports drift for `--check`.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import type { Artifact, ExistingFileReader } from "./artifact.js";
@@ -39,7 +39,13 @@ export function planWrites(files: Artifact[], outDir: string): FileReport[] {
     if (current === undefined) {
       return { path: file.path, status: "created", kind: file.kind, diff: unifiedDiff(file.path, "", file.content) };
     }
-    if (current === file.content) return { path: file.path, status: "unchanged", kind: file.kind, diff: "" };
+    if (current === file.content) {
+      const mode = file.mode;
+      if (mode === undefined || (statSync(path.join(outDir, file.path)).mode & 0o777) === mode) {
+        return { path: file.path, status: "unchanged", kind: file.kind, diff: "" };
+      }
+      return { path: file.path, status: "updated", kind: file.kind, diff: `mode ${mode.toString(8)}` };
+    }
     if (file.ownership === "generated" && !isGenerated(current)) {
       return {
         path: file.path,

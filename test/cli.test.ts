@@ -1,5 +1,5 @@
 // The CLI end to end: writes only what changed, --check/--diff/--dry-run, refusals, exit codes.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -117,5 +117,23 @@ describe("litestream-deploy schema", () => {
     expect(schema.required).toEqual(["name", "litestream", "databases"]);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.litestream.properties.version.enum).toEqual(["0.3", "0.5"]);
+  });
+});
+
+describe("file modes", () => {
+  it("creates scripts executable and restores a lost executable bit", async () => {
+    writeFileSync(
+      path.join(dir, "litestream.config.json"),
+      JSON.stringify({ ...description, targets: { entrypoint: { appCommand: ["/app/server"] } } }),
+    );
+    expect(await cli("generate")).toBe(0);
+    const script = path.join(dir, "bin/litestream-entrypoint");
+    expect(statSync(script).mode & 0o777).toBe(0o755);
+    chmodSync(script, 0o644);
+    out = [];
+    expect(await cli("generate", "--check")).toBe(1);
+    expect(out).toContain("differs   bin/litestream-entrypoint");
+    expect(await cli("generate")).toBe(0);
+    expect(statSync(script).mode & 0o777).toBe(0o755);
   });
 });
