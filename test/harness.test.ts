@@ -1,6 +1,6 @@
 // Proves the real-tool harness against the real Litestream v0.3.13 binary, the sqlite3 CLI and
 // s3rver. Configs are hand-written strings here (the generator is tested elsewhere).
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
@@ -16,7 +16,6 @@ import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlit
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
 const SYNCED = /wal segment written/;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(async () => {
   await stopAll();
@@ -49,14 +48,6 @@ function fileConfig(dbPath: string, replicaDir: string, syncInterval = "100ms"):
   ].join("\n");
 }
 
-function walSegments(replicaDir: string): string[] {
-  const gens = join(replicaDir, "generations");
-  if (!existsSync(gens)) return [];
-  return readdirSync(gens).flatMap((g) => {
-    const wal = join(gens, g, "wal");
-    return existsSync(wal) ? readdirSync(wal).map((f) => `${g}/wal/${f}`) : [];
-  });
-}
 
 async function restore(configPath: string, out: string, dbPath: string, extra: string[] = [], env?: Record<string, string>) {
   // Go flag parsing: flags BEFORE the positional DB path.

@@ -4,7 +4,7 @@
  * app under `litestream replicate -exec`, and the Dockerfile lines that install Litestream, the config
  * and the entrypoint into the image.
  */
-import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
+import type { TargetContext, TargetRenderer } from "../../artifact.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";

@@ -1,0 +1,67 @@
+/**
+ * The environment variables Litestream needs for one environment, and the references they come from.
+ */
+import type { IssueList, IssuePath } from "../errors.js";
+import { toSecretReference } from "../schema/common.js";
+import type { EncryptionConfig, ProjectConfig } from "../schema/project.js";
+import type { StorageConfig } from "../schema/storage.js";
+import { storageAt, type EnvVarPlan } from "./model.js";
+
+/** Variables Litestream reads natively or that we expand in the config (litestream-facts.md §2). */
+export const ENV = {
+  accessKeyId: "LITESTREAM_ACCESS_KEY_ID",
+  secretAccessKey: "LITESTREAM_SECRET_ACCESS_KEY",
+  azureAccountKey: "LITESTREAM_AZURE_ACCOUNT_KEY",
+  sftpPassword: "LITESTREAM_SFTP_PASSWORD",
+  ageIdentity: "LITESTREAM_AGE_IDENTITY",
+  heartbeatUrl: "LITESTREAM_HEARTBEAT_URL",
+  sseCustomerKey: "LITESTREAM_SSE_CUSTOMER_KEY",
+} as const;
+
+/** Other names Litestream reads natively for the same value (AWS_* take precedence over LITESTREAM_*). */
+const NATIVE_ALIASES: Record<string, string[]> = {
+  [ENV.accessKeyId]: ["AWS_ACCESS_KEY_ID"],
+  [ENV.secretAccessKey]: ["AWS_SECRET_ACCESS_KEY"],
+};
+
+export function planEnvVars(
+  storages: StorageConfig[],
+  storagePath: IssuePath,
+  encryption: EncryptionConfig | undefined,
+  heartbeat: ProjectConfig["heartbeat"],
+  issues: IssueList,
+): EnvVarPlan[] {
+  const vars = new Map<string, EnvVarPlan & { where: IssuePath }>();
+  const need = (canonical: string, ref: Parameters<typeof toSecretReference>[0], purpose: string, where: IssuePath, expandedInConfig = false) => {
+    const source = toSecretReference(ref);
+    // A variable Litestream already reads under the user's own name needs no renaming.
+    const name = source.kind === "env" && NATIVE_ALIASES[canonical]?.includes(source.name) ? source.name : canonical;
+    const existing = vars.get(name);
+    if (existing && JSON.stringify(existing.source) !== JSON.stringify(source)) {
+      issues.add(where, `two different credentials would both have to be ${name}; Litestream reads one set per process`, `use the same reference as ${existing.where.join(".")}, or split the databases into separate projects`);
+      return;
+    }
+    vars.set(name, { name, source, purpose, expandedInConfig, where });
+  };
+  storages.forEach((s, i) => {
+    if ("credentials" in s && s.credentials) {
+      if ("accessKeyId" in s.credentials) {
+        need(ENV.accessKeyId, s.credentials.accessKeyId, "S3 access key id", [...storageAt(storagePath, i), "credentials", "accessKeyId"]);
+        need(ENV.secretAccessKey, s.credentials.secretAccessKey, "S3 secret access key", [...storageAt(storagePath, i), "credentials", "secretAccessKey"]);
+      } else {
+        need(ENV.azureAccountKey, s.credentials.accountKey, "Azure storage account key", [...storageAt(storagePath, i), "credentials", "accountKey"]);
+      }
+    }
+    if (s.provider === "sftp" && s.password) {
+      need(ENV.sftpPassword, s.password, "SFTP password", [...storageAt(storagePath, i), "password"], true);
+    }
+  });
+  if (encryption && "age" in encryption && encryption.age.identity) {
+    need(ENV.ageIdentity, encryption.age.identity, "age identity (private key) for restores", ["encryption", "age", "identity"], true);
+  }
+  if (encryption && "sse" in encryption && "customerKey" in encryption.sse) {
+    need(ENV.sseCustomerKey, encryption.sse.customerKey, "S3 SSE-C customer key", ["encryption", "sse", "customerKey"], true);
+  }
+  if (heartbeat) need(ENV.heartbeatUrl, heartbeat.url, "heartbeat URL", ["heartbeat", "url"], true);
+  return [...vars.values()].map(({ where: _where, ...v }) => v);
+}

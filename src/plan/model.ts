@@ -1,0 +1,106 @@
+/**
+ * The plan's data model: what `planProject` resolves a description into, shared by every artifact.
+ */
+import type { IssueList, IssuePath } from "../errors.js";
+import type { Destination } from "../providers.js";
+import type { ReplicationInput, SecretReference } from "../schema/common.js";
+import type { EncryptionConfig, EnvironmentConfig, ProjectConfig } from "../schema/project.js";
+import type { TargetsConfig } from "../schema/targets.js";
+
+export type LitestreamLine = "0.3" | "0.5";
+export type ReplicationKey = keyof ReplicationInput;
+export const REPLICATION_KEYS: ReplicationKey[] = [
+  "syncInterval",
+  "snapshotInterval",
+  "retention",
+  "retentionCheckInterval",
+  "validationInterval",
+];
+
+/** One resolved duration and where it came from. */
+export interface Setting {
+  ms: number;
+  /** Go duration string, e.g. "168h". */
+  go: string;
+  /** Which layer set it: "role cache", "preset active", "database primary", … */
+  source: string;
+  /** Why that layer chose it (presets only). */
+  reason?: string;
+  /** What the user typed when it had to be converted ("7d"). */
+  converted?: string;
+  /** Where in the description it was set. */
+  path: IssuePath;
+}
+
+export interface ReplicaPlan extends Destination {
+  name: string;
+  /** Full path of this database's replica: <prefix>/<db> in a bucket, <dir>/<db> on disk. */
+  path: string;
+  settings: Partial<Record<ReplicationKey, Setting>>;
+  /** Identity of the replica location, compared across databases and environments. */
+  location: string;
+}
+
+export interface DatabasePlan {
+  name: string;
+  path: string;
+  role?: string;
+  roleReason?: string;
+  replicas: ReplicaPlan[];
+}
+
+/** An environment variable the Litestream process needs, and the reference it is resolved from. */
+export interface EnvVarPlan {
+  name: string;
+  source: SecretReference;
+  purpose: string;
+  /** Also written as ${NAME} inside litestream.yml (Litestream expands it at start-up). */
+  expandedInConfig: boolean;
+}
+
+export interface EnvironmentPlan {
+  name: string;
+  configFile: string;
+  databases: DatabasePlan[];
+  monitoring?: { addr: string };
+  logging?: { level?: string; type?: string; stderr?: boolean };
+  heartbeat?: { interval?: Setting };
+  encryption?: EncryptionConfig;
+  compaction?: { levels?: Setting[]; l0Retention?: Setting };
+  /** 0.5 only: global snapshot settings derived from the databases' timings. */
+  snapshot?: { interval?: Setting; retention?: Setting };
+  validation?: { interval?: Setting };
+  restoreOnBoot: boolean;
+  env: EnvVarPlan[];
+  targets: TargetsConfig;
+}
+
+export interface Plan {
+  name: string;
+  litestream: { version: LitestreamLine; release: string; image: string };
+  environments: EnvironmentPlan[];
+  warnings: Warning[];
+}
+
+export interface Warning {
+  path: IssuePath;
+  message: string;
+}
+
+/** What planning one environment needs to know. */
+export interface EnvironmentInput {
+  project: ProjectConfig;
+  version: LitestreamLine;
+  release: string;
+  envName: string;
+  env: EnvironmentConfig;
+  dbNames: string[];
+  single: boolean;
+  issues: IssueList;
+  warnings: Warning[];
+}
+
+/** Where storage `i` sits in the description: `storage` itself, or `replicas[i]`. */
+export function storageAt(storagePath: IssuePath, i: number): IssuePath {
+  return storagePath[storagePath.length - 1] === "storage" ? storagePath : [...storagePath, i];
+}

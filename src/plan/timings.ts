@@ -1,0 +1,96 @@
+/**
+ * Timing layers (preset → … → replica) resolved into Go durations with their sources, and the
+ * checks that compare them.
+ */
+import { formatGoDuration, parseDuration } from "../duration.js";
+import type { IssueList, IssuePath } from "../errors.js";
+import { LITESTREAM_DEFAULTS_MS } from "../presets.js";
+import type { ReplicationInput } from "../schema/common.js";
+import type { ProjectConfig } from "../schema/project.js";
+import { REPLICATION_KEYS, type EnvironmentPlan, type LitestreamLine, type ReplicationKey, type Setting, type Warning } from "./model.js";
+
+export interface Layer {
+  source: string;
+  reason?: string | undefined;
+  values: ReplicationInput | undefined;
+  path: IssuePath;
+  /** Presets: the path names the preset itself, not one key under it. */
+  preset?: boolean;
+}
+
+export function layerSettings(layers: Layer[], warnings: Warning[]): Partial<Record<ReplicationKey, Setting>> {
+  const settings: Partial<Record<ReplicationKey, Setting>> = {};
+  for (const layer of layers) {
+    for (const key of REPLICATION_KEYS) {
+      const value = layer.values?.[key];
+      if (value === undefined) continue;
+      const setting = toSetting(value, layer.source, warnings, layer.preset ? layer.path : [...layer.path, key]);
+      if (setting) settings[key] = layer.reason ? { ...setting, reason: layer.reason } : setting;
+    }
+  }
+  return settings;
+}
+
+export function toSetting(value: string | number, source: string, warnings: Warning[], where: IssuePath): Setting | undefined {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) return undefined; // the schema already reported it
+  const go = formatGoDuration(parsed.ms);
+  const setting: Setting = { ms: parsed.ms, go, source, path: where };
+  if (parsed.converted) {
+    setting.converted = String(value);
+    if (!warnings.some((w) => w.path.join(".") === where.join("."))) {
+      warnings.push({ path: where, message: `"${value}" converted to "${go}": Go durations have no day or week unit` });
+    }
+  }
+  return setting;
+}
+
+export function checkTimings(settings: Partial<Record<ReplicationKey, Setting>>, version: LitestreamLine, what: string, issues: IssueList): void {
+  const retention = settings.retention?.ms ?? LITESTREAM_DEFAULTS_MS[version].retention;
+  const snapshot = settings.snapshotInterval;
+  if (snapshot && snapshot.ms > retention) {
+    issues.add(
+      snapshot.path,
+      `${what}: snapshot interval ${snapshot.go} (${snapshot.source}) is longer than retention ${formatGoDuration(retention)}${settings.retention ? ` (${settings.retention.source})` : " (Litestream default)"}; restores would find no snapshot`,
+      "make retention at least as long as the snapshot interval",
+    );
+  }
+}
+
+/**
+ * 0.5 keeps snapshot interval and retention global (litestream-facts.md §3): use the shortest
+ * interval and the longest retention any database asked for, and say so when they differ.
+ */
+export function globalTimings05(plan: EnvironmentPlan, project: ProjectConfig, warnings: Warning[], at: (...rest: Array<string | number>) => IssuePath): Partial<EnvironmentPlan> {
+  const replicas = plan.databases.flatMap((db) => db.replicas.map((r) => ({ db, r })));
+  const pick = (key: ReplicationKey, better: (a: number, b: number) => boolean): Setting | undefined => {
+    let chosen: Setting | undefined;
+    const distinct = new Set<string>();
+    for (const { r } of replicas) {
+      const s = r.settings[key];
+      if (!s) continue;
+      distinct.add(s.go);
+      if (!chosen || better(s.ms, chosen.ms)) chosen = s;
+    }
+    if (chosen && distinct.size > 1) {
+      warnings.push({
+        path: at("databases"),
+        message: `Litestream 0.5 has one global ${key === "retention" ? "snapshot retention" : key === "snapshotInterval" ? "snapshot interval" : "validation interval"}; the databases ask for ${[...distinct].join(", ")}, so ${chosen.go} applies to all of them`,
+      });
+      return { ...chosen, source: `${chosen.source}; global in 0.5` };
+    }
+    return chosen;
+  };
+  const out: Partial<EnvironmentPlan> = {};
+  const interval = pick("snapshotInterval", (a, b) => a < b);
+  const retention = pick("retention", (a, b) => a > b);
+  if (interval || retention) out.snapshot = { ...(interval ? { interval } : {}), ...(retention ? { retention } : {}) };
+  const validation = pick("validationInterval", (a, b) => a < b);
+  if (validation) out.validation = { interval: validation };
+  if (project.compaction) {
+    const levels = project.compaction.levels?.map((l, i) => toSetting(l, "compaction", warnings, ["compaction", "levels", i])).filter((s): s is Setting => !!s);
+    const l0 = project.compaction.l0Retention ? toSetting(project.compaction.l0Retention, "compaction", warnings, ["compaction", "l0Retention"]) : undefined;
+    out.compaction = { ...(levels ? { levels } : {}), ...(l0 ? { l0Retention: l0 } : {}) };
+  }
+  return out;
+}
