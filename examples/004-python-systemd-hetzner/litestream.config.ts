@@ -27,17 +27,8 @@ export default defineProject({
       configFile: "config/litestream-local.yml",
       baseDir: "/home/dev/yral-ai-chat",
       databases: { db: { path: "data/yral_chat.db" } },
-      // Its own prefix: sharing production's would put two writers on one replica path.
-      storage: {
-        provider: "hetzner",
-        location: "hel1",
-        bucket: "postgres-1-backup",
-        prefix: "yral-ai-chat-dev",
-        credentials: {
-          accessKeyId: { env: "HETZNER_ACCESS_KEY_ID" },
-          secretAccessKey: { env: "HETZNER_SECRET_ACCESS_KEY" },
-        },
-      },
+      // Same bucket, its own prefix: sharing production's would put two writers on one replica path.
+      prefix: "yral-ai-chat-dev",
       replication: { syncInterval: "30s", snapshotInterval: "6h", retention: "72h" },
     },
   },
