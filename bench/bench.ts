@@ -57,6 +57,6 @@ function measure(name: string, description: ProjectInput, runs: number): Row {
   };
 }
 
-const rows = [measure("rails example (4 dbs, all targets)", rails, 200), measure("synthetic 1,000 dbs", synthetic(1000), 10)];
+const rows = [measure("rails example (seed 000: 4 dbs, 2 environments, Kamal)", rails, 200), measure("synthetic 1,000 dbs", synthetic(1000), 10)];
 console.table(rows);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB · node ${process.version}${globalThis.gc ? "" : " · run with node --expose-gc for steadier heap figures"}`);
