@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
 import { envBindings } from "../src/env-mapping.js";
-import { listDatabases, runLitestream, startReplicate, stopAll } from "./harness/litestream.js";
+import { listDatabases, runLitestream, type LitestreamLine, startReplicate, stopAll } from "./harness/litestream.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
@@ -36,29 +36,37 @@ async function restore(config: string, output: string, db: string, extra: string
   expect(result.code, result.stdout + result.stderr).toBe(0);
 }
 
-describe("every example's 0.3 config, loaded by litestream databases", async () => {
-  const cases: Array<[string, string]> = [];
+describe("every example's config, loaded by litestream databases of its release line", async () => {
+  const cases: Array<[string, string, LitestreamLine]> = [];
   for (const name of exampleNames()) {
     const { files, plan } = generate(await loadExample(name));
-    if (plan.litestream.version !== "0.3") continue;
-    for (const file of files.filter((f) => f.kind === "litestream-config")) cases.push([name, file.path]);
+    for (const file of files.filter((f) => f.kind === "litestream-config")) cases.push([name, file.path, plan.litestream.version]);
   }
 
-  it.each(cases)("%s: %s lists every database and every replica", async (name, path) => {
+  it.each(cases)("%s: %s lists every database and every replica (Litestream %s)", async (name, path, line) => {
     const { files, plan } = generate(await loadExample(name));
     const file = files.find((f) => f.path === path)!;
     const env = plan.environments.find((e) => e.configFile === path)!;
     const dir = makeTempDir("ld-databases");
     writeFileSync(join(dir, "litestream.yml"), file.content);
-    const listed = await listDatabases(join(dir, "litestream.yml"));
-    // Catches silently ignored keys: a misspelt `replicas`, or 0.5's `replica:`, lists no replica.
-    expect(listed).toEqual(env.databases.map((db) => ({ path: db.path, replicas: db.replicas.map((r) => r.name) })));
+    const listed = await listDatabases(join(dir, "litestream.yml"), placeholderEnv(env), line);
+    // Catches silently ignored keys: a misspelt `replicas`, or 0.5's `replica:` on 0.3, lists no replica.
+    // 0.3 lists replica names; 0.5 has one replica per database and lists its type ("gcs" is "gs" there).
+    expect(listed).toEqual(
+      env.databases.map((db) => ({ path: db.path, replicas: db.replicas.map((r) => (line === "0.3" ? r.name : r.type === "gcs" ? "gs" : r.type)) })),
+    );
   });
 
-  it("covers at least one config per 0.3 example", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(4);
+  it("covers the configs of both release lines", () => {
+    expect(cases.filter(([, , line]) => line === "0.3").length).toBeGreaterThanOrEqual(4);
+    expect(cases.filter(([, , line]) => line === "0.5").length).toBeGreaterThanOrEqual(1);
   });
 });
+
+/** Variables the config expands at start-up (${LITESTREAM_…}), set to harmless placeholders. */
+function placeholderEnv(env: { env: Array<{ name: string; expandedInConfig: boolean }> }): Record<string, string> {
+  return Object.fromEntries(env.env.filter((v) => v.expandedInConfig).map((v) => [v.name, v.name.includes("URL") ? "https://hc.example.invalid/ping" : "placeholder"]));
+}
 
 describe("round trip to a file replica", () => {
   it("replicates, restores the latest state, and restores a point in time", async () => {

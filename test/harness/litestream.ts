@@ -6,14 +6,21 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { litestream05Binary } from "./tools.js";
 
 const require = createRequire(import.meta.url);
 
-/** Absolute path of the Litestream binary shipped by @flydotio/litestream-linux-x64. */
+/** Absolute path of the Litestream binary shipped by @flydotio/litestream-linux-x64 (0.3.13). */
 export const litestreamBinary: string = join(
   dirname(require.resolve("@flydotio/litestream-linux-x64/package.json")),
   "litestream",
 );
+
+/** A Litestream release line the generator emits, and the real binary the tests run for it. */
+export type LitestreamLine = "0.3" | "0.5";
+export function binaryFor(line: LitestreamLine): string {
+  return line === "0.3" ? litestreamBinary : litestream05Binary();
+}
 
 export interface RunResult {
   /** Exit code; -1 when the process was killed by a signal (see `signal`), e.g. on timeout. */
@@ -29,6 +36,8 @@ export interface RunOptions {
   cwd?: string;
   /** Kill the process after this long (default 30 s). */
   timeoutMs?: number;
+  /** Which release line's binary to run (default 0.3). */
+  line?: LitestreamLine;
 }
 
 /**
@@ -50,7 +59,7 @@ export function hermeticEnv(extra: Record<string, string> = {}): Record<string, 
 export function runLitestream(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(
-      litestreamBinary,
+      binaryFor(opts.line ?? "0.3"),
       args,
       {
         env: hermeticEnv(opts.env),
@@ -96,9 +105,10 @@ export function parseDatabasesOutput(stdout: string): DatabaseEntry[] {
   const lines = stdout.split("\n").filter((l) => l.trim() !== "");
   const header = lines.shift();
   if (header === undefined) return [];
-  const m = /^path\s+replicas\s*$/.exec(header);
+  // 0.3 prints "replicas" (a comma-separated list), 0.5 "replica" (its one replica's type).
+  const m = /^path\s+(replicas?)\s*$/.exec(header);
   if (!m) throw new Error(`unexpected 'litestream databases' header: ${JSON.stringify(header)}`);
-  const col = header.indexOf("replicas");
+  const col = header.indexOf(m[1]!);
   return lines.map((line) => {
     const path = line.slice(0, col).trimEnd();
     const rest = line.slice(col).trim();
@@ -107,8 +117,8 @@ export function parseDatabasesOutput(stdout: string): DatabaseEntry[] {
 }
 
 /** Runs `litestream databases -config <configPath>` and parses it; rejects on a non-zero exit. */
-export async function listDatabases(configPath: string, env?: Record<string, string>): Promise<DatabaseEntry[]> {
-  const r = await runLitestream(["databases", "-config", configPath], { env });
+export async function listDatabases(configPath: string, env?: Record<string, string>, line: LitestreamLine = "0.3"): Promise<DatabaseEntry[]> {
+  const r = await runLitestream(["databases", "-config", configPath], { env, line });
   if (r.code !== 0) {
     throw new Error(`litestream databases exited ${r.code}: ${r.stderr || r.stdout}`);
   }
@@ -168,12 +178,16 @@ export interface StartReplicateOptions {
   /** Extra arguments placed before `-config` (e.g. ["-exec", "sleep 5"]). */
   extraArgs?: string[];
   cwd?: string;
+  /** Which release line's binary to run (default 0.3). */
+  line?: LitestreamLine;
+  /** Seconds between SIGTERM and SIGKILL in stop() (default 10, Docker's default). */
+  killAfterSeconds?: number;
 }
 
 /** Spawns `litestream replicate [extraArgs] -config <configPath>`. Call stopAll() in afterEach. */
 export function startReplicate(configPath: string, opts: StartReplicateOptions = {}): ReplicateHandle {
   installExitHook();
-  const child = spawn(litestreamBinary, ["replicate", ...(opts.extraArgs ?? []), "-config", configPath], {
+  const child = spawn(binaryFor(opts.line ?? "0.3"), ["replicate", ...(opts.extraArgs ?? []), "-config", configPath], {
     env: hermeticEnv(opts.env),
     cwd: opts.cwd,
     stdio: ["ignore", "pipe", "pipe"],
@@ -259,7 +273,7 @@ export function startReplicate(configPath: string, opts: StartReplicateOptions =
         stopPromise = (async () => {
           if (!exitedFlag) {
             child.kill("SIGTERM");
-            const killTimer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+            const killTimer = setTimeout(() => child.kill("SIGKILL"), (opts.killAfterSeconds ?? 10) * 1000);
             await exitPromise;
             clearTimeout(killTimer);
           }

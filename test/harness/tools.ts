@@ -1,0 +1,19 @@
+// The real programs that .ci/install-tools.sh puts in its cache (Compose v2, official Litestream 0.5).
+// A missing tool fails the test that needs it with the command that installs it: never a silent skip.
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export const TOOLS_DIR = process.env.LITESTREAM_DEPLOY_TOOLS ?? join(homedir(), ".cache", "litestream-deploy-tools");
+
+/** The official Litestream 0.5 release the harness runs (keep in step with .ci/install-tools.sh). */
+export const LITESTREAM_05_RELEASE = "0.5.17";
+
+function tool(relative: string): string {
+  const file = join(TOOLS_DIR, relative);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run .ci/install-tools.sh (it installs the real consumers the tests use)`);
+  return file;
+}
+
+export const litestream05Binary = (): string => tool(`litestream-${LITESTREAM_05_RELEASE}/litestream`);
+export const composeBinary = (): string => tool("bin/docker-compose");
