@@ -12,7 +12,7 @@ import type { StorageConfig } from "./schema/storage.js";
 import type { TargetsConfig } from "./schema/targets.js";
 import { checkConfigFiles, checkLocations, checkVersionFeatures, compareRelease, locationOf } from "./plan/checks.js";
 import { planEnvVars } from "./plan/env-vars.js";
-import { storageAt, type DatabasePlan, type EnvironmentInput, type EnvironmentPlan, type Plan, type ReplicaPlan, type Warning } from "./plan/model.js";
+import { storageAt, type DatabasePlan, type EnvironmentInput, type EnvironmentPlan, type Plan, type ReplicaPlan, type ShutdownPlan, type Warning } from "./plan/model.js";
 import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer } from "./plan/timings.js";
 
 export * from "./plan/model.js";
@@ -167,6 +167,7 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
     configFile: env.configFile ?? (input.single ? "config/litestream.yml" : `config/litestream.${envName}.yml`),
     databases,
     restoreOnBoot: env.restoreOnBoot ?? project.restoreOnBoot ?? true,
+    shutdown: planShutdown(input, at),
     env: planEnvVars(storages, storagePath, encryption, env.heartbeat ?? project.heartbeat, issues),
     targets: mergeTargets(project.targets, env.targets),
   };
@@ -190,6 +191,36 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
     }
   }
   return plan;
+}
+
+/** Docker, Compose and Kamal kill a container 10 s after SIGTERM; systemd after 90 s (docs/lifecycle.md). */
+const STOP_MARGIN_SECONDS = 10;
+const SHUTDOWN_SYNC_DEFAULT_MS = 30_000;
+
+function planShutdown(input: EnvironmentInput, at: (...p: IssuePath) => IssuePath): ShutdownPlan {
+  const { project, env, version, release, issues, warnings } = input;
+  const given = env.shutdownSyncTimeout ?? project.shutdownSyncTimeout;
+  const path = env.shutdownSyncTimeout ? at("shutdownSyncTimeout") : ["shutdownSyncTimeout"];
+  const syncTimeout = given ? toSetting(given, env.shutdownSyncTimeout ? "environment" : "project", warnings, path) : undefined;
+  if (syncTimeout && version === "0.3") {
+    issues.add(path, "shutdown-sync-timeout is a Litestream 0.5.6+ setting; 0.3 does one final sync on SIGTERM without retrying", "remove shutdownSyncTimeout");
+  } else if (syncTimeout && compareRelease(release, "0.5.6") < 0) {
+    issues.add(path, `shutdown-sync-timeout needs Litestream 0.5.6 or later, ${release} is pinned`, "pin 0.5.6 or later, or remove shutdownSyncTimeout");
+  }
+  if (version === "0.5" && compareRelease(release, "0.5.6") >= 0) {
+    const ms = syncTimeout?.ms ?? SHUTDOWN_SYNC_DEFAULT_MS;
+    const graceSeconds = Math.ceil(ms / 1000) + STOP_MARGIN_SECONDS;
+    const what = syncTimeout ? `shutdown-sync-timeout ${syncTimeout.go}` : "Litestream's default shutdown-sync-timeout of 30s";
+    return {
+      ...(syncTimeout && version === "0.5" ? { syncTimeout } : {}),
+      graceSeconds,
+      reason: `${what} for the final sync on SIGTERM, plus ${STOP_MARGIN_SECONDS}s margin (the 10s default would kill it mid-sync)`,
+    };
+  }
+  return {
+    graceSeconds: 30,
+    reason: "time for Litestream's final sync on SIGTERM, which does not retry: 30s (the 10s default can cut off a slow upload)",
+  };
 }
 
 function formatEnvPath(envPath: IssuePath): string {

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { generate, ProjectError, type ProjectInput } from "../src/index.js";
-import { execWords, SHELL_OPERATORS } from "../src/targets/entrypoint/quote.js";
+import { execWords, SHELL_OPERATORS } from "../src/render/quote/sh.js";
 import { litestreamBinary, runLitestream } from "./harness/litestream.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { sqlite } from "./harness/sqlite.js";

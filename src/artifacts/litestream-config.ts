@@ -102,6 +102,7 @@ function globals05(env: EnvironmentPlan): Array<[string, Node | undefined]> {
   if (env.validation?.interval) out.push(["validation", map([["interval", duration(env.validation.interval)]])]);
   if (env.compaction?.levels) out.push(["levels", seq(env.compaction.levels.map((l) => map([["interval", duration(l, l.source)]])))]);
   if (env.compaction?.l0Retention) out.push(["l0-retention", duration(env.compaction.l0Retention, env.compaction.l0Retention.source)]);
+  if (env.shutdown.syncTimeout) out.push(["shutdown-sync-timeout", duration(env.shutdown.syncTimeout, env.shutdown.syncTimeout.source)]);
   if (env.heartbeat) {
     out.push(["heartbeat-url", ref(ENV.heartbeatUrl)]);
     if (env.heartbeat.interval) out.push(["heartbeat-interval", duration(env.heartbeat.interval, env.heartbeat.interval.source)]);

@@ -71,8 +71,19 @@ export interface EnvironmentPlan {
   snapshot?: { interval?: Setting; retention?: Setting };
   validation?: { interval?: Setting };
   restoreOnBoot: boolean;
+  /** What a stop must allow for: Litestream's final sync, and the grace period every target sets. */
+  shutdown: ShutdownPlan;
   env: EnvVarPlan[];
   targets: TargetsConfig;
+}
+
+export interface ShutdownPlan {
+  /** 0.5.6+: written as shutdown-sync-timeout when the description sets it. */
+  syncTimeout?: Setting;
+  /** Seconds between SIGTERM and SIGKILL that every target asks its orchestrator for. */
+  graceSeconds: number;
+  /** One line saying where graceSeconds comes from, for the generated comments. */
+  reason: string;
 }
 
 export interface Plan {

@@ -92,6 +92,7 @@ const Environment = z.strictObject({
   heartbeat: Heartbeat.optional(),
   encryption: Encryption.optional(),
   restoreOnBoot: z.boolean().optional(),
+  shutdownSyncTimeout: Duration.optional(),
   targets: TargetOverrides.optional(),
 });
 
@@ -108,6 +109,9 @@ export const Project = z.strictObject({
   roles: z.record(Slug, Replication).optional().meta({ description: "Custom database roles and their timing." }),
   restoreOnBoot: z.boolean().optional().meta({
     description: "Restore a missing database from its backup before the app starts (default true).",
+  }),
+  shutdownSyncTimeout: Duration.optional().meta({
+    description: "0.5.6+: how long Litestream keeps retrying its final sync on SIGTERM (default 30s). Every target's stop grace period is derived from it.",
   }),
   monitoring: Monitoring.optional(),
   logging: Logging.optional(),

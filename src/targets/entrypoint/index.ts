@@ -9,7 +9,7 @@ import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
 import { renderTemplate } from "../../templates.js";
-import { execWords, SHELL_OPERATORS, shellWord, shellWords, unrepresentableWord } from "./quote.js";
+import { execWords, SHELL_OPERATORS, shellWord, shellWords, unrepresentableWord } from "../../render/quote/sh.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/litestream.yml";
 export const DEFAULT_INSTALL_PATH = "/usr/local/bin/litestream-entrypoint";

@@ -9,7 +9,7 @@ import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
 import { renderTemplate } from "../../templates.js";
-import { shellWord } from "../entrypoint/quote.js";
+import { shellWord } from "../../render/quote/sh.js";
 
 export const DEFAULT_BINARY = "/usr/bin/litestream";
 const CONFIG_DIR = "/etc/litestream";
