@@ -1,10 +1,16 @@
-// `npm run bench`: generation time and memory for the Rails example and a synthetic 1,000-database
-// project. Printed, never asserted (tests do not depend on timings).
+// `npm run bench`: generation cost (time, memory) as the number of databases grows, with every target
+// on; the in-place edits of shared files on their own; and the CLI's cold `--check` next to the floor
+// of any Node program that loads `yaml`. Printed, never asserted (tests do not depend on timings).
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { generate, type ProjectInput } from "../src/index.js";
+import { writeArtifacts } from "../src/writer.js";
 import rails from "../examples/000-rails-kamal-hetzner/litestream.config.js";
 
-function synthetic(count: number): ProjectInput {
+function synthetic(count: number, targets: "all" | "none" = "all"): ProjectInput {
   return {
     name: "many",
     litestream: { version: "0.3" },
@@ -17,46 +23,90 @@ function synthetic(count: number): ProjectInput {
     },
     preset: "active",
     databases: Array.from({ length: count }, (_, i) => ({
-      name: `tenant-${String(i).padStart(4, "0")}`,
+      name: `tenant-${String(i).padStart(5, "0")}`,
       path: `/data/tenants/${i}.sqlite3`,
       role: (["primary", "queue", "cache", "cable"] as const)[i % 4],
     })),
-  };
+    ...(targets === "all"
+      ? {
+          targets: {
+            kamal: { version: "2.12", volume: "many_data:/data", host: "203.0.113.10", appUser: "1000:1000" },
+            compose: { appService: "app", volume: "many_data:/data" },
+            entrypoint: { appCommand: ["/app/server"] },
+            systemd: { appUnit: "many.service" },
+          },
+        }
+      : {}),
+  } as ProjectInput;
 }
 
-interface Row {
-  case: string;
-  runs: number;
-  "median ms": string;
-  "p95 ms": string;
-  "heap Δ MiB": string;
-  "output KiB": string;
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function measure(name: string, description: ProjectInput, runs: number): Row {
-  generate(description); // warm-up
-  globalThis.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+function time(run: () => unknown, runs: number): { median: number; p95: number; bytes: number } {
+  run(); // warm-up
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const { files } = generate(description);
+    const result = run() as { files?: Array<{ content: string }> };
     times.push(performance.now() - start);
-    bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+    bytes = result?.files?.reduce((n, f) => n + Buffer.byteLength(f.content), 0) ?? 0;
   }
-  const heapAfter = process.memoryUsage().heapUsed;
   times.sort((a, b) => a - b);
-  return {
-    case: name,
-    runs,
-    "median ms": times[Math.floor(runs / 2)]!.toFixed(2),
-    "p95 ms": times[Math.floor(runs * 0.95)]!.toFixed(2),
-    "heap Δ MiB": ((heapAfter - heapBefore) / 1048576).toFixed(1),
-    "output KiB": (bytes / 1024).toFixed(1),
-  };
+  return { median: median(times), p95: times[Math.floor(runs * 0.95)]!, bytes };
 }
 
-const rows = [measure("rails example (seed 000: 4 dbs, 2 environments, Kamal)", rails, 200), measure("synthetic 1,000 dbs", synthetic(1000), 10)];
+const rows: Array<Record<string, string | number>> = [];
+const row = (name: string, runs: number, t: ReturnType<typeof time>) =>
+  rows.push({ case: name, runs, "median ms": t.median.toFixed(2), "p95 ms": t.p95.toFixed(2), "output KiB": (t.bytes / 1024).toFixed(0) });
+
+row("rails example (seed 000: 4 dbs, 2 environments, Kamal)", 500, time(() => generate(rails), 500));
+const perCount = new Map<number, number>();
+for (const [count, runs] of [[100, 50], [1_000, 10], [10_000, 3]] as const) {
+  const description = synthetic(count);
+  const t = time(() => generate(description), runs);
+  perCount.set(count, t.median);
+  row(`${count.toLocaleString("en")} dbs, every target`, runs, t);
+}
+
+// In-place edits: the same 1,000-database project merged into existing shared files.
+const deployYml = ["service: many", "image: acme/many", "servers:", "  web:", "    - 203.0.113.10", "# the user's own comment", "accessories:", "  redis:", "    image: redis:7", ""].join("\n");
+const composeYml = ["services:", "  app:", "    image: acme/many", "    volumes:", "      - many_data:/data", "volumes:", "  many_data: {}", ""].join("\n");
+const existing = (path: string) => (path === "config/deploy.yml" ? deployYml : path === "compose.yaml" ? composeYml : undefined);
+const inPlace = synthetic(1_000);
+row("1,000 dbs, every target, merged into deploy.yml + compose.yaml", 10, time(() => generate(inPlace, { existing }), 10));
+
+// Writing: a fresh run, then an unchanged re-run (byte comparison only: no diffs unless asked).
+const root = mkdtempSync(join(tmpdir(), "ld-bench-"));
+const written = generate(synthetic(1_000)).files;
+row("write 1,000-db output to an empty root", 1, time(() => writeArtifacts(written, mkdtempSync(join(root, "w-"))), 1));
+const again = mkdtempSync(join(root, "again-"));
+writeArtifacts(written, again);
+row("re-run on an up-to-date root (nothing written)", 5, time(() => writeArtifacts(written, again), 5));
+
 console.table(rows);
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB · node ${process.version}${globalThis.gc ? "" : " · run with node --expose-gc for steadier heap figures"}`);
+const ratio = perCount.get(10_000)! / perCount.get(1_000)!;
+console.log(`10,000 / 1,000 databases: ${ratio.toFixed(1)}× the time for 10× the databases (linear would be 10×)`);
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB · node ${process.version}`);
+
+// The CLI, cold: `generate --check` on a JSON description, against `node -e "import('yaml')"`.
+if (!existsSync("dist/cli.js")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
+const project = join(root, "cli");
+mkdirSync(project);
+writeFileSync(join(project, "litestream.config.json"), JSON.stringify(rails));
+spawnSync("node", ["dist/cli.js", "generate", "--config", join(project, "litestream.config.json")], { encoding: "utf8" });
+const cold = (args: string[]) => {
+  const times: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const start = performance.now();
+    spawnSync("node", args, { encoding: "utf8" });
+    times.push(performance.now() - start);
+  }
+  return median(times);
+};
+const floor = cold(["-e", "import('yaml')"]);
+const check = cold(["dist/cli.js", "generate", "--check", "--config", join(project, "litestream.config.json")]);
+console.table([
+  { process: `node -e "import('yaml')"`, "median ms": floor.toFixed(0) },
+  { process: "litestream-deploy generate --check (JSON, rails example)", "median ms": check.toFixed(0), "× floor": (check / floor).toFixed(2) },
+]);
