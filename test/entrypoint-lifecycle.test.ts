@@ -23,6 +23,15 @@ afterEach(async () => {
 });
 
 const LINES: LitestreamLine[] = ["0.3", "0.5"];
+/** A new PID namespace whose PID 1 is the shell, as in a container: signals without a handler are ignored (root only). */
+const PID1 = ["unshare", "--pid", "--fork", "--kill-child"];
+
+/** The PID (outside the namespace) of unshare's child, the shell that is PID 1 inside it. */
+function pid1Of(unshare: ChildProcess): number {
+  const children = readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, "utf8").trim();
+  expect(children).toMatch(/^\d+$/);
+  return Number(children);
+}
 const SHELLS: Array<{ name: string; argv: string[] }> = [
   { name: "sh", argv: ["sh"] },
   { name: "busybox sh", argv: ["busybox", "sh"] },
@@ -98,9 +107,10 @@ interface Exit {
   output: string;
 }
 
-function start(b: Box, shell: string[], wrap: string[] = []): { child: ChildProcess; exited: Promise<Exit>; output: () => string } {
-  const [cmd, ...args] = [...wrap, ...shell, b.script];
-  const child = spawn(cmd!, args, { env: b.env, stdio: ["ignore", "pipe", "pipe"] });
+function start(b: Box, shell: string[], opts: { wrap?: string[]; stdin?: string } = {}): { child: ChildProcess; exited: Promise<Exit>; output: () => string } {
+  const [cmd, ...args] = [...(opts.wrap ?? []), ...shell, b.script];
+  const child = spawn(cmd!, args, { env: b.env, stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   live.add(child);
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
@@ -224,6 +234,51 @@ describe.each(LINES)("entrypoint boot order, Litestream %s (real binary, file re
       expect(run.code).toBe(5);
       expect(orderLog(b)).toEqual(["before:none"]);
     });
+
+    it("the container's stdin reaches the beforeApp step (a background job would get /dev/null)", async () => {
+      const b = box(line, { beforeApp: true });
+      executable(join(b.dir, "apps", "before"), `#!/bin/sh\nread -r answer\necho "before:$answer" >> '${b.order}'\n`);
+      executable(join(b.dir, "apps", "app"), recorder(b, "app"));
+      const run = await start(b, argv, { stdin: "yes\n" }).exited;
+      expect(run.code, run.output).toBe(0);
+      expect(orderLog(b)).toEqual(["before:yes", "app:none"]);
+    });
+
+    it("SIGTERM to the shell as PID 1 during a beforeApp step: the step is ended, the app never starts", async () => {
+      const b = box(line);
+      executable(join(b.dir, "apps", "before"), `#!/bin/sh\ntrap 'echo before-stopped >> "${b.order}"; exit 143' TERM\necho before:running >> '${b.order}'\nwhile :; do sleep 0.1; done\n`);
+      executable(join(b.dir, "apps", "app"), recorder(b, "app"));
+      const run = start(b, argv, { wrap: PID1 });
+      await waitFor(() => orderLog(b).length > 0, () => run.output());
+      process.kill(pid1Of(run.child), "SIGTERM");
+      const exit = await run.exited;
+      expect(exit.output).toContain("stopped by SIGTERM before the app started");
+      expect(exit.code).toBe(143);
+      expect(orderLog(b)).toEqual(["before:running", "before-stopped"]);
+    });
+
+    it("SIGTERM to the shell as PID 1 during the restore: the restore is ended at once and no database is left", async () => {
+      // An S3 endpoint that accepts connections and never answers: the restore hangs until stopped.
+      const sockets: Socket[] = [];
+      const server = createServer((sock) => sockets.push(sock));
+      servers.add(server);
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const port = (server.address() as { port: number }).port;
+      const b = box(line, {
+        beforeApp: false,
+        storage: { provider: "minio", endpoint: `http://127.0.0.1:${port}`, bucket: "backups", credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } } },
+      });
+      Object.assign(b.env, { KEY: "key", SECRET: "secret" });
+      executable(join(b.dir, "apps", "app"), recorder(b, "app"));
+      const run = start(b, argv, { wrap: PID1 });
+      await waitFor(() => sockets.length > 0, () => run.output());
+      process.kill(pid1Of(run.child), "SIGTERM");
+      const exit = await run.exited;
+      expect(exit.output).toContain("stopped by SIGTERM before the app started");
+      expect(exit.code).toBe(143);
+      expect(orderLog(b)).toEqual([]);
+      expect(readdirSync(dirname(b.db))).toEqual([]);
+    });
   });
 
   it("SIGTERM while the app runs: every committed row, the beforeApp step's too, is in the replica", async () => {
@@ -255,31 +310,5 @@ while :; do sleep 0.1; done
     expect(orderLog(b)).toEqual(["before:none", "written", "terminated"]);
     const expected = ["before-app", ...Array.from({ length: 100 }, (_, i) => `row-${i + 1}`)].join(",");
     expect(await restoredRows(b)).toBe(expected);
-  });
-
-  it("SIGTERM during the restore, with sh as PID 1: the restore is ended at once and no database is left", async () => {
-    // An S3 endpoint that accepts connections and never answers: the restore hangs until stopped.
-    const sockets: Socket[] = [];
-    const server = createServer((s) => sockets.push(s));
-    servers.add(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as { port: number }).port;
-    const b = box(line, {
-      beforeApp: false,
-      storage: { provider: "minio", endpoint: `http://127.0.0.1:${port}`, bucket: "backups", credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } } },
-    });
-    Object.assign(b.env, { KEY: "key", SECRET: "secret" });
-    executable(join(b.dir, "apps", "app"), recorder(b, "app"));
-    // unshare: a new PID namespace whose PID 1 is the shell, as in a container (root only).
-    const run = start(b, ["sh"], ["unshare", "--pid", "--fork", "--kill-child"]);
-    await waitFor(() => sockets.length > 0, () => run.output());
-    const shellPid = readFileSync(`/proc/${run.child.pid}/task/${run.child.pid}/children`, "utf8").trim();
-    expect(shellPid).toMatch(/^\d+$/);
-    process.kill(Number(shellPid), "SIGTERM");
-    const exit = await run.exited;
-    expect(exit.output).toContain("stopped by SIGTERM before the app started");
-    expect(exit.code).toBe(143);
-    expect(orderLog(b)).toEqual([]);
-    expect(readdirSync(dirname(b.db))).toEqual([]);
   });
 });
