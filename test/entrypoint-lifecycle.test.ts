@@ -281,7 +281,7 @@ describe.each(LINES)("entrypoint boot order, Litestream %s (real binary, file re
     });
   });
 
-  it("SIGTERM while the app runs: every committed row, the beforeApp step's too, is in the replica", async () => {
+  it("SIGTERM to Litestream as PID 1 while the app runs: every committed row, the beforeApp step's too, is in the replica", async () => {
     // A long sync interval: the last rows can only reach the replica through the final sync on SIGTERM.
     const b = box(line, { syncInterval: "1h" });
     executable(join(b.dir, "apps", "before"), recorder(b, "before", `sqlite3 '${b.db}' "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('before-app');" >/dev/null`));
@@ -302,9 +302,12 @@ echo written >> '${b.order}'
 while :; do sleep 0.1; done
 `,
     );
-    const run = start(b, ["sh"]);
+    // Litestream is PID 1 after the script's exec, as in a container.
+    const run = start(b, ["sh"], { wrap: PID1 });
     await waitFor(() => orderLog(b).includes("written"), () => run.output());
-    run.child.kill("SIGTERM");
+    const pid1 = pid1Of(run.child);
+    expect(readFileSync(`/proc/${pid1}/comm`, "utf8").trim()).toBe("litestream");
+    process.kill(pid1, "SIGTERM");
     const exit = await run.exited;
     expect(exit.code, exit.output).toBe(0);
     expect(orderLog(b)).toEqual(["before:none", "written", "terminated"]);
