@@ -320,7 +320,7 @@ describe("entrypoint script: run for real with Litestream 0.3.13 and a file repl
     expect(existsSync(sb.stubMarker)).toBe(false);
   });
 
-  it("the app's failure ends the container: a non-zero app exit becomes exit 1 (facts §4)", async () => {
+  it("the app's failure ends the container: a non-zero app exit becomes exit 1 (Litestream does not pass the code on)", async () => {
     const sb = sandbox((dir) => fileProject([join(dir, "apps", "app")])(dir));
     appScript(sb, "app", "#!/bin/sh\nexit 7\n");
     const run = await sb.run();
