@@ -147,6 +147,7 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
     defaultConfig: configPath,
     environmentDocs: environmentDocs(bindings, configPath),
     restore: env.restoreOnBoot,
+    litestreamSetup: env.restoreOnBoot || bindings.length > 0,
     restoreLines,
     restoreProgram: separateAwsKeys ? "litestream_restore" : "litestream restore",
     startupSteps: env.restoreOnBoot || beforeApp.length > 0,
