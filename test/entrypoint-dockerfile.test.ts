@@ -1,10 +1,12 @@
 // Dockerfile.litestream read by BuildKit's own parser (test/harness/buildkit.ts): every hostile
 // configFile, image or app command is either represented exactly (BuildKit reads back the same
 // value, and no instruction is added) or refused with its path, the reason and a fix that works.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generate, ProjectError, type ProjectInput } from "../src/index.js";
 import { imageReferenceProblem } from "../src/render/quote/dockerfile.js";
-import { checkImageReference, parseDockerfile } from "./harness/buildkit.js";
+import { checkImageReference, dockerfileChecker, parseDockerfile } from "./harness/buildkit.js";
+
+beforeAll(() => void dockerfileChecker(), 900_000);
 
 function project(opts: { configFile?: string; image?: string; appCommand?: string[] } = {}): ProjectInput {
   return {

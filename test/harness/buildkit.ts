@@ -24,7 +24,8 @@ export interface DockerfileInstruction {
 
 let built: string | undefined;
 
-function checker(): string {
+/** Builds the checker unless it is cached (a cold build takes about a minute): call it from beforeAll. */
+export function dockerfileChecker(): string {
   if (built) return built;
   const hash = createHash("sha256");
   for (const f of ["main.go", "go.mod", "go.sum"]) hash.update(readFileSync(join(SOURCE_DIR, f)));
@@ -43,7 +44,7 @@ function checker(): string {
 
 /** Parses a Dockerfile with BuildKit; rejects when BuildKit refuses the file as a whole. */
 export function parseDockerfile(text: string): Promise<DockerfileInstruction[]> {
-  const bin = checker();
+  const bin = dockerfileChecker();
   return new Promise((resolve, reject) => {
     const child = execFile(bin, [], { encoding: "utf8", timeout: 30_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`BuildKit refused the Dockerfile: ${stderr || err.message}`));
@@ -55,7 +56,7 @@ export function parseDockerfile(text: string): Promise<DockerfileInstruction[]> 
 
 /** "ok", or Docker's reason why `image` is not a valid image reference. */
 export function checkImageReference(image: string): Promise<string> {
-  const bin = checker();
+  const bin = dockerfileChecker();
   return new Promise((resolve) => {
     execFile(bin, ["ref", image], { encoding: "utf8", timeout: 30_000 }, (_err, stdout) => resolve(stdout.trim()));
   });
