@@ -70,62 +70,43 @@ function checkAppCommand(command: string[] | undefined, at: IssuePath, ctx: Targ
     ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]');
     return undefined;
   }
-  let ok = true;
-  const program = command[0]!;
-  if (program === "" || /\s/.test(program)) {
-    ok = false;
-    ctx.issues.add(
-      [...at, "appCommand", 0],
-      program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: appCommand is a list of words, not a command line`,
-      `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
-    );
-  }
-  command.forEach((word, i) => {
-    const problem = unrepresentableWord(word);
-    if (problem) {
-      ok = false;
-      ctx.issues.add([...at, "appCommand", i], `word ${i} ${problem}`, "remove that character");
-    } else if (SHELL_OPERATORS.has(word)) {
-      ok = false;
-      ctx.issues.add(
-        [...at, "appCommand", i],
-        `"${word}" is shell syntax, but no shell runs the app command (Litestream's -exec splits it into words and executes them): it would reach the app as a literal argument`,
-        `run a shell explicitly: ["sh", "-c", ${JSON.stringify(command.join(" "))}]`,
-      );
-    }
+  const ok = checkArgv(command, [...at, "appCommand"], ctx, {
+    list: "appCommand is a list of words",
+    operator: "no shell runs the app command (Litestream's -exec splits it into words and executes them): it would reach the app as a literal argument",
   });
   return ok ? command : undefined;
 }
 
 /** Each start-up step is an argv run by sh after the restore; undefined when any cannot be. */
 function checkBeforeApp(steps: string[][], at: IssuePath, ctx: TargetContext): string[][] | undefined {
+  const rules = { list: "each step is a list of words", operator: "each step is run as a list of words: it would reach the program as a literal argument" };
+  const results = steps.map((step, s) => checkArgv(step, [...at, "beforeApp", s], ctx, rules));
+  return results.every(Boolean) ? steps : undefined;
+}
+
+/** Reports every word of `argv` that cannot be passed to a program as it is meant; true when none. */
+function checkArgv(argv: string[], at: IssuePath, ctx: TargetContext, rules: { list: string; operator: string }): boolean {
   let ok = true;
-  steps.forEach((step, s) => {
-    const program = step[0]!;
-    if (program === "" || /\s/.test(program)) {
+  const program = argv[0]!;
+  if (program === "" || /\s/.test(program)) {
+    ok = false;
+    ctx.issues.add(
+      [...at, 0],
+      program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: ${rules.list}, not a command line`,
+      program === "" ? "remove the empty word" : `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
+    );
+  }
+  argv.forEach((word, i) => {
+    const problem = unrepresentableWord(word);
+    if (problem) {
       ok = false;
-      ctx.issues.add(
-        [...at, "beforeApp", s, 0],
-        program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: each step is a list of words, not a command line`,
-        program === "" ? "remove the empty word" : `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
-      );
+      ctx.issues.add([...at, i], `word ${i} ${problem}`, "remove that character");
+    } else if (SHELL_OPERATORS.has(word)) {
+      ok = false;
+      ctx.issues.add([...at, i], `"${word}" is shell syntax, but ${rules.operator}`, `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`);
     }
-    step.forEach((word, i) => {
-      const problem = unrepresentableWord(word);
-      if (problem) {
-        ok = false;
-        ctx.issues.add([...at, "beforeApp", s, i], `word ${i} ${problem}`, "remove that character");
-      } else if (SHELL_OPERATORS.has(word)) {
-        ok = false;
-        ctx.issues.add(
-          [...at, "beforeApp", s, i],
-          `"${word}" is shell syntax, but each step is run as a list of words: it would reach the program as a literal argument`,
-          `make it two steps, or run a shell explicitly: ["sh", "-c", ${JSON.stringify(step.join(" "))}]`,
-        );
-      }
-    });
   });
-  return ok ? steps : undefined;
+  return ok;
 }
 
 const RESTORE_TAG = "litestream-entrypoint";
