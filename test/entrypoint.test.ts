@@ -1,5 +1,6 @@
 // The container entrypoint target, proven with the tools that consume it: shellcheck and sh for the
-// script, and the real Litestream 0.3.13 binary running it end to end (file replicas and s3rver).
+// script, and the real Litestream 0.3.13 binary running it end to end (file replicas and s3rver);
+// boot order and shutdown on 0.3.13 and 0.5.17 are in entrypoint-lifecycle.test.ts.
 import { execFile, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -178,6 +179,11 @@ describe("entrypoint script: static checks", () => {
     }),
     "0.3, restoreOnBoot off": fileProject(["app"], { restoreOnBoot: false }),
     "0.5, an app command full of quotes and dollars": (dir) => ({ ...fileProject(["app", ...NASTY_APP_WORDS])(dir), litestream: { version: "0.5" } }),
+    "0.5, S3 keys and beforeApp steps": (dir) => ({
+      ...fileProject(["app"], { targets: { entrypoint: { appCommand: ["app"], beforeApp: [["app", ...NASTY_APP_WORDS]] } } })(dir),
+      litestream: { version: "0.5" },
+      storage: { provider: "minio", endpoint: "http://127.0.0.1:9000", bucket: "backups", credentials: { accessKeyId: { env: "MINIO_KEY" }, secretAccessKey: { env: "MINIO_SECRET" } } },
+    }),
   };
   for (const [name, make] of Object.entries(variants)) {
     it(`passes shellcheck and sh -n: ${name}`, async () => {
@@ -191,19 +197,45 @@ describe("entrypoint script: static checks", () => {
       expect(check.code).toBe(0);
       const syntax = await tool("sh", ["-n", path]);
       expect(syntax).toEqual({ code: 0, stdout: "", stderr: "" });
+      expect(await tool("busybox", ["sh", "-n", path])).toEqual({ code: 0, stdout: "", stderr: "" });
     });
   }
 
-  it("restores with 0.3 flags before the path, and leaves restoring to `replicate` on 0.5", () => {
+  it("restores explicitly on 0.3 and 0.5 (flags before the path), an empty database set aside first", () => {
     const dir = "/srv/x";
-    const v03 = generateFiles(fileProject(["app"])(dir)).get("bin/litestream-entrypoint")!.content;
-    expect(v03).toContain('litestream restore -config "$LITESTREAM_CONFIG" -if-db-not-exists -if-replica-exists "$1"');
-    expect(v03).toContain("restore /srv/x/data/primary.db\nrestore /srv/x/data/queue.db\n");
-    const v05 = generateFiles({ ...fileProject(["app"])(dir), litestream: { version: "0.5" } }).get("bin/litestream-entrypoint")!.content;
-    expect(v05).not.toContain("litestream restore");
-    expect(v05).toContain("restore-if-db-not-exists in the config");
-    const config05 = generateFiles({ ...fileProject(["app"])(dir), litestream: { version: "0.5" } }).get("config/litestream.yml")!.content;
-    expect(config05).toContain("restore-if-db-not-exists: true");
+    for (const litestream of [{ version: "0.3" as const }, { version: "0.5" as const }]) {
+      const script = generateFiles({ ...fileProject(["app"])(dir), litestream }).get("bin/litestream-entrypoint")!.content;
+      expect(script).toContain('run_step litestream restore -config "$LITESTREAM_CONFIG" -if-db-not-exists -if-replica-exists "$1"');
+      expect(script).toContain("  restore_database /srv/x/data/primary.db\n");
+      expect(script).toContain("  if [ -f /srv/x/data/queue.db ] && [ ! -s /srv/x/data/queue.db ] && [ ! -e /srv/x/data/queue.db-wal ]; then\n");
+    }
+  });
+
+  it("beforeApp steps run as quoted words after the restore; words that cannot be run are refused", async () => {
+    const dir = makeTempDir("entrypoint-before");
+    const script = generateFiles(fileProject(["app"], { targets: { entrypoint: { appCommand: ["app"], beforeApp: [["bin/rails", "db:prepare"], ["printf", "%s\\n", "it's $HOME", "x\ny"]] } } })(dir)).get("bin/litestream-entrypoint")!.content;
+    expect(script.indexOf("run_step bin/rails db:prepare\n")).toBeGreaterThan(script.indexOf("restore_database "));
+    expect(script).toContain(`run_step printf "%s\\\\n" "it's \\$HOME" 'x\ny'\n`);
+    expect(script).toContain('#        ["printf","%s\\\\n","it\'s $HOME","x\\ny"]\n');
+    const path = join(dir, "entrypoint");
+    writeFileSync(path, script);
+    for (const [cmd, args] of [["shellcheck", ["--shell=sh", "--severity=style", "--format=gcc", path]], ["sh", ["-n", path]], ["busybox", ["sh", "-n", path]]] as const) {
+      const r = await tool(cmd, [...args]);
+      expect(r, cmd).toEqual({ code: 0, stdout: "", stderr: "" });
+    }
+    const refused = (beforeApp: string[][]) => {
+      try {
+        generate(fileProject(["app"], { targets: { entrypoint: { appCommand: ["app"], beforeApp } } })("/srv/x"));
+        return [];
+      } catch (e) {
+        if (!(e instanceof ProjectError)) throw e;
+        return e.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+      }
+    };
+    expect(refused([["bin/rails db:prepare"]])).toEqual(['targets.entrypoint.beforeApp.0.0: the program "bin/rails db:prepare" contains whitespace: each step is a list of words, not a command line']);
+    expect(refused([["ok"], ["a", "&&", "b"]])[0]).toMatch(/^targets\.entrypoint\.beforeApp\.1\.1: "&&" is shell syntax/);
+    expect(refused([["a", "b\0c"]])).toEqual(["targets.entrypoint.beforeApp.0.1: word 1 contains a NUL character, which no program argument can hold"]);
+    expect(refused([[""]])[0]).toContain("the program to run is empty");
   });
 });
 
@@ -288,7 +320,7 @@ describe("entrypoint script: run for real with Litestream 0.3.13 and a file repl
     expect(existsSync(sb.stubMarker)).toBe(false);
   });
 
-  it("the app's failure ends the container: a non-zero app exit becomes exit 1 (facts §4)", async () => {
+  it("the app's failure ends the container: a non-zero app exit becomes exit 1 (Litestream does not pass the code on)", async () => {
     const sb = sandbox((dir) => fileProject([join(dir, "apps", "app")])(dir));
     appScript(sb, "app", "#!/bin/sh\nexit 7\n");
     const run = await sb.run();

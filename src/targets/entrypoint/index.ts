@@ -9,7 +9,9 @@ import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
 import { renderTemplate } from "../../templates.js";
+import { copyDestinationProblem, copyInstruction, copySourceProblem, imageReferenceProblem, jsonOnOneLine, type DockerfileValueProblem } from "../../render/quote/dockerfile.js";
 import { execWords, SHELL_OPERATORS, shellWord, shellWords, unrepresentableWord } from "../../render/quote/sh.js";
+import { restoreMissingDatabase } from "../../render/restore-steps.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/litestream.yml";
 export const DEFAULT_INSTALL_PATH = "/usr/local/bin/litestream-entrypoint";
@@ -21,7 +23,8 @@ export const renderEntrypoint: TargetRenderer = (ctx) => {
   if (!target) return [];
   const at = targetPath(ctx);
   const appCommand = checkAppCommand(target.appCommand, at, ctx);
-  if (!appCommand) return [];
+  const beforeApp = checkBeforeApp(target.beforeApp ?? [], at, ctx);
+  if (!appCommand || !beforeApp) return [];
 
   const settings = {
     configPath: target.configPath ?? DEFAULT_CONFIG_PATH,
@@ -30,10 +33,12 @@ export const renderEntrypoint: TargetRenderer = (ctx) => {
   const suffix = fileSuffix(ctx);
   const entrypointFile = `bin/litestream-entrypoint${suffix}`;
   const dockerfileFile = `Dockerfile.litestream${suffix}`;
+  const dockerfile = renderDockerfileSnippet(ctx, appCommand, { ...settings, entrypointFile });
+  if (!dockerfile) return [];
   return [
     {
       path: entrypointFile,
-      content: renderEntrypointScript(ctx, appCommand, settings.configPath),
+      content: renderEntrypointScript(ctx, appCommand, beforeApp, settings.configPath),
       kind: "entrypoint",
       ownership: "generated",
       environment: ctx.env.name,
@@ -41,7 +46,7 @@ export const renderEntrypoint: TargetRenderer = (ctx) => {
     },
     {
       path: dockerfileFile,
-      content: renderDockerfileSnippet(ctx, appCommand, { ...settings, entrypointFile }),
+      content: dockerfile,
       kind: "dockerfile-snippet",
       ownership: "generated",
       environment: ctx.env.name,
@@ -65,49 +70,73 @@ function checkAppCommand(command: string[] | undefined, at: IssuePath, ctx: Targ
     ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]');
     return undefined;
   }
-  let ok = true;
-  const program = command[0]!;
-  if (program === "" || /\s/.test(program)) {
-    ok = false;
-    ctx.issues.add(
-      [...at, "appCommand", 0],
-      program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: appCommand is a list of words, not a command line`,
-      `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
-    );
-  }
-  command.forEach((word, i) => {
-    const problem = unrepresentableWord(word);
-    if (problem) {
-      ok = false;
-      ctx.issues.add([...at, "appCommand", i], `word ${i} ${problem}`, "remove that character");
-    } else if (SHELL_OPERATORS.has(word)) {
-      ok = false;
-      ctx.issues.add(
-        [...at, "appCommand", i],
-        `"${word}" is shell syntax, but no shell runs the app command (Litestream's -exec splits it into words and executes them): it would reach the app as a literal argument`,
-        `run a shell explicitly: ["sh", "-c", ${JSON.stringify(command.join(" "))}]`,
-      );
-    }
+  const ok = checkArgv(command, [...at, "appCommand"], ctx, {
+    list: "appCommand is a list of words",
+    operator: "no shell runs the app command (Litestream's -exec splits it into words and executes them): it would reach the app as a literal argument",
   });
   return ok ? command : undefined;
 }
 
-function renderEntrypointScript(ctx: TargetContext, appCommand: string[], configPath: string): string {
+/** Each start-up step is an argv run by sh after the restore; undefined when any cannot be. */
+function checkBeforeApp(steps: string[][], at: IssuePath, ctx: TargetContext): string[][] | undefined {
+  const rules = { list: "each step is a list of words", operator: "each step is run as a list of words: it would reach the program as a literal argument" };
+  const results = steps.map((step, s) => checkArgv(step, [...at, "beforeApp", s], ctx, rules));
+  return results.every(Boolean) ? steps : undefined;
+}
+
+/** Reports every word of `argv` that cannot be passed to a program as it is meant; true when none. */
+function checkArgv(argv: string[], at: IssuePath, ctx: TargetContext, rules: { list: string; operator: string }): boolean {
+  let ok = true;
+  const program = argv[0]!;
+  if (program === "" || /\s/.test(program)) {
+    ok = false;
+    ctx.issues.add(
+      [...at, 0],
+      program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: ${rules.list}, not a command line`,
+      program === "" ? "remove the empty word" : `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
+    );
+  }
+  argv.forEach((word, i) => {
+    const problem = unrepresentableWord(word);
+    if (problem) {
+      ok = false;
+      ctx.issues.add([...at, i], `word ${i} ${problem}`, "remove that character");
+    } else if (SHELL_OPERATORS.has(word)) {
+      ok = false;
+      ctx.issues.add([...at, i], `"${word}" is shell syntax, but ${rules.operator}`, `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`);
+    }
+  });
+  return ok;
+}
+
+const RESTORE_TAG = "litestream-entrypoint";
+
+function renderEntrypointScript(ctx: TargetContext, appCommand: string[], beforeApp: string[][], configPath: string): string {
   const { plan, env } = ctx;
   const bindings = envBindings(env);
-  const v03 = plan.litestream.version === "0.3";
   // Litestream prefers AWS_* over LITESTREAM_* and hands its keys to the -exec child as AWS_*
-  // (litestream-facts.md §2; the hand-over measured on 0.3.13): only then do the app's keys need care.
+  // (docs/entrypoint.md): only then do the app's keys need care.
   const separateAwsKeys = bindings.some((b) => b.name === "LITESTREAM_ACCESS_KEY_ID");
+  // 0.3 and 0.5 alike restore explicitly: 0.5's restore-if-db-not-exists would run only inside
+  // `replicate`, after the empty-file check and the beforeApp steps.
+  const restoreLines = env.restoreOnBoot
+    ? env.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db.path), restore: "restore_database", tag: RESTORE_TAG }))
+    : [];
+  const execStep = beforeApp.length ? 3 : 2;
   return renderTemplate("entrypoint.sh.hbs", {
     header: hashHeader(`container entrypoint for environment "${env.name}" (Litestream ${plan.litestream.release})`),
-    release: plan.litestream.release,
     defaultConfig: configPath,
     environmentDocs: environmentDocs(bindings, configPath),
-    restoreStep: v03 && env.restoreOnBoot,
-    restoreByReplicate: !v03 && env.restoreOnBoot,
-    noRestore: !env.restoreOnBoot,
-    databases: env.databases.map((db) => shellWord(db.path)),
+    restore: env.restoreOnBoot,
+    litestreamSetup: env.restoreOnBoot || bindings.length > 0,
+    restoreLines,
+    restoreProgram: separateAwsKeys ? "litestream_restore" : "litestream restore",
+    startupSteps: env.restoreOnBoot || beforeApp.length > 0,
+    beforeApp: beforeApp.map((step) => ({ shell: shellWords(step), comment: jsonOnOneLine(step) })),
+    execStep,
+    awsStep: execStep + 1,
+    graceSeconds: env.shutdown.graceSeconds,
+    graceReason: env.shutdown.reason,
     appShell: shellWords(appCommand),
     appExec: shellWord(execWords(appCommand)),
     renames: bindings.filter((b) => b.renamed).map((b) => ({ name: b.name, secretName: b.secretName })),
@@ -137,18 +166,32 @@ interface DockerfileSettings {
   entrypointFile: string;
 }
 
-function renderDockerfileSnippet(ctx: TargetContext, appCommand: string[], s: DockerfileSettings): string {
+/** The Dockerfile lines, every value checked for the Dockerfile (docs/entrypoint.md); undefined when one cannot be written. */
+function renderDockerfileSnippet(ctx: TargetContext, appCommand: string[], s: DockerfileSettings): string | undefined {
   const { plan, env } = ctx;
+  const at = targetPath(ctx);
+  const checks: Array<[IssuePath, DockerfileValueProblem | undefined]> = [
+    [["litestream", "image"], imageReferenceProblem(plan.litestream.image)],
+    [["environments", env.name, "configFile"], copySourceProblem(env.configFile)],
+    [[...at, "configPath"], copyDestinationProblem(s.configPath)],
+    [[...at, "installPath"], copyDestinationProblem(s.installPath)],
+  ];
+  let ok = true;
+  for (const [path, problem] of checks) {
+    if (!problem) continue;
+    ok = false;
+    ctx.issues.add(path, `${problem.problem} (it is written into Dockerfile.litestream)`, problem.fix);
+  }
+  if (!ok) return undefined;
   return renderTemplate("dockerfile-litestream.hbs", {
     header: hashHeader(`Dockerfile lines for Litestream ${plan.litestream.release} inside the app image, environment "${env.name}"`),
     release: plan.litestream.release,
-    image: plan.litestream.image,
-    imageBinary: IMAGE_BINARY,
-    configFile: env.configFile,
-    configPath: s.configPath,
-    entrypointFile: s.entrypointFile,
-    installPath: s.installPath,
+    copyBinary: copyInstruction([`--from=${plan.litestream.image}`], [IMAGE_BINARY], "/usr/local/bin/litestream"),
+    copyConfig: copyInstruction([], [env.configFile], s.configPath),
+    copyEntrypoint: copyInstruction(["--chmod=0755"], [s.entrypointFile], s.installPath),
     entrypointJson: JSON.stringify([s.installPath]),
-    formerCommand: JSON.stringify(appCommand),
+    formerCommand: jsonOnOneLine(appCommand),
+    graceSeconds: env.shutdown.graceSeconds,
+    graceReason: env.shutdown.reason,
   });
 }

@@ -16,6 +16,13 @@ export const EntrypointTarget = z.strictObject({
       description:
         'The app\'s command as a list of words; no shell runs it. Your image\'s former ENTRYPOINT + CMD, e.g. ["/rails/bin/docker-entrypoint", "./bin/thrust", "./bin/rails", "server"]. Required.',
     }),
+  beforeApp: z
+    .array(z.array(z.string()).min(1))
+    .optional()
+    .meta({
+      description:
+        'The app\'s own start-up steps, each a list of words run after the restore and before the app, with or without Litestream, e.g. [["bin/rails", "db:prepare"]]. A failing step stops the container.',
+    }),
   configPath: AbsolutePath.optional().meta({
     description: "Where the image holds the generated litestream.yml (default /etc/litestream.yml); LITESTREAM_CONFIG overrides it at run time.",
   }),
