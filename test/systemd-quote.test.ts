@@ -141,6 +141,6 @@ describe("generated units with hostile paths", () => {
     const withNewline = hostile();
     (withNewline as { databases: unknown }).databases = [{ name: "main", path: "/srv/a\nExecStartPost=touch CANARY\nUser=root/main.db" }];
     expect(() => generate(withNewline)).toThrow(/contains a newline \(U\+000A\)/);
-    expect(() => generate(hostile({ beforeApp: [["/bin/echo", "a\nUser=root"]] }))).toThrow(/targets\.systemd\.beforeApp\.0\.1: .*contains a newline/);
+    expect(() => generate(hostile({ beforeApp: [["/bin/echo", "a\nUser=root"]] }))).toThrow(/targets\.systemd\.beforeApp\[0\]\[1\]: .*contains a newline/);
   });
 });
