@@ -64,30 +64,47 @@ const VARIANTS: Record<string, () => Promise<ProjectInput> | ProjectInput> = {
   "Litestream 0.5": () => project({ litestream: { version: "0.5" }, databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }),
   "restoreOnBoot off, custom names": () => project({ restoreOnBoot: false }, { serviceName: "shop-litestream", user: "shopls", group: "shopdata", appUser: "shop", appUnit: "shop-web.service" }),
   "database under /tmp (no PrivateTmp)": () => project({ databases: [{ name: "main", path: "/tmp/shop/main.db" }] }),
+  "several app units (an instance among them) and beforeApp": () =>
+    project({}, { appUser: "shop", appUnits: ["web.service", "worker.service", "app@blue.service"], beforeApp: [["/bin/true"], [litestreamBinary, "version"]], appWorkingDirectory: "/srv/shop", appEnvironmentFile: "/etc/shop/env" }),
+  "Litestream 0.5, beforeApp, a template as app unit": () =>
+    project({ litestream: { version: "0.5" }, shutdownSyncTimeout: "45s", databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }, { appUnits: ["app@.service"], beforeApp: [["/bin/true"]] }),
 };
 
-/** Writes the unit, a stand-in app unit and its drop-in into a unit directory, then runs verify. */
-async function verify(all: Map<string, string>): Promise<Run & { unit: string }> {
+/**
+ * Writes every generated unit, a stand-in for each app unit and its drop-in into one unit directory,
+ * then runs verify on all of them.
+ */
+async function verify(all: Map<string, string>): Promise<Run & { units: string[] }> {
   const dir = makeTempDir("systemd-verify");
-  const unitPath = [...all.keys()].find((p) => p.endsWith(".service") && !p.includes(".service.d/"))!;
-  const dropInPath = [...all.keys()].find((p) => p.includes(".service.d/"))!;
-  const appUnit = dropInPath.split("/").at(-2)!.replace(/\.d$/, "");
-  const unitFile = join(dir, unitPath.split("/").at(-1)!);
-  writeFileSync(unitFile, all.get(unitPath)!);
-  const appFile = join(dir, appUnit);
-  writeFileSync(appFile, "[Unit]\nDescription=The app\n\n[Service]\nExecStart=/bin/true\n");
-  mkdirSync(join(dir, `${appUnit}.d`));
-  writeFileSync(join(dir, `${appUnit}.d`, dropInPath.split("/").at(-1)!), all.get(dropInPath)!);
-  const run = await tool("systemd-analyze", ["verify", "--man=no", unitFile, appFile]);
-  return { ...run, unit: unitFile };
+  const units: string[] = [];
+  for (const [path, content] of all) {
+    if (!path.startsWith("deploy/systemd/")) continue;
+    const dropIn = /\/([^/]+\.service)\.d\/([^/]+\.conf)$/.exec(path);
+    if (dropIn) {
+      const appUnit = dropIn[1]!;
+      mkdirSync(join(dir, `${appUnit}.d`), { recursive: true });
+      writeFileSync(join(dir, `${appUnit}.d`, dropIn[2]!), content);
+      writeFileSync(join(dir, appUnit), "[Unit]\nDescription=The app\n\n[Service]\nExecStart=/bin/true\n");
+      // A template itself cannot be verified; one of its instances is, with the template's drop-in.
+      units.push(join(dir, appUnit.endsWith("@.service") ? appUnit.replace("@.service", "@blue.service") : appUnit));
+    } else if (path.endsWith(".service")) {
+      writeFileSync(join(dir, path.split("/").at(-1)!), content);
+      units.push(join(dir, path.split("/").at(-1)!));
+    }
+  }
+  const run = await tool("systemd-analyze", ["verify", "--man=no", ...units]);
+  return { ...run, units };
 }
 
 describe("systemd unit: systemd-analyze", () => {
   for (const [name, make] of Object.entries(VARIANTS)) {
     it(`verify passes without a warning, drop-in included: ${name}`, async () => {
-      const run = await verify(files(await make()));
+      const all = files(await make());
+      const run = await verify(all);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
+      const dropIns = [...all.keys()].filter((p) => p.includes(".service.d/")).length;
+      expect(run.units.length).toBe(dropIns + [...all.keys()].filter((p) => /\.service$/.test(p)).length);
     });
   }
 
@@ -111,15 +128,16 @@ describe("systemd unit: systemd-analyze", () => {
 });
 
 describe("systemd unit: what it says", () => {
-  it("restores each database before replicating, 0.3 flags before the path, exactly the config's path", () => {
-    const unit = files(project()).get("deploy/systemd/litestream.service")!;
+  it("restores each database before replicating, through the restore script, exactly the config's path", () => {
+    const all = files(project());
+    const unit = all.get("deploy/systemd/litestream.service")!;
     const pre = unit.split("\n").filter((l) => l.startsWith("ExecStartPre="));
     expect(pre).toEqual([
-      `ExecStartPre=${litestreamBinary} restore -config /etc/litestream/litestream.yml -if-db-not-exists -if-replica-exists /srv/shop/data/main.db`,
-      `ExecStartPre=/bin/sh -c 'if [ -O "$$1" ]; then chmod 0660 "$$1"; fi' share-restored /srv/shop/data/main.db`,
-      `ExecStartPre=${litestreamBinary} restore -config /etc/litestream/litestream.yml -if-db-not-exists -if-replica-exists /srv/shop/jobs/jobs.db`,
-      `ExecStartPre=/bin/sh -c 'if [ -O "$$1" ]; then chmod 0660 "$$1"; fi' share-restored /srv/shop/jobs/jobs.db`,
+      "ExecStartPre=/bin/sh /etc/litestream/litestream-restore.sh /srv/shop/data/main.db",
+      "ExecStartPre=/bin/sh /etc/litestream/litestream-restore.sh /srv/shop/jobs/jobs.db",
     ]);
+    // 0.3 flags before the path (Go flag parsing); the path is the config's own.
+    expect(all.get("deploy/systemd/litestream-restore.sh")).toContain(`\n${litestreamBinary} restore -config /etc/litestream/litestream.yml -if-db-not-exists -if-replica-exists "$db"\n`);
     expect(unit).toContain(`\nExecStart=${litestreamBinary} replicate -config /etc/litestream/litestream.yml\n`);
     expect(unit).toContain("\nType=exec\n");
     expect(unit).toContain("\nRestart=always\n");
@@ -136,17 +154,46 @@ describe("systemd unit: what it says", () => {
     expect(unit).toContain("\nReadWritePaths=/root/yral-ai-chat/data\n");
     expect(unit).toContain("\nUser=litestream\nGroup=litestream\n");
     expect(unit).toContain("\nEnvironmentFile=/etc/litestream/litestream.env\n");
-    expect(unit).toContain("\nExecStartPre=/usr/bin/litestream restore -config /etc/litestream/litestream.yml -if-db-not-exists -if-replica-exists /root/yral-ai-chat/data/yral_chat.db\n");
+    expect(unit).toContain("\nExecStartPre=/bin/sh /etc/litestream/litestream-restore.sh /root/yral-ai-chat/data/yral_chat.db\n");
   });
 
-  it("0.5 restores in ExecStartPre= too: replicate's own restore would run after the app was let go", () => {
-    const unit = files(project({ litestream: { version: "0.5" } })).get("deploy/systemd/litestream.service")!;
-    expect(unit).toMatch(/\nExecStartPre=\S+ restore -config \S+ -if-db-not-exists -if-replica-exists \/srv\/shop\/data\/main\.db\n/);
+  it("0.5 restores in ExecStartPre= too: replicate's own restore would run after the app was let go, and skip a 0-byte file", () => {
+    const all = files(project({ litestream: { version: "0.5" } }));
+    expect(all.get("deploy/systemd/litestream.service")).toContain("\nExecStartPre=/bin/sh /etc/litestream/litestream-restore.sh /srv/shop/data/main.db\n");
+    expect(all.get("deploy/systemd/litestream-restore.sh")).toMatch(/\n\S+ restore -config \S+ -if-db-not-exists -if-replica-exists "\$db"\n/);
+  });
+
+  it("stop: TimeoutStopSec= is the plan's grace period with its reason, SIGTERM to Litestream alone", () => {
+    const v03 = files(project()).get("deploy/systemd/litestream.service")!;
+    expect(v03).toContain("\nKillMode=mixed\nKillSignal=SIGTERM\nTimeoutStopSec=30s\n");
+    expect(v03).toContain("#   time for Litestream's final sync on SIGTERM, which does not retry: 30s");
+    const v05 = files(project({ litestream: { version: "0.5" }, shutdownSyncTimeout: "45s" })).get("deploy/systemd/litestream.service")!;
+    expect(v05).toContain("\nTimeoutStopSec=55s\n");
+    expect(v05).toContain("#   shutdown-sync-timeout 45s for the final sync on SIGTERM, plus 10s margin");
   });
 
   it("orders the app after Litestream with Requires=, not BindsTo=", async () => {
     const dropIn = files(await example004()).get("deploy/systemd/yral-ai-chat.service.d/litestream.conf")!;
     expect(dropIn.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["[Unit]", "After=litestream.service", "Requires=litestream.service"]);
+  });
+
+  it("several app units: a drop-in each, each after the restore and the beforeApp unit", () => {
+    const all = files(project({}, { appUnits: ["web.service", "worker.service", "app@blue.service"], beforeApp: [["/bin/true"]] }));
+    for (const unit of ["web.service", "worker.service", "app@blue.service"]) {
+      const dropIn = all.get(`deploy/systemd/${unit}.d/litestream.conf`)!;
+      expect(dropIn.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["[Unit]", "After=litestream.service litestream-before-app.service", "Requires=litestream.service litestream-before-app.service"]);
+    }
+    const before = all.get("deploy/systemd/litestream-before-app.service")!;
+    expect(before.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual([
+      "[Unit]",
+      "Description=Steps before web.service, worker.service, app@blue.service, after the restore by litestream.service",
+      "After=litestream.service",
+      "Requires=litestream.service",
+      "[Service]",
+      "Type=oneshot",
+      "RemainAfterExit=yes",
+      "ExecStart=/bin/true",
+    ]);
   });
 
   it("the environment file template holds names only, never values", async () => {
@@ -158,6 +205,60 @@ describe("systemd unit: what it says", () => {
 
   it("refuses an app unit that is the Litestream unit itself", () => {
     expect(() => generate(project({}, { appUnit: "litestream.service" }))).toThrow(/targets\.systemd\.appUnit: the app's unit cannot be litestream\.service/);
+    expect(() => generate(project({}, { appUnits: ["litestream-before-app.service"], beforeApp: [["/bin/true"]] }))).toThrow(/appUnits\[0\]: the app's unit cannot be litestream-before-app\.service/);
+  });
+
+  it("checks app unit names against systemd's rules", () => {
+    for (const good of ["web.service", "app@blue.service", "app@.service", "a:b_c.d-e\\x2d.service", "x@a@b.service"]) {
+      expect(() => generate(project({}, { appUnits: [good] })), good).not.toThrow();
+    }
+    for (const [bad, why] of [
+      ["web", /must end in "\.service"/],
+      ["web.socket", /must end in "\.service"/],
+      ["my app.service", /not a valid unit name/],
+      ["@blue.service", /not a valid unit name/],
+      ["web;x.service", /not a valid unit name/],
+      [`${"a".repeat(250)}.service`, /at most 255/],
+    ] as const) {
+      expect(() => generate(project({}, { appUnits: [bad] })), bad).toThrow(why);
+    }
+    expect(() => generate(project({}, { appUnits: ["a.service", "a.service"] }))).toThrow(/appUnits\[1\]: a\.service is listed twice/);
+  });
+
+  it("refuses appUnit and appUnits at once, with a fix that itself works", () => {
+    expect(() => generate(project({}, { appUnit: "web.service", appUnits: ["worker.service"] }))).toThrow(/appUnit and appUnits are both set[\s\S]*keep appUnits only: appUnits: \["web\.service","worker\.service"\]/);
+    expect(() => generate(project({}, { appUnits: ["web.service", "worker.service"] }))).not.toThrow();
+  });
+
+  it("beforeApp: absolute executables, no shell operators; its directory options only with steps", () => {
+    expect(() => generate(project({}, { beforeApp: [["python", "manage.py", "migrate"]] }))).toThrow(/beforeApp\[0\]\[0\]: "python" is not an absolute path[\s\S]*"\/usr\/bin\/python"/);
+    expect(() => generate(project({}, { beforeApp: [["/bin/a", "&&", "/bin/b"]] }))).toThrow(/beforeApp\[0\]\[1\]: "&&" is a shell operator/);
+    expect(() => generate(project({}, { appWorkingDirectory: "/srv/shop" }))).toThrow(/appWorkingDirectory applies to the beforeApp steps, and there are none/);
+    expect(() => generate(project({}, { beforeApp: [["/bin/true"]], appWorkingDirectory: "/srv/../shop" }))).toThrow(/not a normalized path/);
+    const unit = files(project({}, { appUser: "shop", beforeApp: [["/bin/true"]], appWorkingDirectory: "/srv/shop 100%", appEnvironmentFile: "/etc/shop/env" })).get("deploy/systemd/litestream-before-app.service")!;
+    expect(unit).toContain("\nUser=shop\nWorkingDirectory=/srv/shop 100%%\nEnvironmentFile=/etc/shop/env\nExecStart=/bin/true\n");
+  });
+
+  it("two environments on this target get their own names; the same name twice is refused", () => {
+    const two = {
+      ...project(),
+      databases: [{ name: "main", path: "/srv/shop/data/main.db" }],
+      environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/shop-staging" }, databases: { main: { path: "/srv/shop-staging/main.db" } } } },
+    } as ProjectInput;
+    const all = files(two);
+    expect([...all.keys()].filter((p) => p.startsWith("deploy/systemd/")).sort()).toEqual([
+      "deploy/systemd/production/install-litestream-production.sh",
+      "deploy/systemd/production/litestream-production-restore.sh",
+      "deploy/systemd/production/litestream-production.service",
+      "deploy/systemd/production/shop.service.d/litestream-production.conf",
+      "deploy/systemd/staging/install-litestream-staging.sh",
+      "deploy/systemd/staging/litestream-staging-restore.sh",
+      "deploy/systemd/staging/litestream-staging.service",
+      "deploy/systemd/staging/shop.service.d/litestream-staging.conf",
+    ]);
+    expect(all.get("deploy/systemd/staging/litestream-staging.service")).toContain("\nExecStart=" + litestreamBinary + " replicate -config /etc/litestream/litestream-staging.yml\n");
+    const same = { ...two, targets: { systemd: { binary: litestreamBinary, serviceName: "litestream" } } } as ProjectInput;
+    expect(() => generate(same)).toThrow(/environments\.staging\.targets\.systemd\.serviceName: environments "production" and "staging" would both install \/etc\/systemd\/system\/litestream\.service/);
   });
 });
 
@@ -166,6 +267,10 @@ describe("install script", () => {
     ...VARIANTS,
     "example 004 as generated (installs the .deb)": () => example004(),
     "Litestream 0.5, .deb install": () => ({ ...project({ litestream: { version: "0.5" }, databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }), targets: { systemd: {} } }),
+    "hostile names (quotes, ;, %, backslash, spaces)": () => ({
+      ...project({ databases: [{ name: "main", path: "/srv/it's \"x\";%\\/a b;'.db" }], storage: { provider: "file", path: "/var/backups/a b'c" } }, { appUnits: ["web.service", "app@blue.service"], beforeApp: [["/bin/true"]] }),
+      environments: { production: { configFile: 'config/it"s;\'%.yml' } },
+    }),
   };
   for (const [name, make] of Object.entries(variants)) {
     it(`passes shellcheck and sh -n: ${name}`, async () => {
@@ -193,9 +298,15 @@ describe("install script", () => {
   it("reads the files it installs from its own checkout, by paths that exist in the generated tree", async () => {
     const all = files(await example004());
     const script = all.get("deploy/systemd/install-litestream.sh")!;
-    const sources = [...script.matchAll(/"\$here\/([^"]+)"/g)].map((m) => join("deploy/systemd", m[1]!));
+    const sources = [...script.matchAll(/"\$here"\/(\S+)/g)].map((m) => join("deploy/systemd", m[1]!));
     expect(sources.sort()).toEqual(
-      ["config/litestream.yml", "deploy/systemd/litestream.service", "deploy/systemd/litestream.env.template", "deploy/systemd/yral-ai-chat.service.d/litestream.conf"].sort(),
+      [
+        "config/litestream.yml",
+        "deploy/systemd/litestream-restore.sh",
+        "deploy/systemd/litestream.service",
+        "deploy/systemd/litestream.env.template",
+        "deploy/systemd/yral-ai-chat.service.d/litestream.conf",
+      ].sort(),
     );
     for (const source of sources) expect(all.has(source), source).toBe(true);
   });
@@ -212,14 +323,16 @@ describe("install script", () => {
 describe("snapshots of example 004's systemd artifacts", () => {
   it("004-python-systemd-hetzner", async () => {
     const { files: all } = generate(await loadExample("004-python-systemd-hetzner"));
-    const mine = all.filter((f) => ["systemd-unit", "systemd-env", "install-script"].includes(f.kind));
+    const mine = all.filter((f) => ["systemd-unit", "systemd-env", "systemd-script", "install-script"].includes(f.kind));
     expect(mine.map((f) => f.path).sort()).toEqual([
       "deploy/systemd/install-litestream.sh",
+      "deploy/systemd/litestream-restore.sh",
       "deploy/systemd/litestream.env.template",
       "deploy/systemd/litestream.service",
       "deploy/systemd/yral-ai-chat.service.d/litestream.conf",
     ]);
     expect(mine.find((f) => f.kind === "install-script")!.mode).toBe(0o755);
+    expect(mine.find((f) => f.kind === "systemd-script")!.mode).toBe(0o755);
     for (const file of mine) {
       await expect(file.content).toMatchFileSnapshot(`../snapshots/004-python-systemd-hetzner/${file.path}`);
     }

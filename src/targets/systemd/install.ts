@@ -52,7 +52,7 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
     unitName: s.unitName,
     appUnits: s.appUnits.join(", "),
     appUnitsText: shellWord(s.appUnits.join(", ")),
-    appUnitWords: s.appUnits.map(shellWord).join(" "),
+    appUnitWords: s.appUnits.map(shellWord),
     beforeAppUnit: s.beforeAppUnit,
     user: s.user,
     group: s.group,
