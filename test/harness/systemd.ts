@@ -90,6 +90,8 @@ export interface UnitDump {
   settings: [string, string][];
   /** Each Exec* setting's command lines, as words before the run-time $$ expansion. */
   commands: Record<string, string[][]>;
+  /** Units the initial transaction (starting `unit`) starts, e.g. "litestream.service". */
+  starts: string[];
 }
 
 /** Loads `unit` (and what it references) from `dir` with systemd itself and returns its dump. */
@@ -127,7 +129,8 @@ export function systemdDump(dir: string, unit: string): Promise<UnitDump> {
           settings.push([setting[1]!, setting[2]!]);
         }
       }
-      resolve({ warnings, settings, commands });
+      const starts = all.flatMap((l) => /^\t\t\tAction: (\S+) -> start$/.exec(l)?.[1] ?? []);
+      resolve({ warnings, settings, commands, starts });
     });
   });
 }

@@ -12,7 +12,8 @@
 # 3. shares each database directory between the app and Litestream: group litestream, setgid so new
 #    files keep that group, mode 2770; database files 0660 (read and write for both, nothing for
 #    others: with 0644, Litestream could not write them);
-# 4. installs the config, the credentials file (0600), the restore script, the unit litestream.service and the drop-ins that start yral-ai-chat.service after it;
+# 4. installs the config, the credentials file (0600), the restore script, the unit litestream.service,
+#    and a drop-in that starts each app unit after it: yral-ai-chat.service;
 # 5. enables litestream.service and starts it once the credentials are filled in.
 set -eu
 
@@ -128,10 +129,8 @@ elif [ -n "$changed" ]; then
   printf 'Restarting %s for the new configuration (%s restart with it)\n' "$UNIT" yral-ai-chat.service
   systemctl restart "$UNIT"
 fi
-for app in yral-ai-chat.service; do
-  systemctl cat "$app" >/dev/null 2>&1 ||
-    echo "Note: $app does not exist yet; its drop-in applies once it does"
-done
+systemctl cat yral-ai-chat.service >/dev/null 2>&1 ||
+  printf 'Note: %s does not exist yet; its drop-in applies once it does\n' yral-ai-chat.service
 [ -e /root/yral-ai-chat/data/yral_chat.db ] ||
   printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\n' /root/yral-ai-chat/data/yral_chat.db
 systemctl --no-pager --lines=5 status "$UNIT"
