@@ -34,7 +34,7 @@ export const SystemdTarget = z.strictObject({
     .optional()
     .meta({
       description:
-        'Commands run after the restore and before every app unit, in order, e.g. [["/srv/app/venv/bin/python", "manage.py", "migrate"]]: one oneshot unit, as appUser; a failing step keeps the apps from starting.',
+        'Commands run after the restore and before every app unit, in order, e.g. [["/srv/app/venv/bin/python", "manage.py", "migrate"]]: one oneshot unit, as appUser (root when unset); a failing step keeps the apps from starting.',
     }),
   appWorkingDirectory: z.string().optional().meta({ description: "Working directory of the beforeApp steps (as in your app's unit)." }),
   appEnvironmentFile: z.string().optional().meta({ description: "EnvironmentFile= of the beforeApp steps (as in your app's unit)." }),
