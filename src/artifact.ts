@@ -17,6 +17,7 @@ export type ArtifactKind =
   | "systemd-unit"
   | "systemd-env"
   | "install-script"
+  | "systemd-script"
   | "runbook";
 
 export interface Artifact {

@@ -20,9 +20,24 @@ export const SystemdTarget = z.strictObject({
     .meta({ description: "Name of the unit (default litestream, i.e. litestream.service)." }),
   appUnit: z
     .string()
-    .regex(/^[A-Za-z0-9:_.@-]+\.service$/, 'the app\'s unit name, e.g. "myapp.service"')
     .optional()
-    .meta({ description: "The app's unit, ordered after Litestream by a drop-in (default <project name>.service)." }),
+    .meta({ description: "The app's unit, ordered after Litestream by a drop-in (default <project name>.service); shorthand for appUnits: [name]." }),
+  appUnits: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .meta({
+      description: 'The app\'s units, e.g. ["web.service", "worker.service", "app@blue.service"]: each gets a drop-in that starts it after the restore.',
+    }),
+  beforeApp: z
+    .array(z.array(z.string()).min(1))
+    .optional()
+    .meta({
+      description:
+        'Commands run after the restore and before every app unit, in order, e.g. [["/srv/app/venv/bin/python", "manage.py", "migrate"]]: one oneshot unit, as appUser (root when unset); a failing step keeps the apps from starting.',
+    }),
+  appWorkingDirectory: z.string().optional().meta({ description: "Working directory of the beforeApp steps (as in your app's unit)." }),
+  appEnvironmentFile: z.string().optional().meta({ description: "EnvironmentFile= of the beforeApp steps (as in your app's unit)." }),
   binary: z
     .string()
     .regex(/^\/[A-Za-z0-9._@+/-]+$/, "an absolute path of letters, digits and . _ @ + - /")

@@ -12,12 +12,16 @@
 # 3. shares each database directory between the app and Litestream: group litestream, setgid so new
 #    files keep that group, mode 2770; database files 0660 (read and write for both, nothing for
 #    others: with 0644, Litestream could not write them);
-# 4. installs the config as /etc/litestream/litestream.yml, the credentials file /etc/litestream/litestream.env (0600),
-#    the unit litestream.service and the drop-in that starts yral-ai-chat.service after it;
+# 4. installs the config, the credentials file (0600), the restore script, the unit litestream.service,
+#    and a drop-in that starts each app unit after it: yral-ai-chat.service;
 # 5. enables litestream.service and starts it once the credentials are filled in.
 set -eu
 
 RELEASE=0.3.13
+LITESTREAM=/usr/bin/litestream
+UNIT=litestream.service
+CONFIG=/etc/litestream/litestream.yml
+ENV_FILE=/etc/litestream/litestream.env
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 
 fail() {
@@ -29,7 +33,7 @@ fail() {
 command -v systemctl >/dev/null 2>&1 || fail "systemctl not found: this host does not run systemd"
 
 # 1. Litestream
-installed=$(/usr/bin/litestream version 2>/dev/null || true)
+installed=$("$LITESTREAM" version 2>/dev/null || true)
 if [ "$installed" = "v$RELEASE" ] || [ "$installed" = "$RELEASE" ]; then
   echo "Litestream $RELEASE is installed"
 else
@@ -37,7 +41,7 @@ else
   case "$arch" in
     amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.13/litestream-v0.3.13-linux-amd64.deb ;;
     arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.13/litestream-v0.3.13-linux-arm64.deb ;;
-    *) fail "Litestream $RELEASE has no .deb for $arch here; install it as /usr/bin/litestream yourself" ;;
+    *) fail "Litestream $RELEASE has no .deb for $arch here; install it as $LITESTREAM yourself" ;;
   esac
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
@@ -54,8 +58,8 @@ else
   fi
   # The .deb also ships /etc/litestream.yml and a unit in /usr/lib/systemd/system; neither is used.
   dpkg --force-confdef --force-confold -i "$tmp/litestream.deb"
-  installed=$(/usr/bin/litestream version)
-  [ "$installed" = "v$RELEASE" ] || [ "$installed" = "$RELEASE" ] || fail "/usr/bin/litestream reports $installed, not $RELEASE"
+  installed=$("$LITESTREAM" version)
+  [ "$installed" = "v$RELEASE" ] || [ "$installed" = "$RELEASE" ] || fail "$LITESTREAM reports $installed, not $RELEASE"
 fi
 
 # 2. The service user
@@ -82,9 +86,14 @@ share_database() {
     chmod -R u+rwX,g+rwX,o-rwx "$1/.$2-litestream"
   fi
 }
+# Warns when the service user cannot reach a directory (search permission on each parent).
+check_reachable() {
+  runuser -u litestream -- test -w "$1" ||
+    printf 'install-litestream: warning: litestream cannot reach %s: it needs search (x) permission on each parent directory\n' "$1" >&2
+}
 share_database /root/yral-ai-chat/data yral_chat.db
 
-# 4. Config, credentials, unit and drop-in
+# 4. Config, credentials, restore script, units and drop-ins
 changed=""
 install_file() {
   if [ ! -f "$4" ] || ! cmp -s "$3" "$4"; then
@@ -93,34 +102,35 @@ install_file() {
   install -D -m "$1" -o root -g "$2" "$3" "$4"
 }
 install -d -m 0750 -o root -g litestream /etc/litestream
-install_file 0640 litestream "$here/../../config/litestream.yml" /etc/litestream/litestream.yml
-install_file 0644 root "$here/litestream.service" /etc/systemd/system/litestream.service
-install_file 0644 root "$here/yral-ai-chat.service.d/litestream.conf" /etc/systemd/system/yral-ai-chat.service.d/litestream.conf
-if [ ! -e /etc/litestream/litestream.env ]; then
-  install -m 0600 -o root -g root "$here/litestream.env.template" /etc/litestream/litestream.env
-  echo "Created /etc/litestream/litestream.env from its template"
+install_file 0640 litestream "$here"/../../config/litestream.yml "$CONFIG"
+install_file 0750 litestream "$here"/litestream-restore.sh /etc/litestream/litestream-restore.sh
+install_file 0644 root "$here"/litestream.service /etc/systemd/system/litestream.service
+install_file 0644 root "$here"/yral-ai-chat.service.d/litestream.conf /etc/systemd/system/yral-ai-chat.service.d/litestream.conf
+if [ ! -e "$ENV_FILE" ]; then
+  install -m 0600 -o root -g root "$here"/litestream.env.template "$ENV_FILE"
+  echo "Created $ENV_FILE from its template"
 fi
-chown root:root /etc/litestream/litestream.env
-chmod 0600 /etc/litestream/litestream.env
+chown root:root "$ENV_FILE"
+chmod 0600 "$ENV_FILE"
 missing=""
-grep -Eq '^LITESTREAM_ACCESS_KEY_ID=.+' /etc/litestream/litestream.env || missing="$missing LITESTREAM_ACCESS_KEY_ID"
-grep -Eq '^LITESTREAM_SECRET_ACCESS_KEY=.+' /etc/litestream/litestream.env || missing="$missing LITESTREAM_SECRET_ACCESS_KEY"
+grep -Eq '^LITESTREAM_ACCESS_KEY_ID=.+' "$ENV_FILE" || missing="$missing LITESTREAM_ACCESS_KEY_ID"
+grep -Eq '^LITESTREAM_SECRET_ACCESS_KEY=.+' "$ENV_FILE" || missing="$missing LITESTREAM_SECRET_ACCESS_KEY"
 
 # 5. Enable and start
 systemctl daemon-reload
-systemctl enable litestream.service
+systemctl enable "$UNIT"
 if [ -n "$missing" ]; then
-  echo "litestream.service is enabled but not started: set$missing in /etc/litestream/litestream.env, then run this script again" >&2
+  echo "$UNIT is enabled but not started: set$missing in $ENV_FILE, then run this script again" >&2
   exit 2
 fi
-if ! systemctl is-active --quiet litestream.service; then
-  systemctl start litestream.service
+if ! systemctl is-active --quiet "$UNIT"; then
+  systemctl start "$UNIT"
 elif [ -n "$changed" ]; then
-  echo "Restarting litestream.service for the new configuration (yral-ai-chat.service restarts with it)"
-  systemctl restart litestream.service
+  printf 'Restarting %s for the new configuration (%s restart with it)\n' "$UNIT" yral-ai-chat.service
+  systemctl restart "$UNIT"
 fi
 systemctl cat yral-ai-chat.service >/dev/null 2>&1 ||
-  echo "Note: yral-ai-chat.service does not exist yet; the drop-in applies once it does"
+  printf 'Note: %s does not exist yet; its drop-in applies once it does\n' yral-ai-chat.service
 [ -e /root/yral-ai-chat/data/yral_chat.db ] ||
-  echo "Note: /root/yral-ai-chat/data/yral_chat.db does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it."
-systemctl --no-pager --lines=5 status litestream.service
+  printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\n' /root/yral-ai-chat/data/yral_chat.db
+systemctl --no-pager --lines=5 status "$UNIT"

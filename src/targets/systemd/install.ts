@@ -1,0 +1,79 @@
+/**
+ * install-<service>.sh, run as root on the server. Every value reaches it as one shellWord(): assigned
+ * to a variable or passed as an argument, never pasted inside double quotes (docs/systemd.md).
+ */
+import path from "node:path/posix";
+import type { TargetContext } from "../../artifact.js";
+import type { EnvBinding } from "../../env-mapping.js";
+import { hashHeader } from "../../header.js";
+import { shellWord } from "../../render/quote/sh.js";
+import { renderTemplate } from "../../templates.js";
+import { CONFIG_DIR, DEFAULT_BINARY, HOME_ROOTS, under, UNIT_DIR, type SystemdSettings } from "./settings.js";
+
+export interface OutputFiles {
+  unit: string;
+  env: string | undefined;
+  restore: string | undefined;
+  beforeApp: string | undefined;
+  dropIns: { unit: string; file: string; installed: string }[];
+  install: string;
+}
+
+/** Release asset names: 0.3 uses Go arch names and a "v"; 0.5 (goreleaser) x86_64 and no "v". */
+export function debAssets(release: string): { amd64: string; arm64: string; baseUrl: string } {
+  const baseUrl = `https://github.com/benbjohnson/litestream/releases/download/v${release}`;
+  if (release.startsWith("0.3.")) {
+    return { baseUrl, amd64: `litestream-v${release}-linux-amd64.deb`, arm64: `litestream-v${release}-linux-arm64.deb` };
+  }
+  return { baseUrl, amd64: `litestream-${release}-linux-x86_64.deb`, arm64: `litestream-${release}-linux-arm64.deb` };
+}
+
+/** `"$here"/<file relative to the script>`: the variable quoted, the rest one shell word. */
+function fromScript(install: string, file: string): string {
+  return `"$here"/${shellWord(path.relative(path.dirname(install), file))}`;
+}
+
+export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, files: OutputFiles, bindings: EnvBinding[]): string {
+  const { plan, env } = ctx;
+  const assets = debAssets(plan.litestream.release);
+  const replicaDirs = [...new Set(env.databases.flatMap((db) => db.replicas.filter((r) => r.type === "file").map((r) => r.path)))];
+  const installs = [
+    { mode: "0640", group: shellWord(s.group), from: fromScript(files.install, env.configFile), to: '"$CONFIG"' },
+    ...(files.restore ? [{ mode: "0750", group: shellWord(s.group), from: fromScript(files.install, files.restore), to: shellWord(s.restoreScriptPath!) }] : []),
+    { mode: "0644", group: "root", from: fromScript(files.install, files.unit), to: shellWord(`${UNIT_DIR}/${s.unitName}`) },
+    ...(files.beforeApp ? [{ mode: "0644", group: "root", from: fromScript(files.install, files.beforeApp), to: shellWord(`${UNIT_DIR}/${s.beforeAppUnit}`) }] : []),
+    ...files.dropIns.map((d) => ({ mode: "0644", group: "root", from: fromScript(files.install, d.file), to: shellWord(d.installed) })),
+  ];
+  return renderTemplate("install-litestream.sh.hbs", {
+    header: hashHeader(`installs Litestream ${plan.litestream.release} as ${s.unitName}, environment "${env.name}"`),
+    scriptPath: files.install,
+    release: plan.litestream.release,
+    serviceName: s.serviceName,
+    unitName: s.unitName,
+    appUnits: s.appUnits.join(", "),
+    appUnitsText: shellWord(s.appUnits.join(", ")),
+    appUnitWords: s.appUnits.map(shellWord),
+    beforeAppUnit: s.beforeAppUnit,
+    user: s.user,
+    group: s.group,
+    appUser: s.appUser ?? "",
+    hasAppUser: s.appUser !== undefined && s.appUser !== "root",
+    binary: shellWord(s.binary),
+    installDeb: s.binary === DEFAULT_BINARY,
+    debUrlAmd64: shellWord(`${assets.baseUrl}/${assets.amd64}`),
+    debUrlArm64: shellWord(`${assets.baseUrl}/${assets.arm64}`),
+    configDir: shellWord(CONFIG_DIR),
+    configPath: shellWord(s.configPath),
+    envPath: shellWord(s.envPath),
+    envFile: files.env && fromScript(files.install, files.env),
+    envNames: bindings.map((b) => b.name),
+    installs,
+    dbs: env.databases.map((db) => ({
+      dir: shellWord(path.dirname(db.path)),
+      file: shellWord(path.basename(db.path)),
+      path: shellWord(db.path),
+      home: under(path.dirname(db.path), HOME_ROOTS),
+    })),
+    replicaDirs: replicaDirs.map(shellWord),
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * The systemd target's resolved settings, and every check that decides whether they can be written
+ * into a unit and an install script exactly (docs/systemd.md).
+ */
+import path from "node:path/posix";
+import type { TargetContext } from "../../artifact.js";
+import type { IssuePath } from "../../errors.js";
+import type { EnvironmentPlan, Plan } from "../../plan.js";
+import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
+import { systemdPathProblem } from "../../render/quote/systemd.js";
+import { unrepresentableText } from "../../render/quote/text.js";
+import { serviceUnitNameProblem } from "./unit-name.js";
+
+export const DEFAULT_BINARY = "/usr/bin/litestream";
+export const CONFIG_DIR = "/etc/litestream";
+export const UNIT_DIR = "/etc/systemd/system";
+/** Where home directories live: hidden by ProtectHome=, so paths below need BindPaths= on a tmpfs. */
+export const HOME_ROOTS = ["/home", "/root", "/run/user"];
+export const TMP_ROOTS = ["/tmp", "/var/tmp"];
+
+export function under(dir: string, roots: string[]): boolean {
+  return roots.some((root) => dir === root || dir.startsWith(`${root}/`));
+}
+
+export interface SystemdSettings {
+  serviceName: string;
+  /** `<serviceName>.service`. */
+  unitName: string;
+  user: string;
+  group: string;
+  appUser: string | undefined;
+  appUnits: string[];
+  binary: string;
+  configPath: string;
+  envPath: string;
+  /** Run by ExecStartPre= once per database; undefined when restoreOnBoot is off. */
+  restoreScriptPath: string | undefined;
+  /** The oneshot unit that runs beforeApp between the restore and the apps. */
+  beforeAppUnit: string | undefined;
+  beforeApp: string[][];
+  appWorkingDirectory: string | undefined;
+  appEnvironmentFile: string | undefined;
+}
+
+function systemdEnvironments(plan: Plan): EnvironmentPlan[] {
+  return plan.environments.filter((e) => e.targets.systemd);
+}
+
+/**
+ * Two environments on one host would install the same unit and config: with more than one
+ * environment on this target, each gets its own name (litestream-<environment>) unless it sets one.
+ */
+function serviceNameOf(plan: Plan, env: EnvironmentPlan): string {
+  const given = env.targets.systemd?.serviceName;
+  if (given) return given;
+  return systemdEnvironments(plan).length > 1 ? `litestream-${env.name}` : "litestream";
+}
+
+export function targetPath(ctx: TargetContext): IssuePath {
+  return ctx.plan.environments.length > 1 ? ["environments", ctx.env.name, "targets", "systemd"] : ["targets", "systemd"];
+}
+
+export function outputDir(ctx: TargetContext): string {
+  return systemdEnvironments(ctx.plan).length > 1 ? `deploy/systemd/${ctx.env.name}` : "deploy/systemd";
+}
+
+export function resolveSettings(ctx: TargetContext): SystemdSettings {
+  const target = ctx.env.targets.systemd!;
+  const serviceName = serviceNameOf(ctx.plan, ctx.env);
+  const user = target.user ?? "litestream";
+  const beforeApp = target.beforeApp ?? [];
+  const settings: SystemdSettings = {
+    serviceName,
+    unitName: `${serviceName}.service`,
+    user,
+    group: target.group ?? user,
+    appUser: target.appUser,
+    appUnits: target.appUnits ?? [target.appUnit ?? `${ctx.plan.name}.service`],
+    binary: target.binary ?? DEFAULT_BINARY,
+    configPath: `${CONFIG_DIR}/${serviceName}.yml`,
+    envPath: `${CONFIG_DIR}/${serviceName}.env`,
+    restoreScriptPath: ctx.env.restoreOnBoot ? `${CONFIG_DIR}/${serviceName}-restore.sh` : undefined,
+    beforeAppUnit: beforeApp.length > 0 ? `${serviceName}-before-app.service` : undefined,
+    beforeApp,
+    appWorkingDirectory: target.appWorkingDirectory,
+    appEnvironmentFile: target.appEnvironmentFile,
+  };
+  checkSettings(ctx, settings);
+  return settings;
+}
+
+/** Litestream writes next to each database (-wal, -shm, .<db>-litestream) and into file replicas. */
+export function writableDirs(env: EnvironmentPlan): string[] {
+  const dirs = new Set<string>();
+  for (const db of env.databases) {
+    dirs.add(path.dirname(db.path));
+    for (const r of db.replicas) if (r.type === "file") dirs.add(r.path);
+  }
+  return [...dirs];
+}
+
+function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
+  const at = targetPath(ctx);
+  const target = ctx.env.targets.systemd!;
+  checkServiceName(ctx, s, at);
+  if (target.appUnit !== undefined && target.appUnits !== undefined) {
+    ctx.issues.add([...at, "appUnits"], "appUnit and appUnits are both set; appUnit is the one-unit shorthand of appUnits", `keep appUnits only: appUnits: ${JSON.stringify([...new Set([target.appUnit, ...target.appUnits])])}`);
+  }
+  const unitAt: IssuePath = target.appUnits ? [...at, "appUnits"] : [...at, "appUnit"];
+  const seen = new Set<string>();
+  s.appUnits.forEach((unit, i) => {
+    const where = target.appUnits ? [...unitAt, i] : unitAt;
+    const problem = serviceUnitNameProblem(unit);
+    if (problem) ctx.issues.add(where, `${JSON.stringify(unit)} ${problem}`, 'name the unit that runs your app, e.g. "web.service" or "app@blue.service"');
+    else if (unit === s.unitName || unit === s.beforeAppUnit) ctx.issues.add(where, `the app's unit cannot be ${unit}, a unit this target generates`, "name the unit that runs your app");
+    else if (seen.has(unit)) ctx.issues.add(where, `${unit} is listed twice`, "list each app unit once");
+    seen.add(unit);
+  });
+  for (const dir of writableDirs(ctx.env)) {
+    if (!dir.startsWith("/")) continue; // the plan already reported the relative path
+    const problem = systemdPathProblem(dir);
+    if (problem) ctx.issues.add(at, `the directory ${JSON.stringify(dir)}, which ReadWritePaths= must list, ${problem}`, "move the database (or file replica) to a plain absolute path");
+  }
+  for (const db of ctx.env.databases) {
+    const problem = unrepresentableText(db.path);
+    if (problem) ctx.issues.add(at, `the database path ${JSON.stringify(db.path)} ${problem} (a unit's command line or the install script)`, "rename the database file without control characters");
+  }
+  const configProblem = unrepresentableText(ctx.env.configFile);
+  if (configProblem) ctx.issues.add(at, `the config file ${JSON.stringify(ctx.env.configFile)} ${configProblem}`, "name the config file without control characters");
+  checkBeforeApp(ctx, s, at);
+}
+
+function checkServiceName(ctx: TargetContext, s: SystemdSettings, at: IssuePath): void {
+  const clash = systemdEnvironments(ctx.plan).find((e) => e !== ctx.env && serviceNameOf(ctx.plan, e) === s.serviceName);
+  const earlier = clash && ctx.plan.environments.indexOf(clash) < ctx.plan.environments.indexOf(ctx.env);
+  if (clash && earlier) {
+    ctx.issues.add(
+      [...at, "serviceName"],
+      `environments "${clash.name}" and "${ctx.env.name}" would both install ${UNIT_DIR}/${s.unitName} and ${CONFIG_DIR}/${s.serviceName}.yml: on one host, the second replaces the first`,
+      `remove serviceName (each environment then gets litestream-<environment>) or give each environment its own, e.g. "litestream-${ctx.env.name}"`,
+    );
+  }
+}
+
+function checkBeforeApp(ctx: TargetContext, s: SystemdSettings, at: IssuePath): void {
+  s.beforeApp.forEach((step, i) => {
+    const stepAt: IssuePath = [...at, "beforeApp", i];
+    if (!step[0]!.startsWith("/")) {
+      ctx.issues.add([...stepAt, 0], `${JSON.stringify(step[0])} is not an absolute path: systemd looks a bare name up in its own fixed search path, not the app's PATH`, `give the full path, e.g. ${JSON.stringify(`/usr/bin/${step[0]}`)}`);
+    }
+    step.forEach((word, j) => {
+      const problem = unrepresentableWord(word) ?? unrepresentableText(word);
+      if (problem) ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} ${problem}`, "write the argument without control characters");
+      else if (SHELL_OPERATORS.has(word)) {
+        ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} is a shell operator, but systemd runs no shell: the command would get it as an argument`, 'make each command its own step, or run a shell: ["/bin/sh", "-c", "…"]');
+      }
+    });
+  });
+  for (const key of ["appWorkingDirectory", "appEnvironmentFile"] as const) {
+    const value = s[key];
+    if (value === undefined) continue;
+    if (s.beforeApp.length === 0) ctx.issues.add([...at, key], `${key} applies to the beforeApp steps, and there are none`, `remove ${key}, or add beforeApp`);
+    const problem = systemdPathProblem(value);
+    if (problem) ctx.issues.add([...at, key], `${JSON.stringify(value)} ${problem}`, "give an absolute, normalized path");
+  }
+}
