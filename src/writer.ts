@@ -58,7 +58,7 @@ export function existingFileReader(outDir: string): ExistingFileReader {
   let root: string | undefined;
   const dirs = new Map<string, string | Refusal>();
   return (relative) => {
-    root ??= realRoot(outDir);
+    root ??= rootOf(outDir);
     const target = resolveTarget(root, relative, dirs);
     if ("reason" in target) throw new WriteError(relative, target.reason, target.fix);
     if (!target.stat) return undefined;
@@ -79,7 +79,7 @@ export function planWrites(files: Artifact[], outDir: string, options: PlanOptio
  * Throws a WriteError when the lock cannot be taken or a write fails (every target is then as it was).
  */
 export function writeArtifacts(files: Artifact[], outDir: string, options: WriteOptions = {}): FileReport[] {
-  if (options.dryRun) return planWrites(files, outDir, options);
+  if (options.dryRun || rootRefusal(rootOf(outDir), outDir)) return planWrites(files, outDir, options);
   const root = makeRoot(outDir);
   const release = lockRoot(root, options);
   try {
@@ -101,7 +101,7 @@ interface Planned {
 }
 
 function planAll(files: Artifact[], outDir: string, options: PlanOptions): Planned[] {
-  const root = realRoot(outDir);
+  const root = rootOf(outDir);
   const rootProblem = rootRefusal(root, outDir);
   const dirs = new Map<string, string | Refusal>();
   const claimed = new Map<string, string>();
@@ -151,13 +151,22 @@ function rootRefusal(root: string, outDir: string): Refusal | undefined {
   return { reason: `the project root ${outDir} is not a directory`, fix: "point --out at a directory" };
 }
 
+/** The real path of the project root; a WriteError when it cannot be examined. */
+function rootOf(outDir: string): string {
+  try {
+    return realRoot(outDir);
+  } catch (error) {
+    throw ioWriteError(outDir, error, outDir);
+  }
+}
+
 function makeRoot(outDir: string): string {
   try {
     fs.mkdirSync(outDir, { recursive: true });
   } catch (error) {
     throw ioWriteError(outDir, error, path.dirname(path.resolve(outDir)));
   }
-  return realRoot(outDir);
+  return rootOf(outDir);
 }
 
 function lockRoot(root: string, options: WriteOptions): () => void {
