@@ -30,7 +30,7 @@ export class LockBusyError extends Error {
 export interface LockOptions {
   /** How long to wait for a live lock before giving up (default 10 s). */
   timeoutMs?: number;
-  /** Told when a stale lock is taken over. */
+  /** Told when a stale lock is taken over, and once when waiting for a live one starts. */
   onMessage?: (text: string) => void;
 }
 
@@ -40,6 +40,7 @@ export function acquireLock(root: string, options: LockOptions = {}): () => void
   const me: LockOwner = { pid: process.pid, start: processStart(process.pid), host: os.hostname() };
   const content = `${JSON.stringify(me)}\n`;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  let waiting = false;
   for (;;) {
     if (tryCreate(lockFile, content)) return () => releaseIfOurs(lockFile, content);
     const held = readLock(lockFile);
@@ -56,6 +57,8 @@ export function acquireLock(root: string, options: LockOptions = {}): () => void
       continue;
     }
     if (Date.now() >= deadline) throw new LockBusyError(lockFile, owner);
+    if (!waiting) options.onMessage?.(`waiting for another litestream-deploy run (pid ${owner.pid}) to finish writing this project`);
+    waiting = true;
     sleep(50);
   }
 }
