@@ -315,4 +315,24 @@ describe("the CLI", () => {
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/^refused {4}config\/litestream\.yml — is a directory, not a regular file\n {11}→ move it away/);
   });
+
+  it("a shared config/deploy.yml that is not UTF-8 stops the run with exit 1 before anything is written", async () => {
+    const kamal = {
+      name: "myapp",
+      litestream: { version: "0.3" },
+      storage: { provider: "hetzner", location: "fsn1", bucket: "myapp-backups", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } },
+      databases: [{ path: "/rails/storage/production.sqlite3" }],
+      targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000" } },
+    };
+    fs.writeFileSync(at("litestream.config.json"), JSON.stringify(kamal));
+    fs.mkdirSync(at("config"));
+    const latin1 = Buffer.from("service: myapp\n# Fran\xe7ois\n", "latin1");
+    fs.writeFileSync(at("config/deploy.yml"), latin1);
+    const before = tree(base);
+    const run = await cli("unused");
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/^litestream-deploy: config\/deploy\.yml: is not valid UTF-8 \(byte 0xe7 at offset 21, line 2\)[^\n]*\n {2}→ re-encode it as UTF-8[^\n]*\nNothing was written: every file is as it was\.$/m);
+    expect(tree(base)).toEqual(before);
+    expect(fs.readFileSync(at("config/deploy.yml")).equals(latin1)).toBe(true);
+  });
 });
