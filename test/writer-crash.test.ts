@@ -197,11 +197,12 @@ describe("the lock", () => {
     expect(fs.readFileSync(path.join(root, LOCK_FILE), "utf8")).toBe(lock); // not ours: left alone
   });
 
-  it("a stale lock (its process is gone) is taken over with a message", () => {
+  it("a stale lock (its process is gone) is taken over with a message; its half-made lock file is removed", () => {
     const root = makeTempDir("ld-writer-stale");
     const gone = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
     const pid = Number(gone.stdout.trim());
     fs.writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid, start: "1", host: os.hostname() }));
+    fs.writeFileSync(path.join(root, `${LOCK_FILE}.${pid}.1a2b.tmp`), "{}"); // a lock that run was still creating
     const messages: string[] = [];
     writeArtifacts([{ path: "a.yml", content: header, kind: "litestream-config", ownership: "generated" }], root, { onMessage: (m) => messages.push(m) });
     expect(messages).toEqual([`took over the stale lock ${path.join(fs.realpathSync(root), LOCK_FILE)} left by pid ${pid}, which is no longer running`]);

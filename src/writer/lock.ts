@@ -42,7 +42,10 @@ export function acquireLock(root: string, options: LockOptions = {}): () => void
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let waiting = false;
   for (;;) {
-    if (tryCreate(lockFile, content)) return () => releaseIfOurs(lockFile, content);
+    if (tryCreate(lockFile, content)) {
+      removeDeadRunsTemps(root);
+      return () => releaseIfOurs(lockFile, content);
+    }
     const held = readLock(lockFile);
     if (held === undefined) continue; // released between our attempt and the read
     const owner = parseOwner(held);
@@ -63,6 +66,9 @@ export function acquireLock(root: string, options: LockOptions = {}): () => void
   }
 }
 
+/** `.litestream-deploy.lock.<pid>.<random>.tmp`: a lock being created (left behind only by a killed run). */
+const LOCK_TEMP = /^\.litestream-deploy\.lock\.(\d+)\.[0-9a-f]+\.tmp$/;
+
 function tryCreate(lockFile: string, content: string): boolean {
   const temp = `${lockFile}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
   fs.writeFileSync(temp, content, { flag: "wx", mode: 0o644 });
@@ -74,6 +80,13 @@ function tryCreate(lockFile: string, content: string): boolean {
     throw error;
   } finally {
     removeQuietly(temp);
+  }
+}
+
+function removeDeadRunsTemps(root: string): void {
+  for (const name of fs.readdirSync(root)) {
+    const pid = LOCK_TEMP.exec(name)?.[1];
+    if (pid !== undefined && isGone({ pid: Number(pid), start: null, host: os.hostname() })) removeQuietly(path.join(root, name));
   }
 }
 

@@ -120,8 +120,10 @@ function followLink(root: string, link: string, shown: string): string | Refusal
   let real: string;
   try {
     real = fs.realpathSync(link);
-  } catch {
-    return { reason: `${shown} is a symlink to a path that does not exist (${fs.readlinkSync(link)})`, fix: `remove the symlink ${shown}, or create what it points to inside the project root` };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what = code === "ENOENT" ? "a path that does not exist" : `a path that cannot be resolved (${code})`;
+    return { reason: `${shown} is a symlink to ${what}`, fix: `remove the symlink ${shown}, or create what it points to inside the project root` };
   }
   if (!isInside(root, real)) {
     return {
