@@ -62,11 +62,10 @@ describe("diffs only with --diff", () => {
   it("renaming 3,000 databases costs about what a fresh run does (time printed)", { timeout: 300_000 }, async () => {
     const fresh = await generate("db", 3000);
     const renamed = await generate("tenant", 3000);
-    const unchanged = await generate("tenant", 3000);
-    expect([fresh.code, renamed.code, unchanged.code]).toEqual([0, 0, 0]);
+    expect([fresh.code, renamed.code]).toEqual([0, 0]);
     expect(renamed.out).toEqual(["updated    config/litestream.yml"]);
     expect(diffCalls()).toBe(0);
-    console.log(`3,000 databases: fresh ${fresh.ms.toFixed(0)} ms, all renamed ${renamed.ms.toFixed(0)} ms, unchanged ${unchanged.ms.toFixed(0)} ms`);
+    console.log(`3,000 databases: fresh ${fresh.ms.toFixed(0)} ms, all renamed ${renamed.ms.toFixed(0)} ms`);
 
     const files = (label: string): Artifact[] =>
       Array.from({ length: 3000 }, (_, i) => ({ path: `out/${i % 30}/f-${i}.yml`, content: `# ${MARKER}\n${label} ${i}\n`, kind: "litestream-config", ownership: "generated" }));
@@ -75,9 +74,12 @@ describe("diffs only with --diff", () => {
       run();
       return (performance.now() - start).toFixed(0);
     };
-    const created = time(() => writeArtifacts(files("a"), root));
+    for (const f of files("a")) {
+      fs.mkdirSync(path.dirname(path.join(root, f.path)), { recursive: true });
+      fs.writeFileSync(path.join(root, f.path), f.content); // setup; creating them through the writer costs one fsync each
+    }
     const same = time(() => expect(writeArtifacts(files("a"), root).every((r) => r.status === "unchanged")).toBe(true));
-    console.log(`3,000 files: created ${created} ms (one fsync each), regenerated unchanged ${same} ms`);
+    console.log(`3,000 files regenerated, unchanged: ${same} ms`);
     expect(diffCalls()).toBe(0);
   });
 });
