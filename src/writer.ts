@@ -189,7 +189,7 @@ function readBytes(relative: string, file: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw ioWriteError(relative, error, path.dirname(file));
+    throw ioWriteError(relative, error, path.dirname(file), "reading");
   }
 }
 

@@ -12,23 +12,23 @@ export class WriteError extends Error {
 }
 
 /** The WriteError for an I/O call on `relative` that failed in directory `where`. */
-export function ioWriteError(relative: string, error: unknown, where: string): WriteError {
-  const { reason, fix } = describeIoError(error, where);
+export function ioWriteError(relative: string, error: unknown, where: string, doing: "writing" | "reading" = "writing"): WriteError {
+  const { reason, fix } = describeIoError(error, where, doing);
   return new WriteError(relative, reason, fix);
 }
 
-function describeIoError(error: unknown, where: string): { reason: string; fix: string } {
+function describeIoError(error: unknown, where: string, doing: string): { reason: string; fix: string } {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case "ENOSPC":
     case "EDQUOT":
-      return { reason: `the disk is full (${code}) writing in ${where}`, fix: "free space on that device, then run again" };
+      return { reason: `the disk is full (${code}) ${doing} in ${where}`, fix: "free space on that device, then run again" };
     case "EACCES":
     case "EPERM":
-      return { reason: `permission denied (${code}) writing in ${where}`, fix: "make that directory writable for this user (or run as its owner), then run again" };
+      return { reason: `permission denied (${code}) ${doing} in ${where}`, fix: `make that ${doing === "reading" ? "file readable" : "directory writable"} for this user (or run as its owner), then run again` };
     case "EROFS":
       return { reason: `${where} is on a read-only file system (EROFS)`, fix: "run on a writable checkout, or use --check / --dry-run" };
     default:
-      return { reason: `${code ?? "error"} writing in ${where}: ${(error as Error).message}`, fix: "fix the cause, then run again" };
+      return { reason: `${code ?? "error"} ${doing} in ${where}: ${(error as Error).message}`, fix: "fix the cause, then run again" };
   }
 }
