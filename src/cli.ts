@@ -1,5 +1,6 @@
 /**
- * litestream-deploy CLI. Exit codes: 0 done, 1 drift or a conflict (--check, refused overwrite),
+ * litestream-deploy CLI. Exit codes: 0 done, 1 drift or a refused/failed write (--check, a file it
+ * will not overwrite, a path outside the project root, a failed or locked write: nothing written),
  * 2 a problem in the description or the command line (printed without a stack trace).
  */
 import path from "node:path";
@@ -7,7 +8,7 @@ import { parseArgs } from "node:util";
 import { formatPath, ProjectError } from "./errors.js";
 import { generate, projectJsonSchema } from "./generate.js";
 import { ConfigNotFoundError, findConfig, loadConfig } from "./load-config.js";
-import { existingFileReader, planWrites, writeArtifacts, type FileReport } from "./writer.js";
+import { existingFileReader, planWrites, writeArtifacts, WriteError, type FileReport } from "./writer.js";
 
 const USAGE = `Usage:
   litestream-deploy generate [--config FILE] [--out DIR] [--env NAME] [--check] [--diff] [--dry-run]
@@ -86,13 +87,18 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
     for (const warning of result.warnings) io.err(`warning: ${formatPath(warning.path)}: ${warning.message}`);
 
     const dryRun = values.check || values["dry-run"];
-    const reports = dryRun ? planWrites(result.files, outDir) : writeArtifacts(result.files, outDir);
+    const diff = !!values.diff; // only then: a diff of a large change costs far more than writing it
+    const reports = dryRun ? planWrites(result.files, outDir, { diff }) : writeArtifacts(result.files, outDir, { diff, onMessage: (text) => io.err(`warning: ${text}`) });
     printReports(reports, io, { showDiff: !!values.diff, check: !!values.check, dryRun: !!values["dry-run"], outDir });
     const conflicts = reports.filter((r) => r.status === "conflict");
     if (conflicts.length) return 1;
     if (values.check && reports.some((r) => r.status !== "unchanged")) return 1;
     return 0;
   } catch (error) {
+    if (error instanceof WriteError) {
+      io.err(`litestream-deploy: ${error.message}\nNothing was written: every file is as it was.`);
+      return 1;
+    }
     if (error instanceof ProjectError || error instanceof ConfigNotFoundError) {
       io.err(error.message);
       return 2;
@@ -113,7 +119,7 @@ function printReports(reports: FileReport[], io: CliIO, mode: { showDiff: boolea
       : { created: "created", updated: "updated", unchanged: "unchanged", conflict: "refused" };
   const width = Math.max(...Object.values(label).map((l) => l.length));
   for (const report of reports) {
-    io.out(`${label[report.status].padEnd(width)}  ${report.path}${report.reason ? ` — ${report.reason}` : ""}`);
+    io.out(`${label[report.status].padEnd(width)}  ${report.path}${report.reason ? ` — ${report.reason}` : ""}${report.fix ? `\n${" ".repeat(width)}  → ${report.fix}` : ""}`);
     if (mode.showDiff && report.diff) io.out(report.diff);
   }
   if (mode.check) {

@@ -6,3 +6,5 @@ export type { ProjectIssue } from "./errors.js";
 export type { Plan, EnvironmentPlan, DatabasePlan, ReplicaPlan, Warning } from "./plan.js";
 export type { ProjectInput, ProjectConfig } from "./schema/project.js";
 export { parseDuration, formatGoDuration } from "./duration.js";
+export { existingFileReader, planWrites, writeArtifacts, WriteError, LOCK_FILE } from "./writer.js";
+export type { FileReport, FileStatus, PlanOptions, WriteOptions } from "./writer.js";
