@@ -186,7 +186,10 @@ function dependsOnEdits(file: SourceText, services: YAMLMap, waiter: Waiter, wai
     const names = value.items.flatMap((item) => (isScalar(item) ? [String(item.value)] : []));
     const long = { ...Object.fromEntries(names.map((name) => [name, { condition: "service_started" }])), ...conditions(waitFor) };
     const column = file.column(keyStart(own)) + inner;
-    return [{ start: (own.key as Scalar).range![1], end: file.lineEndAfter(valueEnd(own)), text: `:${file.eol}${file.lines(indent(block(long, inner), column))}` }];
+    const end = file.lineEndAfter(valueEnd(own));
+    // A comment after a flow list stays, after the key.
+    const comment = value.flow ? /^[ \t]*#.*/.exec(file.text.slice(valueEnd(own), end).replace(/\r?\n$/, ""))?.[0] : undefined;
+    return [{ start: (own.key as Scalar).range![1], end, text: `:${comment ?? ""}${file.eol}${file.lines(indent(block(long, inner), column))}` }];
   }
   if (!isMap(value)) throw new Refusal(`service "${waiter.service}" has a depends_on that is neither a list nor a mapping`, "fix its depends_on");
   const current = (value.toJSON() ?? {}) as Record<string, unknown>;

@@ -224,10 +224,15 @@ function shellCommand(script: string, explain: boolean, writesConfig: boolean): 
       explain &&
         [
           ...(writesConfig
-            ? ["Writes litestream.yml inside the container, then runs Litestream: nothing to bind-mount, so it", "also works under Portainer."]
-            : ["A shell script, so that a 0-byte database can be set aside before the restore."]),
-          "Every $ meant for the shell or Litestream is written $$ (Compose interpolates command strings",
-          "and turns $$ back into $).",
+            ? [
+                "Writes litestream.yml inside the container, then runs Litestream: nothing to bind-mount, so it",
+                "also works under Portainer. Every $ meant for the shell or Litestream is written $$ (Compose",
+                "interpolates command strings and turns $$ back into $).",
+              ]
+            : [
+                "A shell script, so that a 0-byte database can be set aside before the restore. Every $ meant",
+                "for the shell is written $$ (Compose interpolates command strings and turns $$ back into $).",
+              ]),
         ].join("\n"),
     ],
     ["command", seq([block(escapeDollars(script))])],
