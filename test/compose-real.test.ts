@@ -259,7 +259,7 @@ describe("compose, real docker-compose config: every service that mounts the dat
   it("refuses a hand-written litestream service (no marker), naming the file and the fix", () => {
     const handWritten = USERS.replace("\n  caddy:", "\n  litestream:\n    image: litestream/litestream:latest\n\n  caddy:");
     for (const output of ["in-place", "override"] as const) {
-      let issues: Array<{ path: string[]; message: string; fix?: string }> = [];
+      let issues: ProjectError["issues"] = [];
       try {
         generated(withCompose(project, { output }), { ...existing, "users.compose.yaml": handWritten });
       } catch (error) {

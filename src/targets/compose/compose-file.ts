@@ -48,7 +48,7 @@ export function renderOverrideFile(input: OverrideFileInput): string {
   if (input.volume.named) {
     top.push(["volumes", map([[input.volume.source, map([])]]), "Your app's volume, declared here too so this file stands on its own (-f merges both)."]);
   }
-  if (services.configs.length) top.push(["configs", map(services.configs.map((c): [string, YAMLMap] => [c.name, c.node]))]);
+  if (services.configs.length) top.push(["configs", map(services.configs.map((c): [string, YAMLMap, string] => [c.name, c.node, c.comment]))]);
   const root = map(top);
   spaceOut(root);
   spaceOut(root.get("services") as YAMLMap);

@@ -120,7 +120,7 @@ export function checkUserCompose(
     issues.add(
       at("file"),
       `${file.path} already defines ${ours.map((name) => `"${name}"`).join(", ")}, written by hand (no "${OUR_MARKER}" comment above it): updating in place would replace ${ours.length > 1 ? "them" : "it"} with the generated services`,
-      `delete or rename ${ours.length > 1 ? "them" : "it"} in ${file.path} (the generated services take over their job), then generate again`,
+      `delete or rename ${ours.length > 1 ? "them" : "it"} in ${file.path} (the generated services take over ${ours.length > 1 ? "their" : "its"} job), then generate again`,
     );
   }
   const users = volume ? Object.keys(services).filter((name) => !isOurService(name) && mountsOf(services[name]!.volumes).some((m) => sameSource(m.source, volume))) : [];

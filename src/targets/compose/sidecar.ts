@@ -100,7 +100,7 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
   const entries: Entry[] = [
     ["image", input.plan.litestream.image],
     ["restart", "unless-stopped"],
-    ["stop_grace_period", `${env.shutdown.graceSeconds}s`, `${env.shutdown.graceSeconds}s: ${env.shutdown.reason} (docs/lifecycle.md).`],
+    ["stop_grace_period", `${env.shutdown.graceSeconds}s`, `${env.shutdown.reason}; docs/lifecycle.md.`],
   ];
   if (target.user) entries.push(["user", quoted(target.user)]);
   if (restoreNames.length) entries.push(["depends_on", dependsOnCompleted(restoreNames)]);
