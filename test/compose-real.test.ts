@@ -307,6 +307,23 @@ describe("compose: restoreStep pre_start (Compose 5.3+)", () => {
     expect(result.calls).toEqual([`restore -if-db-not-exists -if-replica-exists -config ${result.configPath} /app/data/meds.db`]);
   });
 
+  it("switching between the restore service and the pre_start step, and back, gives the same file", () => {
+    const viaService = generated(withCompose(project, { restoreStep: "service" }), existing).get("users.compose.yaml")!;
+    const switched = generated(project, { ...existing, "users.compose.yaml": viaService }).get("users.compose.yaml")!;
+    expect(switched).toBe(text);
+    expect(generated(withCompose(project, { restoreStep: "service" }), { ...existing, "users.compose.yaml": switched }).get("users.compose.yaml")).toBe(viaService);
+  });
+
+  it("the step's script is shellcheck-clean", async () => {
+    const script = unescape(parse(text, { merge: true }).services.litestream.pre_start[0].command[0]);
+    const result = await new Promise<{ code: number; out: string }>((resolve) => {
+      const child = execFile("shellcheck", ["-s", "sh", "-"], { encoding: "utf8" }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr }));
+      child.stdin!.end(script);
+    });
+    expect(result.out).toBe("");
+    expect(result.code).toBe(0);
+  });
+
   it("is refused below Compose 5.3 and without the heredoc delivery", () => {
     const issues = (p: ProjectInput) => {
       try {

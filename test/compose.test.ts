@@ -597,6 +597,34 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
     expect(issuesOf(example002, { "compose.yaml": inPlace })[0]!.fix).toContain('or set targets.compose.output to "in-place" to keep them there');
   });
 
+  it("control characters in a setting or a database path", () => {
+    expect(issuesOf(withCompose(example002, { volume: "meds_data:/app/da\tta" }))[0]).toEqual({
+      path: "targets.compose.volume",
+      message: '"meds_data:/app/da\\tta" contains a tab (U+0009) at position 17, which no generated file can hold faithfully',
+      fix: "write it without control characters",
+    });
+    const nel = issuesOf(withCompose(example002, {}, { databases: [{ name: "meds", path: "/app/data/me\u0085ds.db" }] }));
+    expect(nel.map((i) => i.path)).toContain("targets.compose.volume");
+    expect(nel.map((i) => i.message).join("\n")).toContain("NEL (U+0085)");
+  });
+
+  it("a compose file path with a space is one shell word in the command shown to the user", () => {
+    const out = files(withCompose(example002, { file: "my stack/compose.yaml" }), { "my stack/compose.yaml": FIXTURE });
+    expect(file(out, "my stack/compose.litestream.yaml")).toContain("#   docker compose -f 'my stack/compose.yaml' -f 'my stack/compose.litestream.yaml' up -d");
+  });
+
+  it("in place: a service that mounts the database volume written as an alias", () => {
+    const aliased = FIXTURE.replace("\n  redis:", "\n  worker: *app\n\n  redis:").replace("  app:\n", "  app: &app\n");
+    expect(issuesOf(withCompose(example002, { output: "in-place" }), { "compose.yaml": aliased })).toEqual([
+      {
+        path: "targets.compose.file",
+        message:
+          'compose.yaml: service "worker" mounts the database volume, and is not written as a block mapping (an alias or a flow mapping), so its depends_on cannot be added to it alone',
+        fix: 'write the "worker" service out as an indented mapping (a merge key <<: *anchor inside it is fine), or use output "override"',
+      },
+    ]);
+  });
+
   it("every problem at once", () => {
     const issues = issuesOf(
       withCompose(example002, { volume: "meds_data:/app/data:ro", configDelivery: "configs" }, { litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" } }),
