@@ -371,7 +371,8 @@ describe("compose: 1Password references", () => {
     expect(envFile.content).toContain("LITESTREAM_ACCESS_KEY_ID=op://meds/r2/access_key_id\nLITESTREAM_SECRET_ACCESS_KEY=op://meds/r2/secret_access_key\n");
     const compose = file(out, "compose.litestream.yaml");
     expectValidCompose(compose);
-    const missing = await composeConfig(composeDir(compose), { env: { SESSION_SECRET: "x" } });
+    // One variable missing at a time: Compose reports the first it meets, in no fixed order.
+    const missing = await composeConfig(composeDir(compose), { env: { SESSION_SECRET: "x", LITESTREAM_SECRET_ACCESS_KEY: "s" } });
     expect(missing.stderr).toContain(
       "required variable LITESTREAM_ACCESS_KEY_ID is missing a value: S3 access key id for Litestream; a 1Password reference: start the stack with op run --env-file litestream.op.env -- docker compose -f compose.yaml -f compose.litestream.yaml up -d",
     );

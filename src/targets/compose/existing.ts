@@ -162,32 +162,38 @@ function resolveServices(
     }
     return files.get(file);
   };
-  const resolve = (file: string, name: string, seen: string[]): Json | { problem: string; fix: string } => {
+  const resolve = (file: string, name: string, seen: string[]): Json => {
     const service = servicesOf(file)?.[name];
-    if (!isObject(service)) return { problem: `service "${name}" (extended by ${seen.at(-1)?.split("#")[1] ?? "?"}) is not defined in ${file}`, fix: "fix the extends: of that service" };
+    if (!isObject(service)) throw new ExtendsProblem(`service "${name}", which ${seen.at(-1) ?? "a service"} extends, is not defined in ${file}`, "fix that extends:");
     if (service.extends === undefined) return service;
-    const key = `${file}#${name}`;
-    if (seen.includes(key)) return { problem: `service "${name}" extends itself (through ${seen.join(" → ")})`, fix: "fix the extends: chain" };
+    const here = `${name} (${file})`;
+    if (seen.includes(here)) throw new ExtendsProblem(`service "${name}" extends itself (${[...seen, here].join(" → ")})`, "fix the extends: chain");
     const spec = typeof service.extends === "string" ? { service: service.extends } : isObject(service.extends) ? service.extends : {};
-    if (typeof spec.service !== "string") return { problem: `service "${name}" has an extends: without a service name`, fix: "write extends: { service: NAME }" };
-    const baseFile = typeof spec.file === "string" ? path.join(path.dirname(file), spec.file) : file;
-    const base = resolve(baseFile, spec.service, [...seen, key]);
-    if ("problem" in base && typeof base.problem === "string" && "fix" in base) return base as { problem: string; fix: string };
+    if (typeof spec.service !== "string") throw new ExtendsProblem(`service "${name}" has an extends: without a service name`, "write extends: { service: NAME }");
+    const base = resolve(typeof spec.file === "string" ? path.join(path.dirname(file), spec.file) : file, spec.service, [...seen, here]);
     const { extends: _extends, ...own } = service;
     return {
-      ...(base as Json),
+      ...base,
       ...own,
-      volumes: mergeMounts((base as Json).volumes, own.volumes),
-      depends_on: { ...longDependsOn((base as Json).depends_on), ...longDependsOn(own.depends_on) },
+      volumes: mergeMounts(base.volumes, own.volumes),
+      depends_on: { ...longDependsOn(base.depends_on), ...longDependsOn(own.depends_on) },
     };
   };
-  const result: Record<string, Json> = {};
-  for (const name of Object.keys(services)) {
-    const merged = resolve(filePath, name, []);
-    if ("problem" in merged && typeof merged.problem === "string" && "fix" in merged) return merged as { problem: string; fix: string };
-    result[name] = merged as Json;
+  try {
+    return { services: Object.fromEntries(Object.keys(services).map((name) => [name, resolve(filePath, name, [])])) };
+  } catch (error) {
+    if (error instanceof ExtendsProblem) return { problem: error.message, fix: error.fix };
+    throw error;
   }
-  return { services: result };
+}
+
+class ExtendsProblem extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Volumes of an extended service: the service's own entries win over the base's for the same target. */
