@@ -140,32 +140,6 @@ describe("compose, real docker-compose config: example 002 on every delivery", (
     }
   });
 
-  it("heredoc on 0.3, two databases (one with a space) and an SFTP password with $: Litestream 0.3.13 loads what the scripts write", async () => {
-    const project = withCompose(example002, {}, {
-      litestream: { version: "0.3" },
-      storage: undefined,
-      replicas: [
-        example002.storage!,
-        { provider: "sftp", name: "offsite", host: "backup.example.com:22", user: "meds", path: "/srv/backups", password: { env: "OFFSITE_PASSWORD" } },
-      ],
-      databases: [
-        { name: "meds", path: "/app/data/meds.db" },
-        { name: "audit", path: "/app/data/audit log.db" },
-      ],
-    });
-    const out = generated(project, { "compose.yaml": FIXTURE });
-    const dir = projectDir({ "compose.yaml": FIXTURE }, out);
-    const model = await composeModel(inDir(dir, "compose.yaml", "compose.litestream.yaml"), { env: { ...ENV, OFFSITE_PASSWORD: "pa$$word" } });
-    for (const service of ["litestream", "litestream-restore"]) {
-      const result = await runServiceScript(model, service, "0.3");
-      expect(result.config).toBe(out.get("config/litestream.yml"));
-      expect(result.databases).toEqual([
-        { path: "/app/data/meds.db", replicas: ["r2", "offsite"] },
-        { path: "/app/data/audit log.db", replicas: ["r2", "offsite"] },
-      ]);
-    }
-  });
-
   it("a missing variable stops Compose with the generated message", async () => {
     const dir = projectDir({ "compose.yaml": FIXTURE }, generated(example002, { "compose.yaml": FIXTURE }));
     const result = await composeConfig(inDir(dir, "compose.yaml", "compose.litestream.yaml"), { env: { SESSION_SECRET: "x", R2_ACCESS_KEY_ID: "AKIA" } });
