@@ -68,7 +68,7 @@ export const renderCompose: TargetRenderer = (context) => {
       path: layout.overrideFile,
       content: renderOverrideFile({
         what: `Docker Compose services for Litestream ${plan.litestream.release}, environment "${env.name}"`,
-        notes: overrideNotes(target, userFile, layout, bindings),
+        notes: overrideNotes(waiters.map((w) => w.service), userFile, layout, bindings, target),
         waiters,
         services,
         volume,
@@ -142,12 +142,13 @@ function composeLayout(context: TargetContext, target: ComposeTargetConfig, user
   };
 }
 
-function overrideNotes(target: ComposeTargetConfig, userFile: UserComposeFile, layout: ComposeLayout, bindings: EnvBinding[]): string[] {
+function overrideNotes(extended: string[], userFile: UserComposeFile, layout: ComposeLayout, bindings: EnvBinding[], target: ComposeTargetConfig): string[] {
+  const yours = extended.length > 1 ? `services ${extended.map((s) => `"${s}"`).join(", ")}` : `"${extended[0]}" service`;
   const notes = [
     "Use it as an override of your compose file (-f), not with `include:`:",
     `  ${layout.upCommand}`,
     `or once in .env: COMPOSE_FILE=${userFile.path}:${layout.overrideFile} (then plain \`docker compose up -d\`).`,
-    `\`include:\` cannot work: this file extends your "${target.appService}" service with depends_on and declares`,
+    `\`include:\` cannot work: this file extends your ${yours} with depends_on and declares`,
     "its volume, and Compose refuses an included file that redefines either (\"conflicting service\").",
     'Portainer (one compose file per stack): set targets.compose.output to "in-place" instead.',
   ];
