@@ -1,24 +1,24 @@
-// The Docker Compose target (seed 002), proven with real tools: the official compose-spec JSON
-// schema (bundled by dclint) through ajv, Compose's interpolation rules, real `sh`, shellcheck and
-// the real Litestream 0.3.13 binary.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The Docker Compose target (seed 002), proven with real tools: the real `docker-compose config`
+// (Compose 2.26.1) for interpolation and merging, the official compose-spec JSON schema (bundled by
+// dclint) through ajv, real `sh`, shellcheck. test/compose-real.test.ts runs the scripts with the
+// real Litestream binaries.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { generate, ProjectError, type Artifact, type ProjectInput } from "../src/index.js";
-import { interpolateTree } from "../src/targets/compose/interpolation.js";
 import example002 from "../examples/002-compose-r2/litestream.config.js";
-import { listDatabases, litestreamBinary } from "./harness/litestream.js";
-import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
+import { composeConfig, composeModel } from "./harness/compose.js";
+import { listDatabases } from "./harness/litestream.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
 const require = createRequire(import.meta.url);
 const FIXTURE = readFileSync(new URL("fixtures/compose/compose.yaml", import.meta.url), "utf8");
 /** What the user would have in .env (or Portainer's stack variables). */
-const SAMPLE_ENV = { R2_ACCESS_KEY_ID: "AKIAEXAMPLE", R2_SECRET_ACCESS_KEY: "s3cr3t/with$dollar" };
+const SAMPLE_ENV = { R2_ACCESS_KEY_ID: "AKIAEXAMPLE", R2_SECRET_ACCESS_KEY: "s3cr3t/with$dollar", SESSION_SECRET: "x" };
 
 // -- the official compose-spec schema, from an npm package ---------------------------------------
 
@@ -94,13 +94,6 @@ const project03: ProjectInput = withCompose(example002, {}, {
 
 // -- running the heredoc scripts ------------------------------------------------------------------
 
-const children = new Set<ChildProcess>();
-
-afterEach(async () => {
-  for (const child of children) child.kill("SIGKILL");
-  children.clear();
-  await cleanupTempDirs();
-});
 afterAll(cleanupTempDirs);
 
 function run(command: string, args: string[], env: Record<string, string>, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -113,33 +106,44 @@ function run(command: string, args: string[], env: Record<string, string>, input
   });
 }
 
+/** Writes the compose files (the first is the user's, FIXTURE unless given) into a project directory. */
+function composeDir(override: string, base: string = FIXTURE): string[] {
+  const dir = makeTempDir("compose-files");
+  writeFileSync(path.join(dir, "compose.yaml"), base);
+  writeFileSync(path.join(dir, "compose.litestream.yaml"), override);
+  return [path.join(dir, "compose.yaml"), path.join(dir, "compose.litestream.yaml")];
+}
+
+/** `docker-compose config` output writes every literal $ as $$ (it can be read again): undo that. */
+const unescape = (text: string) => text.replaceAll("$$", "$");
+
 /**
- * A container's view of one service after `docker compose up` interpolated the file: its script
- * (command[0] under entrypoint ["/bin/sh", "-c"]) and its environment.
+ * A container's view of one service after the real `docker compose config` (base FIXTURE +
+ * override): its script (command[0] under entrypoint ["/bin/sh", "-c"]) and its environment.
  */
-function serviceAfterInterpolation(compose: string, service: string, env: Record<string, string>): { script: string; environment: Record<string, string> } {
-  const { value } = interpolateTree(parse(compose, { merge: true }) as Json, env);
-  const definition = value.services[service];
+async function serviceAfterInterpolation(override: string, service: string, env: Record<string, string>): Promise<{ script: string; environment: Record<string, string> }> {
+  const model = await composeModel(composeDir(override), { env });
+  const definition = model.services[service] as Json;
   expect(definition.entrypoint).toEqual(["/bin/sh", "-c"]);
   expect(definition.command).toHaveLength(1);
-  return { script: definition.command[0], environment: definition.environment ?? {} };
+  const environment = Object.fromEntries(Object.entries((definition.environment ?? {}) as Record<string, string>).map(([k, v]) => [k, unescape(v)]));
+  return { script: unescape(definition.command[0]), environment };
 }
 
 /**
  * Runs a heredoc script with real `sh` as the container would, with its interpolated environment.
  * The ONLY change is LITESTREAM_CONFIG, the variable the script writes the config to: it points
  * into a temp directory instead of /tmp/litestream.yml. The script text itself runs unmodified.
- * `litestream` on PATH is either the real binary or a recorder that writes its arguments to a file.
+ * `litestream` on PATH is a recorder that writes its arguments to a file.
  */
-async function runHeredoc(script: string, environment: Record<string, string>, options: { realLitestream?: boolean } = {}) {
+async function runHeredoc(script: string, environment: Record<string, string>) {
   const dir = makeTempDir("compose-heredoc");
   const bin = path.join(dir, "bin");
   mkdirSync(bin);
   const argsFile = path.join(dir, "litestream-args");
   writeFileSync(path.join(bin, "litestream"), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${argsFile}'\n`, { mode: 0o755 });
   const configPath = path.join(dir, "litestream.yml");
-  const pathDirs = options.realLitestream ? path.dirname(litestreamBinary) : bin;
-  const env = { ...environment, LITESTREAM_CONFIG: configPath, PATH: `${pathDirs}:/usr/bin:/bin`, HOME: dir };
+  const env = { ...environment, LITESTREAM_CONFIG: configPath, PATH: `${bin}:/usr/bin:/bin`, HOME: dir };
   const result = await run("/bin/sh", ["-c", script], env);
   return {
     ...result,
@@ -199,15 +203,17 @@ describe("compose: example 002 (Litestream 0.5, R2, heredoc)", () => {
     expect(services.litestream.healthcheck.test).toEqual(["CMD", "litestream", "databases"]);
   });
 
-  it("a missing variable stops `docker compose up` with a clear message (Compose interpolation)", () => {
-    const compose = parse(file(override, "compose.litestream.yaml")) as Json;
-    expect(() => interpolateTree(compose, { R2_ACCESS_KEY_ID: "AKIAEXAMPLE" })).toThrow(
+  it("a missing or empty variable stops `docker compose up` with a clear message (real docker-compose config)", async () => {
+    const compose = file(override, "compose.litestream.yaml");
+    const missing = await composeConfig(composeDir(compose), { env: { ...SAMPLE_ENV, R2_SECRET_ACCESS_KEY: "" } });
+    expect(missing.code).toBe(15);
+    expect(missing.stderr).toContain(
       "required variable R2_SECRET_ACCESS_KEY is missing a value: S3 secret access key for Litestream; set it in .env next to the compose file or in the environment",
     );
-    expect(() => interpolateTree(compose, { ...SAMPLE_ENV, R2_ACCESS_KEY_ID: "" })).toThrow(/required variable R2_ACCESS_KEY_ID is missing a value/);
-    const { value, warnings } = interpolateTree(compose, SAMPLE_ENV);
-    expect(warnings).toEqual([]);
-    expect(value.services.litestream.environment).toEqual({
+    const ok = await composeConfig(composeDir(compose), { env: SAMPLE_ENV });
+    expect(ok.stderr).toBe("");
+    const { environment } = await serviceAfterInterpolation(compose, "litestream", SAMPLE_ENV);
+    expect(environment).toEqual({
       LITESTREAM_ACCESS_KEY_ID: "AKIAEXAMPLE",
       LITESTREAM_SECRET_ACCESS_KEY: "s3cr3t/with$dollar",
       LITESTREAM_CONFIG: "/tmp/litestream.yml",
@@ -219,7 +225,7 @@ describe("compose: example 002 (Litestream 0.5, R2, heredoc)", () => {
     ["restore", "litestream-restore", (config: string) => ["restore", "-if-db-not-exists", "-if-replica-exists", "-config", config, "/app/data/meds.db"]],
   ] as const) {
     it(`${label}: after interpolation, real sh writes exactly litestream.yml, then runs ${expectedArgs("<config>").slice(0, 2).join(" ")}`, async () => {
-      const { script, environment } = serviceAfterInterpolation(file(override, "compose.litestream.yaml"), service, SAMPLE_ENV);
+      const { script, environment } = await serviceAfterInterpolation(file(override, "compose.litestream.yaml"), service, SAMPLE_ENV);
       const result = await runHeredoc(script, environment);
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
@@ -228,14 +234,6 @@ describe("compose: example 002 (Litestream 0.5, R2, heredoc)", () => {
       await expectShellcheckClean(script);
     });
   }
-
-  it("the in-place services run the same scripts as the override", () => {
-    for (const service of ["litestream", "litestream-restore"]) {
-      expect(serviceAfterInterpolation(file(inPlace, "compose.yaml"), service, { ...SAMPLE_ENV, SESSION_SECRET: "x" })).toEqual(
-        serviceAfterInterpolation(file(override, "compose.litestream.yaml"), service, SAMPLE_ENV),
-      );
-    }
-  });
 });
 
 describe("compose: $$ escaping keeps Litestream's own ${...} references", () => {
@@ -248,7 +246,7 @@ describe("compose: $$ escaping keeps Litestream's own ${...} references", () => 
     expect(compose).toContain("heartbeat-url: $${LITESTREAM_HEARTBEAT_URL}");
     expectValidCompose(compose);
     const env = { ...SAMPLE_ENV, HEALTHCHECKS_URL: "https://hc-ping.com/abc" };
-    const { script, environment } = serviceAfterInterpolation(compose, "litestream", env);
+    const { script, environment } = await serviceAfterInterpolation(compose, "litestream", env);
     expect(environment.LITESTREAM_HEARTBEAT_URL).toBe("https://hc-ping.com/abc");
     const result = await runHeredoc(script, environment);
     expect(result.code).toBe(0);
@@ -263,7 +261,7 @@ describe("compose: $$ escaping keeps Litestream's own ${...} references", () => 
     expectValidCompose(compose);
     const env = { ...SAMPLE_ENV, OFFSITE_PASSWORD: "pa$$word" };
     for (const service of ["litestream", "litestream-restore"]) {
-      const { script, environment } = serviceAfterInterpolation(compose, service, env);
+      const { script, environment } = await serviceAfterInterpolation(compose, service, env);
       expect(environment.LITESTREAM_SFTP_PASSWORD).toBe("pa$$word");
       const result = await runHeredoc(script, environment);
       expect(result.code, result.stderr).toBe(0);
@@ -275,7 +273,8 @@ describe("compose: $$ escaping keeps Litestream's own ${...} references", () => 
         { path: "/app/data/audit log.db", replicas: ["r2", "offsite"] },
       ]);
       if (service === "litestream-restore") {
-        // One restore per database, flags first, each path exactly as in the config (even with a space).
+        // One restore per database, flags first, each path exactly as in the config (even with a space);
+        // the recorder leaves no file, so nothing is set aside.
         expect(result.args).toEqual([
           ...["restore", "-if-db-not-exists", "-if-replica-exists", "-config", result.configPath, "/app/data/meds.db"],
           ...["restore", "-if-db-not-exists", "-if-replica-exists", "-config", result.configPath, "/app/data/audit log.db"],
@@ -286,78 +285,6 @@ describe("compose: $$ escaping keeps Litestream's own ${...} references", () => 
   });
 });
 
-describe("compose: replicate then restore through the generated scripts (real sh, real Litestream 0.3.13)", () => {
-  it("the restore service brings a lost database back before the app would start, and is a no-op otherwise", async () => {
-    const dir = makeTempDir("compose-roundtrip");
-    const data = path.join(dir, "data");
-    const replica = path.join(dir, "replica");
-    mkdirSync(data);
-    const dbPath = path.join(data, "meds.db");
-    const project: ProjectInput = {
-      name: "meds",
-      litestream: { version: "0.3" },
-      storage: { provider: "file", path: replica },
-      replication: { syncInterval: "1s" },
-      databases: [{ name: "meds", path: dbPath }],
-      targets: { compose: { appService: "app", volume: `meds_data:${data}` } },
-    };
-    const compose = file(files(project), "compose.litestream.yaml");
-    expectValidCompose(compose);
-    const replicate = serviceAfterInterpolation(compose, "litestream", {});
-    const restore = serviceAfterInterpolation(compose, "litestream-restore", {});
-
-    // 1. Nothing exists yet: the restore finds no backup and still succeeds (the app starts fresh).
-    const first = await runHeredoc(restore.script, restore.environment, { realLitestream: true });
-    expect(first.code, first.stdout + first.stderr).toBe(0);
-    expect(existsSync(dbPath)).toBe(false);
-
-    // 2. The app creates its database; the replicator (the script, exec'ing the real binary) ships it.
-    await createWalDb(dbPath);
-    await insertRows(dbPath, 1, 50);
-    const sidecar = startScript(replicate.script, replicate.environment);
-    await sidecar.waitFor(/wal segment written/);
-    const stopped = await sidecar.stop();
-    expect(stopped.code, stopped.output).toBe(0); // exec: SIGTERM reached Litestream itself
-
-    // 3. The volume is lost; the restore service brings the database back.
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
-    const restored = await runHeredoc(restore.script, restore.environment, { realLitestream: true });
-    expect(restored.code, restored.stdout + restored.stderr).toBe(0);
-    expect(await readRows(dbPath)).toEqual(expectedRows(1, 50));
-
-    // 4. Next `up`: the database exists, the restore leaves it alone.
-    await insertRows(dbPath, 51, 60);
-    const again = await runHeredoc(restore.script, restore.environment, { realLitestream: true });
-    expect(again.code, again.stdout + again.stderr).toBe(0);
-    expect(await readRows(dbPath)).toEqual(expectedRows(1, 60));
-  });
-});
-
-function startScript(script: string, environment: Record<string, string>) {
-  const dir = makeTempDir("compose-sidecar");
-  const env = { ...environment, LITESTREAM_CONFIG: path.join(dir, "litestream.yml"), PATH: `${path.dirname(litestreamBinary)}:/usr/bin:/bin`, HOME: dir };
-  const child = spawn("/bin/sh", ["-c", script], { env, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let output = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (output += d));
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-  return {
-    async waitFor(pattern: RegExp): Promise<void> {
-      for (let waited = 0; !pattern.test(output); waited += 50) {
-        if (child.exitCode !== null || waited > 20_000) throw new Error(`no ${pattern} in:\n${output}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async stop(): Promise<{ code: number | null; output: string }> {
-      child.kill("SIGTERM");
-      const code = await exited;
-      children.delete(child);
-      return { code, output };
-    },
-  };
-}
-
 // -- configs and bind -----------------------------------------------------------------------------
 
 describe("compose: configDelivery configs and bind", () => {
@@ -366,15 +293,20 @@ describe("compose: configDelivery configs and bind", () => {
     const out = files(project, { "compose.yaml": FIXTURE });
     const compose = file(out, "compose.litestream.yaml");
     await expect(compose).toMatchFileSnapshot("../snapshots/002-compose-r2/configs/compose.litestream.yaml");
-    const model = expectValidCompose(compose);
-    const { value } = interpolateTree(model, { ...SAMPLE_ENV, HEALTHCHECKS_URL: "https://hc-ping.com/abc" });
-    expect(value.configs.litestream.content).toBe(file(out, "config/litestream.yml"));
+    expectValidCompose(compose);
+    const value = (await composeModel(composeDir(compose), { env: { ...SAMPLE_ENV, HEALTHCHECKS_URL: "https://hc-ping.com/abc" } })) as Json;
+    expect(unescape(value.configs.litestream.content)).toBe(file(out, "config/litestream.yml"));
     for (const service of ["litestream", "litestream-restore"]) {
       expect(value.services[service].configs).toEqual([{ source: "litestream", target: "/etc/litestream.yml" }]);
-      expect(value.services[service].entrypoint).toBeUndefined();
     }
+    expect(value.services.litestream.entrypoint ?? null).toBeNull(); // the image's own: litestream
     expect(value.services.litestream.command).toEqual(["replicate", "-config", "/etc/litestream.yml"]);
-    expect(value.services["litestream-restore"].command).toEqual(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", "/etc/litestream.yml", "/app/data/meds.db"]);
+    // The restore is a script (to set a 0-byte database aside) reading the mounted config.
+    const restore = await serviceAfterInterpolation(compose, "litestream-restore", { ...SAMPLE_ENV, HEALTHCHECKS_URL: "x" });
+    const result = await runHeredoc(restore.script, restore.environment);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.args).toEqual(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", "/etc/litestream.yml", "/app/data/meds.db"]);
+    await expectShellcheckClean(restore.script);
   });
 
   it("bind: the generated litestream.yml mounted read-only next to a read-write data volume", async () => {
@@ -439,12 +371,14 @@ describe("compose: 1Password references", () => {
     expect(envFile.content).toContain("LITESTREAM_ACCESS_KEY_ID=op://meds/r2/access_key_id\nLITESTREAM_SECRET_ACCESS_KEY=op://meds/r2/secret_access_key\n");
     const compose = file(out, "compose.litestream.yaml");
     expectValidCompose(compose);
-    expect(() => interpolateTree(parse(compose) as Json, {})).toThrow(
+    // One variable missing at a time: Compose reports the first it meets, in no fixed order.
+    const missing = await composeConfig(composeDir(compose), { env: { SESSION_SECRET: "x", LITESTREAM_SECRET_ACCESS_KEY: "s" } });
+    expect(missing.stderr).toContain(
       "required variable LITESTREAM_ACCESS_KEY_ID is missing a value: S3 access key id for Litestream; a 1Password reference: start the stack with op run --env-file litestream.op.env -- docker compose -f compose.yaml -f compose.litestream.yaml up -d",
     );
     // `op run` resolves the references and exports them under the same names.
-    const { value } = interpolateTree(parse(compose) as Json, { LITESTREAM_ACCESS_KEY_ID: "AKIA", LITESTREAM_SECRET_ACCESS_KEY: "s" });
-    expect(value.services.litestream.environment).toMatchObject({ LITESTREAM_ACCESS_KEY_ID: "AKIA", LITESTREAM_SECRET_ACCESS_KEY: "s" });
+    const { environment } = await serviceAfterInterpolation(compose, "litestream", { SESSION_SECRET: "x", LITESTREAM_ACCESS_KEY_ID: "AKIA", LITESTREAM_SECRET_ACCESS_KEY: "s" });
+    expect(environment).toMatchObject({ LITESTREAM_ACCESS_KEY_ID: "AKIA", LITESTREAM_SECRET_ACCESS_KEY: "s" });
     expect(compose).not.toContain("op://");
   });
 });
@@ -515,31 +449,34 @@ describe("compose: in-place update of the user's compose file", () => {
     expect(update(updated)).toBe(updated);
   });
 
-  it("replaces a hand-written sidecar from the seed (latest image, started after the app) as a whole, in place", () => {
+  it("refuses a hand-written sidecar from the seed (latest image, started after the app) instead of taking it over", () => {
     const seedStyle = FIXTURE.replace(
       "\n  caddy:",
-      [
-        "",
-        "  # Litestream - SQLite replication to S3-compatible storage",
-        "  litestream:",
-        "    image: litestream/litestream:latest",
-        "    restart: unless-stopped",
-        "    depends_on:",
-        "      - app",
-        "",
-        "  caddy:",
-      ].join("\n"),
+      ["", "  # Litestream - SQLite replication to S3-compatible storage", "  litestream:", "    image: litestream/litestream:latest", "    restart: unless-stopped", "    depends_on:", "      - app", "", "  caddy:"].join("\n"),
     );
-    const updated = update(seedStyle);
-    const model = expectValidCompose(updated);
-    expect(Object.keys(model.services)).toEqual(["app", "redis", "litestream-restore", "litestream", "caddy"]);
-    expect(model.services.litestream.image).toBe("litestream/litestream:0.5.16");
-    expect(model.services.litestream.depends_on).toEqual({ "litestream-restore": { condition: "service_completed_successfully" } });
-    expect(updated).not.toContain(":latest");
-    expect(updated).not.toContain("# Litestream - SQLite replication to S3-compatible storage");
-    // Everything else is the fixture's text.
-    expect(updated.slice(updated.indexOf("\n  caddy:"))).toBe(FIXTURE.slice(FIXTURE.indexOf("\n  caddy:")));
-    expect(update(updated)).toBe(updated);
+    expect(issuesOf(project, { "compose.yaml": seedStyle })).toEqual([
+      {
+        path: "targets.compose.file",
+        message:
+          'compose.yaml already defines "litestream", written by hand (no "Litestream services, managed by litestream-deploy" comment above it): updating in place would replace it with the generated services',
+        fix: "delete or rename it in compose.yaml (the generated services take over its job), then generate again",
+      },
+    ]);
+    // Doing what the fix says works.
+    const deleted = seedStyle.replace(/\n {2}# Litestream - SQLite[^]*?\n\n(?= {2}caddy:)/, "\n");
+    expect(deleted).toBe(FIXTURE);
+    expect(update(deleted)).toBe(once);
+  });
+
+  it("the surgical edit changes only our lines: the fixture minus them is the fixture", () => {
+    const ours = once.slice(once.indexOf("\n  # Litestream services, managed by litestream-deploy"), once.indexOf("\nnetworks:"));
+    const withoutServices = once.replace(ours, "");
+    expect(withoutServices).toBe(
+      FIXTURE.replace(
+        "    depends_on:\n      - redis\n",
+        "    depends_on:\n      redis:\n        condition: service_started\n      litestream-restore:\n        condition: service_completed_successfully\n",
+      ),
+    );
   });
 
   it("follows changes of the description: configs added then removed, restore turned off and on", () => {
@@ -653,7 +590,38 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
       {
         path: "targets.compose.output",
         message: 'compose.yaml already defines "litestream": with -f, Compose would merge it into the generated service (mixing its command, volumes and environment)',
-        fix: 'delete it from compose.yaml, or set targets.compose.output to "in-place" to have it replaced',
+        fix: "delete it from compose.yaml (the generated services take over its job)",
+      },
+    ]);
+    // After an in-place run, switching back to the override: the generated block is recognised.
+    const inPlace = file(files(withCompose(example002, { output: "in-place" }), { "compose.yaml": FIXTURE }), "compose.yaml");
+    expect(issuesOf(example002, { "compose.yaml": inPlace })[0]!.fix).toContain('or set targets.compose.output to "in-place" to keep them there');
+  });
+
+  it("control characters in a setting or a database path", () => {
+    expect(issuesOf(withCompose(example002, { volume: "meds_data:/app/da\tta" }))[0]).toEqual({
+      path: "targets.compose.volume",
+      message: '"meds_data:/app/da\\tta" contains a tab (U+0009) at position 17, which no generated file can hold faithfully',
+      fix: "write it without control characters",
+    });
+    const nel = issuesOf(withCompose(example002, {}, { databases: [{ name: "meds", path: "/app/data/me\u0085ds.db" }] }));
+    expect(nel.map((i) => i.path)).toContain("targets.compose.volume");
+    expect(nel.map((i) => i.message).join("\n")).toContain("NEL (U+0085)");
+  });
+
+  it("a compose file path with a space is one shell word in the command shown to the user", () => {
+    const out = files(withCompose(example002, { file: "my stack/compose.yaml" }), { "my stack/compose.yaml": FIXTURE });
+    expect(file(out, "my stack/compose.litestream.yaml")).toContain("#   docker compose -f 'my stack/compose.yaml' -f 'my stack/compose.litestream.yaml' up -d");
+  });
+
+  it("in place: a service that mounts the database volume written as an alias", () => {
+    const aliased = FIXTURE.replace("\n  redis:", "\n  worker: *app\n\n  redis:").replace("  app:\n", "  app: &app\n");
+    expect(issuesOf(withCompose(example002, { output: "in-place" }), { "compose.yaml": aliased })).toEqual([
+      {
+        path: "targets.compose.file",
+        message:
+          'compose.yaml: service "worker" mounts the database volume, and is not written as a block mapping (an alias or a flow mapping), so its depends_on cannot be added to it alone',
+        fix: 'write the "worker" service out as an indented mapping (a merge key <<: *anchor inside it is fine), or use output "override"',
       },
     ]);
   });
@@ -675,7 +643,7 @@ describe("compose: several environments", () => {
       },
     });
 
-  it("one override file per environment, each with its own config", () => {
+  it("one override file per environment, each with its own config", async () => {
     const out = files(twoEnvironments({}));
     expect([...out.keys()].sort()).toEqual([
       "compose.litestream.production.yaml",
@@ -687,7 +655,7 @@ describe("compose: several environments", () => {
       const compose = file(out, `compose.litestream.${name}.yaml`);
       expectValidCompose(compose);
       expect(compose).toContain(`#   docker compose -f compose.yaml -f compose.litestream.${name}.yaml up -d`);
-      const { script } = serviceAfterInterpolation(compose, "litestream", SAMPLE_ENV);
+      const { script } = await serviceAfterInterpolation(compose, "litestream", SAMPLE_ENV);
       expect(script).toContain(file(out, `config/litestream.${name}.yml`));
     }
   });

@@ -120,6 +120,6 @@ describe("target settings per environment", () => {
     ]);
     const staging = files.find((f) => f.path === "compose.litestream.staging.yaml")!.content;
     expect(staging).toContain(`user: "1000:1000"`);
-    expect(staging).not.toContain("/bin/sh");
+    expect(staging).not.toContain("<<'LITESTREAM_YML'"); // still bind: no heredoc writes the config
   });
 });

@@ -1,21 +1,29 @@
 /**
  * Places the Litestream services in a compose file: either a generated override file
- * (compose.litestream.yaml, for `-f`) or an in-place structural edit of the user's compose file
- * that keeps their comments, anchors and services and is idempotent.
+ * (compose.litestream.yaml, for `-f`) or a surgical edit of the user's compose file that changes
+ * only what is ours (our services, the depends_on entries we add, the volume and config we declare)
+ * and leaves every other byte as it was (comments, anchors, flow style, CRLF, BOM). Idempotent.
  */
-import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, type Pair } from "yaml";
+import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar, type YAMLMap } from "yaml";
 import { headerLines } from "../../header.js";
 import { isOurService } from "./existing.js";
 import { CONFIG_NAME, commentText, map, type ComposeServices, type VolumeSpec } from "./sidecar.js";
 
 const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
-const DEPENDS_ON_RESTORE = "service_completed_successfully";
+
+type Json = Record<string, unknown>;
+
+/** A service that must wait, and what it already depends on (after merge keys and extends). */
+export interface Waiter {
+  service: string;
+  inherited: Record<string, Json>;
+}
 
 export interface OverrideFileInput {
   what: string;
   /** Comment lines under the generated-file header (usage, required variables). */
   notes: string[];
-  appService: string;
+  waiters: Waiter[];
   services: ComposeServices;
   volume: VolumeSpec;
 }
@@ -24,33 +32,29 @@ export interface OverrideFileInput {
 export function renderOverrideFile(input: OverrideFileInput): string {
   const { services } = input;
   const serviceEntries: Array<[string, YAMLMap, string?]> = [];
-  if (services.restoreServices.length) {
+  const waits = Object.keys(services.waitFor).length > 0;
+  input.waiters.forEach(({ service }, i) => {
+    if (!waits) return;
     serviceEntries.push([
-      input.appService,
-      map([["depends_on", appDependsOn(services.restoreServices)]]),
-      `Your "${input.appService}" service, extended (-f merges this into it): it starts only after the restore.`,
+      service,
+      map([["depends_on", dependsOnNode(services.waitFor)]]),
+      i === 0
+        ? `Your "${service}" service, extended (-f merges this into it): it starts only after the restore.`
+        : `Your "${service}" service mounts the database volume too: it waits as well.`,
     ]);
-  }
+  });
   for (const service of services.services) serviceEntries.push([service.name, service.node, service.comment]);
-  const top = topLevel(serviceEntries, input.volume, services, true);
-  spaceOut(top);
-  spaceOut(top.get("services") as YAMLMap);
-  const doc = new Document(top, { version: "1.1" });
-  doc.commentBefore = commentText([...headerLines(input.what), "", ...input.notes].join("\n"));
-  return doc.toString(TO_STRING);
-}
-
-function topLevel(serviceEntries: Array<[string, YAMLMap, string?]>, volume: VolumeSpec, services: ComposeServices, override: boolean): YAMLMap {
   const top: Array<[string, YAMLMap | undefined, string?]> = [["services", map(serviceEntries)]];
-  if (volume.named) {
-    top.push([
-      "volumes",
-      map([[volume.source, new YAMLMap()]]),
-      override ? "Your app's volume, declared here too so this file stands on its own (-f merges both)." : undefined,
-    ]);
+  if (input.volume.named) {
+    top.push(["volumes", map([[input.volume.source, map([])]]), "Your app's volume, declared here too so this file stands on its own (-f merges both)."]);
   }
   if (services.configs.length) top.push(["configs", map(services.configs.map((c): [string, YAMLMap, string] => [c.name, c.node, c.comment]))]);
-  return map(top);
+  const root = map(top);
+  spaceOut(root);
+  spaceOut(root.get("services") as YAMLMap);
+  const doc = new Document(root, { version: "1.1" });
+  doc.commentBefore = commentText([...headerLines(input.what), "", ...input.notes].join("\n"));
+  return doc.toString(TO_STRING);
 }
 
 /** A blank line between the entries of a map, for a reader scanning services. */
@@ -60,141 +64,262 @@ function spaceOut(node: YAMLMap): void {
   });
 }
 
-function appDependsOn(restoreServices: string[]): YAMLMap {
-  return map(restoreServices.map((name): [string, YAMLMap] => [name, map([["condition", DEPENDS_ON_RESTORE]])]));
+function dependsOnNode(waitFor: Record<string, string>): YAMLMap {
+  return map(Object.entries(waitFor).map(([name, condition]): [string, YAMLMap] => [name, map([["condition", condition]])]));
 }
 
 export interface InPlaceInput {
   /** The user's compose file as it is now. */
   text: string;
-  appService: string;
+  waiters: Waiter[];
   services: ComposeServices;
   volume: VolumeSpec;
-  /** Comment put above the Litestream services when they are first added. */
+  /** Comment put above the Litestream services. */
   marker: string;
 }
 
 export type InPlaceResult = { ok: true; content: string } | { ok: false; problem: string; fix: string };
 
-/**
- * Adds or updates the Litestream services, the app's depends_on, the named volume declaration and
- * the config, through the yaml Document API: everything else in the file is left as it was.
- */
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(problem);
+  }
+}
+
+/** Adds or updates what is ours in the user's compose file, as text edits of exactly those parts. */
 export function updateComposeFile(input: InPlaceInput): InPlaceResult {
-  // Failsafe schema: every scalar of the user's file stays the exact text they wrote (0644, 1_000, on).
-  const doc = parseDocument(input.text, { schema: "failsafe" });
+  try {
+    const edits = inPlaceEdits(input);
+    let content = input.text;
+    // From the end backwards, so offsets stay valid; edits at one offset keep their order.
+    const ordered = edits.map((edit, i) => ({ edit, i })).sort((a, b) => b.edit.start - a.edit.start || b.i - a.i);
+    for (const { edit } of ordered) content = content.slice(0, edit.start) + edit.text + content.slice(edit.end);
+    return { ok: true, content };
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, problem: error.problem, fix: error.fix };
+    throw error;
+  }
+}
+
+function inPlaceEdits(input: InPlaceInput): Edit[] {
+  const { text } = input;
+  const file = new SourceText(text);
+  const doc = parseDocument(text, { uniqueKeys: false });
   const services = doc.get("services", true);
-  if (!isMap(services)) return { ok: false, problem: "its top-level `services` is not a mapping", fix: "fix the compose file" };
-  const app = services.get(input.appService, true);
-  if (!isMap(app)) {
-    return {
-      ok: false,
-      problem: `service "${input.appService}" is not written as a plain mapping (an alias or merge of another node), so depends_on cannot be added to it alone`,
-      fix: `write the "${input.appService}" service out as a mapping, or use output "override"`,
-    };
+  if (!isMap(services) || services.flow || !services.items.length) {
+    throw new Refusal("its top-level `services` is not a block mapping", "write services: as a block mapping (one service per indented key)");
   }
-  const ours = generatedNodes(input);
-
-  // Our services are replaced as a whole (their comments too) and kept together, restore first,
-  // where the first of them was; new ones go to the end.
-  const firstOurs = services.items.findIndex((pair) => isOurService(scalarText(pair.key) ?? ""));
-  services.items = services.items.filter((pair) => !isOurService(scalarText(pair.key) ?? ""));
-  const at = firstOurs < 0 ? services.items.length : firstOurs;
-  ours.services.forEach((pair, i) => {
-    const key = pair.key as Scalar;
-    if (at + i > 0) key.spaceBefore = true;
-    if (i === 0) key.commentBefore = commentText(input.marker) + (key.commentBefore ? `\n\n${key.commentBefore}` : "");
-  });
-  services.items.splice(at, 0, ...ours.services);
-  updateAppDependsOn(doc, app, input.services.restoreServices);
-  if (input.volume.named) declareVolume(doc, input.volume.source);
-  updateConfigs(doc, ours.configs);
-  const content = doc.toString(TO_STRING);
-  // The yaml library writes LF; keep the user's CRLF file CRLF.
-  return { ok: true, content: input.text.includes("\r\n") ? content.replace(/\n/g, "\r\n") : content };
+  const unit = file.column(keyStart(services.items[0]!));
+  // In file order where two edits meet at one offset: the last service's depends_on, our services, then top-level keys.
+  const edits: Edit[] = input.waiters.flatMap((waiter) => dependsOnEdits(file, services, waiter, input.services.waitFor));
+  edits.push(ourServicesEdit(input, file, services, unit));
+  if (input.volume.named) edits.push(...volumeEdits(file, doc, input.volume.source, unit));
+  edits.push(...configEdits(file, doc, input.services, unit));
+  return edits;
 }
 
-/**
- * Our services and configs as nodes of a failsafe document: rendered once with YAML 1.1 rules (so
- * "no" and friends are quoted) and read back, their quoting kept as node styles.
- */
-function generatedNodes(input: InPlaceInput): { services: Pair[]; configs: Pair[] } {
-  const serviceEntries = input.services.services.map((s): [string, YAMLMap, string] => [s.name, s.node, s.comment]);
-  const text = new Document(topLevel(serviceEntries, input.volume, input.services, false), { version: "1.1" }).toString(TO_STRING);
-  const reread = parseDocument(text, { schema: "failsafe" });
-  const pairsOf = (key: string): Pair[] => {
-    const node = reread.get(key, true);
-    if (!isMap(node)) return [];
-    // The parser hangs a comment above the first entry on the map itself; it belongs to the entry.
-    const first = node.items[0]?.key;
-    if (node.commentBefore && isScalar(first)) first.commentBefore = node.commentBefore;
-    return node.items as Pair[];
-  };
-  return { services: pairsOf("services"), configs: pairsOf("configs") };
+/** Our services, replaced as one block (from the marker comment to the end of the last one), or added at the end. */
+function ourServicesEdit(input: InPlaceInput, file: SourceText, services: YAMLMap, unit: number): Edit {
+  const block = renderOurServices(input, unit);
+  const indices = services.items.flatMap((pair, i) => (isOurService(keyText(pair)) ? [i] : []));
+  if (!indices.length) {
+    const at = file.lineEndAfter(valueEnd(services.items.at(-1)!));
+    return { start: at, end: at, text: file.eol + file.lines(block) };
+  }
+  if (indices.at(-1)! - indices[0]! !== indices.length - 1) {
+    throw new Refusal(
+      "the generated Litestream services are no longer next to each other (a service was moved between them)",
+      "move your own service out of the block under the \"managed by litestream-deploy\" comment",
+    );
+  }
+  const first = services.items[indices[0]!]!;
+  const markerAt = file.text.lastIndexOf(`# ${input.marker.split("\n")[0]}`, keyStart(first));
+  const previousEnd = indices[0]! > 0 ? valueEnd(services.items[indices[0]! - 1]!) : 0;
+  const start = markerAt > previousEnd ? file.lineStart(markerAt) : file.lineStart(keyStart(first));
+  return { start, end: file.lineEndAfter(valueEnd(services.items[indices.at(-1)!]!)), text: file.lines(block) };
 }
 
-function scalarText(node: unknown): string | undefined {
-  return isScalar(node) ? String(node.value) : undefined;
+function renderOurServices(input: InPlaceInput, unit: number): string {
+  const entries = input.services.services.map((s): [string, YAMLMap, string] => [s.name, s.node, s.comment]);
+  const services = map(entries);
+  spaceOut(services);
+  const first = services.items[0]!.key as Scalar;
+  first.commentBefore = `${commentText(input.marker)}\n\n${first.commentBefore ?? ""}`;
+  const text = new Document(map([["services", services]]), { version: "1.1" }).toString({ ...TO_STRING, indent: unit });
+  return text.slice(text.indexOf("\n") + 1);
 }
 
-function updateAppDependsOn(doc: Document, app: YAMLMap, restoreServices: string[]): void {
-  let dependsOn: unknown = app.get("depends_on", true);
-  if (isSeq(dependsOn)) {
-    // Short syntax means condition service_started; the long form is needed to add a condition.
-    const long = new YAMLMap();
-    for (const item of dependsOn.items) {
-      const name = scalarText(item);
-      if (name !== undefined) long.set(doc.createNode(name), doc.createNode({ condition: "service_started" }));
+/** The entries we own in one service's depends_on: added, updated or removed, nothing else touched. */
+function dependsOnEdits(file: SourceText, services: YAMLMap, waiter: Waiter, waitFor: Record<string, string>): Edit[] {
+  const pair = services.items.find((p) => keyText(p) === waiter.service);
+  const service = pair?.value;
+  if (!pair || !isMap(service) || service.flow) {
+    throw new Refusal(
+      `service "${waiter.service}" mounts the database volume, and is not written as a block mapping (an alias or a flow mapping), so its depends_on cannot be added to it alone`,
+      `write the "${waiter.service}" service out as an indented mapping (a merge key <<: *anchor inside it is fine), or use output "override"`,
+    );
+  }
+  const inner = file.column(keyStart(service.items[0]!)) - file.column(keyStart(pair));
+  const own = service.items.find((p) => keyText(p) === "depends_on");
+  if (!own) {
+    if (!Object.keys(waitFor).length) return [];
+    // A depends_on written on the service replaces one inherited through a merge key: write the union.
+    const inherited = Object.fromEntries(Object.entries(waiter.inherited).filter(([name]) => !isOurService(name)));
+    const union = { ...inherited, ...conditions(waitFor) };
+    const at = file.lineEndAfter(valueEnd(service.items.at(-1)!));
+    const column = file.column(keyStart(service.items[0]!));
+    return [{ start: at, end: at, text: file.lines(indent(`depends_on:\n${indent(block(union, inner), inner)}`, column)) }];
+  }
+  const value = own.value;
+  if (isSeq(value)) {
+    if (!Object.keys(waitFor).length) return [];
+    // The short form means service_started; the long form is needed to add a condition.
+    const names = value.items.flatMap((item) => (isScalar(item) ? [String(item.value)] : []));
+    const long = { ...Object.fromEntries(names.map((name) => [name, { condition: "service_started" }])), ...conditions(waitFor) };
+    const column = file.column(keyStart(own)) + inner;
+    const end = file.lineEndAfter(valueEnd(own));
+    // A comment after a flow list stays, after the key.
+    const comment = value.flow ? /^[ \t]*#.*/.exec(file.text.slice(valueEnd(own), end).replace(/\r?\n$/, ""))?.[0] : undefined;
+    return [{ start: (own.key as Scalar).range![1], end, text: `:${comment ?? ""}${file.eol}${file.lines(indent(block(long, inner), column))}` }];
+  }
+  if (!isMap(value)) throw new Refusal(`service "${waiter.service}" has a depends_on that is neither a list nor a mapping`, "fix its depends_on");
+  const current = (value.toJSON() ?? {}) as Record<string, unknown>;
+  const wanted = conditions(waitFor);
+  const same = (name: string) => JSON.stringify(current[name]) === JSON.stringify(wanted[name]);
+  const stale = value.items.filter((p) => isOurService(keyText(p)) && !(keyText(p) in wanted && same(keyText(p))));
+  const missing = Object.keys(wanted).filter((name) => !(name in current) || !same(name));
+  if (!stale.length && !missing.length) return [];
+  if (value.flow) {
+    const next = Object.fromEntries(Object.entries(current).filter(([name]) => !isOurService(name)));
+    Object.assign(next, wanted);
+    return [{ start: value.range![0], end: value.range![1], text: new Document(next).toString({ ...TO_STRING, collectionStyle: "flow" }).trimEnd() }];
+  }
+  const edits: Edit[] = stale.map((p) => ({ start: file.lineStart(keyStart(p)), end: file.lineEndAfter(valueEnd(p)), text: "" }));
+  const additions = Object.fromEntries(missing.map((name) => [name, wanted[name]!]));
+  if (Object.keys(additions).length) {
+    const at = file.lineEndAfter(valueEnd(value.items.at(-1)!));
+    edits.push({ start: at, end: at, text: file.lines(indent(block(additions, inner), file.column(keyStart(value.items[0]!)))) });
+  }
+  return edits;
+}
+
+function conditions(waitFor: Record<string, string>): Record<string, Json> {
+  return Object.fromEntries(Object.entries(waitFor).map(([name, condition]) => [name, { condition }]));
+}
+
+function volumeEdits(file: SourceText, doc: Document, name: string, unit: number): Edit[] {
+  const pair = (doc.contents as YAMLMap).items.find((p) => keyText(p) === "volumes");
+  const entry = `${name}: {}`;
+  if (!pair) return [append(file, `volumes:\n${indent(entry, unit)}`)];
+  const volumes = pair.value;
+  if (isMap(volumes)) {
+    if (volumes.items.some((p) => keyText(p) === name)) return [];
+    if (volumes.flow) {
+      const next = { ...(volumes.toJSON() as Json), [name]: {} };
+      return [{ start: volumes.range![0], end: volumes.range![1], text: new Document(next).toString({ ...TO_STRING, collectionStyle: "flow" }).trimEnd() }];
     }
-    long.commentBefore = dependsOn.commentBefore;
-    app.set("depends_on", long);
-    dependsOn = long;
+    const at = file.lineEndAfter(valueEnd(volumes.items.at(-1)!));
+    return [{ start: at, end: at, text: file.lines(indent(entry, file.column(keyStart(volumes.items[0]!)))) }];
   }
-  if (!isMap(dependsOn)) {
-    if (!restoreServices.length) return;
-    dependsOn = new YAMLMap();
-    app.set("depends_on", dependsOn);
+  if (isScalar(volumes) && volumes.value === null) {
+    const at = file.lineEndAfter((pair.key as Scalar).range![1]);
+    return [{ start: at, end: at, text: file.lines(indent(entry, unit)) }];
   }
-  const map = dependsOn as YAMLMap;
-  for (const pair of [...map.items]) {
-    const name = scalarText(pair.key);
-    if (name !== undefined && isOurService(name) && !restoreServices.includes(name)) map.delete(pair.key);
-  }
-  for (const name of restoreServices) {
-    const current = map.items.find((pair) => scalarText(pair.key) === name);
-    const value = doc.createNode({ condition: DEPENDS_ON_RESTORE });
-    if (current) current.value = value;
-    else map.set(doc.createNode(name), value);
-  }
-  if (!map.items.length) app.delete("depends_on");
+  throw new Refusal("its top-level `volumes` is not a mapping", `declare the volume ${name} under a volumes: mapping`);
 }
 
-function declareVolume(doc: Document, name: string): void {
-  let volumes: unknown = doc.get("volumes", true);
-  if (!isMap(volumes)) {
-    volumes = new YAMLMap();
-    doc.set("volumes", volumes);
+/** Our top-level config (configDelivery "configs"): replaced, added or removed as one entry. */
+function configEdits(file: SourceText, doc: Document, services: ComposeServices, unit: number): Edit[] {
+  const pair = (doc.contents as YAMLMap).items.find((p) => keyText(p) === "configs");
+  const configs = pair?.value;
+  if (pair && !isMap(configs)) throw new Refusal("its top-level `configs` is not a mapping", "fix the configs: section");
+  const ours = (configs as YAMLMap | undefined)?.items.find((p) => keyText(p) === CONFIG_NAME);
+  const wanted = services.configs.map((c) => {
+    const node = map([[c.name, c.node]]);
+    (node.items[0]!.value as YAMLMap).items[0]!.key = withComment(c.comment, (node.items[0]!.value as YAMLMap).items[0]!.key as Scalar);
+    return new Document(node, { version: "1.1" }).toString({ ...TO_STRING, indent: unit });
+  })[0];
+  if (!wanted) {
+    if (!ours) return [];
+    if ((configs as YAMLMap).items.length === 1) return [{ start: file.lineStart(keyStart(pair!)), end: file.lineEndAfter(valueEnd(pair!)), text: "" }];
+    return [{ start: file.lineStart(keyStart(ours)), end: file.lineEndAfter(valueEnd(ours)), text: "" }];
   }
-  const declared = volumes as YAMLMap;
-  if (!declared.items.some((pair) => scalarText(pair.key) === name)) declared.set(doc.createNode(name), new YAMLMap());
+  if (!pair) return [append(file, `configs:\n${indent(wanted, unit)}`)];
+  if ((configs as YAMLMap).flow) throw new Refusal("its top-level `configs` is a flow mapping", "write configs: as an indented mapping");
+  const column = file.column(keyStart((configs as YAMLMap).items[0]!));
+  if (ours) return [{ start: file.lineStart(keyStart(ours)), end: file.lineEndAfter(valueEnd(ours)), text: file.lines(indent(wanted, column)) }];
+  const at = file.lineEndAfter(valueEnd((configs as YAMLMap).items.at(-1)!));
+  return [{ start: at, end: at, text: file.lines(indent(wanted, column)) }];
 }
 
-function updateConfigs(doc: Document, configs: Pair[]): void {
-  let top: unknown = doc.get("configs", true);
-  if (!configs.length) {
-    if (!isMap(top)) return;
-    for (const pair of [...top.items]) if (scalarText(pair.key) === CONFIG_NAME) top.delete(pair.key);
-    if (!top.items.length) doc.delete("configs");
-    return;
+function withComment(comment: string, key: Scalar): Scalar {
+  key.commentBefore = commentText(comment);
+  return key;
+}
+
+function append(file: SourceText, lines: string): Edit {
+  const end = file.text.length;
+  const lead = end === 0 || file.text.endsWith("\n") ? "" : file.eol;
+  return { start: end, end, text: lead + file.lines(lines) };
+}
+
+/** A mapping as block YAML lines, nested with the file's own indentation unit. */
+function block(value: Json, unit: number): string {
+  return new Document(value).toString({ ...TO_STRING, indent: unit });
+}
+
+function indent(text: string, column: number): string {
+  const pad = " ".repeat(column);
+  return text
+    .split("\n")
+    .map((line) => (line ? pad + line : line))
+    .join("\n");
+}
+
+function keyText(pair: Pair): string {
+  return isScalar(pair.key) ? String(pair.key.value) : "";
+}
+
+function keyStart(pair: Pair): number {
+  return (pair.key as Scalar).range![0];
+}
+
+/** Where the pair's value ends (its content, not the comments after it). */
+function valueEnd(pair: Pair): number {
+  const value = pair.value as { range?: [number, number, number] } | null;
+  return value?.range ? value.range[1] : (pair.key as Scalar).range![1];
+}
+
+/** The user's text, with the line arithmetic the edits need; inserted lines take its line ending. */
+class SourceText {
+  readonly eol: string;
+  constructor(readonly text: string) {
+    this.eol = text.includes("\r\n") ? "\r\n" : "\n";
   }
-  if (!isMap(top)) {
-    top = new YAMLMap();
-    doc.set("configs", top);
+  lineStart(offset: number): number {
+    return this.text.lastIndexOf("\n", offset - 1) + 1;
   }
-  const target = top as YAMLMap;
-  for (const pair of configs) {
-    const current = target.items.find((item) => scalarText(item.key) === scalarText(pair.key));
-    if (current) current.value = pair.value;
-    else target.items.push(pair);
+  column(offset: number): number {
+    return offset - this.lineStart(offset);
+  }
+  /** The start of the line after the one `offset` is on (or at the end of a block, `offset` itself). */
+  lineEndAfter(offset: number): number {
+    if (offset > 0 && this.text[offset - 1] === "\n") return offset;
+    const newline = this.text.indexOf("\n", offset);
+    return newline < 0 ? this.text.length : newline + 1;
+  }
+  /** LF text in the file's line ending; a trailing newline guaranteed. */
+  lines(text: string): string {
+    const lf = text.endsWith("\n") ? text : `${text}\n`;
+    return this.eol === "\n" ? lf : lf.replace(/\n/g, this.eol);
   }
 }

@@ -2,6 +2,7 @@
  * The user's own compose file: found the way `docker compose` finds it, read through
  * `context.existing`, and checked against what the Litestream services assume.
  */
+import path from "node:path/posix";
 import { parseDocument } from "yaml";
 import type { ExistingFileReader } from "../../artifact.js";
 import type { IssueList, IssuePath } from "../../errors.js";
@@ -35,9 +36,20 @@ export function isOurService(name: string): boolean {
 type Mount = { source: string; target: string };
 type Json = Record<string, unknown>;
 
+/** The text above the first generated service, so a later run knows the services are its own. */
+export const OUR_MARKER = "Litestream services, managed by litestream-deploy";
+
+/** What the user's compose file tells the generator, read as Compose reads it (merge keys, extends). */
+export interface UserComposeAnalysis {
+  /** Every service (not ours) that mounts the database volume, in file order: each must wait for the restore. */
+  volumeUsers: string[];
+  /** Each service's depends_on after merge keys and extends, in the long form. */
+  dependsOn: Record<string, Record<string, Json>>;
+}
+
 /**
  * Reads the user's compose file (core schema and merge keys, as Compose reads it) and reports what
- * would make the generated services wrong.
+ * would make the generated services wrong. Returns what the generator needs to know of the file.
  */
 export function checkUserCompose(
   file: UserComposeFile,
@@ -45,36 +57,42 @@ export function checkUserCompose(
   volume: VolumeSpec | undefined,
   issues: IssueList,
   at: (key: keyof ComposeTargetConfig) => IssuePath,
-): void {
-  if (file.text === undefined) return;
-  const doc = parseDocument(file.text, { merge: true, uniqueKeys: false });
-  if (doc.errors.length) {
-    issues.add(at("file"), `${file.path} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`, "fix the file, then generate again");
-    return;
+  existing: ExistingFileReader,
+): UserComposeAnalysis | undefined {
+  if (file.text === undefined) return undefined;
+  const parsed = parseCompose(file.text);
+  if ("problem" in parsed) {
+    issues.add(at("file"), `${file.path} is not valid YAML: ${parsed.problem}`, "fix the file, then generate again");
+    return undefined;
   }
-  const model = doc.toJS({ maxAliasCount: -1 }) as unknown;
-  const services = isObject(model) && isObject(model.services) ? model.services : undefined;
-  if (!services) {
+  const raw = parsed.model;
+  if (!isObject(raw.services)) {
     issues.add(at("file"), `${file.path} has no services`, "point targets.compose.file at the compose file that defines your app");
-    return;
+    return undefined;
   }
+  const resolved = resolveServices(raw.services, file.path, existing);
+  if ("problem" in resolved) {
+    issues.add(at("file"), `${file.path}: ${resolved.problem}`, resolved.fix);
+    return undefined;
+  }
+  const services = resolved.services;
   const app = services[target.appService];
   if (!isObject(app)) {
     const names = Object.keys(services).filter((name) => !isOurService(name));
     issues.add(at("appService"), `${file.path} defines no service "${target.appService}"`, names.length ? `use one of: ${names.join(", ")}` : "add your app service first");
-    return;
+    return undefined;
   }
   const copies = Math.max(count(isObject(app.deploy) ? app.deploy.replicas : undefined), count(app.scale));
   if (copies > 1) {
     issues.add(
       at("appService"),
-      `service "${target.appService}" in ${file.path} runs ${copies} copies (deploy.replicas/scale): two copies are two writers of one database, and one restore cannot start before both (litestream-facts.md §6: one writer per replica path, no overlapping copies)`,
+      `service "${target.appService}" in ${file.path} runs ${copies} copies (deploy.replicas/scale): two copies are two writers of one database, and one restore cannot start before both (docs/lifecycle.md: one writer per database)`,
       "run the app as a single copy (remove deploy.replicas/scale or set it to 1)",
     );
   }
   if (volume) {
     const mounts = mountsOf(app.volumes);
-    const same = mounts.find((m) => m.source === volume.source);
+    const same = mounts.find((m) => sameSource(m.source, volume));
     if (!same) {
       issues.add(
         at("volume"),
@@ -89,16 +107,109 @@ export function checkUserCompose(
       );
     }
   }
-  if (target.output === "override") {
-    const clashes = Object.keys(services).filter(isOurService);
-    if (clashes.length) {
-      issues.add(
-        at("output"),
-        `${file.path} already defines ${clashes.map((name) => `"${name}"`).join(", ")}: with -f, Compose would merge it into the generated service (mixing its command, volumes and environment)`,
-        `delete ${clashes.length > 1 ? "them" : "it"} from ${file.path}, or set targets.compose.output to "in-place" to have ${clashes.length > 1 ? "them" : "it"} replaced`,
-      );
-    }
+  const ours = Object.keys(raw.services).filter(isOurService);
+  if (ours.length && target.output === "override") {
+    issues.add(
+      at("output"),
+      `${file.path} already defines ${ours.map((name) => `"${name}"`).join(", ")}: with -f, Compose would merge it into the generated service (mixing its command, volumes and environment)`,
+      file.text.includes(OUR_MARKER)
+        ? `delete ${ours.length > 1 ? "them" : "it"} from ${file.path} (the block under the "${OUR_MARKER}" comment), or set targets.compose.output to "in-place" to keep them there`
+        : `delete ${ours.length > 1 ? "them" : "it"} from ${file.path} (the generated services take over ${ours.length > 1 ? "their" : "its"} job)`,
+    );
+  } else if (ours.length && !file.text.includes(OUR_MARKER)) {
+    issues.add(
+      at("file"),
+      `${file.path} already defines ${ours.map((name) => `"${name}"`).join(", ")}, written by hand (no "${OUR_MARKER}" comment above it): updating in place would replace ${ours.length > 1 ? "them" : "it"} with the generated services`,
+      `delete or rename ${ours.length > 1 ? "them" : "it"} in ${file.path} (the generated services take over ${ours.length > 1 ? "their" : "its"} job), then generate again`,
+    );
   }
+  const users = volume ? Object.keys(services).filter((name) => !isOurService(name) && mountsOf(services[name]!.volumes).some((m) => sameSource(m.source, volume))) : [];
+  if (!users.includes(target.appService)) users.unshift(target.appService);
+  const dependsOn = Object.fromEntries(Object.entries(services).map(([name, service]) => [name, longDependsOn(service.depends_on)]));
+  return { volumeUsers: users, dependsOn };
+}
+
+/** The file as Compose's YAML reader sees it (core schema, merge keys), or why it cannot be read. */
+export function parseCompose(text: string): { model: Json } | { problem: string } {
+  const doc = parseDocument(text, { merge: true, uniqueKeys: false });
+  if (doc.errors.length) return { problem: doc.errors[0]!.message.split("\n")[0]! };
+  const model = doc.toJS({ maxAliasCount: -1 }) as unknown;
+  return { model: isObject(model) ? model : {} };
+}
+
+/** depends_on in the long form: the short form (a list) means condition service_started. */
+export function longDependsOn(value: unknown): Record<string, Json> {
+  if (Array.isArray(value)) return Object.fromEntries(value.filter((v) => typeof v === "string").map((name) => [name, { condition: "service_started" }]));
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([name, spec]) => [name, isObject(spec) ? spec : { condition: "service_started" }]));
+}
+
+/**
+ * Every service with `extends:` replaced by its merged form (the base's volumes and depends_on
+ * added to the service's own, as Compose merges them); a base in another file is read too.
+ */
+function resolveServices(
+  services: Json,
+  filePath: string,
+  existing: ExistingFileReader,
+): { services: Record<string, Json> } | { problem: string; fix: string } {
+  const files = new Map<string, Json | undefined>([[filePath, services]]);
+  const servicesOf = (file: string): Json | undefined => {
+    if (!files.has(file)) {
+      const text = existing(file);
+      const parsed = text === undefined ? undefined : parseCompose(text);
+      files.set(file, parsed && "model" in parsed && isObject(parsed.model.services) ? parsed.model.services : undefined);
+    }
+    return files.get(file);
+  };
+  const resolve = (file: string, name: string, seen: string[]): Json => {
+    const service = servicesOf(file)?.[name];
+    if (!isObject(service)) throw new ExtendsProblem(`service "${name}", which ${seen.at(-1) ?? "a service"} extends, is not defined in ${file}`, "fix that extends:");
+    if (service.extends === undefined) return service;
+    const here = `${name} (${file})`;
+    if (seen.includes(here)) throw new ExtendsProblem(`service "${name}" extends itself (${[...seen, here].join(" → ")})`, "fix the extends: chain");
+    const spec = typeof service.extends === "string" ? { service: service.extends } : isObject(service.extends) ? service.extends : {};
+    if (typeof spec.service !== "string") throw new ExtendsProblem(`service "${name}" has an extends: without a service name`, "write extends: { service: NAME }");
+    const base = resolve(typeof spec.file === "string" ? path.join(path.dirname(file), spec.file) : file, spec.service, [...seen, here]);
+    const { extends: _extends, ...own } = service;
+    return {
+      ...base,
+      ...own,
+      volumes: mergeMounts(base.volumes, own.volumes),
+      depends_on: { ...longDependsOn(base.depends_on), ...longDependsOn(own.depends_on) },
+    };
+  };
+  try {
+    return { services: Object.fromEntries(Object.keys(services).map((name) => [name, resolve(filePath, name, [])])) };
+  } catch (error) {
+    if (error instanceof ExtendsProblem) return { problem: error.message, fix: error.fix };
+    throw error;
+  }
+}
+
+class ExtendsProblem extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Volumes of an extended service: the service's own entries win over the base's for the same target. */
+function mergeMounts(base: unknown, own: unknown): unknown[] {
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const targets = new Set(mountsOf(own).map((m) => m.target));
+  return [...list(base).filter((entry) => !mountsOf([entry]).some((m) => targets.has(m.target))), ...list(own)];
+}
+
+/** The same named volume, or a bind mount of the same host directory or one of its parents. */
+function sameSource(source: string, volume: VolumeSpec): boolean {
+  if (volume.named) return source === volume.source;
+  if (!/^[./~]/.test(source)) return false;
+  const mine = path.normalize(volume.source).replace(/\/$/, "");
+  const theirs = path.normalize(source).replace(/\/$/, "");
+  return mine === theirs || mine.startsWith(`${theirs}/`) || theirs === ".";
 }
 
 function isObject(value: unknown): value is Json {

@@ -1,9 +1,11 @@
 /**
- * The `heredoc` config delivery (seed 002): a POSIX sh script, run by `/bin/sh -c`, that writes
- * litestream.yml inside the container and then runs Litestream. Nothing is bind-mounted, which is
- * what makes it work under Portainer (a relative single-file bind mount becomes an empty directory
- * there, kamal-compose-facts.md "Docker Compose").
+ * The scripts the Litestream containers run with `/bin/sh -c`. The `heredoc` config delivery
+ * writes litestream.yml inside the container first: nothing is bind-mounted, which is what makes it
+ * work under Portainer (a relative single-file bind mount becomes an empty directory there; see the
+ * Compose section of the README).
  */
+import { restoreMissingDatabase } from "../../render/restore-steps.js";
+import { shellWord } from "../../render/quote/sh.js";
 import { renderTemplate } from "../../templates.js";
 
 /** The variable that names the config file inside the container; every litestream command reads it. */
@@ -11,19 +13,22 @@ export const CONFIG_PATH_VARIABLE = "LITESTREAM_CONFIG";
 /** Where the heredoc script writes the config: /tmp is writable whatever user the image runs as. */
 export const HEREDOC_CONFIG_PATH = "/tmp/litestream.yml";
 
-export type HeredocAction = { kind: "replicate" } | { kind: "restore"; databases: string[] };
+export type ScriptAction = { kind: "replicate" } | { kind: "restore"; databases: string[] };
 
 /**
  * The script as the container's shell must see it. Compose interpolates it first, so it is
- * written into the compose file through escapeDollars.
+ * written into the compose file through escapeDollars. `config` undefined: the config is mounted
+ * at `mountedConfig` (configs/bind) and the script only restores.
  */
-export function renderHeredocScript(config: string, action: HeredocAction): string {
+export function renderScript(action: ScriptAction, config: { content: string } | { mounted: string }): string {
+  const configWord = "content" in config ? `"$${CONFIG_PATH_VARIABLE}"` : shellWord(config.mounted);
+  // Flags before the positional path (Go flag parsing); each path exactly as in the config.
+  const restore = `litestream restore -if-db-not-exists -if-replica-exists -config ${configWord}`;
   return renderTemplate("compose-heredoc.sh.hbs", {
-    delimiter: heredocDelimiter(config),
-    config,
+    config: "content" in config ? config.content : "",
+    delimiter: "content" in config ? heredocDelimiter(config.content) : "",
     restore: action.kind === "restore",
-    // Flags before the positional path (Go flag parsing, litestream-facts.md §4); the path exactly as in the config.
-    restores: action.kind === "restore" ? action.databases.map(shellQuote) : [],
+    restoreLines: action.kind === "restore" ? action.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db), restore })) : [],
   });
 }
 
@@ -33,9 +38,4 @@ export function heredocDelimiter(config: string): string {
   let delimiter = "LITESTREAM_YML";
   while (lines.has(delimiter)) delimiter += "_";
   return delimiter;
-}
-
-/** Single-quotes a word for POSIX sh. */
-export function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
 }

@@ -10,13 +10,17 @@ import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
 import { compareRelease } from "../../plan.js";
 import { renderTemplate } from "../../templates.js";
-import { renderOverrideFile, updateComposeFile } from "./compose-file.js";
-import { checkUserCompose, DEFAULT_COMPOSE_FILES, findUserCompose, isOurService, parseVolumeSpec, type UserComposeFile } from "./existing.js";
+import { renderOverrideFile, updateComposeFile, type Waiter } from "./compose-file.js";
+import { unrepresentableText } from "../../render/quote/text.js";
+import { shellWord } from "../../render/quote/sh.js";
+import { checkUserCompose, DEFAULT_COMPOSE_FILES, findUserCompose, isOurService, OUR_MARKER, parseVolumeSpec, type UserComposeFile } from "./existing.js";
 import { withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
-import { buildServices, type VolumeSpec } from "./sidecar.js";
+import { buildServices, isScratch, type VolumeSpec } from "./sidecar.js";
 
-/** configs.content appeared in Docker Compose 2.23.1 (kamal-compose-facts.md). */
+/** configs.content appeared in Docker Compose 2.23.1 (docs/compose.md). */
 export const CONFIGS_CONTENT_SINCE = "2.23.1";
+/** pre_start steps (init containers) appeared in Docker Compose 5.3.0 (docs/compose.md). */
+export const PRE_START_SINCE = "5.3.0";
 
 export const renderCompose: TargetRenderer = (context) => {
   const { plan, env, issues } = context;
@@ -30,13 +34,14 @@ export const renderCompose: TargetRenderer = (context) => {
   }
   const before = issues.items.length;
 
+  checkText(context, target, at);
   const volume = checkVolume(context, target, at);
   checkDelivery(context, target, at);
   if (isOurService(target.appService)) {
     issues.add(at("appService"), `"${target.appService}" is the name of a generated Litestream service`, "name the service that runs your app");
   }
   const userFile = findUserCompose(target, context.existing);
-  checkUserCompose(userFile, target, volume, issues, at);
+  const analysis = checkUserCompose(userFile, target, volume, issues, at, context.existing);
   if (target.output === "in-place") checkInPlace(context, target, userFile, at);
   else if (target.overrideFile === userFile.path) {
     issues.add(at("overrideFile"), `the override would be written over your compose file ${userFile.path}`, "leave overrideFile unset (compose.litestream.yaml), or pick another name");
@@ -55,14 +60,16 @@ export const renderCompose: TargetRenderer = (context) => {
     bindSource: layout.bindSource,
     upCommand: layout.upCommand,
   });
+  // Every service that mounts the database volume waits (docs/lifecycle.md); without the user's file, the app.
+  const waiters: Waiter[] = (analysis?.volumeUsers ?? [target.appService]).map((service) => ({ service, inherited: analysis?.dependsOn[service] ?? {} }));
   const files: Artifact[] = [];
   if (target.output === "override") {
     files.push({
       path: layout.overrideFile,
       content: renderOverrideFile({
         what: `Docker Compose services for Litestream ${plan.litestream.release}, environment "${env.name}"`,
-        notes: overrideNotes(target, userFile, layout, bindings),
-        appService: target.appService,
+        notes: overrideNotes(waiters.map((w) => w.service), userFile, layout, bindings, target),
+        waiters,
         services,
         volume,
       }),
@@ -73,16 +80,16 @@ export const renderCompose: TargetRenderer = (context) => {
   } else {
     const updated = updateComposeFile({
       text: userFile.text!,
-      appService: target.appService,
+      waiters,
       services,
       volume,
       marker: [
-        "Litestream services, managed by litestream-deploy: change the project description and run",
+        `${OUR_MARKER}: change the project description and run`,
         `npx litestream-deploy generate rather than editing them.${bindings.length ? ` Needs ${bindings.map((b) => b.secretName).join(", ")}.` : ""}`,
       ].join("\n"),
     });
     if (!updated.ok) {
-      issues.add(at("appService"), `${userFile.path}: ${updated.problem}`, updated.fix);
+      issues.add(at("file"), `${userFile.path}: ${updated.problem}`, updated.fix);
       return [];
     }
     files.push({ path: userFile.path, content: updated.content, kind: "compose", ownership: "shared", environment: env.name });
@@ -123,10 +130,10 @@ function composeLayout(context: TargetContext, target: ComposeTargetConfig, user
     : undefined;
   const fileArgs =
     target.output === "override"
-      ? `-f ${userFile.path} -f ${overrideFile} `
+      ? `-f ${shellWord(userFile.path)} -f ${shellWord(overrideFile)} `
       : (DEFAULT_COMPOSE_FILES as readonly string[]).includes(userFile.path)
         ? ""
-        : `-f ${userFile.path} `;
+        : `-f ${shellWord(userFile.path)} `;
   return {
     overrideFile,
     bindSource: relativeConfig.startsWith("../") ? relativeConfig : `./${relativeConfig}`,
@@ -135,12 +142,13 @@ function composeLayout(context: TargetContext, target: ComposeTargetConfig, user
   };
 }
 
-function overrideNotes(target: ComposeTargetConfig, userFile: UserComposeFile, layout: ComposeLayout, bindings: EnvBinding[]): string[] {
+function overrideNotes(extended: string[], userFile: UserComposeFile, layout: ComposeLayout, bindings: EnvBinding[], target: ComposeTargetConfig): string[] {
+  const yours = extended.length > 1 ? `services ${extended.map((s) => `"${s}"`).join(", ")}` : `"${extended[0]}" service`;
   const notes = [
     "Use it as an override of your compose file (-f), not with `include:`:",
     `  ${layout.upCommand}`,
     `or once in .env: COMPOSE_FILE=${userFile.path}:${layout.overrideFile} (then plain \`docker compose up -d\`).`,
-    `\`include:\` cannot work: this file extends your "${target.appService}" service with depends_on and declares`,
+    `\`include:\` cannot work: this file extends your ${yours} with depends_on and declares`,
     "its volume, and Compose refuses an included file that redefines either (\"conflicting service\").",
     'Portainer (one compose file per stack): set targets.compose.output to "in-place" instead.',
   ];
@@ -157,6 +165,19 @@ function overrideNotes(target: ComposeTargetConfig, userFile: UserComposeFile, l
   return notes;
 }
 
+/** Every free-text setting reaches YAML, a shell word or a comment: control characters are refused. */
+function checkText(context: TargetContext, target: ComposeTargetConfig, at: (key: keyof ComposeTargetConfig) => IssuePath): void {
+  for (const key of ["volume", "file", "overrideFile"] as const) {
+    const value = target[key];
+    const problem = value === undefined ? undefined : unrepresentableText(value);
+    if (problem) context.issues.add(at(key), `${JSON.stringify(value)} ${problem}`, "write it without control characters");
+  }
+  for (const db of context.env.databases) {
+    const problem = unrepresentableText(db.path);
+    if (problem) context.issues.add(at("volume"), `database ${db.name}: the path ${JSON.stringify(db.path)} ${problem}`, "use a plain path");
+  }
+}
+
 function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (key: keyof ComposeTargetConfig) => IssuePath): VolumeSpec | undefined {
   const { env, issues } = context;
   if (target.volume.includes("$")) {
@@ -171,7 +192,7 @@ function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (k
   if (volume.options.includes("ro")) {
     issues.add(
       at("volume"),
-      `"${target.volume}" mounts the data read-only: Litestream must write next to the database (WAL mode, -wal/-shm files, its _litestream tables and meta directory) and fails with "attempt to write a readonly database" (litestream-facts.md §6)`,
+      `"${target.volume}" mounts the data read-only: Litestream must write next to the database (WAL mode, -wal/-shm files, its _litestream tables and meta directory) and fails with "attempt to write a readonly database" (docs/compose.md)`,
       `drop ":ro" (only the config file may be read-only): "${volume.source}:${volume.target}"`,
     );
   }
@@ -194,7 +215,19 @@ function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (k
 function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: (key: keyof ComposeTargetConfig) => IssuePath): void {
   const { plan, issues, warnings } = context;
   const image = plan.litestream.image;
-  const scratch = /scratch/.test(image.slice(image.lastIndexOf(":") + 1));
+  const scratch = isScratch(image);
+  if (target.restoreStep === "pre_start" && context.env.restoreOnBoot) {
+    if (!target.version || compareRelease(target.version, PRE_START_SINCE) < 0) {
+      issues.add(
+        at("restoreStep"),
+        `restoreStep "pre_start" needs Docker Compose ${PRE_START_SINCE} or later (pre_start steps); ${target.version ? `${target.version} would reject the file` : "no Compose version is set"}`,
+        `set targets.compose.version to what \`docker compose version\` prints, or use restoreStep "service" (works on every Compose v2)`,
+      );
+    }
+    if (target.configDelivery !== "heredoc") {
+      issues.add(at("restoreStep"), `restoreStep "pre_start" writes the config inside its step, so it needs configDelivery "heredoc" (not "${target.configDelivery}")`, 'set configDelivery "heredoc", or restoreStep "service"');
+    }
+  }
   if (target.configDelivery === "heredoc" && scratch) {
     issues.add(
       at("configDelivery"),

@@ -1,6 +1,6 @@
 /**
  * Docker Compose variable interpolation, reproduced from compose-go's template package
- * (kamal-compose-facts.md, "Docker Compose"): Compose rewrites every string value of a compose
+ * (docs/compose.md): Compose rewrites every string value of a compose
  * file before any container sees it, so whatever we put in `command:` or `configs.content` must
  * survive this step. The generator only needs `escapeDollars`; the interpreter proves it in tests.
  *

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 export const CONFIG_DELIVERIES = ["heredoc", "configs", "bind"] as const;
 export const COMPOSE_OUTPUTS = ["override", "in-place"] as const;
+export const RESTORE_STEPS = ["service", "pre_start"] as const;
 
 export const ComposeTarget = z.strictObject({
   appService: z
@@ -24,7 +25,11 @@ export const ComposeTarget = z.strictObject({
     .string()
     .regex(/^\d+\.\d+(\.\d+)?$/, 'the Docker Compose version you run (`docker compose version`), e.g. "2.29.1"')
     .optional()
-    .meta({ description: "The Docker Compose version you run; required for configDelivery \"configs\" (needs 2.23.1+)." }),
+    .meta({ description: "The Docker Compose version you run; required for configDelivery \"configs\" (needs 2.23.1+) and restoreStep \"pre_start\" (needs 5.3+)." }),
+  restoreStep: z.enum(RESTORE_STEPS).optional().meta({
+    description:
+      '"service" (default): a run-once litestream-restore service that every service mounting the database volume waits for. "pre_start" (Compose 5.3+, set `version`; heredoc delivery): the restore is a pre_start step of the litestream service, and those services wait for it to start.',
+  }),
   output: z.enum(COMPOSE_OUTPUTS).optional().meta({
     description:
       '"override" (default): write compose.litestream.yaml, used as `docker compose -f compose.yaml -f compose.litestream.yaml`. "in-place": add the services to your compose file, keeping its comments and services.',

@@ -1,12 +1,13 @@
 /**
- * The Compose services: a run-once `litestream-restore` the app waits for, and the `litestream`
+ * The Compose services: a run-once `litestream-restore` every volume user waits for (or, on Compose
+ * 5.3+, a pre_start step of the replicator), and the `litestream`
  * replicator. Built as yaml nodes (with their comments); compose-file.ts places them in a file.
  */
 import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { EnvBinding } from "../../env-mapping.js";
 import type { DatabasePlan, EnvironmentPlan, Plan } from "../../plan.js";
 import { escapeDollars } from "./interpolation.js";
-import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderHeredocScript } from "./heredoc.js";
+import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderScript } from "./heredoc.js";
 import type { ComposeTargetConfig } from "./schema.js";
 
 export const SIDECAR_SERVICE = "litestream";
@@ -46,17 +47,21 @@ export interface ServicesInput {
 export interface ComposeServices {
   /** In file order: restore service(s) first, then the replicator. */
   services: Array<{ name: string; node: YAMLMap; comment: string }>;
-  /** Services the app must wait for (service_completed_successfully). */
-  restoreServices: string[];
+  /** What every service that mounts the database volume waits for: service name → depends_on condition. */
+  waitFor: Record<string, string>;
   /** Top-level configs entries (configDelivery "configs"). */
   configs: Array<{ name: string; node: YAMLMap; comment: string }>;
 }
 
 export function buildServices(input: ServicesInput): ComposeServices {
-  const restores = input.env.restoreOnBoot ? restoreServices(input) : [];
+  const preStart = input.env.restoreOnBoot && input.target.restoreStep === "pre_start";
+  const restores = input.env.restoreOnBoot && !preStart ? restoreServices(input) : [];
   const restoreNames = restores.map((r) => r.name);
   // Each explanation is written once, on the first service that needs it.
-  const services = [...restores, { name: SIDECAR_SERVICE, node: replicatorService(input, restoreNames, restores.length === 0), comment: replicatorComment(restoreNames) }];
+  const services = [
+    ...restores,
+    { name: SIDECAR_SERVICE, node: replicatorService(input, restoreNames, restores.length === 0, preStart), comment: replicatorComment(restoreNames, preStart) },
+  ];
   const configs =
     input.target.configDelivery === "configs"
       ? [
@@ -70,25 +75,38 @@ export function buildServices(input: ServicesInput): ComposeServices {
           },
         ]
       : [];
-  return { services, restoreServices: restoreNames, configs };
+  const waitFor: Record<string, string> = preStart
+    ? { [SIDECAR_SERVICE]: "service_started" }
+    : Object.fromEntries(restoreNames.map((name) => [name, "service_completed_successfully"]));
+  return { services, waitFor, configs };
 }
 
-function replicatorComment(restoreNames: string[]): string {
+function replicatorComment(restoreNames: string[], preStart: boolean): string {
+  if (preStart) {
+    return [
+      "Litestream: restores every missing database in its pre_start step (Compose 5.3+: a short-lived",
+      "container with this service's volumes, run before it starts and not again once it succeeded),",
+      "then replicates continuously. Every service that mounts the database volume waits for it to start,",
+      "so the restore runs once, before any of them.",
+    ].join("\n");
+  }
   return restoreNames.length
     ? "Litestream: replicates every database continuously; starts once the restore has finished."
     : "Litestream: replicates every database continuously.";
 }
 
-function replicatorService(input: ServicesInput, restoreNames: string[], explain: boolean): YAMLMap {
-  const { target } = input;
+function replicatorService(input: ServicesInput, restoreNames: string[], explain: boolean, preStart: boolean): YAMLMap {
+  const { target, env } = input;
   const entries: Entry[] = [
     ["image", input.plan.litestream.image],
     ["restart", "unless-stopped"],
+    ["stop_grace_period", `${env.shutdown.graceSeconds}s`, `${env.shutdown.reason}; docs/lifecycle.md.`],
   ];
   if (target.user) entries.push(["user", quoted(target.user)]);
   if (restoreNames.length) entries.push(["depends_on", dependsOnCompleted(restoreNames)]);
+  if (preStart) entries.push(["pre_start", seq([restoreStep(input)])]);
   if (target.configDelivery === "heredoc") {
-    entries.push(...heredocCommand(renderHeredocScript(input.config, { kind: "replicate" }), explain));
+    entries.push(...shellCommand(renderScript({ kind: "replicate" }, { content: input.config }), explain, true));
   } else {
     entries.push(["command", flow(["replicate", "-config", MOUNTED_CONFIG_PATH])]);
     if (target.configDelivery === "configs") entries.push(configsMount());
@@ -113,36 +131,75 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
   return map(entries);
 }
 
+/** The pre_start step (Compose 5.3+): the restore script, in its own container with the service's volumes. */
+function restoreStep(input: ServicesInput): YAMLMap {
+  const script = renderScript({ kind: "restore", databases: input.env.databases.map((db) => db.path) }, { content: input.config });
+  const environment: Entry[] = input.bindings.map((binding) => [binding.name, requiredReference(binding, input)]);
+  environment.push([CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH]);
+  return map([
+    ["image", input.plan.litestream.image],
+    ...(input.target.user ? ([["user", quoted(input.target.user)]] as Entry[]) : []),
+    ...shellCommand(script, false, false),
+    ["environment", map(environment)],
+  ]);
+}
+
+const RESTORE_COMMENT = [
+  "Runs once before every service that mounts the database volume: restores each missing database",
+  "from its backup (`-if-db-not-exists`; a 0-byte file counts as missing), and an empty bucket is not",
+  "an error (`-if-replica-exists`): the app then starts fresh. Those services wait for it to finish,",
+  "so none of them creates an empty database that would hide the backup.",
+];
+
 function restoreServices(input: ServicesInput): Array<{ name: string; node: YAMLMap; comment: string }> {
-  const { env } = input;
+  const { env, target } = input;
   const v05 = input.plan.litestream.version === "0.5";
   const comment = [
-    "Runs once before the app: restores every missing database from its backup (`-if-db-not-exists`),",
-    "and an empty bucket is not an error (`-if-replica-exists`): the app then starts fresh. The app",
-    "waits for it to finish, so it never creates an empty database that would hide the backup.",
+    ...RESTORE_COMMENT,
     ...(v05
       ? [
           "(The config's restore-if-db-not-exists runs inside the long-lived replicator, which nothing can",
-          "wait for to complete; this one-shot `litestream restore` is what the app waits for.)",
+          "wait for to complete, and skips a 0-byte file; this one-shot restore is what they wait for.)",
         ]
       : []),
   ].join("\n");
-  if (input.target.configDelivery === "heredoc") {
-    const script = renderHeredocScript(input.config, { kind: "restore", databases: env.databases.map((db) => db.path) });
-    return [{ name: RESTORE_SERVICE, node: map([...restoreHead(input), ...heredocCommand(script, true), ...environmentAndVolumes(input, true)]), comment }];
+  if (!isScratch(input.plan.litestream.image)) {
+    const databases = env.databases.map((db) => db.path);
+    const heredoc = target.configDelivery === "heredoc";
+    const script = renderScript({ kind: "restore", databases }, heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH });
+    return [
+      {
+        name: RESTORE_SERVICE,
+        node: map([
+          ...restoreHead(input),
+          ...shellCommand(script, true, heredoc),
+          ...(target.configDelivery === "configs" ? [configsMount()] : []),
+          ...environmentAndVolumes(input, true),
+        ]),
+        comment,
+      },
+    ];
   }
-  // Without a script each restore is its own service: the -scratch images have no shell to chain them.
+  // The -scratch images have no shell: each restore is its own exec-form service, and a 0-byte
+  // database is not set aside (docs/lifecycle.md).
   return env.databases.map((db, i) => ({
     name: restoreServiceName(db, env.databases.length),
     node: map([
       ...restoreHead(input),
-      // Flags before the positional path (Go flag parsing); the path exactly as in the config (litestream-facts.md §4).
+      // Flags before the positional path (Go flag parsing); the path exactly as in the config.
       ["command", flow(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", MOUNTED_CONFIG_PATH, db.path])],
-      ...(input.target.configDelivery === "configs" ? [configsMount()] : []),
+      ...(target.configDelivery === "configs" ? [configsMount()] : []),
       ...environmentAndVolumes(input, i === 0),
     ]),
-    comment: i === 0 ? (env.databases.length > 1 ? `${comment}\nOne service per database: ${db.name}.` : comment) : `The same for database ${db.name}.`,
+    comment:
+      i === 0
+        ? `${comment}\nOne service per database (the -scratch image has no shell, so a 0-byte file is not set aside): ${db.name}.`
+        : `The same for database ${db.name}.`,
   }));
+}
+
+export function isScratch(image: string): boolean {
+  return /scratch/.test(image.slice(image.lastIndexOf(":") + 1));
 }
 
 export function restoreServiceName(db: DatabasePlan, count: number): string {
@@ -159,16 +216,24 @@ function restoreHead(input: ServicesInput): Entry[] {
   return entries;
 }
 
-function heredocCommand(script: string, explain: boolean): Entry[] {
+function shellCommand(script: string, explain: boolean, writesConfig: boolean): Entry[] {
   return [
     [
       "entrypoint",
       flow(["/bin/sh", "-c"]),
-      explain && [
-        "Writes litestream.yml inside the container, then runs Litestream: nothing to bind-mount, so it",
-        "also works under Portainer. Every $ meant for the shell or Litestream is written $$ (Compose",
-        "interpolates command strings and turns $$ back into $).",
-      ].join("\n"),
+      explain &&
+        [
+          ...(writesConfig
+            ? [
+                "Writes litestream.yml inside the container, then runs Litestream: nothing to bind-mount, so it",
+                "also works under Portainer. Every $ meant for the shell or Litestream is written $$ (Compose",
+                "interpolates command strings and turns $$ back into $).",
+              ]
+            : [
+                "A shell script, so that a 0-byte database can be set aside before the restore. Every $ meant",
+                "for the shell is written $$ (Compose interpolates command strings and turns $$ back into $).",
+              ]),
+        ].join("\n"),
     ],
     ["command", seq([block(escapeDollars(script))])],
   ];
@@ -212,7 +277,7 @@ function environmentAndVolumes(input: ServicesInput, explain: boolean): Entry[] 
     seq(volumes),
     explain && [
       "The app's volume, read-write: Litestream writes next to the database (-wal, -shm, its own tables",
-      "and meta directory); a read-only mount fails (litestream-facts.md §6).",
+      "and meta directory); a read-only mount fails (docs/compose.md).",
       ...(input.target.configDelivery === "bind"
         ? ["The generated config, read-only; create_host_path: false makes a missing file an error instead", "of an empty directory (\"is a directory\")."]
         : []),
