@@ -431,3 +431,76 @@ describe.each(["0.3", "0.5"] as const)("restoreMissingDatabase (src/render/resto
     expect(existsSync(`${db}${EMPTY_DB_SUFFIX}`)).toBe(false);
   });
 });
+
+describe("every 0.5 feature the description can express, loaded by litestream databases of 0.5.17", () => {
+  type StorageInput = NonNullable<ProjectInput["storage"]>;
+  const creds = { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } };
+  const bucket = "app-backups";
+  const providers = (dir: string): StorageInput[] => [
+    { provider: "aws", region: "eu-central-1", bucket, credentials: creds },
+    { provider: "r2", accountId: "0123456789abcdef0123456789abcdef", bucket, credentials: creds },
+    { provider: "b2", region: "us-west-002", bucket, credentials: creds },
+    { provider: "hetzner", location: "fsn1", bucket, credentials: creds },
+    { provider: "digitalocean", region: "fra1", bucket, credentials: creds },
+    { provider: "scaleway", region: "fr-par", bucket, credentials: creds },
+    { provider: "wasabi", region: "eu-central-1", bucket, credentials: creds },
+    { provider: "tigris", bucket, credentials: creds },
+    { provider: "minio", endpoint: "http://minio:9000", bucket, credentials: creds },
+    { provider: "s3", endpoint: "https://s3.example.com", region: "us-east-1", bucket, credentials: creds },
+    { provider: "gcs", bucket, prefix: "app" },
+    { provider: "azure", accountName: "myaccount", bucket, credentials: { accountKey: { env: "AZ_KEY" } } },
+    { provider: "sftp", host: "backup.example.com:22", user: "backup", path: "/srv/backups", keyPath: "/etc/litestream/id_ed25519" },
+    { provider: "file", path: join(dir, "backups") },
+  ];
+  const isS3 = (s: StorageInput) => !["gcs", "azure", "sftp", "file"].includes(s.provider);
+  const names = providers("/").map((s) => s.provider);
+
+  it.each(names.map((name, i) => [name, i] as const))("%s: every database listed with its replica, all features on", async (_name, i) => {
+    const dir = makeTempDir("ld-features05");
+    const storage = providers(dir)[i]!;
+    const description: ProjectInput = {
+      name: "features",
+      litestream: { version: "0.5", release: RELEASE_05 },
+      storage,
+      databases: [
+        { name: "main", path: join(dir, "main.db"), role: "primary" },
+        { name: "jobs", path: join(dir, "jobs.db"), role: "queue" },
+      ],
+      heartbeat: { url: { env: "DEADMAN_URL" }, interval: "2m" },
+      // SSE is an S3 feature: customer key and KMS alternate over the S3 providers.
+      ...(isS3(storage) ? { encryption: { sse: i % 2 === 0 ? { customerKey: { env: "SSE_KEY" } } : { kmsKeyId: "arn:aws:kms:eu-central-1:111122223333:key/example" } } } : {}),
+      compaction: { levels: ["30s", "5m", "1h", "1d"], l0Retention: "10m" },
+      shutdownSyncTimeout: "45s",
+      monitoring: { addr: "127.0.0.1:9090" },
+      logging: { level: "debug", type: "pretty", stderr: true },
+    };
+    const { plan } = generate(description);
+    const env = plan.environments[0]!;
+    const config = writeGeneratedConfig(description, dir);
+    const text = readFileSync(config, "utf8");
+    for (const key of ["heartbeat-url:", "levels:", "l0-retention:", 'shutdown-sync-timeout: "45s"', "type: pretty", 'addr: "127.0.0.1:9090"']) expect(text).toContain(key);
+    if (isS3(storage)) expect(text).toMatch(i % 2 === 0 ? /sse-customer-key: \$\{/ : /sse-kms-key-id: /);
+    expect(await listDatabases(config, placeholderEnv(env), "0.5")).toEqual(
+      env.databases.map((db) => ({ path: db.path, replicas: [db.replicas[0]!.type === "gcs" ? "gs" : db.replicas[0]!.type] })),
+    );
+  });
+});
+
+describe("0.5.17 reads the generated keys, not just tolerates them", () => {
+  it("refuses a heartbeat URL that is not http(s), so heartbeat-url is the key it reads", async () => {
+    const dir = makeTempDir("ld-heartbeat05");
+    const description: ProjectInput = {
+      name: "features",
+      litestream: { version: "0.5", release: RELEASE_05 },
+      storage: { provider: "file", path: join(dir, "backups") },
+      databases: [{ name: "main", path: join(dir, "main.db") }],
+      heartbeat: { url: { env: "DEADMAN_URL" } },
+    };
+    const env = generate(description).plan.environments[0]!;
+    const config = writeGeneratedConfig(description, dir);
+    const urlVar = env.env.find((v) => v.expandedInConfig)!.name;
+    const r = await runLitestream(["databases", "-config", config], { line: "0.5", env: { [urlVar]: "ftp://hc.example.invalid/ping" } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/heartbeat URL must be a valid HTTP or HTTPS URL/);
+  });
+});

@@ -7,7 +7,7 @@
 // them. Assertions are about rows, never durations.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
 import { runRestore, startReplicate, stopAll, type LitestreamLine, type StopResult, waitForBackup } from "./harness/litestream.js";
 import { closeAllProxies, startTcpProxy, type TcpProxy } from "./harness/proxy.js";
@@ -15,7 +15,8 @@ import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./h
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
-afterEach(async () => {
+// afterAll, not afterEach: the stall runs are concurrent, and every run has its own files and servers.
+afterAll(async () => {
   await stopAll();
   await closeAllProxies();
   await closeAllS3();
@@ -36,8 +37,11 @@ type Stall = "slow" | "unreachable";
 interface Run {
   line: LitestreamLine;
   storage: "file" | "s3";
-  /** What S3 does from SIGTERM for STALL_MS (s3 only). */
+  /** What S3 does from SIGTERM (s3 only), for STALL_MS or until the process is gone. */
   stall?: Stall;
+  stallMs?: number;
+  /** The description's shutdownSyncTimeout (0.5.6+). */
+  shutdownSyncTimeout?: string;
   /** SIGKILL this long after SIGTERM; default: the generated env.shutdown.graceSeconds. */
   killAfterSeconds?: number;
 }
@@ -79,6 +83,7 @@ async function commitThenStop(run: Run): Promise<Outcome> {
     storage,
     replication: { syncInterval: "1m" },
     databases: [{ name: "app", path: db }],
+    ...(run.shutdownSyncTimeout ? { shutdownSyncTimeout: run.shutdownSyncTimeout } : {}),
   });
   const config = join(dir, "litestream.yml");
   writeFileSync(config, files.find((f) => f.kind === "litestream-config")!.content);
@@ -93,7 +98,7 @@ async function commitThenStop(run: Run): Promise<Outcome> {
   expect(before.code, before.stdout + before.stderr).toBe(0);
   const beforeStop = await readRows(join(dir, "before-stop.db"));
 
-  const stall = run.stall ? startStall(proxy!, run.stall, STALL_MS) : undefined;
+  const stall = run.stall ? startStall(proxy!, run.stall, run.stallMs ?? STALL_MS) : undefined;
   const stopped = await replicate.stop();
   stall?.end(); // a killed process is gone: storage may come back for the restore
 
@@ -128,12 +133,13 @@ describe.each(["0.5", "0.3"] as const)("Litestream %s: SIGTERM with the generate
 // Measured (see docs/lifecycle.md): 0.5.17 retries quietly while storage is unreachable and finished
 // its final sync about 27 s after SIGTERM for a 12 s outage (client retries back off); with slow
 // storage it finished as soon as the stall ended (12 s). 0.3.13 waits for a slow upload the same way.
-describe.each([
-  ["0.5", "unreachable"],
-  ["0.5", "slow"],
-  ["0.3", "slow"],
-] as const)("Litestream %s, storage %s for 12 s after SIGTERM", (line, stall) => {
-  it("loses the last rows when SIGKILL comes after Docker's 10 s, keeps them with the generated grace period", { timeout: 90_000 }, async () => {
+describe("storage stalled for 12 s after SIGTERM", () => {
+  // Concurrent (each run has its own files, s3rver and proxy): the runs mostly wait.
+  it.concurrent.for([
+    ["0.5", "unreachable"],
+    ["0.5", "slow"],
+    ["0.3", "slow"],
+  ] as const)("Litestream %s, storage %s: SIGKILL after Docker's 10 s loses the last rows, the generated grace period keeps them", { timeout: 90_000 }, async ([line, stall], { expect }) => {
     const [docker, generated] = await Promise.all([
       commitThenStop({ line, storage: "s3", stall, killAfterSeconds: DOCKER_DEFAULT_STOP_SECONDS }),
       commitThenStop({ line, storage: "s3", stall }),
@@ -147,6 +153,18 @@ describe.each([
     expect(generated.beforeStop).toEqual(expectedRows(1, 10));
     expect(generated.stopped).toMatchObject({ code: 0, signal: null });
     expect(generated.restored).toEqual(expectedRows(1, 20));
+  });
+});
+
+describe("Litestream 0.5.17, shutdownSyncTimeout 5s, storage unreachable until the process is gone", () => {
+  // Measured: one attempt, cut at 5 s ("shutdown sync failed after timeout ... attempts=1"), then exit 0.
+  it("gives up after the timeout it was given and exits on its own within the generated grace period", async () => {
+    const outcome = await commitThenStop({ line: "0.5", storage: "s3", stall: "unreachable", stallMs: 60_000, shutdownSyncTimeout: "5s" });
+    expect(outcome.graceSeconds).toBe(15);
+    // Had shutdown-sync-timeout been ignored, the default 30 s of retries would end in SIGKILL at 15 s.
+    expect(outcome.stopped).toMatchObject({ code: 0, signal: null }); // exit 0 although the sync failed
+    expect(outcome.stopped.stdout + outcome.stopped.stderr).toMatch(/shutdown sync failed after timeout/);
+    expect(outcome.restored).toEqual(expectedRows(1, 10));
   });
 });
 
