@@ -130,9 +130,9 @@ describe.each(["0.5", "0.3"] as const)("Litestream %s: SIGTERM with the generate
   });
 });
 
-// Measured (see docs/lifecycle.md): 0.5.17 retries quietly while storage is unreachable and finished
-// its final sync about 27 s after SIGTERM for a 12 s outage (client retries back off); with slow
-// storage it finished as soon as the stall ended (12 s). 0.3.13 waits for a slow upload the same way.
+// Measured (docs/lifecycle.md): 0.5.17 retries quietly while storage is unreachable and finished its
+// final sync 14–28 s after SIGTERM for a 12 s outage (its S3 client's retries back off); with slow
+// storage both lines finished as soon as the stall ended (12 s).
 describe("storage stalled for 12 s after SIGTERM", () => {
   // Concurrent (each run has its own files, s3rver and proxy): the runs mostly wait.
   it.concurrent.for([
