@@ -123,32 +123,44 @@ describe("round trip to a file replica", () => {
   });
 });
 
+const RELEASE_05 = "0.5.17";
+
+/**
+ * `<dir>/app.db` with rows 1–25 and its generated config replicating to `endpoint` under
+ * app-backups/prod/sqlite/main; `env` is what the plan says Litestream reads the user's credentials from.
+ */
+async function s3RoundTripSetup(line: LitestreamLine, endpoint: string) {
+  const dir = makeTempDir(`ld-s3-${line}`);
+  const db = join(dir, "app.db");
+  await createWalDb(db);
+  await insertRows(db, 1, 25);
+  const description: ProjectInput = {
+    name: "roundtrip",
+    litestream: line === "0.5" ? { version: "0.5", release: RELEASE_05 } : { version: "0.3" },
+    storage: {
+      provider: "minio",
+      endpoint,
+      bucket: "app-backups",
+      prefix: "prod/sqlite",
+      // The user's own variable names; the plan maps them to names Litestream reads.
+      credentials: { accessKeyId: { env: "MY_S3_KEY" }, secretAccessKey: { env: "MY_S3_SECRET" } },
+    },
+    replication: { syncInterval: "100ms" },
+    databases: [{ name: "main", path: db }],
+  };
+  const config = writeGeneratedConfig(description, dir);
+  expect(readFileSync(config, "utf8")).not.toContain(S3_SECRET_ACCESS_KEY); // credentials only in the environment
+  const { plan } = generate(description);
+  const userEnv: Record<string, string> = { MY_S3_KEY: S3_ACCESS_KEY_ID, MY_S3_SECRET: S3_SECRET_ACCESS_KEY };
+  const env = Object.fromEntries(envBindings(plan.environments[0]!).map((b) => [b.name, userEnv[b.secretName]!]));
+  expect(Object.keys(env).sort()).toEqual(["LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY"]);
+  return { dir, db, config, env };
+}
+
 describe("round trip to S3 (s3rver on 127.0.0.1)", () => {
   it("uploads under bucket/prefix/database with credentials only from the environment, then restores", async () => {
     const s3 = await startS3({ buckets: ["app-backups"] });
-    const dir = makeTempDir("ld-s3");
-    const db = join(dir, "app.db");
-    await createWalDb(db);
-    await insertRows(db, 1, 25);
-    const description: ProjectInput = {
-      name: "roundtrip",
-      litestream: { version: "0.3" },
-      storage: {
-        provider: "minio",
-        endpoint: s3.endpoint,
-        bucket: "app-backups",
-        prefix: "prod/sqlite",
-        // The user's own variable names; the plan maps them to names Litestream reads.
-        credentials: { accessKeyId: { env: "MY_S3_KEY" }, secretAccessKey: { env: "MY_S3_SECRET" } },
-      },
-      replication: { syncInterval: "100ms" },
-      databases: [{ name: "main", path: db }],
-    };
-    const config = writeGeneratedConfig(description, dir);
-    const { plan } = generate(description);
-    const userEnv: Record<string, string> = { MY_S3_KEY: S3_ACCESS_KEY_ID, MY_S3_SECRET: S3_SECRET_ACCESS_KEY };
-    const env = Object.fromEntries(envBindings(plan.environments[0]!).map((b) => [b.name, userEnv[b.secretName]!]));
-    expect(Object.keys(env).sort()).toEqual(["LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY"]);
+    const { dir, db, config, env } = await s3RoundTripSetup("0.3", s3.endpoint);
 
     const replicate = startReplicate(config, { env });
     await replicate.waitForLog(SYNCED, 15_000);
@@ -202,7 +214,6 @@ describe("every 0.3 feature the description can express, loaded by the real bina
   });
 });
 
-const RELEASE_05 = "0.5.17";
 
 /** The rows a restore of `db` returns, polled every 250 ms until they equal `expected` (or 15 s passed). */
 async function rowsOnceReplicated(config: string, db: string, dir: string, expected: string[], opts: RunOptions): Promise<string[]> {
@@ -255,29 +266,7 @@ describe("0.5 round trip to a file replica", () => {
 describe("0.5 round trip to S3 (s3rver on 127.0.0.1)", () => {
   it("uploads under bucket/prefix/database with credentials only from the environment, then restores", async () => {
     const s3 = await startS3({ buckets: ["app-backups"] });
-    const dir = makeTempDir("ld-s305");
-    const db = join(dir, "app.db");
-    await createWalDb(db);
-    await insertRows(db, 1, 25);
-    const description: ProjectInput = {
-      name: "roundtrip",
-      litestream: { version: "0.5", release: RELEASE_05 },
-      storage: {
-        provider: "minio",
-        endpoint: s3.endpoint,
-        bucket: "app-backups",
-        prefix: "prod/sqlite",
-        credentials: { accessKeyId: { env: "MY_S3_KEY" }, secretAccessKey: { env: "MY_S3_SECRET" } },
-      },
-      replication: { syncInterval: "100ms" },
-      databases: [{ name: "main", path: db }],
-    };
-    const config = writeGeneratedConfig(description, dir);
-    expect(readFileSync(config, "utf8")).not.toContain(S3_SECRET_ACCESS_KEY);
-    const { plan } = generate(description);
-    const userEnv: Record<string, string> = { MY_S3_KEY: S3_ACCESS_KEY_ID, MY_S3_SECRET: S3_SECRET_ACCESS_KEY };
-    const env = Object.fromEntries(envBindings(plan.environments[0]!).map((b) => [b.name, userEnv[b.secretName]!]));
-    expect(Object.keys(env).sort()).toEqual(["LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY"]);
+    const { dir, db, config, env } = await s3RoundTripSetup("0.5", s3.endpoint);
     const opts = { line: "0.5", env } as const;
 
     const replicate = startReplicate(config, opts);
