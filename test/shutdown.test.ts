@@ -131,7 +131,7 @@ describe.each(["0.5", "0.3"] as const)("Litestream %s: SIGTERM with the generate
 });
 
 // Measured (docs/lifecycle.md): 0.5.17 retries quietly while storage is unreachable and finished its
-// final sync 14–30 s after SIGTERM for a 12 s outage (its S3 client's retries back off):
+// final sync 14–28 s after SIGTERM for a 12 s outage (six runs; its S3 client's retries back off):
 // too close to the default 30 s shutdown-sync-timeout to test without flakes, so that run sets
 // shutdownSyncTimeout 60s (grace 70 s). With slow storage both lines finished when the stall ended (12 s).
 describe("storage stalled for 12 s after SIGTERM", () => {
