@@ -11,6 +11,7 @@ import {
   startReplicate,
   stopAll,
 } from "./harness/litestream.js";
+import { closeAllProxies, startTcpProxy } from "./harness/proxy.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
@@ -19,6 +20,7 @@ const SYNCED = /wal segment written/;
 
 afterEach(async () => {
   await stopAll();
+  await closeAllProxies();
   await closeAllS3();
   await cleanupTempDirs();
 });
@@ -184,6 +186,31 @@ describe("harness: S3 round trip via s3rver", () => {
     const out = join(dir, "restored.db");
     await restore(cfg, out, db, [], env);
     expect(await readRows(out)).toEqual(expectedRows(1, 60));
+  });
+});
+
+describe("harness: stalling TCP proxy in front of s3rver", () => {
+  it("forwards, holds requests until release, and refuses connections while unreachable", async () => {
+    const s3 = await startS3({ buckets: ["backups"] });
+    const proxy = await startTcpProxy(s3.port);
+    const list = () => fetch(`${proxy.endpoint}/backups?list-type=2`).then((r) => r.status);
+    expect(await list()).toBe(200);
+
+    proxy.hold();
+    let answered = false;
+    const pending = list().then((status) => {
+      answered = true;
+      return status;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(answered).toBe(false); // held, not failed
+    proxy.release();
+    expect(await pending).toBe(200);
+
+    proxy.refuse();
+    await expect(list()).rejects.toThrow();
+    proxy.release();
+    expect(await list()).toBe(200);
   });
 });
 

@@ -298,3 +298,28 @@ export async function stopAll(): Promise<void> {
 export function liveReplicateCount(): number {
   return live.size;
 }
+
+export interface RestoreOptions extends RunOptions {
+  /** Flags placed before `-o` (e.g. ["-timestamp", iso] or ["-if-db-not-exists"]). */
+  flags?: string[];
+}
+
+/** `litestream restore -config <config> [flags] -o <output> <db>`: Go flags go before the database path. */
+export function runRestore(config: string, db: string, output: string, opts: RestoreOptions = {}): Promise<RunResult> {
+  return runLitestream(["restore", "-config", config, ...(opts.flags ?? []), "-o", output, db], opts);
+}
+
+/**
+ * Restores `db` into a fresh file under `scratchDir` every 250 ms until a backup exists, then returns
+ * that file's path. Rejects after waitMs (default 15 s) with the last restore's output.
+ */
+export async function waitForBackup(config: string, db: string, scratchDir: string, opts: RunOptions & { waitMs?: number } = {}): Promise<string> {
+  const deadline = Date.now() + (opts.waitMs ?? 15_000);
+  for (let attempt = 0; ; attempt++) {
+    const output = join(scratchDir, `backup-probe-${attempt}.db`);
+    const r = await runRestore(config, db, output, opts);
+    if (r.code === 0) return output;
+    if (Date.now() > deadline) throw new Error(`no backup of ${db} appeared; last restore exited ${r.code}:\n${r.stdout}${r.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
