@@ -8,7 +8,7 @@ import { envBindings } from "../../env-mapping.js";
 import { IssueList } from "../../errors.js";
 import { GENERATOR, REGENERATE_COMMAND } from "../../header.js";
 import { ACCESSORY_NAME, planKamalAccessory, type AccessoryValue, type KamalAccessory } from "./accessory.js";
-import { renderPartialFile, updateDeployFile } from "./deploy-file.js";
+import { appVolumes, renderPartialFile, updateDeployFile } from "./deploy-file.js";
 import { entrypointCall, renderWaitScript, WAIT_SCRIPT_PATH, withEntrypointBlock } from "./app-gate.js";
 import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
 import { unrepresentableText } from "../../render/quote/text.js";
@@ -30,6 +30,7 @@ export const renderKamal: TargetRenderer = (ctx) => {
   const accessory = planKamalAccessory(ctx, settings);
   if (!accessory) return [];
   if (settings.destination) checkDestinationMerge(ctx, settings, accessory);
+  checkAppMount(ctx, settings);
   const gate = renderAppGate(ctx, settings, accessory);
 
   const files: Artifact[] = [];
@@ -49,7 +50,7 @@ export const renderKamal: TargetRenderer = (ctx) => {
       `Kamal destination "${settings.destination}": merged over config/deploy.yml by \`kamal … -d ${settings.destination}\`.`,
     ]);
     if ("problem" in update) {
-      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, `set updateDeployFile: false and copy accessories.${ACCESSORY_NAME} from ${partialFilePath(settings.destination)} yourself`);
+      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, update.fix ?? `set updateDeployFile: false and copy accessories.${ACCESSORY_NAME} from ${partialFilePath(settings.destination)} yourself`);
     } else files.push({ ...base, path: deployFile, content: update.content, kind: "kamal-deploy", ownership: "shared" });
   }
 
@@ -103,6 +104,27 @@ function usageLines(settings: KamalSettings): string[] {
     "Check replication in the running accessory:",
     `  kamal accessory exec ${ACCESSORY_NAME} --reuse "litestream databases"${d}`,
   ];
+}
+
+/**
+ * The accessory mounts the app's volume at the path the app uses, so database paths and the restore
+ * marker are the same in both containers. An app that mounts the volume elsewhere is refused.
+ */
+function checkAppMount(ctx: TargetContext, settings: KamalSettings): void {
+  const files = [...new Set([deployFilePath(settings.destination), deployFilePath()])];
+  const file = files.find((f) => appVolumes(ctx.existing(f)).length > 0);
+  if (!file) return;
+  const mounts = appVolumes(ctx.existing(file))
+    .map((v) => v.split(":"))
+    .filter(([source]) => source === settings.volume.source)
+    .map(([, mount = ""]) => mount.replace(/(.)\/$/, "$1"));
+  if (mounts.length && !mounts.includes(settings.volume.mount)) {
+    ctx.issues.add(
+      settings.at("volume"),
+      `${file} mounts ${settings.volume.source} at ${mounts.join(", ")} in the app, but volume says ${settings.volume.mount}: the app would look for the databases and the restore marker (${settings.marker}) elsewhere than the accessory writes them`,
+      `set volume to "${settings.volume.source}:${mounts[0]}" and the database paths under ${mounts[0]}`,
+    );
+  }
 }
 
 /** ` [-d a|b]` when environments deploy with destinations: the wait script is shared by all of them. */
