@@ -62,15 +62,19 @@ export function restoreThenReplicateScript(input: RestoreScriptInput): RestoreSc
   const lines = [
     "set -e",
     `rm -f ${marker}`,
-    `for db in ${input.databases.map(shellWord).join(" ")}; do`,
-    ...steps.map((s) => `  ${s}`),
-    "done",
+    ...eachDatabase(input.databases, steps),
     ...handOver,
     `date -u > ${marker}.tmp`,
     `mv -f ${marker}.tmp ${marker}`,
     `exec litestream replicate ${config}`,
   ];
   return { lines, cmd: `-c '${oneLine(lines).replace(/'/g, `'\\''`)}'` };
+}
+
+/** The steps for every database: a loop, or for a single database an assignment (a one-pass loop is a shellcheck warning). */
+function eachDatabase(databases: string[], steps: string[]): string[] {
+  if (databases.length === 1) return [`db=${shellWord(databases[0]!)}`, ...steps];
+  return [`for db in ${databases.map(shellWord).join(" ")}; do`, ...steps.map((s) => `  ${s}`), "done"];
 }
 
 /** sh lines as one line: `;` between commands, a space after the words that open a body. */
