@@ -101,7 +101,7 @@ export function withEntrypointBlock(existing: string, entrypoint: string): Entry
   }
   let at = 0;
   if (lines[0]?.replace(/^\uFEFF/, "").startsWith("#!")) at = 1;
-  while (at < lines.length && /^\s*set\s+[-+][A-Za-z]+(\s+[-+][A-Za-z]+)*\s*(#.*)?$/.test(lines[at]!.replace(/\r?\n$/, ""))) at++;
+  while (at < lines.length && /^\s*set(\s+[-+]?[A-Za-z]+)+\s*(#.*)?$/.test(lines[at]!.replace(/\r?\n$/, ""))) at++;
   const head = lines.slice(0, at);
   if (head.length && !/\n$/.test(head[head.length - 1]!)) head[head.length - 1] += eol;
   return { content: [...head, block, ...lines.slice(at)].join("") };
