@@ -94,8 +94,8 @@ describe("without an entrypoint to edit", () => {
     const result = run(project());
     expect(result.files.map((f) => f.path)).not.toContain("bin/docker-entrypoint");
     const partial = result.files.find((f) => f.kind === "kamal-accessory")!.content;
-    expect(partial).toContain(`# The app must wait for the marker: add this line right after the shebang of the app image's entrypoint: ${BLOCK[2]}.`);
-    expect(result.warnings).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "appEntrypoint"], message: expect.stringContaining(BLOCK[2]) }));
+    expect(partial).toContain(`#   exec litestream replicate -config /etc/litestream.yml\n    # The app waits for the marker: litestream-deploy puts this line right after the shebang of bin/docker-entrypoint\n    # (a marked block); without that file, add it to your entrypoint yourself: ${BLOCK[2]}\n`);
+    expect(result.warnings).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "appEntrypoint"], message: expect.stringContaining(BLOCK[2]!) }));
   });
 
   it("appEntrypoint: false leaves the entrypoint alone and says how to start through bin/litestream-wait", () => {
@@ -161,5 +161,13 @@ describe("the marker must be where the app sees it", () => {
     // The same settings everywhere: one bin/litestream-wait serves both destinations.
     const same = { ...input, environments: { ...input.environments, staging: { ...input.environments.staging, targets: { kamal: { host: "203.0.113.20" } } } } };
     expect(run(same).files.filter((f) => f.path === "bin/litestream-wait")).toHaveLength(1);
+  });
+});
+
+describe("Litestream releases", () => {
+  it("0.5.0 (its restore lacks -if-replica-exists) is refused while restoring on boot, with a fix that works", () => {
+    const input = { ...project(), litestream: { version: "0.5" as const, release: "0.5.0" } };
+    expect(issuesOf(input)).toEqual([expect.objectContaining({ path: ["litestream", "release"], fix: "pin 0.5.6 or later, or set restoreOnBoot: false" })]);
+    expect(issuesOf({ ...input, litestream: { version: "0.5" as const, release: "0.5.6" } })).toEqual([]);
   });
 });

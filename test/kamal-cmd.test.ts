@@ -98,8 +98,6 @@ function scriptCalls(script: string, tools: string[]): string[][] {
 }
 
 describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () => {
-  const DBS = ["/rails/storage/production.sqlite3", "/rails/storage/production_cache.sqlite3"];
-
   it("reaches docker as --entrypoint /bin/sh, then exactly two arguments: -c and the script", () => {
     const { accessory } = accessoryOf(project({ appUser: "1000:1000", addr: ":9090" }));
     const argv = dockerArgv(accessory);

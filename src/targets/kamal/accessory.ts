@@ -39,7 +39,7 @@ interface ImageTraits {
   what: string;
 }
 
-/** What the pinned image ships (litestream-facts.md §6: alpine for 0.3, debian-slim from 0.5.7, no shell in -scratch). */
+/** What the pinned image ships (docs/kamal.md: alpine for 0.3, debian-slim from 0.5.7, no shell in -scratch). */
 export function imageTraits(plan: Plan): ImageTraits {
   const image = plan.litestream.image;
   const tag = image.slice(image.lastIndexOf(":") + 1);

@@ -70,7 +70,7 @@ function managedMarker(): string[] {
   return [`Managed by ${GENERATOR}: edits here are overwritten by \`${REGENERATE_COMMAND}\`.`];
 }
 
-/** Operator commands, spelled as Kamal parses them (kamal-compose-facts.md). */
+/** Operator commands, spelled as Kamal parses them (docs/kamal.md). */
 function usageLines(settings: KamalSettings): string[] {
   const d = destinationFlag(settings.destination);
   const deployFile = deployFilePath(settings.destination);
@@ -82,9 +82,10 @@ function usageLines(settings: KamalSettings): string[] {
   const boot = !settings.restoreOnBoot
     ? ["Restore on boot is off: the accessory only replicates, and the app starts without waiting."]
     : [
-        `Boot order: Kamal starts this accessory with \`docker run --detach\` and boots the app right after it, without`,
-        "waiting. The accessory removes its marker, restores every missing database (when a backup exists), then",
-        `writes ${settings.marker}; the app's entrypoint runs bin/litestream-wait first, which waits for that file.`,
+        "Boot order: Kamal starts this accessory with `docker run --detach` and boots the app right after it,",
+        "without waiting. The accessory removes its marker, restores every missing database (when a backup",
+        `exists), then writes ${settings.marker}.`,
+        `The app's entrypoint runs ${WAIT_SCRIPT_PATH} first, which waits for that file (docs/kamal.md).`,
         "- `kamal setup` on a fresh host: no database, no marker; the app waits until the restore is done.",
         "- `kamal deploy`: the accessory is not touched and the marker is there; the app starts at once.",
         "- A host rebuilt after a disaster: a new, empty volume; the app waits until the accessory restored.",
@@ -167,18 +168,21 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
 
   const line = settings.appEntrypoint ? entrypointCall(settings.appEntrypoint) : undefined;
   const existing = settings.appEntrypoint ? ctx.existing(settings.appEntrypoint) : undefined;
+  const manual = `start the app as ${WAIT_SCRIPT_PATH} <command> (e.g. ENTRYPOINT ["/rails/${WAIT_SCRIPT_PATH}"]), or call ${WAIT_SCRIPT_PATH} first in your entrypoint`;
+  // The comment does not depend on whether the entrypoint exists: the partial file is the same for everyone.
+  accessory.comments.cmd.push(
+    ...(line
+      ? [`The app waits for the marker: ${GENERATOR} puts this line right after the shebang of ${settings.appEntrypoint}`, `(a marked block); without that file, add it to your entrypoint yourself: ${line}`]
+      : [`The app must wait for the marker (appEntrypoint is off): ${manual}.`]),
+  );
   if (settings.appEntrypoint && existing !== undefined) {
     const edit = withEntrypointBlock(existing, settings.appEntrypoint);
     if ("problem" in edit) ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} cannot be updated: ${edit.problem}`, "fix the markers by hand (or remove the block) and generate again");
     else files.push({ path: settings.appEntrypoint, content: edit.content, kind: "kamal-app-gate", ownership: "shared" });
-    accessory.comments.cmd.push(`The app waits for the marker: ${settings.appEntrypoint} runs ${WAIT_SCRIPT_PATH} first (a marked block).`);
   } else if (settings.appEntrypoint && settings.appEntrypointGiven) {
     ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`, "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait");
   } else {
-    const hint = line
-      ? `add this line right after the shebang of the app image's entrypoint: ${line}`
-      : `make the app image start through it: ENTRYPOINT ["/rails/${WAIT_SCRIPT_PATH}"] (it runs its arguments), or call ${WAIT_SCRIPT_PATH} first in your entrypoint`;
-    accessory.comments.cmd.push(`The app must wait for the marker: ${hint}.`);
+    const hint = line ? `add this line right after the shebang of the app image's entrypoint: ${line}` : manual;
     ctx.warnings.push({ path: settings.at("appEntrypoint"), message: `${settings.appEntrypoint || "the app's entrypoint"} is not updated, so nothing makes the app wait for the restore yet: ${hint}` });
   }
   return files;

@@ -33,7 +33,7 @@ const DataVolume = z
       return;
     }
     const flags = options?.split(",") ?? [];
-    // A read-only data volume breaks replication (litestream-facts.md §6).
+    // A read-only data volume breaks replication (docs/kamal.md).
     if (flags.includes("ro")) {
       ctx.addIssue({
         code: "custom",

@@ -3,7 +3,7 @@
  * user's file (which also holds RAILS_MASTER_KEY, the registry password, …): everything outside
  * the block stays byte for byte. Values are never written, only how to obtain them at deploy time.
  *
- * Format (kamal-compose-facts.md, ".kamal/secrets"): dotenv with `$VAR` expansion and `$(command)`
+ * Format (docs/kamal.md, ".kamal/secrets"): dotenv with `$VAR` expansion and `$(command)`
  * substitution run locally. A `#` starts a comment in an unquoted value and `$` is expanded, so
  * references holding either are refused rather than quoted into something else.
  */
