@@ -131,6 +131,14 @@ const SHELLS: Record<LitestreamLine, { accessory: string[]; app: (h: Host) => st
   "0.5": { accessory: ["/bin/sh", "-c"], app: (h) => [BUSYBOX, "sh", h.waitScript] },
 };
 
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+  } catch {
+    return "";
+  }
+}
+
 /**
  * Boots the app, then (same tick) the accessory; resolves once the app has run its first query.
  * Returns what the app printed and the accessory's output. The accessory is stopped with SIGTERM.
@@ -140,6 +148,9 @@ async function bootBoth(h: Host, line: LitestreamLine) {
   const app = launch([...SHELLS[line].app(h), "sh", "-c", `echo "app-first-query: $(${query})"`], { PATH: "/usr/bin:/bin", LITESTREAM_WAIT_TIMEOUT: "120" });
   const accessory = launch([...SHELLS[line].accessory, accessoryScript(h)], { PATH: `${litestreamShim(h, line)}:/usr/bin:/bin` });
   const appCode = await app.done;
+  // SIGTERM once the shell has exec'd into `litestream replicate` (what docker would signal by then).
+  const deadline = Date.now() + 30_000;
+  while (accessory.child.exitCode === null && !/^\S*litestream replicate -config /.test(cmdline(accessory.child.pid!)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   accessory.child.kill("SIGTERM");
   const accessoryCode = await accessory.done;
   return { appCode, app: app.output(), accessory: accessory.output(), accessoryCode };
