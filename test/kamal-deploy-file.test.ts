@@ -32,6 +32,15 @@ function run(input: unknown, files: Record<string, string>): Artifact[] {
   return generate(input, { existing: (path) => files[path] }).files;
 }
 
+function issuesOf(input: unknown, files: Record<string, string>): ProjectIssue[] {
+  try {
+    run(input, files);
+  } catch (error) {
+    return (error as ProjectError).issues;
+  }
+  return [];
+}
+
 function deployFileAfter(input: unknown, deployYml: string | undefined, path = "config/deploy.yml"): string {
   const file = run(input, deployYml === undefined ? {} : { [path]: deployYml }).find((f) => f.path === path);
   if (!file) throw new Error(`no ${path} produced`);
@@ -79,13 +88,7 @@ describe("in-place update of config/deploy.yml", () => {
 
   it("refuses to replace a hand-written litestream accessory (no managed marker), and replaces its own", () => {
     const stale = fixture("deploy-stale.yml");
-    let issues: ProjectIssue[] = [];
-    try {
-      run(project(), { "config/deploy.yml": stale });
-    } catch (error) {
-      issues = (error as ProjectError).issues;
-    }
-    expect(issues).toEqual([
+    expect(issuesOf(project(), { "config/deploy.yml": stale })).toEqual([
       expect.objectContaining({
         path: ["targets", "kamal", "updateDeployFile"],
         message: expect.stringMatching(/^config\/deploy\.yml cannot be updated in place: its accessories\.litestream was written by hand \(it lacks the "# Managed by litestream-deploy/),
@@ -124,13 +127,7 @@ describe("in-place update of config/deploy.yml", () => {
 
   it("refuses a file it cannot parse as YAML (ERB control lines) instead of emitting a wrong one", () => {
     const erb = "service: myapp\n<% if ENV['STAGING'] %>\nimage: a\n<% end %>\n";
-    let issues: ProjectIssue[] = [];
-    try {
-      run(project(), { "config/deploy.yml": erb });
-    } catch (error) {
-      issues = (error as ProjectError).issues;
-    }
-    expect(issues).toEqual([
+    expect(issuesOf(project(), { "config/deploy.yml": erb })).toEqual([
       expect.objectContaining({
         path: ["targets", "kamal", "updateDeployFile"],
         message: expect.stringMatching(/^config\/deploy\.yml cannot be updated in place: it is not valid YAML/),
