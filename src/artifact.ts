@@ -9,6 +9,7 @@ export type ArtifactKind =
   | "kamal-accessory"
   | "kamal-deploy"
   | "kamal-secrets"
+  | "kamal-app-gate"
   | "compose"
   | "compose-override"
   | "compose-env"

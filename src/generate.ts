@@ -108,7 +108,8 @@ function mergeSharedFiles(files: Artifact[], issues: IssueList): Artifact[] {
   const byPath = new Map<string, Artifact>();
   for (const file of files) {
     const previous = byPath.get(file.path);
-    if (previous && previous.ownership === "generated") {
+    // Identical generated files (Kamal's bin/litestream-wait, shared by every destination) are one file.
+    if (previous && previous.ownership === "generated" && previous.content !== file.content) {
       issues.add(["environments"], `two artifacts would be written to ${file.path}`, "give each environment its own file names");
     }
     byPath.set(file.path, file);

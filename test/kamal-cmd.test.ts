@@ -4,11 +4,12 @@
 // a real shell with a recording `docker` on PATH, then run the script it carries through busybox sh
 // (the alpine image's shell) with recording and with real tools.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, ProjectError } from "../src/index.js";
+import { oneLine } from "../src/targets/kamal/restore-command.js";
 import { kamalAccessoryRunCommand, readArgvLog, writeArgvRecorder } from "./fixtures/kamal/kamal-emulation.js";
 import { litestreamBinary, runLitestream, startReplicate, stopAll } from "./harness/litestream.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
@@ -60,6 +61,18 @@ function accessoryOf(input: unknown): { accessory: Accessory; config: string } {
   return { accessory: parse(partial.content, { version: "1.1" }).accessories.litestream as Accessory, config: config.content };
 }
 
+function accessoryText(input: unknown): string {
+  return generate(input).files.find((f) => f.kind === "kamal-accessory")!.content;
+}
+
+/** The script as the accessory's comment lays it out for the reader (the lines after "/bin/sh -c:"). */
+function commentedScript(text: string): string[] {
+  const lines = text.split("\n");
+  const from = lines.findIndex((l) => l.includes("then replicate:")) + 1;
+  const to = lines.findIndex((l, i) => i >= from && !l.startsWith("    #   "));
+  return lines.slice(from, to).map((l) => l.slice("    #   ".length));
+}
+
 /**
  * Runs Kamal's `docker run` line through `shell -c` with a recording docker; returns docker's argv,
  * with the login directory ($PWD on the host, where Kamal uploads files) written as "~".
@@ -85,21 +98,17 @@ function scriptCalls(script: string, tools: string[]): string[][] {
 }
 
 describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () => {
-  const DBS = ["/rails/storage/production.sqlite3", "/rails/storage/production_cache.sqlite3"];
-
   it("reaches docker as --entrypoint /bin/sh, then exactly two arguments: -c and the script", () => {
     const { accessory } = accessoryOf(project({ appUser: "1000:1000", addr: ":9090" }));
     const argv = dockerArgv(accessory);
     const image = argv.indexOf("litestream/litestream:0.3.13");
     expect(image).toBeGreaterThan(0);
-    expect(argv.slice(image + 1)).toEqual([
-      "-c",
-      "set -e; for db in /rails/storage/production.sqlite3 /rails/storage/production_cache.sqlite3; do " +
-        'litestream restore -config /etc/litestream.yml -if-db-not-exists -if-replica-exists "$db"; ' +
-        'if [ -e "$db" ]; then chown 1000:1000 "$db"; fi; done; chown 1000:1000 /rails/storage; ' +
-        "exec litestream replicate -config /etc/litestream.yml",
-    ]);
     const flag = (name: string) => argv[argv.indexOf(name) + 1];
+    // docker gets `-c` and the script; the script is the one the YAML comment shows, line by line.
+    expect(argv.slice(image + 1)).toEqual(["-c", oneLine(commentedScript(accessoryText(project({ appUser: "1000:1000", addr: ":9090" }))))]);
+    expect(argv.at(-1)).toMatch(/^set -e; rm -f \/rails\/storage\/\.litestream-restored; for db in \/rails\/storage\/production\.sqlite3 \/rails\/storage\/production_cache\.sqlite3; do if \[ -f "\$db" \]/);
+    expect(argv.at(-1)).toMatch(/; date -u > \/rails\/storage\/\.litestream-restored\.tmp; mv -f \/rails\/storage\/\.litestream-restored\.tmp \/rails\/storage\/\.litestream-restored; exec litestream replicate -config \/etc\/litestream\.yml$/);
+    expect(flag("--stop-timeout")).toBe("30");
     expect(flag("--entrypoint")).toBe("/bin/sh");
     expect(flag("--health-cmd")).toBe("wget -q -O /dev/null http://127.0.0.1:9090/metrics");
     expect(argv).toContain("myapp_storage:/rails/storage");
@@ -115,25 +124,33 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
     expect(dockerArgv(accessory, [BUSYBOX, "sh", "-c"])).toEqual(viaSh);
   });
 
-  it("gives Litestream the exact argv: flags first, the configured path, then exec replicate", () => {
-    const { accessory, config } = accessoryOf(project({ appUser: "1000:1000" }));
+  it("gives Litestream the exact argv: flags first, the configured path, then the marker, then exec replicate", () => {
+    const mount = makeTempDir("kamal-mount");
+    const dbs = [`${mount}/production.sqlite3`, `${mount}/production_cache.sqlite3`];
+    const { accessory, config } = accessoryOf(project({ appUser: "1000:1000", mount, databases: dbs }));
+    writeFileSync(join(mount, ".litestream-restored"), "stale\n");
     const argv = dockerArgv(accessory);
     const script = argv[argv.length - 1]!;
     const calls = scriptCalls(script, ["litestream", "chown"]);
     // The recording tools create nothing, so no database exists and nothing is handed over.
     expect(calls).toEqual([
-      ["litestream", "restore", "-config", "/etc/litestream.yml", "-if-db-not-exists", "-if-replica-exists", DBS[0]],
-      ["litestream", "restore", "-config", "/etc/litestream.yml", "-if-db-not-exists", "-if-replica-exists", DBS[1]],
-      ["chown", "1000:1000", "/rails/storage"],
+      ["litestream", "restore", "-config", "/etc/litestream.yml", "-if-db-not-exists", "-if-replica-exists", dbs[0]],
+      ["litestream", "restore", "-config", "/etc/litestream.yml", "-if-db-not-exists", "-if-replica-exists", dbs[1]],
+      ["chown", "1000:1000", mount],
       ["litestream", "replicate", "-config", "/etc/litestream.yml"],
     ]);
-    // restore only accepts the path exactly as configured (litestream-facts.md §4).
+    // restore only accepts the path exactly as configured.
     const configured = (parse(config, { version: "1.1" }) as { dbs: Array<{ path: string }> }).dbs.map((d) => d.path);
     expect(calls.filter((c) => c[1] === "restore").map((c) => c.at(-1))).toEqual(configured);
+    // The stale marker was replaced by a fresh one, written atomically (no temporary file left).
+    expect(readFileSync(join(mount, ".litestream-restored"), "utf8")).not.toBe("stale\n");
+    expect(existsSync(join(mount, ".litestream-restored.tmp"))).toBe(false);
   });
 
   it("stops before replicating when a restore fails (set -e), so an empty database is never replicated over the backup", () => {
-    const { accessory } = accessoryOf(project());
+    const mount = makeTempDir("kamal-mount");
+    const { accessory } = accessoryOf(project({ mount, databases: [`${mount}/app.sqlite3`] }));
+    writeFileSync(join(mount, ".litestream-restored"), "");
     const script = dockerArgv(accessory).at(-1)!;
     const dir = makeTempDir("kamal-fail");
     const log = join(dir, "calls.log");
@@ -147,6 +164,8 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
     }
     expect(status).toBe(1);
     expect(readArgvLog(log).map((c) => c[1])).toEqual(["restore"]);
+    // The old marker is gone and no new one was written: the app keeps waiting.
+    expect(existsSync(join(mount, ".litestream-restored"))).toBe(false);
   });
 
   it("passes shellcheck as POSIX sh", () => {
@@ -159,10 +178,11 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
   });
 
   it("quotes a database path with a space, and refuses one with a quote", () => {
-    const spaced = accessoryOf(project({ mount: "/srv/data", databases: ["/srv/data/my app/app.sqlite3"] })).accessory;
+    const mount = makeTempDir("kamal-mount");
+    const spaced = accessoryOf(project({ mount, databases: [`${mount}/my app/app.sqlite3`] })).accessory;
     const argv = dockerArgv(spaced);
     const calls = scriptCalls(argv.at(-1)!, ["litestream"]);
-    expect(calls[0]).toEqual(["litestream", "restore", "-config", "/etc/litestream.yml", "-if-db-not-exists", "-if-replica-exists", "/srv/data/my app/app.sqlite3"]);
+    expect(calls[0]).toEqual(["litestream", "restore", "-config", "/etc/litestream.yml", "-if-db-not-exists", "-if-replica-exists", `${mount}/my app/app.sqlite3`]);
 
     let issues: ProjectError["issues"] = [];
     try {
@@ -226,13 +246,14 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
 });
 
 describe("Kamal accessory cmd on Litestream 0.5", () => {
-  it("is plain `replicate` with the image's entrypoint: restore-if-db-not-exists in litestream.yml restores first", () => {
+  it("runs the same restore-then-marker script (0.5.17's restore has -if-replica-exists); restore-if-db-not-exists stays in litestream.yml", () => {
     const { accessory, config } = accessoryOf({ ...project({ version: "0.5" }) });
-    expect(accessory.cmd).toBe("replicate");
-    expect(accessory.options?.entrypoint).toBeUndefined();
     const argv = dockerArgv(accessory);
-    expect(argv.at(-2)).toBe("litestream/litestream:0.5.16");
-    expect(argv.at(-1)).toBe("replicate");
+    expect(argv[argv.indexOf("--entrypoint") + 1]).toBe("/bin/sh");
+    expect(argv.at(-3)).toBe("litestream/litestream:0.5.16");
+    expect(argv.at(-2)).toBe("-c");
+    expect(argv.at(-1)).toContain("litestream restore -config /etc/litestream.yml -if-db-not-exists -if-replica-exists \"$db\"");
+    expect(argv[argv.indexOf("--stop-timeout") + 1]).toBe("40");
     expect(config).toContain("restore-if-db-not-exists: true");
   });
 
@@ -292,7 +313,7 @@ describe("health options", () => {
     expect(accessoryOf(project({ version: "0.5", addr: ":9090" })).accessory.options?.["health-cmd"]).toBe("litestream databases");
     const scratch = generate({ ...project({ version: "0.5", restoreOnBoot: false }), litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" } });
     const partial = parse(scratch.files.find((f) => f.kind === "kamal-accessory")!.content).accessories.litestream as Accessory;
-    expect(partial.options).toBeUndefined();
+    expect(partial.options).toEqual({ "stop-timeout": 40 });
     expect(scratch.warnings).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "healthcheck"] }));
   });
 });

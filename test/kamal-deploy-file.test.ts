@@ -10,6 +10,7 @@ import { generate, ProjectError, type Artifact, type ProjectIssue } from "../src
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/kamal/${name}`, import.meta.url), "utf8");
 const DEPLOY = fixture("deploy.yml");
 const SECRETS = fixture("secrets");
+const ENTRYPOINT = fixture("docker-entrypoint");
 const yaml11 = (text: string) => parse(text, { version: "1.1" }) as Record<string, unknown>;
 
 function project(kamal: Record<string, unknown> = {}) {
@@ -29,6 +30,15 @@ function project(kamal: Record<string, unknown> = {}) {
 
 function run(input: unknown, files: Record<string, string>): Artifact[] {
   return generate(input, { existing: (path) => files[path] }).files;
+}
+
+function issuesOf(input: unknown, files: Record<string, string>): ProjectIssue[] {
+  try {
+    run(input, files);
+  } catch (error) {
+    return (error as ProjectError).issues;
+  }
+  return [];
 }
 
 function deployFileAfter(input: unknown, deployYml: string | undefined, path = "config/deploy.yml"): string {
@@ -76,23 +86,23 @@ describe("in-place update of config/deploy.yml", () => {
     expect(deployFileAfter(project(), updated)).toBe(updated);
   });
 
-  it("replaces a stale hand-written litestream accessory and nothing else", () => {
+  it("refuses to replace a hand-written litestream accessory (no managed marker), and replaces its own", () => {
     const stale = fixture("deploy-stale.yml");
-    const once = deployFileAfter(project(), stale);
-    const twice = deployFileAfter(project(), once);
-    expect(twice).toBe(once);
-    const after = yaml11(once);
-    const before = yaml11(stale);
-    expect({ ...after, accessories: { ...(after.accessories as object), litestream: null } }).toEqual({ ...before, accessories: { ...(before.accessories as object), litestream: null } });
-    const ours = (after.accessories as Record<string, Record<string, unknown>>).litestream!;
-    expect(ours.volumes).toEqual(["myapp_storage:/rails/storage"]);
-    expect(ours.image).toBe("litestream/litestream:0.3.13");
-    // Lines outside the old entry are untouched; the user's comment above the key stays.
-    const [head, tail] = [stale.slice(0, stale.indexOf("  litestream:")), stale.slice(stale.indexOf("  redis:"))];
-    expect(once.startsWith(head)).toBe(true);
-    expect(once.endsWith(tail)).toBe(true);
-    expect(once).toContain("  # Litestream, as a blog post had it.\n  litestream:\n");
-    expect(once).not.toContain(":ro\"  # Read-only access");
+    expect(issuesOf(project(), { "config/deploy.yml": stale })).toEqual([
+      expect.objectContaining({
+        path: ["targets", "kamal", "updateDeployFile"],
+        message: expect.stringMatching(/^config\/deploy\.yml cannot be updated in place: its accessories\.litestream was written by hand \(it lacks the "# Managed by litestream-deploy/),
+        fix: expect.stringContaining("rename your entry (e.g. to litestream-old"),
+      }),
+    ]);
+    // The fix works: renamed, the user's entry stays byte for byte and ours is added after the last entry.
+    const renamed = stale.replace("  litestream:\n", "  litestream-old:\n");
+    const once = deployFileAfter(project(), renamed);
+    expect(once.startsWith(renamed.replace(/\n$/, ""))).toBe(true);
+    expect(Object.keys(yaml11(once).accessories as object)).toEqual(["litestream-old", "redis", "litestream"]);
+    // Our own entry (it carries the marker) is replaced in place: a second run changes nothing.
+    expect(deployFileAfter(project({ host: "203.0.113.99" }), once)).toBe(once.replace('host: "203.0.113.10"\n    volumes', 'host: "203.0.113.99"\n    volumes'));
+    expect(deployFileAfter(project(), once)).toBe(once);
   });
 
   it("adds an accessories section to a file without one (Kamal's template has them all commented out)", () => {
@@ -111,19 +121,13 @@ describe("in-place update of config/deploy.yml", () => {
     expect(deployFileAfter(project(), once)).toBe(once);
     const flow = deployFileAfter(project(), "service: myapp\naccessories: {} # none yet\nimage: acme/myapp\n");
     expect(flow.startsWith("service: myapp\naccessories: # none yet\n  litestream:\n")).toBe(true);
-    expect(flow.endsWith("exec litestream replicate -config /etc/litestream.yml'\nimage: acme/myapp\n")).toBe(true);
+    expect(flow.endsWith("exec litestream replicate -config /etc/litestream.yml'\"\nimage: acme/myapp\n")).toBe(true);
     expect(Object.keys(yaml11(flow))).toEqual(["service", "accessories", "image"]);
   });
 
   it("refuses a file it cannot parse as YAML (ERB control lines) instead of emitting a wrong one", () => {
     const erb = "service: myapp\n<% if ENV['STAGING'] %>\nimage: a\n<% end %>\n";
-    let issues: ProjectIssue[] = [];
-    try {
-      run(project(), { "config/deploy.yml": erb });
-    } catch (error) {
-      issues = (error as ProjectError).issues;
-    }
-    expect(issues).toEqual([
+    expect(issuesOf(project(), { "config/deploy.yml": erb })).toEqual([
       expect.objectContaining({
         path: ["targets", "kamal", "updateDeployFile"],
         message: expect.stringMatching(/^config\/deploy\.yml cannot be updated in place: it is not valid YAML/),
@@ -141,7 +145,7 @@ describe("in-place update of config/deploy.yml", () => {
   });
 
   it("leaves config/deploy.yml alone when there is none (only the partial file is produced)", () => {
-    expect(run(project(), {}).map((f) => f.path)).toEqual(["config/litestream.yml", "config/litestream-accessory.yml", ".kamal/secrets"]);
+    expect(run(project(), {}).map((f) => f.path)).toEqual(["config/litestream.yml", "config/litestream-accessory.yml", "bin/litestream-wait", ".kamal/secrets"]);
   });
 
   it("is parsed by yaml without warnings and keeps a single document", () => {
@@ -152,13 +156,15 @@ describe("in-place update of config/deploy.yml", () => {
 });
 
 describe("example 000 (Rails 8 on Kamal 2, production + staging destination)", () => {
-  const files = run(example000, { "config/deploy.yml": DEPLOY, ".kamal/secrets": SECRETS });
+  const files = run(example000, { "config/deploy.yml": DEPLOY, ".kamal/secrets": SECRETS, "bin/docker-entrypoint": ENTRYPOINT });
   const kamalFiles = files.filter((f) => f.kind.startsWith("kamal-"));
 
   it("produces every Kamal artifact for both environments", () => {
     expect(kamalFiles.map((f) => [f.path, f.kind, f.ownership, f.environment])).toEqual([
       ["config/litestream-accessory.yml", "kamal-accessory", "generated", "production"],
       ["config/deploy.yml", "kamal-deploy", "shared", "production"],
+      ["bin/litestream-wait", "kamal-app-gate", "generated", undefined],
+      ["bin/docker-entrypoint", "kamal-app-gate", "shared", undefined],
       [".kamal/secrets", "kamal-secrets", "shared", "production"],
       ["config/litestream-accessory.staging.yml", "kamal-accessory", "generated", "staging"],
       ["config/deploy.staging.yml", "kamal-deploy", "shared", "staging"],

@@ -257,3 +257,36 @@ describe("how each credential is obtained", () => {
     expect(updated.content.startsWith(`${SECRETS}\n${BEGIN}\n`)).toBe(true);
   });
 });
+
+describe("the user's bytes: line endings, BOM, indentation", () => {
+  const input = project(ENV);
+
+  it("a CRLF file keeps CRLF, and our block is written with CRLF too; a second run changes nothing", () => {
+    const crlf = SECRETS.replace(/\n/g, "\r\n");
+    const once = generated(input, crlf).secrets!;
+    expect(once.startsWith(crlf)).toBe(true);
+    expect(once.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(once).toContain(`\r\n${BEGIN}\r\n`);
+    expect(generated(input, once).secrets).toBe(once);
+    // Kamal (Ruby dotenv) reads it as the LF file.
+    expect(parseKamalSecrets(once, { R2_ACCESS_KEY_ID: "k", R2_SECRET_ACCESS_KEY: "s" })).toEqual(parseKamalSecrets(generated(input, SECRETS).secrets!, { R2_ACCESS_KEY_ID: "k", R2_SECRET_ACCESS_KEY: "s" }));
+  });
+
+  it("an indented marker is recognised: the block is replaced, not added a second time", () => {
+    const once = generated(input, SECRETS).secrets!;
+    const indented = once.replace(BEGIN, `  ${BEGIN}`).replace(END, `\t${END}`);
+    const again = generated(input, indented).secrets!;
+    expect(again.split(BEGIN)).toHaveLength(2);
+    expect(again).toBe(once);
+  });
+
+  it("a BOM at the start of the file is kept, also when our block is the first line", () => {
+    const bom = `\uFEFF${SECRETS}`;
+    const once = generated(input, bom).secrets!;
+    expect(once.startsWith(bom)).toBe(true);
+    const blockFirst = `\uFEFF${generated(input, undefined).secrets!}RAILS_MASTER_KEY=$(cat config/master.key)\n`;
+    const again = generated(input, blockFirst).secrets!;
+    expect(again).toBe(blockFirst);
+    expect(again.split(BEGIN)).toHaveLength(2);
+  });
+});

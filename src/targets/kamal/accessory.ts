@@ -6,7 +6,8 @@ import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { TargetContext } from "../../artifact.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { compareRelease, type Plan } from "../../plan.js";
-import { CONTAINER_CONFIG_PATH, restoreThenReplicateScript } from "./restore-command.js";
+import { CONTAINER_CONFIG_PATH, markerPath, restoreThenReplicateScript } from "./restore-command.js";
+import { unrepresentableText } from "../../render/quote/text.js";
 import { kamalSupports, validateKamalAccessory } from "./rules.js";
 import { HOST_SELECTORS } from "./schema.js";
 import { secretsFilePath, type KamalSettings } from "./settings.js";
@@ -25,6 +26,7 @@ export interface KamalAccessory {
     files: string;
     secrets?: string;
     entrypoint?: string;
+    stopTimeout: string;
     health?: string;
     cmd: string[];
   };
@@ -37,7 +39,7 @@ interface ImageTraits {
   what: string;
 }
 
-/** What the pinned image ships (litestream-facts.md §6: alpine for 0.3, debian-slim from 0.5.7, no shell in -scratch). */
+/** What the pinned image ships (docs/kamal.md: alpine for 0.3, debian-slim from 0.5.7, no shell in -scratch). */
 export function imageTraits(plan: Plan): ImageTraits {
   const image = plan.litestream.image;
   const tag = image.slice(image.lastIndexOf(":") + 1);
@@ -81,21 +83,23 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
     if (bindings.some((b) => b.name === key)) issues.add(at("env", key), `${key} is a secret the accessory already receives from .kamal/secrets`, "remove it from env");
   }
 
-  // Restore before replicating (litestream-facts.md §6): 0.5.6+ does it itself (restore-if-db-not-exists
-  // in litestream.yml); 0.3 cannot, and a hand-over to the app's user needs a shell either way.
-  const wrap = env.restoreOnBoot && (plan.litestream.version === "0.3" || settings.appUser !== undefined);
+  // Restore before replicating, then write the marker bin/litestream-wait waits for (docs/kamal.md):
+  // Kamal boots the app right after the accessory, so the gate must be in the app's start-up.
+  // On 0.5 litestream.yml also carries restore-if-db-not-exists (shared with the other targets); it is
+  // harmless here: after this script every database exists or had no backup, so replicate skips it.
+  const wrap = env.restoreOnBoot;
   let script: string[] | undefined;
   let cmd = "replicate";
   if (wrap) {
     if (!traits.shell) {
-      issues.add(["litestream", "image"], `${plan.litestream.image} has no shell, so the accessory cannot restore missing databases${settings.appUser ? " and hand them to the app's user" : ""} before replicating`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`);
+      issues.add(["litestream", "image"], `${plan.litestream.image} has no shell, so the accessory cannot restore missing databases and tell the app when it is done before replicating`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`);
     }
     const built = restoreThenReplicateScript({
       databases: env.databases.map((db) => db.path),
       mount,
       ...(settings.appUser ? { appUser: settings.appUser } : {}),
     });
-    if ("problem" in built) issues.add(at("volume"), built.problem, "use database paths without quotes, $, \\ or backticks");
+    if ("problem" in built) issues.add(at("volume"), built.problem, "use database paths without quotes, $, \\, backticks or control characters");
     else {
       script = built.lines;
       cmd = built.cmd;
@@ -107,9 +111,18 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
       message: "databases restored on boot are written by root; if the app container runs as another user (Rails 8 images run as 1000:1000) it cannot write them: set appUser",
     });
   }
+  checkDockerRunWords(ctx, settings);
 
   const options: Record<string, unknown> = {};
   if (wrap) options.entrypoint = "/bin/sh";
+  const grace = env.shutdown.graceSeconds;
+  const userStop = settings.options["stop-timeout"];
+  if (userStop !== undefined && !(typeof userStop === "number" || (typeof userStop === "string" && /^\d+$/.test(userStop)))) {
+    issues.add(at("options", "stop-timeout"), `options.stop-timeout must be a whole number of seconds (docker run --stop-timeout), not ${JSON.stringify(userStop)}`, `set stop-timeout: ${grace}, or remove it`);
+  } else if (userStop !== undefined && Number(userStop) < grace) {
+    issues.add(at("options", "stop-timeout"), `options.stop-timeout ${String(userStop)} is shorter than the ${grace}s Litestream needs to finish its final sync on stop: ${env.shutdown.reason}`, `remove it (litestream-deploy sets ${grace}) or set at least ${grace}`);
+  }
+  options["stop-timeout"] = userStop !== undefined ? Number(userStop) : grace;
   let health: string | undefined;
   if (settings.healthcheck) {
     if (!traits.shell) {
@@ -126,6 +139,7 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
     }
   }
   for (const [key, value] of Object.entries(settings.options)) {
+    if (key === "stop-timeout") continue;
     if (key in options) {
       issues.add(at("options", key), `options.${key} is set by litestream-deploy${key === "entrypoint" ? " (/bin/sh runs the restore-then-replicate script)" : " (health options that work in the pinned image)"}`, key === "entrypoint" ? "remove it" : "remove it, or set healthcheck: false and give all health options yourself");
     } else options[key] = value;
@@ -172,17 +186,66 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
         ? { secrets: `values from ${secretsFile}${aliases && bindings.some((b) => b.renamed) ? " (NAME_IN_CONTAINER:NAME_IN_SECRETS_FILE)" : ""}` }
         : {}),
       ...(wrap ? { entrypoint: "the image's entrypoint is litestream; /bin/sh runs cmd's restore-then-replicate script" } : {}),
+      stopTimeout: `seconds docker waits after SIGTERM before SIGKILL: ${env.shutdown.reason}`,
       ...(health ? { health } : {}),
       cmd: script
         ? [
-            "/bin/sh -c: restore each missing database (when a backup exists), then replicate:",
+            `/bin/sh -c: remove the marker, restore each missing database (when a backup exists), write the marker`,
+            `${markerPath(mount)} (bin/litestream-wait in the app waits for it), then replicate:`,
             ...script.map((s) => `  ${s}`),
           ]
-        : env.restoreOnBoot
-          ? ["restore-if-db-not-exists in litestream.yml restores missing databases before replicating (Litestream 0.5.6+)."]
-          : [],
+        : [],
     },
   };
+}
+
+/**
+ * A docker image reference as docker parses it: [registry[:port]/]name[:tag][@digest], with
+ * lower-case name components (distribution/reference).
+ */
+const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+/** docker's recommended label keys: reverse-DNS style, letters, digits, "." and "-" (plus "_"). */
+const LABEL_KEY = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+/** A volume's container path (and host path), as one word no shell reads differently. */
+const MOUNT_PATH = /^\/[A-Za-z0-9._\/@%+=,-]*$/;
+
+/**
+ * Kamal puts the image, volume and label keys into the remote shell's `docker run` line as they are,
+ * and values through Ruby's String#dump in double quotes: `${…}` stays expanded there and non-ASCII
+ * becomes a \u escape (docs/kamal.md). Values outside what survives are refused.
+ */
+function checkDockerRunWords(ctx: TargetContext, settings: KamalSettings): void {
+  const { issues, plan } = ctx;
+  const { at } = settings;
+  if (!IMAGE_REFERENCE.test(plan.litestream.image)) {
+    issues.add(["litestream", "image"], `${JSON.stringify(plan.litestream.image)} is not a docker image reference ([registry/]name[:tag][@sha256:digest], lower-case name); Kamal passes it unquoted to the remote shell`, `use a reference such as litestream/litestream:${plan.litestream.release}`);
+  }
+  const [source = "", mount = ""] = settings.volume.spec.split(":");
+  if (!(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source) || MOUNT_PATH.test(source)) || !MOUNT_PATH.test(mount)) {
+    issues.add(at("volume"), `${JSON.stringify(settings.volume.spec)} holds characters outside letters, digits and . _ - / @ % + = , in its volume name or paths; Kamal passes it unquoted to the remote shell`, 'rename the volume or directory, e.g. "myapp_storage:/rails/storage"');
+  }
+  for (const key of Object.keys(settings.labels)) {
+    if (!LABEL_KEY.test(key)) {
+      issues.add(at("labels", key), `the label key ${JSON.stringify(key)} is not a docker label key (letters, digits, ".", "-", "_"); Kamal passes it unquoted to the remote shell`, 'use a reverse-DNS key such as "com.example.team"');
+    }
+  }
+  const values: Array<[Array<string | number>, unknown]> = [
+    ...Object.entries(settings.labels).map(([k, v]) => [["labels", k], v] as [Array<string | number>, unknown]),
+    ...Object.entries(settings.env).map(([k, v]) => [["env", k], v] as [Array<string | number>, unknown]),
+    ...Object.entries(settings.options).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [["options", k, i], x]) : [[["options", k], v]]) as Array<[Array<string | number>, unknown]>),
+  ];
+  for (const [where, value] of values) {
+    if (typeof value !== "string") continue;
+    const problem =
+      unrepresentableText(value) ??
+      // eslint-disable-next-line no-control-regex
+      (/[^\u0000-\u007f]/.test(value) ? "holds a non-ASCII character, which Kamal's escaping (Ruby String#dump) turns into a \\u escape" : undefined) ??
+      (/\$\{[^}]*\}/.test(value) ? "holds ${…}, which Kamal leaves unescaped, so the remote shell expands it" : undefined);
+    if (problem) issues.add(at(...where), `${where.join(".")} ${problem}`, "write the value in plain ASCII without ${…} (pass anything else through a file or a secret)");
+  }
 }
 
 /** Container name, or `CONTAINER:SECRETS_FILE` when the names differ and Kamal has aliases (2.6+). */
@@ -230,6 +293,7 @@ export function accessoryNode(accessory: KamalAccessory, marker: string[]): YAML
   if (options) {
     const entrypoint = pairOf(options, "entrypoint");
     if (entrypoint && comments.entrypoint) (entrypoint.value as Scalar).comment = ` ${comments.entrypoint}`;
+    if (pairOf(options, "stop-timeout")) commentKey(options, "stop-timeout", [comments.stopTimeout]);
     const health = pairOf(options, "health-cmd");
     if (health && comments.health) commentKey(options, "health-cmd", [comments.health]);
   }

@@ -36,7 +36,7 @@ export function renderPartialFile(accessory: KamalAccessory, header: string, usa
   return stringify(top, [...headerLines(header), "", ...usage]);
 }
 
-export type DeployFileUpdate = { content: string } | { problem: string };
+export type DeployFileUpdate = { content: string } | { problem: string; fix?: string };
 
 const indent = (text: string, prefix: string, eol: string) =>
   text
@@ -118,6 +118,12 @@ export function updateDeployFile(existing: string | undefined, accessory: KamalA
         const start = lineStart(existing, key.range![0]);
         const valueEnd = (existingEntry.value as Node | null)?.range?.[1] ?? key.range![1];
         const end = entryEnd(existing, valueEnd);
+        if (!existing.slice(start, end).includes(`# ${marker[0]}`)) {
+          return {
+            problem: `its accessories.${ACCESSORY_NAME} was written by hand (it lacks the "# ${marker[0]}" comment), and replacing it would lose your settings`,
+            fix: `rename your entry (e.g. to ${ACCESSORY_NAME}-old, then remove it once the new accessory runs) and generate again, or set updateDeployFile: false and merge accessories.${ACCESSORY_NAME} yourself`,
+          };
+        }
         updated = existing.slice(0, start) + indent(entry, pad, eol) + existing.slice(end);
       } else {
         const last = accessories.items[accessories.items.length - 1]!;
@@ -148,4 +154,13 @@ function checkUpdate(original: Record<string, unknown>, updated: string, accesso
   const expected = { ...original, accessories: { ...previous, [ACCESSORY_NAME]: accessory.value } };
   if (!isDeepStrictEqual(after, expected)) return { problem: "the edit would change more than accessories.litestream (unusual indentation or layout)" };
   return { content: updated };
+}
+
+/** The app's top-level `volumes` entries (strings) of a deploy file, or [] when it has none or does not parse. */
+export function appVolumes(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const doc = parseDocument(text, YAML_OPTIONS);
+  if (doc.errors.length) return [];
+  const volumes = (doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null)?.volumes;
+  return Array.isArray(volumes) ? volumes.filter((v): v is string => typeof v === "string") : [];
 }

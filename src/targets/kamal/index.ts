@@ -8,7 +8,10 @@ import { envBindings } from "../../env-mapping.js";
 import { IssueList } from "../../errors.js";
 import { GENERATOR, REGENERATE_COMMAND } from "../../header.js";
 import { ACCESSORY_NAME, planKamalAccessory, type AccessoryValue, type KamalAccessory } from "./accessory.js";
-import { renderPartialFile, updateDeployFile } from "./deploy-file.js";
+import { appVolumes, renderPartialFile, updateDeployFile } from "./deploy-file.js";
+import { entrypointCall, renderWaitScript, WAIT_SCRIPT_PATH, withEntrypointBlock } from "./app-gate.js";
+import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
+import { unrepresentableText } from "../../render/quote/text.js";
 import { kamalSupports } from "./rules.js";
 import { dotenvDefinitions, secretsBlock, secretsLines, splitBlock, withSecretsBlock } from "./secrets.js";
 import {
@@ -27,6 +30,8 @@ export const renderKamal: TargetRenderer = (ctx) => {
   const accessory = planKamalAccessory(ctx, settings);
   if (!accessory) return [];
   if (settings.destination) checkDestinationMerge(ctx, settings, accessory);
+  checkAppMount(ctx, settings);
+  const gate = renderAppGate(ctx, settings, accessory);
 
   const files: Artifact[] = [];
   const base = { environment: ctx.env.name } as const;
@@ -45,9 +50,11 @@ export const renderKamal: TargetRenderer = (ctx) => {
       `Kamal destination "${settings.destination}": merged over config/deploy.yml by \`kamal … -d ${settings.destination}\`.`,
     ]);
     if ("problem" in update) {
-      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, `set updateDeployFile: false and copy accessories.${ACCESSORY_NAME} from ${partialFilePath(settings.destination)} yourself`);
+      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, update.fix ?? `set updateDeployFile: false and copy accessories.${ACCESSORY_NAME} from ${partialFilePath(settings.destination)} yourself`);
     } else files.push({ ...base, path: deployFile, content: update.content, kind: "kamal-deploy", ownership: "shared" });
   }
+
+  files.push(...gate);
 
   const secrets = renderSecrets(ctx, settings);
   if (secrets) files.push({ ...base, ...secrets, kind: "kamal-secrets", ownership: "shared" });
@@ -63,7 +70,7 @@ function managedMarker(): string[] {
   return [`Managed by ${GENERATOR}: edits here are overwritten by \`${REGENERATE_COMMAND}\`.`];
 }
 
-/** Operator commands, spelled as Kamal parses them (kamal-compose-facts.md). */
+/** Operator commands, spelled as Kamal parses them (docs/kamal.md). */
 function usageLines(settings: KamalSettings): string[] {
   const d = destinationFlag(settings.destination);
   const deployFile = deployFilePath(settings.destination);
@@ -72,20 +79,113 @@ function usageLines(settings: KamalSettings): string[] {
     : settings.destination
       ? `${GENERATOR} writes accessories.${ACCESSORY_NAME} into ${deployFile} itself (creating the file if needed).`
       : `${GENERATOR} sets accessories.${ACCESSORY_NAME} in ${deployFile} itself, keeping every other key and comment; without that file, copy it there.`;
+  const boot = !settings.restoreOnBoot
+    ? ["Restore on boot is off: the accessory only replicates, and the app starts without waiting."]
+    : [
+        "Boot order: Kamal starts this accessory with `docker run --detach` and boots the app right after it,",
+        "without waiting. The accessory removes its marker, restores every missing database (when a backup",
+        `exists), then writes ${settings.marker}.`,
+        `The app's entrypoint runs ${WAIT_SCRIPT_PATH} first, which waits for that file (docs/kamal.md).`,
+        "- `kamal setup` on a fresh host: no database, no marker; the app waits until the restore is done.",
+        "- `kamal deploy`: the accessory is not touched and the marker is there; the app starts at once.",
+        "- A host rebuilt after a disaster: a new, empty volume; the app waits until the accessory restored.",
+        "A marker left from an earlier boot is stale only if you delete a database by hand while the volume",
+        "stays: remove the marker too (or reboot the accessory) before the app starts again.",
+        "Kamal's own deploy timeout still applies to the app's health check: for a long restore, boot the",
+        "accessory first and wait for it:",
+        `  kamal accessory boot ${ACCESSORY_NAME}${d}`,
+        `  kamal accessory logs ${ACCESSORY_NAME}${d}`,
+      ];
   return [
     delivery,
     "",
-    "First boot: `kamal setup` boots accessories before the first app deploy; databases missing on the host",
-    "are restored while the app image is built. The restores must finish before the app starts (an app that",
-    "creates an empty database first orphans the backup), so on a host that already runs the app, after a",
-    "disaster, or with large databases, boot the accessory on its own and wait for it:",
-    `  kamal accessory boot ${ACCESSORY_NAME}${d}`,
-    `  kamal accessory logs ${ACCESSORY_NAME}${d}`,
+    ...boot,
     "After changing the Litestream config or this accessory (kamal deploy does not touch accessories):",
     `  kamal accessory reboot ${ACCESSORY_NAME}${d}`,
     "Check replication in the running accessory:",
     `  kamal accessory exec ${ACCESSORY_NAME} --reuse "litestream databases"${d}`,
   ];
+}
+
+/**
+ * The accessory mounts the app's volume at the path the app uses, so database paths and the restore
+ * marker are the same in both containers. An app that mounts the volume elsewhere is refused.
+ */
+function checkAppMount(ctx: TargetContext, settings: KamalSettings): void {
+  const files = [...new Set([deployFilePath(settings.destination), deployFilePath()])];
+  const file = files.find((f) => appVolumes(ctx.existing(f)).length > 0);
+  if (!file) return;
+  const mounts = appVolumes(ctx.existing(file))
+    .map((v) => v.split(":"))
+    .filter(([source]) => source === settings.volume.source)
+    .map(([, mount = ""]) => mount.replace(/(.)\/$/, "$1"));
+  if (mounts.length && !mounts.includes(settings.volume.mount)) {
+    ctx.issues.add(
+      settings.at("volume"),
+      `${file} mounts ${settings.volume.source} at ${mounts.join(", ")} in the app, but volume says ${settings.volume.mount}: the app would look for the databases and the restore marker (${settings.marker}) elsewhere than the accessory writes them`,
+      `set volume to "${settings.volume.source}:${mounts[0]}" and the database paths under ${mounts[0]}`,
+    );
+  }
+}
+
+/** ` [-d a|b]` when environments deploy with destinations: the wait script is shared by all of them. */
+function destinationHint(ctx: TargetContext): string {
+  const kamalEnvs = ctx.plan.environments.filter((e) => e.targets.kamal);
+  const named = kamalEnvs.map((e) => destinationOf(ctx.plan, e)).filter((d): d is string => d !== undefined);
+  if (!named.length) return "";
+  return named.length === kamalEnvs.length && named.length === 1 ? ` -d ${named[0]}` : ` [-d ${named.join("|")}]`;
+}
+
+/**
+ * bin/litestream-wait and the app entrypoint's call to it. The app image is usually shared by every
+ * destination, so every environment must ask for the same script.
+ */
+function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: KamalAccessory): Artifact[] {
+  if (!settings.restoreOnBoot) return [];
+  const before = ctx.issues.items.length;
+  settings.beforeApp.forEach((argv, i) => {
+    argv.forEach((word, j) => {
+      const problem = unrepresentableText(word) ?? unrepresentableWord(word);
+      if (problem) ctx.issues.add(settings.at("beforeApp", i, j), `the argument ${problem}`, "remove it");
+      else if (SHELL_OPERATORS.has(word)) {
+        ctx.issues.add(settings.at("beforeApp", i, j), `"${word}" is a shell operator; each beforeApp entry is one command's argv, passed literally`, "split it into separate entries");
+      }
+    });
+  });
+  const script = renderWaitScript({ marker: settings.marker, beforeApp: settings.beforeApp, destinationHint: destinationHint(ctx) });
+  for (const other of ctx.plan.environments) {
+    if (other === ctx.env || !other.targets.kamal) continue;
+    const scratch = new IssueList();
+    const theirs = resolveKamalSettings(ctx.plan, other, scratch);
+    if (!theirs?.restoreOnBoot) continue;
+    if (renderWaitScript({ marker: theirs.marker, beforeApp: theirs.beforeApp, destinationHint: destinationHint(ctx) }) !== script) {
+      ctx.issues.add(settings.at(), `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`, "give every Kamal environment the same volume mount and beforeApp");
+      break;
+    }
+  }
+  if (ctx.issues.items.length > before) return [];
+  const files: Artifact[] = [{ path: WAIT_SCRIPT_PATH, content: script, kind: "kamal-app-gate", ownership: "generated", mode: 0o755 }];
+
+  const line = settings.appEntrypoint ? entrypointCall(settings.appEntrypoint) : undefined;
+  const existing = settings.appEntrypoint ? ctx.existing(settings.appEntrypoint) : undefined;
+  const manual = `start the app as ${WAIT_SCRIPT_PATH} <command> (e.g. ENTRYPOINT ["/rails/${WAIT_SCRIPT_PATH}"]), or call ${WAIT_SCRIPT_PATH} first in your entrypoint`;
+  // The comment does not depend on whether the entrypoint exists: the partial file is the same for everyone.
+  accessory.comments.cmd.push(
+    ...(line
+      ? [`The app waits for the marker: ${GENERATOR} puts this line right after the shebang of ${settings.appEntrypoint}`, `(a marked block); without that file, add it to your entrypoint yourself: ${line}`]
+      : [`The app must wait for the marker (appEntrypoint is off): ${manual}.`]),
+  );
+  if (settings.appEntrypoint && existing !== undefined) {
+    const edit = withEntrypointBlock(existing, settings.appEntrypoint);
+    if ("problem" in edit) ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} cannot be updated: ${edit.problem}`, "fix the markers by hand (or remove the block) and generate again");
+    else files.push({ path: settings.appEntrypoint, content: edit.content, kind: "kamal-app-gate", ownership: "shared" });
+  } else if (settings.appEntrypoint && settings.appEntrypointGiven) {
+    ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`, "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait");
+  } else {
+    const hint = line ? `add this line right after the shebang of the app image's entrypoint: ${line}` : manual;
+    ctx.warnings.push({ path: settings.at("appEntrypoint"), message: `${settings.appEntrypoint || "the app's entrypoint"} is not updated, so nothing makes the app wait for the restore yet: ${hint}` });
+  }
+  return files;
 }
 
 function renderSecrets(ctx: TargetContext, settings: KamalSettings): { path: string; content: string } | undefined {

@@ -1,5 +1,5 @@
 /**
- * Kamal 2's own rules for an accessory, per Kamal version (kamal-compose-facts.md, "Kamal 2
+ * Kamal 2's own rules for an accessory, per Kamal version (docs/kamal.md, "Kamal 2
  * accessories"). Kamal validates an accessory against the example in its docs: an unknown key is
  * an error, and several keys and forms only exist from a given release. The generator checks its
  * own output with these rules before emitting it, so a wrong accessory is never written.

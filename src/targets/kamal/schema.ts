@@ -33,7 +33,7 @@ const DataVolume = z
       return;
     }
     const flags = options?.split(",") ?? [];
-    // A read-only data volume breaks replication (litestream-facts.md §6).
+    // A read-only data volume breaks replication (docs/kamal.md).
     if (flags.includes("ro")) {
       ctx.addIssue({
         code: "custom",
@@ -99,6 +99,20 @@ export const KamalTarget = z
       .meta({
         description:
           'uid:gid the app container runs as (Rails 8 images: "1000:1000"). Databases restored on boot are handed to it; without it they stay owned by root and a non-root app cannot write them.',
+      }),
+    appEntrypoint: z
+      .union([z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, "a path relative to the project, e.g. bin/docker-entrypoint"), z.literal(false)])
+      .optional()
+      .meta({
+        description:
+          "The app image's entrypoint script, relative to the project (default bin/docker-entrypoint, Rails 8's). When it exists, a marked block that runs bin/litestream-wait is added after its shebang and `set` lines. false: leave it alone (start the app through bin/litestream-wait yourself).",
+      }),
+    beforeApp: z
+      .array(z.array(z.string()).min(1))
+      .optional()
+      .meta({
+        description:
+          'Commands bin/litestream-wait runs after the restore, before the app, each as an argv, e.g. [["bin/rails", "db:prepare"]]. Rails 8\'s bin/docker-entrypoint already runs db:prepare after our block.',
       }),
     healthcheck: z.boolean().optional().meta({ description: "Add docker health options that work in the pinned image (default true)." }),
     env: z.record(EnvVarName, z.string()).optional().meta({ description: "Extra clear (non-secret) environment variables for the accessory." }),

@@ -3,7 +3,7 @@
  * user's file (which also holds RAILS_MASTER_KEY, the registry password, …): everything outside
  * the block stays byte for byte. Values are never written, only how to obtain them at deploy time.
  *
- * Format (kamal-compose-facts.md, ".kamal/secrets"): dotenv with `$VAR` expansion and `$(command)`
+ * Format (docs/kamal.md, ".kamal/secrets"): dotenv with `$VAR` expansion and `$(command)`
  * substitution run locally. A `#` starts a comment in an unquoted value and `$` is expanded, so
  * references holding either are refused rather than quoted into something else.
  */
@@ -121,28 +121,37 @@ export function dotenvDefinitions(text: string): Map<string, number[]> {
 
 export type BlockSplit = { before: string; block?: string; after: string } | { problem: string };
 
-/** Splits a file around its marked block (absent block: everything is `before`). */
+/** A marker line, however it is indented and whatever line ending it has. */
+const isMarker = (line: string, marker: string) => line.replace(/^\uFEFF/, "").trim() === marker;
+
+/** Splits a file around its marked block (absent block: everything is `before`). A leading BOM stays in `before`. */
 export function splitBlock(text: string): BlockSplit {
   const lines = text.split("\n");
-  const begins = lines.flatMap((l, i) => (l.trimEnd() === SECRETS_BLOCK_BEGIN ? [i] : []));
-  const ends = lines.flatMap((l, i) => (l.trimEnd() === SECRETS_BLOCK_END ? [i] : []));
+  const begins = lines.flatMap((l, i) => (isMarker(l, SECRETS_BLOCK_BEGIN) ? [i] : []));
+  const ends = lines.flatMap((l, i) => (isMarker(l, SECRETS_BLOCK_END) ? [i] : []));
   if (begins.length === 0 && ends.length === 0) return { before: text, after: "" };
   if (begins.length !== 1 || ends.length !== 1 || ends[0]! < begins[0]!) {
     return { problem: `the file has ${begins.length} "${SECRETS_BLOCK_BEGIN}" and ${ends.length} "${SECRETS_BLOCK_END}" lines; exactly one of each, in that order, delimits the managed block` };
   }
-  const start = lines.slice(0, begins[0]).join("\n").length + (begins[0]! > 0 ? 1 : 0);
+  const bom = begins[0] === 0 && text.startsWith("\uFEFF") ? 1 : 0;
+  const start = lines.slice(0, begins[0]).join("\n").length + (begins[0]! > 0 ? 1 : 0) + bom;
   const endLine = ends[0]!;
   const endOffset = lines.slice(0, endLine + 1).join("\n").length;
   const end = endOffset < text.length ? endOffset + 1 : endOffset;
   return { before: text.slice(0, start), block: text.slice(start, end), after: text.slice(end) };
 }
 
-/** The file with `block` in place of the old one, or appended after a blank line; the rest untouched. */
+/**
+ * The file with `block` in place of the old one, or appended after a blank line; the rest untouched.
+ * A file with CRLF line endings gets the block with CRLF too.
+ */
 export function withSecretsBlock(existing: string | undefined, block: string): { content: string } | { problem: string } {
   if (existing === undefined || existing === "") return { content: block };
+  const eol = existing.includes("\r\n") ? "\r\n" : "\n";
+  const ours = block.replace(/\n/g, eol);
   const split = splitBlock(existing);
   if ("problem" in split) return split;
-  if (split.block !== undefined) return { content: split.before + block + split.after };
-  const separator = existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
-  return { content: existing + separator + block };
+  if (split.block !== undefined) return { content: split.before + ours + split.after };
+  const separator = existing.endsWith(eol + eol) ? "" : existing.endsWith("\n") ? eol : eol + eol;
+  return { content: existing + separator + ours };
 }

@@ -4,6 +4,8 @@
  */
 import type { IssueList, IssuePath } from "../../errors.js";
 import type { EnvironmentPlan, Plan } from "../../plan.js";
+import { DEFAULT_APP_ENTRYPOINT } from "./app-gate.js";
+import { markerPath } from "./restore-command.js";
 import { HOST_SELECTORS, type KamalTargetConfig } from "./schema.js";
 
 export type HostSelector = (typeof HOST_SELECTORS)[number];
@@ -15,6 +17,14 @@ export interface KamalSettings {
   /** Kamal destination (`-d <name>`), undefined for config/deploy.yml and .kamal/secrets. */
   destination?: string;
   appUser?: string;
+  /** The app's entrypoint to add the wait to (project-relative), or false. */
+  appEntrypoint: string | false;
+  /** True when the user named the entrypoint (a missing file is then an error, not a hint). */
+  appEntrypointGiven: boolean;
+  beforeApp: string[][];
+  restoreOnBoot: boolean;
+  /** The restore marker's path, the same in the accessory and the app (both mount the volume at `volume.mount`). */
+  marker: string;
   healthcheck: boolean;
   env: Record<string, string>;
   options: Record<string, string | number | boolean | Array<string | number | boolean>>;
@@ -91,6 +101,11 @@ export function resolveKamalSettings(plan: Plan, env: EnvironmentPlan, issues: I
     version: kamal.version!,
     volume: { spec: kamal.volume!, source, mount: mount.replace(/(.)\/$/, "$1") },
     hostSelector: [selector, kamal[selector]!],
+    appEntrypoint: kamal.appEntrypoint ?? DEFAULT_APP_ENTRYPOINT,
+    appEntrypointGiven: kamal.appEntrypoint !== undefined,
+    beforeApp: kamal.beforeApp ?? [],
+    restoreOnBoot: env.restoreOnBoot,
+    marker: markerPath(mount.replace(/(.)\/$/, "$1")),
     healthcheck: kamal.healthcheck ?? true,
     env: kamal.env ?? {},
     options: kamal.options ?? {},
