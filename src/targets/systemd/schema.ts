@@ -1,9 +1,10 @@
 /** systemd target: a `litestream.service` unit, its environment file and an install script. */
 import { z } from "zod";
+import { Text } from "../../schema/common.js";
 
 // Defaults are applied by the renderer, not here: an environment's `targets.systemd` is merged over
 // the top-level one key by key, and a zod default would silently override the top-level value.
-const UnixName = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a user or group name: lower-case letters, digits, '_' and '-', at most 32");
+const UnixName = Text.regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a user or group name: lower-case letters, digits, '_' and '-', at most 32");
 
 export const SystemdTarget = z.strictObject({
   user: UnixName.optional().meta({ description: "System user Litestream runs as (default litestream; created by the install script)." }),
@@ -13,18 +14,15 @@ export const SystemdTarget = z.strictObject({
   appUser: UnixName.optional().meta({
     description: "The app's user, added to the shared group by the install script (root needs nothing).",
   }),
-  serviceName: z
-    .string()
+  serviceName: Text
     .regex(/^[a-z0-9][a-z0-9_.-]*$/, "a unit name without .service")
     .optional()
     .meta({ description: "Name of the unit (default litestream, i.e. litestream.service)." }),
-  appUnit: z
-    .string()
+  appUnit: Text
     .regex(/^[A-Za-z0-9:_.@-]+\.service$/, 'the app\'s unit name, e.g. "myapp.service"')
     .optional()
     .meta({ description: "The app's unit, ordered after Litestream by a drop-in (default <project name>.service)." }),
-  binary: z
-    .string()
+  binary: Text
     .regex(/^\/[A-Za-z0-9._@+/-]+$/, "an absolute path of letters, digits and . _ @ + - /")
     .optional()
     .meta({
