@@ -92,7 +92,8 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
       `make it absolute, e.g. "${path.join("/", value)}", or set ${formatEnvPath(envPath)}baseDir to resolve relative paths explicitly`,
       "path.relative",
     );
-    return value;
+    // The later checks see the path as the fix suggests, so they report nothing that follows from this one.
+    return path.join("/", value);
   };
 
   for (const name of Object.keys(env.databases ?? {})) {

@@ -9,7 +9,7 @@ const AbsolutePath = Text
 
 export const EntrypointTarget = z.strictObject({
   appCommand: z
-    .array(Text)
+    .array(z.string())
     .min(1)
     .optional()
     .meta({
