@@ -121,7 +121,11 @@ function toProjectIssue(issue: z.core.$ZodIssue): ProjectIssue {
       if (issue.origin === "string") return { path, message: `${name} is too short (at least ${issue.minimum} character${issue.minimum === 1 ? "" : "s"})`, fix: "write a value, or remove the key where it is optional", code: "schema.too-small" };
       return { path, message: issue.message, fix: `use at least ${issue.minimum}`, code: "schema.too-small" };
     case "too_big":
-      if (issue.origin === "string") return { path, message: `${name} is longer than ${issue.maximum} characters`, fix: `shorten it to at most ${issue.maximum} characters`, code: "schema.too-big" };
+      if (issue.origin === "string") {
+        const input = (issue as { input?: unknown }).input;
+        const example = typeof input === "string" ? `, e.g. "${input.slice(0, Number(issue.maximum))}"` : "";
+        return { path, message: `${name} is longer than ${issue.maximum} characters`, fix: `shorten it to at most ${issue.maximum} characters${example}`, code: "schema.too-big" };
+      }
       return { path, message: issue.message, fix: `use at most ${issue.maximum}`, code: "schema.too-big" };
     default:
       return { path, message: issue.message, code: "schema.invalid" };

@@ -72,8 +72,11 @@ function parseDataFile(file: string, ext: string): unknown {
     }
   }
   try {
-    return parseYaml(text, { version: "1.1" });
+    const value: unknown = parseYaml(text, { version: "1.1" });
+    if (value === null || value === undefined) throw new DescriptionLoadError(file, "is empty (only comments or null): write the project description (see README)");
+    return value;
   } catch (error) {
+    if (error instanceof DescriptionLoadError) throw error;
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];
       throw new DescriptionLoadError(file, `is not valid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, at ? { line: at.line, column: at.col } : undefined);

@@ -200,7 +200,8 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   }
   if (version === "0.5") {
     Object.assign(plan, globalTimings05(plan, project, warnings, at));
-    if (plan.restoreOnBoot && compareRelease(input.release, "0.5.6") < 0) {
+    // A release of the other line is reported once, above; comparing it with 0.5.6 would only repeat that.
+    if (plan.restoreOnBoot && input.release.startsWith("0.5.") && compareRelease(input.release, "0.5.6") < 0) {
       issues.add(["litestream", "release"], `restore-if-db-not-exists needs Litestream 0.5.6 or later, ${input.release} is pinned`, 'pin "0.5.6" or later, or set restoreOnBoot: false', "version.feature");
     }
   }
@@ -218,7 +219,7 @@ function planShutdown(input: EnvironmentInput, at: (...p: IssuePath) => IssuePat
   const syncTimeout = given ? toSetting(given, env.shutdownSyncTimeout ? "environment" : "project", warnings, path) : undefined;
   if (syncTimeout && version === "0.3") {
     issues.add(path, "shutdown-sync-timeout is a Litestream 0.5.6+ setting; 0.3 does one final sync on SIGTERM without retrying", "remove shutdownSyncTimeout", "version.feature");
-  } else if (syncTimeout && compareRelease(release, "0.5.6") < 0) {
+  } else if (syncTimeout && release.startsWith("0.5.") && compareRelease(release, "0.5.6") < 0) {
     issues.add(path, `shutdown-sync-timeout needs Litestream 0.5.6 or later, ${release} is pinned`, 'pin "0.5.6" or later, or remove shutdownSyncTimeout', "version.feature");
   }
   if (version === "0.5" && compareRelease(release, "0.5.6") >= 0) {
