@@ -1,5 +1,5 @@
 // `npm run bench`: generation time and memory for the Rails example and a synthetic 1,000-database
-// project. Printed, never asserted (tests do not depend on timings).
+// project (1,000 and 10,000 databases). Printed, never asserted (tests do not depend on timings).
 import { performance } from "node:perf_hooks";
 import { generate, type ProjectInput } from "../src/index.js";
 import rails from "../examples/000-rails-kamal-hetzner/litestream.config.js";
@@ -57,6 +57,10 @@ function measure(name: string, description: ProjectInput, runs: number): Row {
   };
 }
 
-const rows = [measure("rails example (seed 000: 4 dbs, 2 environments, Kamal)", rails, 200), measure("synthetic 1,000 dbs", synthetic(1000), 10)];
+const rows = [
+  measure("rails example (seed 000: 4 dbs, 2 environments, Kamal)", rails, 200),
+  measure("synthetic 1,000 dbs", synthetic(1000), 10),
+  measure("synthetic 10,000 dbs (replica-location check is O(n log n))", synthetic(10_000), 3),
+];
 console.table(rows);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB · node ${process.version}${globalThis.gc ? "" : " · run with node --expose-gc for steadier heap figures"}`);
