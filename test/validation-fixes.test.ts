@@ -1,6 +1,10 @@
 // Each refusal comes with a fix that works: applying the suggested value makes the problem go away.
 // Also: control characters are refused in every free-text field, and consumer limits hold.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runLitestream } from "./harness/litestream.js";
 import { generate, ProjectError, type ProjectIssue } from "../src/index.js";
 import { formatPath } from "../src/errors.js";
 
@@ -138,4 +142,32 @@ describe("every issue of a bad description has a fix", () => {
       expect(`${issue.message} ${issue.fix}`).not.toMatch(/facts\.md|placeholder/);
     }
   });
+});
+
+describe("the longest duration, on the real binaries", () => {
+  for (const line of ["0.3", "0.5"] as const) {
+    it(`Litestream ${line} loads the longest duration accepted, and refuses one hour more`, async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "ld-maxdur-"));
+      try {
+        const d = base();
+        d.litestream = { version: line, ...(line === "0.5" ? { release: "0.5.17" } : {}) };
+        d.storage.path = path.join(dir, "replica");
+        d.databases[0].path = path.join(dir, "app.db");
+        d.replication = { retention: "2562047h", snapshotInterval: "1h" };
+        const config = generate(d).files.find((f) => f.kind === "litestream-config")!.content;
+        expect(config).toContain('"2562047h"');
+        writeFileSync(path.join(dir, "ok.yml"), config);
+        expect((await runLitestream(["databases", "-config", path.join(dir, "ok.yml")], { line })).code).toBe(0);
+        // The value refused by the schema is the one Litestream refuses too.
+        d.replication.retention = "2562048h";
+        expect(issuesOf(d).map((i) => i.code)).toEqual(["duration.overflow"]);
+        writeFileSync(path.join(dir, "over.yml"), config.replace('"2562047h"', '"2562048h"'));
+        const over = await runLitestream(["databases", "-config", path.join(dir, "over.yml")], { line });
+        expect(over.code).not.toBe(0);
+        expect(over.stdout + over.stderr).toMatch(/cannot unmarshal !!str `?2562048h`? into time.Duration/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
