@@ -75,7 +75,7 @@ export function fromZodError(error: z.ZodError, allowedKeysAt: (path: IssuePath)
     }
     issues.push(toProjectIssue(issue));
   }
-  return dedupe(issues);
+  return dedupeIssues(issues);
 }
 
 /**
@@ -113,11 +113,11 @@ function toProjectIssue(issue: z.core.$ZodIssue): ProjectIssue {
       return { path, message: `${describeValue(issue)} is not allowed here`, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, code: "schema.value" };
     case "invalid_union": {
       const options = (issue as { options?: unknown[] }).options;
-      if (options?.length) return { path, message: "unknown value", fix: `use one of ${options.map((v) => JSON.stringify(v)).join(", ")}`, code: "schema.value" };
+      if (options?.length) return { path, message: `${describeValue(issue)} is not allowed here`, fix: `use one of ${options.map((v) => JSON.stringify(v)).join(", ")}`, code: "schema.value" };
       return { path, message: issue.message, code: "schema.type" };
     }
     case "too_small":
-      if (issue.origin === "array") return { path, message: `${name} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`, fix: `add at least ${issue.minimum}, or remove ${name}`, code: "schema.too-small" };
+      if (issue.origin === "array") return { path, message: `${name} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`, fix: `add at least ${issue.minimum}${issue.minimum === 1 ? " entry" : " entries"}`, code: "schema.too-small" };
       if (issue.origin === "string") return { path, message: `${name} is too short (at least ${issue.minimum} character${issue.minimum === 1 ? "" : "s"})`, fix: "write a value, or remove the key where it is optional", code: "schema.too-small" };
       return { path, message: issue.message, fix: `use at least ${issue.minimum}`, code: "schema.too-small" };
     case "too_big":
@@ -143,7 +143,9 @@ function received(message: string): string {
 
 /** The refused value, when the parse reported it (`reportInput`). */
 function describeValue(issue: z.core.$ZodIssue): string {
-  const input = (issue as { input?: unknown }).input;
+  const { input: value, discriminator } = issue as { input?: unknown; discriminator?: string };
+  // A discriminated union reports the whole object; the refused value is its discriminator.
+  const input = discriminator && value && typeof value === "object" ? (value as Record<string, unknown>)[discriminator] : value;
   return input === undefined ? "this value" : JSON.stringify(input);
 }
 
@@ -170,7 +172,8 @@ function score(branch: readonly z.core.$ZodIssue[]): number {
   return typeMismatch + branch.length;
 }
 
-function dedupe(issues: ProjectIssue[]): ProjectIssue[] {
+/** Each problem once, by path and message, in the order found. */
+export function dedupeIssues(issues: ProjectIssue[]): ProjectIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
     const key = `${formatPath(issue.path)}|${issue.message}`;

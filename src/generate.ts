@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Artifact, ExistingFileReader, TargetRenderer } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
-import { formatPath, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
+import { dedupeIssues, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
 import { planProjectCollecting, type Plan, type Warning } from "./plan.js";
 import { Project, type ProjectConfig, type ProjectInput } from "./schema/project.js";
 import { TARGET_RENDERERS } from "./targets/index.js";
@@ -32,20 +32,22 @@ export interface GenerateResult {
 export function parseProject(input: unknown): ProjectConfig {
   const result = Project.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const repaired = repairDescription(input, schemaIssuesOf(input, result.error));
-  throw new ProjectError(dedupeIssues([...repaired.schemaIssues, ...(repaired.project ? planAndRender(repaired.project, {}, repaired).issues : [])]));
+  throw refusal(input, result.error, {});
 }
 
 export function generate(input: ProjectInput | unknown, options: GenerateOptions = {}): GenerateResult {
   const result = Project.safeParse(input, { reportInput: true });
-  if (!result.success) {
-    const repaired = repairDescription(input, schemaIssuesOf(input, result.error));
-    const later = repaired.project ? planAndRender(repaired.project, options, repaired).issues : [];
-    throw new ProjectError(dedupeIssues([...repaired.schemaIssues, ...later]));
-  }
+  if (!result.success) throw refusal(input, result.error, options);
   const outcome = planAndRender(result.data, options);
   if (outcome.issues.length) throw new ProjectError(dedupeIssues(outcome.issues));
   return { files: outcome.files, warnings: outcome.warnings, plan: outcome.plan };
+}
+
+/** The schema problems, then the plan and target problems that do not depend on a refused value. */
+function refusal(input: unknown, error: z.ZodError, options: GenerateOptions): ProjectError {
+  const repaired = repairDescription(input, schemaIssuesOf(input, error));
+  const later = repaired.project ? planAndRender(repaired.project, options, repaired).issues : [];
+  return new ProjectError(dedupeIssues([...repaired.schemaIssues, ...later]));
 }
 
 function schemaIssuesOf(input: unknown, error: z.ZodError): ProjectIssue[] {
@@ -200,17 +202,6 @@ function mentionsPlaceholder(issue: ProjectIssue): boolean {
 function dependsOnRepair(issue: ProjectIssue, repaired: Repaired): boolean {
   if (mentionsPlaceholder(issue)) return true;
   return repaired.paths.some((p) => startsWith(issue.path, p) || (issue.path.length > 0 && startsWith(p, issue.path)) || (issue.path.length === 0 && p.length === 1));
-}
-
-/** Each problem once, by path and message, in the order found (schema problems first). */
-function dedupeIssues(issues: ProjectIssue[]): ProjectIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = `${formatPath(issue.path)}|${issue.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Several environments may merge into one shared file; the last merge holds them all. */
