@@ -239,7 +239,7 @@ function planShutdown(input: EnvironmentInput, at: (...p: IssuePath) => IssuePat
 }
 
 function formatEnvPath(envPath: IssuePath): string {
-  return envPath.length ? `${envPath.join(".")}.` : "environments.<name>.";
+  return envPath.length ? `${envPath.join(".")}.` : "environments.production.";
 }
 
 
