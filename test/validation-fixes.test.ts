@@ -58,6 +58,7 @@ const refusable: Array<[string, Array<string | number>, unknown, string, ((d: Re
   ["an invalid bucket name", ["storage", "bucket"], "My_Bucket", "bucket.invalid", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" })],
   ["a bucket with two periods", ["storage", "bucket"], "my..bucket", "bucket.invalid", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" })],
   ["a bucket formatted as an IP", ["storage", "bucket"], "192.168.1.1", "bucket.invalid", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" })],
+  ["an Azure container with a period", ["storage", "bucket"], "my.backups", "bucket.invalid", (d) => (d.storage = { provider: "azure", accountName: "acct", bucket: "b", credentials: { accountKey: { env: "AZ" } } })],
   ["a prefix with slashes", ["storage", "prefix"], "/app/", "prefix.slash", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "backups" })],
   ["a name too long for a DNS label", ["name"], "a".repeat(64), "schema.too-big"],
   ["an invalid name", ["databases", 0, "name"], "Main DB", "name.invalid"],

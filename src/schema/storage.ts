@@ -26,6 +26,12 @@ const Bucket = Text.regex(
   }
 });
 
+/** Azure container names: 3-63 lower-case letters, digits and single hyphens, no periods. */
+const AzureContainer = Text.regex(
+  /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+  formatMessage("an Azure container name is 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit", 'e.g. "my-app-backups"', "bucket.invalid"),
+);
+
 const Prefix = LiteralString.regex(
   /^[^/].*[^/]$|^[^/]$/,
   formatMessage("write the prefix without leading or trailing '/'", 'e.g. "my-app" or "my-app/production"', "prefix.slash"),
@@ -127,6 +133,7 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("azure"),
     ...objectStoreCommon,
+    bucket: AzureContainer.meta({ description: "The blob container." }),
     accountName: Text.regex(/^[a-z0-9]{3,24}$/, formatMessage("an Azure storage account name is 3-24 lower-case letters and digits", 'e.g. "myappbackups"', "azure.account-name")),
     credentials: z.strictObject({ accountKey: SecretRef }),
   }),
