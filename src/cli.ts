@@ -7,7 +7,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { formatPath, ProjectError } from "./errors.js";
 import { generate, projectJsonSchema } from "./generate.js";
-import { ConfigNotFoundError, findConfig, loadConfig } from "./load-config.js";
+import { ConfigNotFoundError, DescriptionLoadError, findConfig, loadConfig } from "./load-config.js";
 import { existingFileReader, planWrites, writeArtifacts, WriteError, type FileReport } from "./writer.js";
 
 const USAGE = `Usage:
@@ -67,6 +67,10 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
     (command ? io.out : io.err)(USAGE);
     return command || values.help ? 0 : 2;
   }
+  if (positionals.length > 1) {
+    io.err(`litestream-deploy: unexpected argument "${positionals[1]}"\n\n${USAGE}`);
+    return 2;
+  }
   if (command === "schema") {
     io.out(JSON.stringify(projectJsonSchema(), null, 2));
     return 0;
@@ -99,16 +103,23 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
       io.err(`litestream-deploy: ${error.message}\nNothing was written: every file is as it was.`);
       return 1;
     }
-    if (error instanceof ProjectError || error instanceof ConfigNotFoundError) {
-      io.err(error.message);
-      return 2;
-    }
-    if (error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
-      io.err(`litestream-deploy: could not load the description: ${(error as Error).message}`);
-      return 2;
-    }
-    throw error;
+    const message = userError(error);
+    if (message === undefined) throw error;
+    io.err(message);
+    return 2;
   }
+}
+
+/** What to print for a problem the user can cause (no stack trace), or undefined for a bug. */
+function userError(error: unknown): string | undefined {
+  if (error instanceof ProjectError || error instanceof ConfigNotFoundError) return error.message;
+  if (error instanceof DescriptionLoadError) return `litestream-deploy: could not load the description: ${error.message}`;
+  const errno = error as NodeJS.ErrnoException;
+  if (errno && typeof errno.code === "string" && typeof errno.syscall === "string") {
+    // The file system refused a read or write (a directory where a file goes, no permission…).
+    return `litestream-deploy: ${errno.syscall} ${errno.path ?? ""} failed: ${errno.code} (${errno.message})`;
+  }
+  return undefined;
 }
 
 function printReports(reports: FileReport[], io: CliIO, mode: { showDiff: boolean; check: boolean; dryRun: boolean; outDir: string }): void {

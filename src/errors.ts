@@ -9,6 +9,8 @@ export interface ProjectIssue {
   path: IssuePath;
   message: string;
   fix?: string;
+  /** Stable identifier of the kind of problem ("duration.invalid", "secret.literal"), for tools and tests. */
+  code?: string;
 }
 
 export class ProjectError extends Error {
@@ -39,8 +41,8 @@ export function formatIssues(issues: ProjectIssue[]): string {
 /** Collects issues while walking a description. */
 export class IssueList {
   readonly items: ProjectIssue[] = [];
-  add(path: IssuePath, message: string, fix?: string): void {
-    this.items.push(fix ? { path, message, fix } : { path, message });
+  add(path: IssuePath, message: string, fix?: string, code?: string): void {
+    this.items.push({ path, message, ...(fix ? { fix } : {}), ...(code ? { code } : {}) });
   }
   throwIfAny(): void {
     if (this.items.length) throw new ProjectError(this.items);
@@ -66,14 +68,85 @@ export function fromZodError(error: z.ZodError, allowedKeysAt: (path: IssuePath)
             : allowed.length
               ? `allowed here: ${allowed.join(", ")}`
               : "remove it",
+          code: "key.unknown",
         });
       }
       continue;
     }
-    const fix = issue.code === "custom" ? (issue.params as { fix?: string } | undefined)?.fix : undefined;
-    issues.push(fix ? { path: issue.path as IssuePath, message: issue.message, fix } : { path: issue.path as IssuePath, message: issue.message });
+    issues.push(toProjectIssue(issue));
   }
-  return dedupe(issues);
+  return dedupeIssues(issues);
+}
+
+/**
+ * Fixes and codes for the format checks (`.regex(pattern, message)`) of the schema, looked up by
+ * their message: a regex keeps its JSON Schema `pattern` (editor completion), which a refinement
+ * would lose.
+ */
+const FORMAT_HINTS = new Map<string, { fix: string; code: string }>();
+
+export function registerFormatHint(message: string, fix: string, code: string): string {
+  FORMAT_HINTS.set(message, { fix, code });
+  return message;
+}
+
+function toProjectIssue(issue: z.core.$ZodIssue): ProjectIssue {
+  const path = issue.path as IssuePath;
+  const key = path[path.length - 1];
+  const name = typeof key === "string" ? key : "a value";
+  switch (issue.code) {
+    case "custom": {
+      const params = issue.params as { fix?: string; code?: string } | undefined;
+      // Target schemas may not set a code yet; theirs stays absent rather than made up.
+      return { path, message: issue.message, ...(params?.fix ? { fix: params.fix } : {}), ...(params?.code ? { code: params.code } : {}) };
+    }
+    case "invalid_format": {
+      const hint = FORMAT_HINTS.get(issue.message);
+      return { path, message: issue.message, ...(hint ? { fix: hint.fix } : {}), code: hint?.code ?? "schema.format" };
+    }
+    case "invalid_type":
+      if (/received undefined$/.test(issue.message)) {
+        return { path, message: `${name} is required`, fix: `add ${name} (${article(issue.expected)})`, code: "schema.required" };
+      }
+      return { path, message: `expected ${article(issue.expected)}, got ${received(issue.message)}`, fix: `write ${article(issue.expected)} here`, code: "schema.type" };
+    case "invalid_value":
+      return { path, message: `${describeValue(issue)} is not allowed here`, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, code: "schema.value" };
+    case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options?.length) return { path, message: `${describeValue(issue)} is not allowed here`, fix: `use one of ${options.map((v) => JSON.stringify(v)).join(", ")}`, code: "schema.value" };
+      return { path, message: issue.message, code: "schema.type" };
+    }
+    case "too_small":
+      if (issue.origin === "array") return { path, message: `${name} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`, fix: `add at least ${issue.minimum}${issue.minimum === 1 ? " entry" : " entries"}`, code: "schema.too-small" };
+      if (issue.origin === "string") return { path, message: `${name} is too short (at least ${issue.minimum} character${issue.minimum === 1 ? "" : "s"})`, fix: "write a value, or remove the key where it is optional", code: "schema.too-small" };
+      return { path, message: issue.message, fix: `use at least ${issue.minimum}`, code: "schema.too-small" };
+    case "too_big":
+      if (issue.origin === "string") {
+        const input = (issue as { input?: unknown }).input;
+        const example = typeof input === "string" ? `, e.g. "${input.slice(0, Number(issue.maximum))}"` : "";
+        return { path, message: `${name} is longer than ${issue.maximum} characters`, fix: `shorten it to at most ${issue.maximum} characters${example}`, code: "schema.too-big" };
+      }
+      return { path, message: issue.message, fix: `use at most ${issue.maximum}`, code: "schema.too-big" };
+    default:
+      return { path, message: issue.message, code: "schema.invalid" };
+  }
+}
+
+function article(type: string): string {
+  const word = type === "record" ? "object" : type;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+function received(message: string): string {
+  return /received (\w+)$/.exec(message)?.[1] ?? "something else";
+}
+
+/** The refused value, when the parse reported it (`reportInput`). */
+function describeValue(issue: z.core.$ZodIssue): string {
+  const { input: value, discriminator } = issue as { input?: unknown; discriminator?: string };
+  // A discriminated union reports the whole object; the refused value is its discriminator.
+  const input = discriminator && value && typeof value === "object" ? (value as Record<string, unknown>)[discriminator] : value;
+  return input === undefined ? "this value" : JSON.stringify(input);
 }
 
 /**
@@ -99,7 +172,8 @@ function score(branch: readonly z.core.$ZodIssue[]): number {
   return typeMismatch + branch.length;
 }
 
-function dedupe(issues: ProjectIssue[]): ProjectIssue[] {
+/** Each problem once, by path and message, in the order found. */
+export function dedupeIssues(issues: ProjectIssue[]): ProjectIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
     const key = `${formatPath(issue.path)}|${issue.message}`;

@@ -5,8 +5,8 @@
 import { z } from "zod";
 import type { Artifact, ExistingFileReader, TargetRenderer } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
-import { formatPath, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
-import { planProject, type Plan, type Warning } from "./plan.js";
+import { dedupeIssues, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
+import { planProjectCollecting, type Plan, type Warning } from "./plan.js";
 import { Project, type ProjectConfig, type ProjectInput } from "./schema/project.js";
 import { TARGET_RENDERERS } from "./targets/index.js";
 
@@ -30,55 +30,46 @@ export interface GenerateResult {
 
 /** Validates the description against the schema; throws one ProjectError listing every problem. */
 export function parseProject(input: unknown): ProjectConfig {
-  const result = Project.safeParse(input);
+  const result = Project.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const issues = fromZodError(result.error, (path) => allowedKeysAt(input, path));
-  throw new ProjectError([...issues, ...crossFieldIssuesDespite(input, issues)]);
-}
-
-/**
- * So that every problem is reported at once: drop the values that failed the schema and, if what
- * is left is still a valid description, run the cross-field checks on it too.
- */
-function crossFieldIssuesDespite(input: unknown, schemaIssues: ProjectIssue[]): ProjectIssue[] {
-  let pruned: unknown;
-  try {
-    pruned = structuredClone(input);
-  } catch {
-    return [];
-  }
-  for (const { path } of schemaIssues) {
-    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], pruned);
-    const last = path[path.length - 1];
-    if (parent && typeof parent === "object" && last !== undefined && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[last as string];
-  }
-  const retry = Project.safeParse(pruned);
-  if (!retry.success) return [];
-  try {
-    planProject(retry.data);
-  } catch (error) {
-    if (error instanceof ProjectError) {
-      const seen = new Set(schemaIssues.map((i) => formatPath(i.path)));
-      return error.issues.filter((i) => !seen.has(formatPath(i.path)));
-    }
-    throw error;
-  }
-  return [];
+  throw refusal(input, result.error, {});
 }
 
 export function generate(input: ProjectInput | unknown, options: GenerateOptions = {}): GenerateResult {
-  const project = parseProject(input);
-  const plan = planProject(project);
+  const result = Project.safeParse(input, { reportInput: true });
+  if (!result.success) throw refusal(input, result.error, options);
+  const outcome = planAndRender(result.data, options);
+  if (outcome.issues.length) throw new ProjectError(dedupeIssues(outcome.issues));
+  return { files: outcome.files, warnings: outcome.warnings, plan: outcome.plan };
+}
+
+/** The schema problems, then the plan and target problems that do not depend on a refused value. */
+function refusal(input: unknown, error: z.ZodError, options: GenerateOptions): ProjectError {
+  const repaired = repairDescription(input, schemaIssuesOf(input, error));
+  const later = repaired.project ? planAndRender(repaired.project, options, repaired).issues : [];
+  return new ProjectError(dedupeIssues([...repaired.schemaIssues, ...later]));
+}
+
+function schemaIssuesOf(input: unknown, error: z.ZodError): ProjectIssue[] {
+  return fromZodError(error, (path) => allowedKeysAt(input, path));
+}
+
+/**
+ * Plan checks, then target checks, collecting every problem. With `repaired`, the description
+ * was made valid by replacing refused values: problems that depend on those are left out.
+ */
+function planAndRender(project: ProjectConfig, options: GenerateOptions, repaired?: Repaired): { files: Artifact[]; warnings: Warning[]; plan: Plan; issues: ProjectIssue[] } {
+  const { plan, issues: planIssues } = planProjectCollecting(project);
   const issues = new IssueList();
+  issues.items.push(...planIssues);
   const warnings = [...plan.warnings];
   // A shared file touched by several environments is merged in turn: later merges see earlier ones.
   const produced = new Map<string, string>();
   const existing: ExistingFileReader = (path) => produced.get(path) ?? options.existing?.(path);
 
   if (options.environment && !plan.environments.some((e) => e.name === options.environment)) {
-    throw new ProjectError([
-      { path: ["environments"], message: `no environment named "${options.environment}"`, fix: `choose one of ${plan.environments.map((e) => e.name).join(", ")}` },
-    ]);
+    issues.add(["environments"], `no environment named "${options.environment}"`, `choose one of ${plan.environments.map((e) => e.name).join(", ")}`, "environment.unknown");
+    return { files: [], warnings, plan, issues: issues.items };
   }
   const files: Artifact[] = [];
   for (const env of plan.environments) {
@@ -93,14 +84,124 @@ export function generate(input: ProjectInput | unknown, options: GenerateOptions
     files.push(config);
     for (const [name, render] of Object.entries(TARGET_RENDERERS) as Array<[string, TargetRenderer]>) {
       if (!env.targets[name as keyof typeof env.targets]) continue;
-      for (const file of render({ plan, env, config, existing, issues, warnings })) {
-        if (file.ownership === "shared") produced.set(file.path, file.content);
-        files.push(file);
+      try {
+        for (const file of render({ plan, env, config, existing, issues, warnings })) {
+          if (file.ownership === "shared") produced.set(file.path, file.content);
+          files.push(file);
+        }
+      } catch (error) {
+        if (error instanceof ProjectError) issues.items.push(...error.issues);
+        // A plan that already has problems may hold values a target cannot handle: those problems are the report.
+        else if (!issues.items.length && !repaired) throw error;
       }
     }
   }
-  issues.throwIfAny();
-  return { files: mergeSharedFiles(files, issues), warnings, plan };
+  const merged = mergeSharedFiles(files, issues);
+  const all = repaired ? issues.items.filter((issue) => !dependsOnRepair(issue, repaired)) : issues.items;
+  return { files: merged, warnings, plan, issues: all };
+}
+
+/** A replacement for a refused value: the key removed, or a value of the right kind. */
+const PLACEHOLDER = "litestream-deploy-placeholder";
+const REMOVE = Symbol("remove");
+const CANDIDATES: unknown[] = [
+  REMOVE,
+  `/${PLACEHOLDER}`,
+  PLACEHOLDER,
+  { env: "LITESTREAM_DEPLOY_PLACEHOLDER" },
+  `https://${PLACEHOLDER}.invalid`,
+  `${PLACEHOLDER}:22`,
+  `${PLACEHOLDER}:/${PLACEHOLDER}`,
+  "eu-central-1",
+  "us-west-002",
+  "fra1",
+  "0".repeat(32),
+  "placeholder",
+];
+
+interface Repaired {
+  /** The schema problems of the description as given, then those that its first problems hid. */
+  schemaIssues: ProjectIssue[];
+  /** The description with every refused value replaced, when that made it valid. */
+  project?: ProjectConfig;
+  /** The paths whose values were replaced. */
+  paths: IssuePath[];
+}
+
+/**
+ * So that every problem is reported at once: replace each refused value (remove it, or put in a
+ * placeholder of the right kind, or replace its parent) until the description parses; the plan
+ * and target checks then run on that. Problems found on the way are reported too, unless they sit
+ * at a replaced value.
+ */
+function repairDescription(input: unknown, schemaIssues: ProjectIssue[]): Repaired {
+  const repaired: Repaired = { schemaIssues: [...schemaIssues], paths: [] };
+  let doc: unknown;
+  try {
+    doc = structuredClone(input);
+  } catch {
+    return repaired;
+  }
+  let pending = schemaIssues;
+  for (let round = 0; round < 8 && pending.length; round++) {
+    for (const issue of pending) {
+      if (repaired.paths.some((p) => startsWith(issue.path, p))) continue;
+      const at = repairAt(doc, issue.path);
+      if (!at) return repaired;
+      repaired.paths.push(at);
+    }
+    const retry = Project.safeParse(doc, { reportInput: true });
+    if (retry.success) {
+      repaired.project = retry.data;
+      return repaired;
+    }
+    pending = schemaIssuesOf(doc, retry.error);
+    for (const issue of pending) {
+      if (!repaired.paths.some((p) => startsWith(issue.path, p)) && !mentionsPlaceholder(issue)) repaired.schemaIssues.push(issue);
+    }
+  }
+  return repaired;
+}
+
+/** Replaces the value at `path` (or, failing that, at a parent) so that nothing under it is refused. */
+function repairAt(doc: unknown, path: IssuePath): IssuePath | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    const at = path.slice(0, depth);
+    const parent = at.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], doc);
+    if (!parent || typeof parent !== "object") continue;
+    const container = parent as Record<string | number, unknown>;
+    const key = at[at.length - 1]!;
+    const had = Object.prototype.hasOwnProperty.call(container, key);
+    const original = container[key];
+    for (const candidate of CANDIDATES) {
+      if (candidate === REMOVE) {
+        if (Array.isArray(container)) continue;
+        delete container[key];
+      } else container[key] = structuredClone(candidate);
+      const retry = Project.safeParse(doc);
+      if (retry.success || !retry.error.issues.some((i) => startsWith(i.path as IssuePath, at))) return at;
+    }
+    if (had) container[key] = original;
+    else delete container[key];
+  }
+  return undefined;
+}
+
+function startsWith(path: IssuePath, prefix: IssuePath): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => part === path[i]);
+}
+
+function mentionsPlaceholder(issue: ProjectIssue): boolean {
+  return /litestream-deploy-placeholder/i.test(`${issue.message} ${issue.fix ?? ""}`);
+}
+
+/**
+ * A plan or target problem that depends on a replaced value: at, under or above it (a check of
+ * the whole storage depends on its bucket), or citing the placeholder.
+ */
+function dependsOnRepair(issue: ProjectIssue, repaired: Repaired): boolean {
+  if (mentionsPlaceholder(issue)) return true;
+  return repaired.paths.some((p) => startsWith(issue.path, p) || (issue.path.length > 0 && startsWith(p, issue.path)) || (issue.path.length === 0 && p.length === 1));
 }
 
 /** Several environments may merge into one shared file; the last merge holds them all. */
@@ -110,11 +211,10 @@ function mergeSharedFiles(files: Artifact[], issues: IssueList): Artifact[] {
     const previous = byPath.get(file.path);
     // Identical generated files (Kamal's bin/litestream-wait, shared by every destination) are one file.
     if (previous && previous.ownership === "generated" && previous.content !== file.content) {
-      issues.add(["environments"], `two artifacts would be written to ${file.path}`, "give each environment its own file names");
+      issues.add(["environments"], `two artifacts would be written to ${file.path}`, "give each environment its own file names (configFile and the targets' file settings)", "artifact.shared");
     }
     byPath.set(file.path, file);
   }
-  issues.throwIfAny();
   return [...byPath.values()];
 }
 

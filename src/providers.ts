@@ -1,6 +1,6 @@
 /**
  * Provider presets → the replica fields Litestream needs (type, endpoint, region, path style).
- * Endpoint forms and quirks: litestream-facts.md §5.
+ * Endpoint forms and quirks: docs/storage.md.
  */
 import type { StorageConfig } from "./schema/storage.js";
 
@@ -53,7 +53,7 @@ export function resolveDestination(storage: StorageConfig, defaultPrefix: string
       });
     }
     case "b2":
-      // Explicit endpoint + region avoids 0.3's "no snapshot available" loop seen with B2 (facts §5).
+      // Explicit endpoint + region avoids 0.3's "no snapshot available" loop seen with B2.
       return s3(`https://s3.${storage.region}.backblazeb2.com`, storage.region, {
         endpoint: "Backblaze B2: explicit endpoint and region",
       });
@@ -75,7 +75,7 @@ export function resolveDestination(storage: StorageConfig, defaultPrefix: string
       return s3(storage.endpoint.replace(/\/$/, ""), storage.region ?? "us-east-1", { endpoint: "MinIO" });
     case "s3": {
       const destination = s3(storage.endpoint.replace(/\/$/, ""), storage.region);
-      // An endpoint already implies path style (facts §5); only an explicit `false` needs writing.
+      // An endpoint already implies path style; only an explicit `false` needs writing.
       if (storage.forcePathStyle === false) destination.forcePathStyle = false;
       return destination;
     }

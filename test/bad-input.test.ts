@@ -73,7 +73,7 @@ describe("bad input", () => {
     const d = base();
     d.replication = { syncInterval: "0s", retention: "-1h" };
     expect(issueAt(d, "replication.syncInterval")).toMatch(/is zero → use a positive duration/);
-    expect(issueAt(d, "replication.retention")).toMatch(/is negative → use a positive duration/);
+    expect(issueAt(d, "replication.retention")).toMatch(/is negative → write "1h"/);
   });
 
   it("a relative database path is refused unless the environment sets baseDir", () => {
@@ -99,7 +99,7 @@ describe("bad input", () => {
     d.storage = { provider: "hetzner", location: "fsn1", bucket: "backups", prefix: "app", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } };
     d.environments = { production: {}, staging: {} };
     expect(issueAt(d, "environments.staging")).toMatch(
-      /environment staging, database main replicates to s3:\/\/https:\/\/fsn1.your-objectstorage.com\/backups\/app\/main, which environment production, database main already uses: two writers.*→ set environments.staging.prefix to a prefix of its own/,
+      /environment staging, database main replicates to s3:\/\/backups\/app\/main \(endpoint https:\/\/fsn1.your-objectstorage.com\), which environment production, database main already uses: two writers.*→ set environments.staging.prefix to one of its own, e.g. "app-staging"/,
     );
   });
 

@@ -138,7 +138,7 @@ describe("Kamal rules as a user meets them in the description", () => {
   it("an unknown key in targets.kamal", () => {
     // Kamal spells it `volumes`; the description takes the one volume the app's databases live on.
     expect(issuesOf(project({ volumes: ["myapp_storage:/rails/storage"] }))).toEqual([
-      { path: ["targets", "kamal", "volumes"], message: 'unknown key "volumes"', fix: 'did you mean "volume"?' },
+      { path: ["targets", "kamal", "volumes"], message: 'unknown key "volumes"', fix: 'did you mean "volume"?', code: "key.unknown" },
     ]);
   });
 

@@ -19,28 +19,28 @@ export function checkVersionFeatures(
   const { project, env, version, issues } = input;
   const encryptionPath = env.encryption ? at("encryption") : ["encryption"];
   if (encryption && "age" in encryption && version === "0.5") {
-    issues.add([...encryptionPath, "age"], "age encryption is rejected by Litestream 0.5 at start-up (0.5.0 silently wrote plaintext)", "use encryption.sse (S3 SSE-C or KMS) on 0.5, or litestream.version 0.3");
+    issues.add([...encryptionPath, "age"], "age encryption is rejected by Litestream 0.5 at start-up (0.5.0 silently wrote plaintext)", "use encryption.sse (S3 SSE-C or KMS) on 0.5, or litestream.version 0.3", "version.feature");
   }
   if (encryption && "sse" in encryption) {
     if (version === "0.3") {
-      issues.add([...encryptionPath, "sse"], "S3 server-side encryption keys are a Litestream 0.5 feature; 0.3 would ignore them silently and store plaintext", "use encryption.age on 0.3, or litestream.version 0.5");
+      issues.add([...encryptionPath, "sse"], "S3 server-side encryption keys are a Litestream 0.5 feature; 0.3 would ignore them silently and store plaintext", "use encryption.age on 0.3, or litestream.version 0.5", "version.feature");
     }
     storages.forEach((s, i) => {
       if (resolveDestination(s, project.name).type !== "s3") {
-        issues.add([...storageAt(storagePath, i), "provider"], `server-side encryption needs an S3 replica, "${s.provider}" is not one`, "use an S3-compatible provider or drop encryption.sse");
+        issues.add([...storageAt(storagePath, i), "provider"], `server-side encryption needs an S3 replica, "${s.provider}" is not one`, "use an S3-compatible provider or drop encryption.sse", "encryption.provider");
       }
     });
   }
   const heartbeat = env.heartbeat ?? project.heartbeat;
   if (heartbeat && version === "0.3") {
-    issues.add(env.heartbeat ? at("heartbeat") : ["heartbeat"], "heartbeat-url is a Litestream 0.5 feature; 0.3 ignores the key silently", "remove it, or use litestream.version 0.5 (or alert on metrics instead)");
+    issues.add(env.heartbeat ? at("heartbeat") : ["heartbeat"], "heartbeat-url is a Litestream 0.5 feature; 0.3 ignores the key silently", "remove it, or use litestream.version 0.5 (or alert on metrics instead)", "version.feature");
   }
   if (project.compaction && version === "0.3") {
-    issues.add(["compaction"], "compaction levels and l0-retention are Litestream 0.5 settings; 0.3 ignores them silently", "remove compaction, or use litestream.version 0.5");
+    issues.add(["compaction"], "compaction levels and l0-retention are Litestream 0.5 settings; 0.3 ignores them silently", "remove compaction, or use litestream.version 0.5", "version.feature");
   }
   const logging = env.logging ?? project.logging;
   if (logging?.type === "pretty" && version === "0.3") {
-    issues.add(env.logging ? at("logging", "type") : ["logging", "type"], 'logging type "pretty" panics Litestream 0.3.13 (only text and json)', 'use "text" or "json"');
+    issues.add(env.logging ? at("logging", "type") : ["logging", "type"], 'logging type "pretty" panics Litestream 0.3.13 (only text and json)', 'use "text" or "json"', "version.feature");
   }
   if (version === "0.5") {
     const sources: Array<[IssuePath, ReplicationInput | undefined]> = [
@@ -53,12 +53,13 @@ export function checkVersionFeatures(
     ];
     for (const [where, replication] of sources) {
       if (replication?.retentionCheckInterval !== undefined) {
-        issues.add([...where, "retentionCheckInterval"], "retention-check-interval is a Litestream 0.3 setting; 0.5 ignores it silently", "remove it (0.5 enforces retention during compaction)");
+        issues.add([...where, "retentionCheckInterval"], "retention-check-interval is a Litestream 0.3 setting; 0.5 ignores it silently", "remove it (0.5 enforces retention during compaction)", "version.feature");
       }
     }
   }
 }
 
+/** The replica location as a user reads it in a message. */
 export function locationOf(d: Destination, replicaPath: string): string {
   switch (d.type) {
     case "file":
@@ -70,42 +71,105 @@ export function locationOf(d: Destination, replicaPath: string): string {
     case "gcs":
       return `gs://${d.bucket}/${replicaPath}`;
     case "s3":
-      return `s3://${d.endpoint ?? `aws:${d.region}`}/${d.bucket}/${replicaPath}`;
+      return `s3://${d.bucket}/${replicaPath}${d.endpoint ? ` (endpoint ${d.endpoint})` : ""}`;
   }
 }
 
-/** Two writers on one replica path lose data with no error (litestream-facts.md §6). */
+/** The identity of a replica location: one string per place, nested places nested by "/". */
+export function locationKeyOf(d: Destination, replicaPath: string): string {
+  if (d.type !== "s3") return locationOf(d, replicaPath);
+  // AWS bucket names are global; any other endpoint has buckets of its own.
+  const host = d.endpoint ? d.endpoint.replace(/^https?:\/\//, "").replace(/\/$/, "").toLowerCase() : "aws";
+  return `s3://${host}/${d.bucket}/${replicaPath}`;
+}
+
+interface Writer {
+  /** Position in the order the replicas are planned; issues come out in that order. */
+  index: number;
+  env: string;
+  db: string;
+  key: string;
+  label: string;
+  objectStore: boolean;
+}
+
+/**
+ * Two writers on one replica path lose data with no error, and nested paths are just as bad: a
+ * restore of the outer one lists the inner one's files (docs/storage.md). Sorted by location, every
+ * place's first writer is found by a map and the places nested in it form one run of the sorted
+ * list, so the check is O(n log n) plus the clashes it reports.
+ */
 export function checkLocations(environments: EnvironmentPlan[], project: ProjectConfig, issues: IssueList): void {
-  const seen = new Map<string, string>();
-  for (const env of environments) {
-    for (const db of env.databases) {
-      for (const replica of db.replicas) {
-        const owner = `environment ${env.name}, database ${db.name}`;
-        const previous = seen.get(replica.location);
-        if (previous) {
-          const where: IssuePath = project.environments ? ["environments", env.name] : ["databases"];
+  const writers: Writer[] = environments.flatMap((env) =>
+    env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, key: r.locationKey, label: r.location, objectStore: r.bucket !== undefined }))),
+  ).map((w, index) => ({ ...w, index }));
+  const first = new Map<string, Writer>();
+  for (const w of writers) if (!first.has(w.key)) first.set(w.key, w);
+  const places = [...first.keys()].sort();
+  const where = (w: Writer): IssuePath => (project.environments ? ["environments", w.env] : ["databases"]);
+  const owner = (w: Writer) => `environment ${w.env}, database ${w.db}`;
+  const found: Array<{ order: [number, number]; add: () => void }> = [];
+
+  for (const w of writers) {
+    const earlier = first.get(w.key)!;
+    // Two databases of one name are reported once, by the name check (planDatabaseNames).
+    if (earlier !== w && !(earlier.env === w.env && earlier.db === w.db)) {
+      found.push({
+        order: [w.index, -1],
+        add: () =>
           issues.add(
-            where,
-            `${owner} replicates to ${replica.location}, which ${previous} already uses: two writers on one replica path lose data with no error`,
-            previous.startsWith(`environment ${env.name},`) ? "give the databases distinct names" : `set environments.${env.name}.prefix to a prefix of its own (or give it its own storage)`,
-          );
-        } else seen.set(replica.location, owner);
-        // Nested locations are just as bad: a restore of the outer one lists the inner one's files.
-        for (const [other, otherOwner] of seen) {
-          if (other !== replica.location && (other.startsWith(`${replica.location}/`) || replica.location.startsWith(`${other}/`))) {
-            issues.add(project.environments ? ["environments", env.name] : ["databases"], `${owner} replicates to ${replica.location}, nested with ${other} (${otherOwner})`, "use sibling prefixes, not nested ones");
-          }
-        }
-      }
+            where(w),
+            `${owner(w)} replicates to ${w.label}, which ${owner(earlier)} already uses: two writers on one replica path lose data with no error`,
+            earlier.env === w.env
+              ? "give each replica its own path (or name)"
+              : w.objectStore
+                ? `set environments.${w.env}.prefix to one of its own, e.g. "${project.name}-${w.env}" (or give it its own storage)`
+                : `give environments.${w.env} its own storage, e.g. a path ending in "/${w.env}"`,
+            "replica.shared",
+          ),
+      });
+    }
+    for (const other of [...enclosing(w.key, first), ...enclosed(w.key, places, first)]) {
+      if (other.index >= w.index) continue;
+      found.push({
+        order: [w.index, other.index],
+        add: () => issues.add(where(w), `${owner(w)} replicates to ${w.label}, nested with ${other.label} (${owner(other)})`, "use sibling prefixes, not nested ones", "replica.nested"),
+      });
     }
   }
+  found.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]).forEach((f) => f.add());
+}
+
+/** The first writers of the places that contain `key` ("a/b" contains "a/b/c"). */
+function enclosing(key: string, first: Map<string, Writer>): Writer[] {
+  const out: Writer[] = [];
+  for (let cut = key.lastIndexOf("/"); cut > 0; cut = key.lastIndexOf("/", cut - 1)) {
+    const outer = first.get(key.slice(0, cut));
+    if (outer) out.push(outer);
+  }
+  return out;
+}
+
+/** The first writers of the places inside `key`: one run of the sorted list, found by binary search. */
+function enclosed(key: string, places: string[], first: Map<string, Writer>): Writer[] {
+  const start = `${key}/`;
+  let lo = 0;
+  let hi = places.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (places[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Writer[] = [];
+  for (let i = lo; i < places.length && places[i]!.startsWith(start); i++) out.push(first.get(places[i]!)!);
+  return out;
 }
 
 export function checkConfigFiles(environments: EnvironmentPlan[], issues: IssueList): void {
   const seen = new Map<string, string>();
   for (const env of environments) {
     const previous = seen.get(env.configFile);
-    if (previous) issues.add(["environments", env.name, "configFile"], `environment ${env.name} writes ${env.configFile}, as ${previous} does`, "give each environment its own configFile");
+    if (previous) issues.add(["environments", env.name, "configFile"], `environment ${env.name} writes ${env.configFile}, as ${previous} does`, `give each environment its own configFile, e.g. "config/litestream.${env.name}.yml"`, "config-file.shared");
     seen.set(env.configFile, env.name);
   }
 }

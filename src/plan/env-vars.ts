@@ -1,13 +1,13 @@
 /**
  * The environment variables Litestream needs for one environment, and the references they come from.
  */
-import type { IssueList, IssuePath } from "../errors.js";
+import { formatPath, type IssueList, type IssuePath } from "../errors.js";
 import { toSecretReference } from "../schema/common.js";
 import type { EncryptionConfig, ProjectConfig } from "../schema/project.js";
 import type { StorageConfig } from "../schema/storage.js";
 import { storageAt, type EnvVarPlan } from "./model.js";
 
-/** Variables Litestream reads natively or that we expand in the config (litestream-facts.md §2). */
+/** Variables Litestream reads natively or that we expand in the config (docs/storage.md). */
 export const ENV = {
   accessKeyId: "LITESTREAM_ACCESS_KEY_ID",
   secretAccessKey: "LITESTREAM_SECRET_ACCESS_KEY",
@@ -38,7 +38,7 @@ export function planEnvVars(
     const name = source.kind === "env" && NATIVE_ALIASES[canonical]?.includes(source.name) ? source.name : canonical;
     const existing = vars.get(name);
     if (existing && JSON.stringify(existing.source) !== JSON.stringify(source)) {
-      issues.add(where, `two different credentials would both have to be ${name}; Litestream reads one set per process`, `use the same reference as ${existing.where.join(".")}, or split the databases into separate projects`);
+      issues.add(where, `two different credentials would both have to be ${name}; Litestream reads one set per process`, `use the same reference as ${formatPath(existing.where)}, or split the databases into separate projects`, "secret.conflict");
       return;
     }
     vars.set(name, { name, source, purpose, expandedInConfig, where });

@@ -37,8 +37,10 @@ export interface ReplicaPlan extends Destination {
   /** Full path of this database's replica: <prefix>/<db> in a bucket, <dir>/<db> on disk. */
   path: string;
   settings: Partial<Record<ReplicationKey, Setting>>;
-  /** Identity of the replica location, compared across databases and environments. */
+  /** The replica location as shown in messages, e.g. "s3://backups/app/main (endpoint https://…)". */
   location: string;
+  /** Identity of the replica location, compared across databases and environments (nesting by "/"). */
+  locationKey: string;
 }
 
 export interface DatabasePlan {

@@ -52,13 +52,14 @@ export function checkTimings(settings: Partial<Record<ReplicationKey, Setting>>,
     issues.add(
       snapshot.path,
       `${what}: snapshot interval ${snapshot.go} (${snapshot.source}) is longer than retention ${formatGoDuration(retention)}${settings.retention ? ` (${settings.retention.source})` : " (Litestream default)"}; restores would find no snapshot`,
-      "make retention at least as long as the snapshot interval",
+      `make retention at least as long as the snapshot interval, e.g. retention: "${snapshot.go}"`,
+      "timing.snapshot-exceeds-retention",
     );
   }
 }
 
 /**
- * 0.5 keeps snapshot interval and retention global (litestream-facts.md §3): use the shortest
+ * 0.5 keeps snapshot interval and retention global (docs/durations.md): use the shortest
  * interval and the longest retention any database asked for, and say so when they differ.
  */
 export function globalTimings05(plan: EnvironmentPlan, project: ProjectConfig, warnings: Warning[], at: (...rest: Array<string | number>) => IssuePath): Partial<EnvironmentPlan> {

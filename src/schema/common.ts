@@ -4,34 +4,62 @@
  */
 import { z } from "zod";
 import { parseDuration } from "../duration.js";
+import { registerFormatHint } from "../errors.js";
+import { unrepresentableText } from "../render/quote/text.js";
+
+/**
+ * Free text that may reach a generated file: control characters, NEL, line/paragraph separators
+ * and lone surrogates are refused (docs/validation.md). Later checks are skipped for such a value.
+ */
+export const Text = z.string().superRefine((value, ctx) => {
+  const problem = unrepresentableText(value);
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: problem, params: { fix: "remove the character (write the value on one line, printable characters only)", code: "text.unrepresentable" }, continue: false });
+  }
+});
+/** Same as Text; the name says the value is the user's free text, not a constrained name. */
+export const FreeText = Text;
+
+/** A `.regex()` message that also carries a fix and a code (kept as a regex for the JSON Schema). */
+export function formatMessage(message: string, fix: string, code = "format.invalid"): string {
+  return registerFormatHint(message, fix, code);
+}
+
+/** A port after the last ":" must be 1-65535 (shared by sftp.host and monitoring.addr). */
+export const portInRange = (usualPort: number) => (value: string, ctx: z.core.$RefinementCtx<string>): void => {
+  const port = Number(/:(\d+)$/.exec(value)?.[1]);
+  if (Number.isNaN(port) || (port >= 1 && port <= 65535)) return;
+  const host = value.slice(0, value.lastIndexOf(":"));
+  ctx.addIssue({ code: "custom", message: `port ${port} is out of range: a TCP port is 1-65535`, params: { fix: `e.g. "${host}:${usualPort}"`, code: "port.range" } });
+};
 
 /** A duration as typed ("10s", "7d"); parsed later by `parseDuration`, checked here. */
 export const Duration = z
-  .union([z.string(), z.number()])
+  .union([Text, z.number()])
   .superRefine((value, ctx) => {
     const dollar = typeof value === "string" ? dollarProblem(value) : undefined;
-    if (dollar) return void ctx.addIssue({ code: "custom", message: dollar.problem, params: { fix: dollar.fix } });
+    if (dollar) return void ctx.addIssue({ code: "custom", message: dollar.problem, params: { fix: dollar.fix, code: "text.dollar" } });
     const parsed = parseDuration(value);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.problem, params: { fix: parsed.fix } });
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.problem, params: { fix: parsed.fix, code: parsed.code } });
   })
   .meta({ description: 'A duration with a unit: "500ms", "10s", "1h30m", "7d" (converted to "168h").' });
 
 /**
  * Litestream expands environment variables over the raw config text and a `$` cannot be escaped
- * (litestream-facts.md §2), so a literal value must never contain one.
+ * (docs/validation.md), so a literal value must never contain one.
  */
 export function dollarProblem(value: string): { problem: string; fix: string } | undefined {
   if (!value.includes("$")) return undefined;
   if (value.includes("$(")) {
     return {
       problem: `"${value}" contains a shell command substitution "$(…)": no shell ever runs it, Litestream would use the text literally`,
-      fix: "write the final value",
+      fix: "write the final value, without $(…)",
     };
   }
   if (/\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?+]/.test(value)) {
     return {
       problem: `"${value}" uses a shell default "\${VAR:-…}": Litestream has no defaults and expands it to an empty string`,
-      fix: "write the final value",
+      fix: "write the final value, without ${…}",
     };
   }
   return {
@@ -40,26 +68,33 @@ export function dollarProblem(value: string): { problem: string; fix: string } |
   };
 }
 
-export const LiteralString = z.string().min(1).superRefine((value, ctx) => {
+/** Text that Litestream reads from its config: also refuses `$` (expanded, cannot be escaped). */
+export const LiteralString = Text.min(1).superRefine((value, ctx) => {
   const problem = dollarProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem.problem, params: { fix: problem.fix } });
+  if (problem) ctx.addIssue({ code: "custom", message: problem.problem, params: { fix: problem.fix, code: "text.dollar" }, continue: false });
 });
 
 /** A filesystem path. Relative paths are resolved against an environment's `baseDir` or refused later. */
 export const FsPath = LiteralString.meta({ description: "An absolute path (or relative to the environment's baseDir)." });
 
 /** Lower-case identifier used in replica paths, file names and service names. */
-export const Slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, "use lower-case letters, digits, '-' and '_' (it becomes part of paths and names)");
+/** At most 63 characters: it becomes a DNS label (Compose service and Kamal accessory names, docs/validation.md). */
+export const Slug = Text.regex(
+  /^[a-z0-9][a-z0-9_-]*$/,
+  formatMessage("use lower-case letters, digits, '-' and '_' (it becomes part of paths and names)", 'e.g. "main" or "my-app"', "name.invalid"),
+).max(63);
 
-export const EnvVarName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name is letters, digits and '_', not starting with a digit");
+export const EnvVarName = Text.regex(
+  /^[A-Za-z_][A-Za-z0-9_]*$/,
+  formatMessage("an environment variable name is letters, digits and '_', not starting with a digit", 'e.g. "AWS_ACCESS_KEY_ID"', "name.invalid"),
+);
 
-const OpReference = z
-  .string()
-  .regex(/^op:\/\/[^/\s]+\/[^/\s]+(\/[^/\s]+){1,2}$/, 'a 1Password reference looks like "op://Vault/Item/field" or "op://Vault/Item/section/field"');
+const OP_REFERENCE_MESSAGE = formatMessage(
+  'a 1Password reference looks like "op://Vault/Item/field" or "op://Vault/Item/section/field"',
+  'write "op://Vault/Item/field" with your vault, item and field names (no spaces or extra "/")',
+  "secret.reference",
+);
+const OpReference = Text.regex(/^op:\/\/[^/\s]+\/[^/\s]+(\/[^/\s]+){1,2}$/, OP_REFERENCE_MESSAGE);
 
 /**
  * A reference to a secret, resolved at run time. A literal secret value is deliberately not representable.
@@ -68,17 +103,17 @@ export const SecretRef = z
   .union([
     z.strictObject({ env: EnvVarName }).meta({ description: "Read from this environment variable at run time." }),
     z.strictObject({ op: OpReference }).meta({ description: "A 1Password secret reference, op://Vault/Item/field." }),
-    z.string().superRefine((value, ctx) => {
+    Text.superRefine((value, ctx) => {
       if (!value.startsWith("op://")) {
         ctx.addIssue({
           code: "custom",
           message: "a secret must be a reference, never a value (it would end up in generated files)",
-          params: { fix: 'write { env: "NAME" } or "op://Vault/Item/field"; the value is resolved at run time' },
+          params: { fix: 'write { env: "NAME" } or "op://Vault/Item/field"; the value is resolved at run time', code: "secret.literal" },
         });
         return;
       }
       const parsed = OpReference.safeParse(value);
-      if (!parsed.success) ctx.addIssue({ code: "custom", message: parsed.error.issues[0]!.message });
+      if (!parsed.success) ctx.addIssue({ code: "custom", message: OP_REFERENCE_MESSAGE, params: { fix: 'write "op://Vault/Item/field" with your vault, item and field names (no spaces or extra "/")', code: "secret.reference" } });
     }),
   ])
   .meta({ description: 'A secret reference: { env: "NAME" }, { op: "op://Vault/Item/field" } or the string "op://Vault/Item/field".' });

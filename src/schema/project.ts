@@ -3,7 +3,7 @@
  * Strict objects everywhere: an unknown key is an error (Litestream itself ignores them silently).
  */
 import { z } from "zod";
-import { Duration, EnvVarName, FsPath, LiteralString, Replication, SecretRef, Slug } from "./common.js";
+import { Duration, EnvVarName, formatMessage, FsPath, LiteralString, portInRange, Replication, SecretRef, Slug, Text } from "./common.js";
 import { Storage } from "./storage.js";
 import { TargetOverrides, Targets } from "./targets.js";
 
@@ -14,9 +14,7 @@ const Litestream = z.strictObject({
   version: z.enum(["0.3", "0.5"]).meta({
     description: 'The Litestream line you run. "0.3" and "0.5" read different config shapes; there is no default on purpose.',
   }),
-  release: z
-    .string()
-    .regex(/^0\.(3|5)\.\d+$/, 'an exact release such as "0.3.13" or "0.5.16"')
+  release: Text.regex(/^0\.(3|5)\.\d+$/, formatMessage('an exact release such as "0.3.13" or "0.5.16"', 'e.g. "0.3.13" or "0.5.16"', "release.invalid"))
     .optional()
     .meta({ description: "Exact release to pin (defaults: 0.3.13, 0.5.16)." }),
   image: LiteralString.optional().meta({ description: "Container image to pin instead of litestream/litestream:<release>." }),
@@ -35,9 +33,10 @@ const DatabaseOverride = z.strictObject({
 });
 
 const Monitoring = z.strictObject({
-  addr: z
-    .string()
-    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'the metrics address needs a port, e.g. ":9090" or "127.0.0.1:9090"'),
+  addr: Text.regex(
+    /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/,
+    formatMessage('the metrics address needs a port, e.g. ":9090" or "127.0.0.1:9090"', 'e.g. "127.0.0.1:9090"', "addr.invalid"),
+  ).superRefine(portInRange(9090)),
 });
 
 const Logging = z.strictObject({
@@ -55,7 +54,7 @@ const Encryption = z.union([
   z.strictObject({
     age: z.strictObject({
       recipients: z
-        .array(z.string().regex(/^age1[0-9a-z]{58}$/, "an age recipient is a public key starting with age1"))
+        .array(Text.regex(/^age1[0-9a-z]{58}$/, formatMessage("an age recipient is a public key starting with age1", "paste the public key printed by `age-keygen` (age1 and 58 characters)", "age.recipient")))
         .min(1),
       identity: SecretRef.optional().meta({ description: "The private key, needed to restore." }),
     }),

@@ -3,22 +3,53 @@
  * `providers.ts` turns each preset into endpoint, region and path style.
  */
 import { z } from "zod";
-import { FsPath, LiteralString, Replication, SecretRef, Slug } from "./common.js";
+import { formatMessage, FsPath, LiteralString, portInRange, Replication, SecretRef, Slug, Text } from "./common.js";
 
 const S3Credentials = z
   .strictObject({ accessKeyId: SecretRef, secretAccessKey: SecretRef })
   .meta({ description: "References to the access key pair; passed to Litestream as environment variables." });
 
-const Bucket = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "a bucket name is 3-63 lower-case letters, digits, '.' and '-'");
+/** S3 bucket naming rules, which every S3-compatible provider here follows (docs/storage.md). */
+const Bucket = Text.regex(
+  /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  formatMessage("a bucket name is 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit", 'e.g. "my-app-backups"', "bucket.invalid"),
+).superRefine((value, ctx) => {
+  const problem = /\.\.|\.-|-\./.test(value)
+    ? "has two adjacent periods or a period next to a hyphen"
+    : /^\d+\.\d+\.\d+\.\d+$/.test(value)
+      ? "is formatted as an IP address"
+      : /^xn--|^sthree-|-s3alias$|--ol-s3$/.test(value)
+        ? "uses a prefix or suffix reserved by S3 (xn--, sthree-, -s3alias, --ol-s3)"
+        : undefined;
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: `bucket name "${value}" ${problem}, which S3 refuses`, params: { fix: 'use letters, digits and single hyphens, e.g. "my-app-backups"', code: "bucket.invalid" } });
+  }
+});
 
-const Prefix = LiteralString.regex(/^[^/].*[^/]$|^[^/]$/, "write the prefix without leading or trailing '/'")
+/** Azure container names: 3-63 lower-case letters, digits and single hyphens, no periods. */
+const AzureContainer = Text.regex(
+  /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+  formatMessage("an Azure container name is 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit", 'e.g. "my-app-backups"', "bucket.invalid"),
+);
+
+const Prefix = LiteralString.regex(
+  /^[^/].*[^/]$|^[^/]$/,
+  formatMessage("write the prefix without leading or trailing '/'", 'e.g. "my-app" or "my-app/production"', "prefix.slash"),
+)
   .optional()
   .meta({ description: "Path prefix inside the bucket; each database replicates to <prefix>/<database name>." });
 
-const HttpsUrl = LiteralString.regex(/^https:\/\/[^/\s]+\/?$/, "this provider only accepts https: write https://host (no path)");
-const HttpUrl = LiteralString.regex(/^https?:\/\/[^/\s]+\/?$/, "the endpoint must be http(s)://host[:port] (no path)");
+const HttpsUrl = LiteralString.regex(
+  /^https:\/\/[^/\s]+\/?$/,
+  formatMessage("this provider only accepts https: write https://host (no path)", 'e.g. "https://<account id>.r2.cloudflarestorage.com"', "endpoint.invalid"),
+);
+const HttpUrl = LiteralString.regex(
+  /^https?:\/\/[^/\s]+\/?$/,
+  formatMessage("the endpoint must be http(s)://host[:port] (no path)", 'e.g. "https://s3.example.com" or "http://127.0.0.1:9000"', "endpoint.invalid"),
+);
+
+/** A region pattern with its example; `$` and control characters are refused before it. */
+const Region = (pattern: RegExp, message: string, example: string) => LiteralString.regex(pattern, formatMessage(message, `e.g. "${example}"`, "region.invalid"));
 
 /** Fields shared by every replica destination. */
 const replicaCommon = {
@@ -42,20 +73,20 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("aws"),
     ...objectStoreCommon,
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"'),
+    region: Region(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"', "eu-central-1"),
     credentials: S3Credentials.optional().meta({ description: "Omit to use the instance/task role." }),
   }),
   z.strictObject({
     provider: z.literal("r2"),
     ...s3Common,
-    accountId: z.string().regex(/^[0-9a-f]{32}$/, "the Cloudflare account id is 32 hex characters"),
+    accountId: Text.regex(/^[0-9a-f]{32}$/, formatMessage("the Cloudflare account id is 32 hex characters", "copy it from the R2 page of the Cloudflare dashboard (32 characters 0-9, a-f)", "r2.account-id")),
     jurisdiction: z.enum(["eu", "fedramp"]).optional(),
     endpoint: HttpsUrl.optional().meta({ description: "Override; R2 only accepts https." }),
   }),
   z.strictObject({
     provider: z.literal("b2"),
     ...s3Common,
-    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d{3}$/, 'a B2 region such as "us-west-002"'),
+    region: Region(/^[a-z]{2}-[a-z]+-\d{3}$/, 'a B2 region such as "us-west-002"', "us-west-002"),
   }),
   z.strictObject({
     provider: z.literal("hetzner"),
@@ -65,7 +96,7 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("digitalocean"),
     ...s3Common,
-    region: z.string().regex(/^[a-z]{3}\d$/, 'a Spaces region such as "nyc3" or "fra1"'),
+    region: Region(/^[a-z]{3}\d$/, 'a Spaces region such as "nyc3" or "fra1"', "fra1"),
   }),
   z.strictObject({
     provider: z.literal("scaleway"),
@@ -75,7 +106,7 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("wasabi"),
     ...s3Common,
-    region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'a Wasabi region such as "eu-central-1"'),
+    region: Region(/^[a-z]{2}-[a-z]+-\d$/, 'a Wasabi region such as "eu-central-1"', "eu-central-1"),
   }),
   z.strictObject({
     provider: z.literal("tigris"),
@@ -86,13 +117,13 @@ export const Storage = z.discriminatedUnion("provider", [
     provider: z.literal("minio"),
     ...s3Common,
     endpoint: HttpUrl,
-    region: z.string().optional(),
+    region: LiteralString.optional(),
   }),
   z.strictObject({
     provider: z.literal("s3"),
     ...s3Common,
     endpoint: HttpUrl,
-    region: z.string().min(1),
+    region: LiteralString,
     forcePathStyle: z.boolean().optional().meta({ description: "Defaults to true when an endpoint is set." }),
   }),
   z.strictObject({
@@ -102,13 +133,14 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("azure"),
     ...objectStoreCommon,
-    accountName: z.string().regex(/^[a-z0-9]{3,24}$/, "an Azure storage account name is 3-24 lower-case letters and digits"),
+    bucket: AzureContainer.meta({ description: "The blob container." }),
+    accountName: Text.regex(/^[a-z0-9]{3,24}$/, formatMessage("an Azure storage account name is 3-24 lower-case letters and digits", 'e.g. "myappbackups"', "azure.account-name")),
     credentials: z.strictObject({ accountKey: SecretRef }),
   }),
   z.strictObject({
     provider: z.literal("sftp"),
     ...replicaCommon,
-    host: LiteralString.regex(/^[^\s:]+:\d+$/, 'write host:port, e.g. "backup.example.com:22"'),
+    host: LiteralString.regex(/^[^\s:]+:\d+$/, formatMessage('write host:port, e.g. "backup.example.com:22"', 'e.g. "backup.example.com:22"', "sftp.host")).superRefine(portInRange(22)),
     user: LiteralString,
     path: FsPath.meta({ description: "Directory on the SFTP server; each database goes in <path>/<database name>." }),
     keyPath: FsPath.optional().meta({ description: "Private key file on the machine that runs Litestream." }),

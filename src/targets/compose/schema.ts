@@ -1,17 +1,16 @@
 /** Docker Compose target: a `litestream` sidecar plus a run-once restore service the app waits for. */
 import { z } from "zod";
+import { Text } from "../../schema/common.js";
 
 export const CONFIG_DELIVERIES = ["heredoc", "configs", "bind"] as const;
 export const COMPOSE_OUTPUTS = ["override", "in-place"] as const;
 export const RESTORE_STEPS = ["service", "pre_start"] as const;
 
 export const ComposeTarget = z.strictObject({
-  appService: z
-    .string()
+  appService: Text
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a Compose service name is letters, digits, '_', '.' and '-'")
     .meta({ description: "The service that runs the app; it waits for the restore and must run as a single copy." }),
-  volume: z
-    .string()
+  volume: Text
     .min(1)
     .meta({
       description:
@@ -21,8 +20,7 @@ export const ComposeTarget = z.strictObject({
     description:
       'How litestream.yml reaches the container. "heredoc" (default, Portainer-safe): a shell script writes it inside the container. "configs": top-level configs.content (Compose >= 2.23.1, not Swarm; set `version`). "bind": the generated file is bind-mounted read-only.',
   }),
-  version: z
-    .string()
+  version: Text
     .regex(/^\d+\.\d+(\.\d+)?$/, 'the Docker Compose version you run (`docker compose version`), e.g. "2.29.1"')
     .optional()
     .meta({ description: "The Docker Compose version you run; required for configDelivery \"configs\" (needs 2.23.1+) and restoreStep \"pre_start\" (needs 5.3+)." }),
@@ -34,21 +32,18 @@ export const ComposeTarget = z.strictObject({
     description:
       '"override" (default): write compose.litestream.yaml, used as `docker compose -f compose.yaml -f compose.litestream.yaml`. "in-place": add the services to your compose file, keeping its comments and services.',
   }),
-  file: z
-    .string()
+  file: Text
     .regex(/^[^/].*\.ya?ml$/, "a relative path to a .yaml or .yml file")
     .optional()
     .meta({
       description:
         "Your compose file, relative to the project root (default: the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml that exists). Read to check the app service; updated when output is \"in-place\".",
     }),
-  overrideFile: z
-    .string()
+  overrideFile: Text
     .regex(/^[^/].*\.ya?ml$/, "a relative path to a .yaml or .yml file")
     .optional()
     .meta({ description: 'Where the override is written (default compose.litestream.yaml, or compose.litestream.<environment>.yaml with several environments).' }),
-  user: z
-    .string()
+  user: Text
     .regex(/^[a-zA-Z0-9_-]+(:[a-zA-Z0-9_-]+)?$/, 'a user or "uid:gid", e.g. "1000:1000"')
     .optional()
     .meta({

@@ -1,10 +1,10 @@
 /** Container entrypoint target: restore, then `litestream replicate -exec <app>` inside the app image. */
 import { z } from "zod";
+import { Text } from "../../schema/common.js";
 
 // Defaults are applied by the renderer, not here: an environment's `targets.entrypoint` is merged over
 // the top-level one key by key, and a zod default would silently override the top-level value.
-const AbsolutePath = z
-  .string()
+const AbsolutePath = Text
   .regex(/^\/[A-Za-z0-9._/-]*$/, "an absolute path of letters, digits and . _ - / (it is written into a Dockerfile and a shell script)");
 
 export const EntrypointTarget = z.strictObject({

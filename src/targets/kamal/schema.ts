@@ -8,20 +8,18 @@
  * applied by the renderer, not here (an environment's default would override the project's value).
  */
 import { z } from "zod";
-import { EnvVarName } from "../../schema/common.js";
+import { EnvVarName, Text } from "../../schema/common.js";
 
 export const HOST_SELECTORS = ["host", "hosts", "role", "roles", "tag", "tags"] as const;
 
-const KamalVersion = z
-  .string()
+const KamalVersion = Text
   .regex(/^2\.\d+(\.\d+)?$/, 'the Kamal 2 version you deploy with, e.g. "2.10" (features such as secret aliases and read-only files depend on it)');
 
-const HostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@[\]-]*$/, "a host name or IP address (no spaces or shell characters)");
-const RoleOrTag = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a Kamal role or tag name");
+const HostName = Text.regex(/^[A-Za-z0-9][A-Za-z0-9_.:@[\]-]*$/, "a host name or IP address (no spaces or shell characters)");
+const RoleOrTag = Text.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a Kamal role or tag name");
 
 /** `name:/abs/mount[:options]`: a named volume (or an absolute host path) and where the app mounts it. */
-const DataVolume = z
-  .string()
+const DataVolume = Text
   .superRefine((value, ctx) => {
     const parts = value.split(":");
     const [source = "", mount = "", options] = parts;
@@ -55,8 +53,7 @@ const Secrets = z
       description:
         '1Password references become `KEY=$(op read op://…)` ("op-read") or one `kamal secrets fetch --adapter 1password` call per vault plus `kamal secrets extract` ("kamal-adapter"). Environment references are always passed through as `KEY=$KEY`.',
     }),
-    account: z
-      .string()
+    account: Text
       .regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, "a 1Password account: its sign-in address, email or id (no spaces or shell characters)")
       .optional()
       .meta({ description: 'The 1Password account for the Kamal adapter (`--account`), e.g. "my-team.1password.com".' }),
@@ -73,7 +70,7 @@ const Secrets = z
   })
   .meta({ description: "How `.kamal/secrets` obtains the credentials Litestream needs." });
 
-const OptionValue = z.union([z.string(), z.number(), z.boolean()]);
+const OptionValue = z.union([Text, z.number(), z.boolean()]);
 
 export const KamalTarget = z
   .strictObject({
@@ -86,14 +83,13 @@ export const KamalTarget = z
     tag: RoleOrTag.optional().meta({ description: "Boot it on the hosts with this tag (Kamal 2.6+)." }),
     tags: z.array(RoleOrTag).min(1).optional().meta({ description: "Boot it on the hosts with these tags (Kamal 2.6+)." }),
     destination: z
-      .union([z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "a Kamal destination name: lower-case letters, digits, '-' and '_'"), z.literal(false)])
+      .union([Text.regex(/^[a-z0-9][a-z0-9_-]*$/, "a Kamal destination name: lower-case letters, digits, '-' and '_'"), z.literal(false)])
       .optional()
       .meta({
         description:
           "The Kamal destination (`kamal … -d <destination>`) this environment deploys with: config/deploy.<destination>.yml and .kamal/secrets.<destination>. false: config/deploy.yml and .kamal/secrets. Default: none for a single environment, else the environment's name.",
       }),
-    appUser: z
-      .string()
+    appUser: Text
       .regex(/^\d+(:\d+)?$/, 'a numeric uid:gid such as "1000:1000"')
       .optional()
       .meta({
@@ -115,11 +111,11 @@ export const KamalTarget = z
           'Commands bin/litestream-wait runs after the restore, before the app, each as an argv, e.g. [["bin/rails", "db:prepare"]]. Rails 8\'s bin/docker-entrypoint already runs db:prepare after our block.',
       }),
     healthcheck: z.boolean().optional().meta({ description: "Add docker health options that work in the pinned image (default true)." }),
-    env: z.record(EnvVarName, z.string()).optional().meta({ description: "Extra clear (non-secret) environment variables for the accessory." }),
-    options: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "a docker run flag name without dashes, e.g. memory"), z.union([OptionValue, z.array(OptionValue)])).optional().meta({
+    env: z.record(EnvVarName, Text).optional().meta({ description: "Extra clear (non-secret) environment variables for the accessory." }),
+    options: z.record(Text.regex(/^[a-z][a-z0-9-]*$/, "a docker run flag name without dashes, e.g. memory"), z.union([OptionValue, z.array(OptionValue)])).optional().meta({
       description: "Extra `docker run` flags (`memory: 256m` → --memory \"256m\").",
     }),
-    labels: z.record(z.string().min(1), z.string()).optional().meta({ description: "Extra container labels." }),
+    labels: z.record(Text.min(1), Text).optional().meta({ description: "Extra container labels." }),
     updateDeployFile: z.boolean().optional().meta({
       description:
         "Also set `accessories.litestream` in your existing config/deploy.yml (or config/deploy.<destination>.yml), keeping every other key and comment (default true).",
