@@ -167,7 +167,7 @@ describe("the marker must be where the app sees it", () => {
 describe("Litestream releases", () => {
   it("0.5.0 (its restore lacks -if-replica-exists) is refused while restoring on boot, with a fix that works", () => {
     const input = { ...project(), litestream: { version: "0.5" as const, release: "0.5.0" } };
-    expect(issuesOf(input)).toEqual([expect.objectContaining({ path: ["litestream", "release"], fix: "pin 0.5.6 or later, or set restoreOnBoot: false" })]);
+    expect(issuesOf(input)).toEqual([expect.objectContaining({ path: ["litestream", "release"], fix: 'pin "0.5.6" or later, or set restoreOnBoot: false' })]);
     expect(issuesOf({ ...input, litestream: { version: "0.5" as const, release: "0.5.6" } })).toEqual([]);
   });
 });
