@@ -127,6 +127,17 @@ function toProjectIssue(issue: z.core.$ZodIssue): ProjectIssue {
         return { path, message: `${name} is longer than ${issue.maximum} characters`, fix: `shorten it to at most ${issue.maximum} characters${example}`, code: "schema.too-big" };
       }
       return { path, message: issue.message, fix: `use at most ${issue.maximum}`, code: "schema.too-big" };
+    case "invalid_key": {
+      // A record key that fails its own schema (e.g. a label key with a control character).
+      const keyIssue = issue.issues[0];
+      const inner = keyIssue ? toProjectIssue({ ...keyIssue, path: [] } as z.core.$ZodIssue) : undefined;
+      return {
+        path,
+        message: `a key here is not allowed${inner ? `: ${inner.message}` : ""}`,
+        fix: inner?.fix ? `rename the key: ${inner.fix}` : "rename the key to letters, digits, '.', '_' and '-'",
+        code: inner?.code ?? "schema.key",
+      };
+    }
     default:
       return { path, message: issue.message, code: "schema.invalid" };
   }

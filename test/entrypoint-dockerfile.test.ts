@@ -124,8 +124,15 @@ describe("litestream.image in COPY --from, checked with Docker's reference gramm
 });
 
 describe("the app command in the Dockerfile comment", () => {
-  it("stays one comment line whatever its words hold", async () => {
-    const appCommand = ["/app/server", "x\nRUN touch /pwned", "a\rb", "\u2028RUN y", "\u0085", "\\", "#", "\t"];
+  it("refuses a word with a control character, NEL or a line separator (it could start a new instruction)", () => {
+    for (const word of ["x\nRUN touch /pwned", "a\rb", "\u2028RUN y", "\u0085", "\t"]) {
+      const out = attempt(project({ appCommand: ["/app/server", word] }));
+      expect("refused" in out, JSON.stringify(word)).toBe(true);
+    }
+  });
+
+  it("stays one comment line whatever printable words it holds", async () => {
+    const appCommand = ["/app/server", "x RUN touch /pwned", "\\", "#", "'\"$`"];
     const out = attempt(project({ appCommand }));
     if ("refused" in out) throw new Error(JSON.stringify(out.refused));
     await expectExact(out.dockerfile, { configFile: "config/litestream.yml", image: "litestream/litestream:0.3.13" });

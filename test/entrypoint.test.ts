@@ -14,7 +14,7 @@ import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { loadExample } from "./support/examples.js";
 
 // Words that a shell or go-shellwords would otherwise split, expand, cut or reject.
-const NASTY_WORDS = ["", " ", "a b", "it's", "'", "''", '"', "\\", "\\'", "$HOME", "${HOME}", "$(id)", "`id`", ";", "a;b", "&&", "|", "<", ">", "2>&1", "#c", "*", "~", "\t", "x\ny", "(", ")", "é", "🙂", "--flag=value"];
+const NASTY_WORDS = ["", " ", "a b", "it's", "'", "''", '"', "\\", "\\'", "$HOME", "${HOME}", "$(id)", "`id`", ";", "a;b", "&&", "|", "<", ">", "2>&1", "#c", "*", "~", "(", ")", "é", "🙂", "--flag=value"];
 
 // The generator refuses bare shell operators as words (a user expecting a shell); everything else passes.
 const NASTY_APP_WORDS = NASTY_WORDS.filter((w) => !SHELL_OPERATORS.has(w));
@@ -213,10 +213,10 @@ describe("entrypoint script: static checks", () => {
 
   it("beforeApp steps run as quoted words after the restore; words that cannot be run are refused", async () => {
     const dir = makeTempDir("entrypoint-before");
-    const script = generateFiles(fileProject(["app"], { targets: { entrypoint: { appCommand: ["app"], beforeApp: [["bin/rails", "db:prepare"], ["printf", "%s\\n", "it's $HOME", "x\ny"]] } } })(dir)).get("bin/litestream-entrypoint")!.content;
+    const script = generateFiles(fileProject(["app"], { targets: { entrypoint: { appCommand: ["app"], beforeApp: [["bin/rails", "db:prepare"], ["printf", "%s\\n", "it's $HOME", "x y"]] } } })(dir)).get("bin/litestream-entrypoint")!.content;
     expect(script.indexOf("run_step bin/rails db:prepare\n")).toBeGreaterThan(script.indexOf("restore_database "));
-    expect(script).toContain(`run_step printf "%s\\\\n" "it's \\$HOME" 'x\ny'\n`);
-    expect(script).toContain('#        ["printf","%s\\\\n","it\'s $HOME","x\\ny"]\n');
+    expect(script).toContain(`run_step printf "%s\\\\n" "it's \\$HOME" 'x y'\n`);
+    expect(script).toContain('#        ["printf","%s\\\\n","it\'s $HOME","x y"]\n');
     const path = join(dir, "entrypoint");
     writeFileSync(path, script);
     for (const [cmd, args] of [["shellcheck", ["--shell=sh", "--severity=style", "--format=gcc", path]], ["sh", ["-n", path]], ["busybox", ["sh", "-n", path]]] as const) {
@@ -234,7 +234,7 @@ describe("entrypoint script: static checks", () => {
     };
     expect(refused([["bin/rails db:prepare"]])).toEqual(['targets.entrypoint.beforeApp.0.0: the program "bin/rails db:prepare" contains whitespace: each step is a list of words, not a command line']);
     expect(refused([["ok"], ["a", "&&", "b"]])[0]).toMatch(/^targets\.entrypoint\.beforeApp\.1\.1: "&&" is shell syntax/);
-    expect(refused([["a", "b\0c"]])).toEqual(["targets.entrypoint.beforeApp.0.1: word 1 contains a NUL character, which no program argument can hold"]);
+    expect(refused([["a", "b\0c"]])).toEqual(["targets.entrypoint.beforeApp.0.1: contains a NUL (U+0000) at position 1, which no generated file can hold faithfully"]);
     expect(refused([[""]])[0]).toContain("the program to run is empty");
   });
 });
@@ -499,8 +499,8 @@ describe("app command quoting for Litestream's -exec (go-shellwords, measured on
       'targets.entrypoint.appCommand.0: the program "bin/rails server" contains whitespace: appCommand is a list of words, not a command line',
     ]);
     expect(attempt(["bin/rails", "db:prepare", "&&", "bin/rails", "server"])[0]).toMatch(/^targets\.entrypoint\.appCommand\.2: "&&" is shell syntax, but no shell runs the app command/);
-    expect(attempt(["app", "a\0b"])).toEqual(["targets.entrypoint.appCommand.1: word 1 contains a NUL character, which no program argument can hold"]);
-    expect(attempt(["app", "\uD800"])[0]).toContain("lone UTF-16 surrogate");
+    expect(attempt(["app", "a\0b"])).toEqual(["targets.entrypoint.appCommand.1: contains a NUL (U+0000) at position 1, which no generated file can hold faithfully"]);
+    expect(attempt(["app", "\uD800"])[0]).toContain("a lone surrogate");
     expect(attempt([""])[0]).toContain("the program to run is empty");
   });
 

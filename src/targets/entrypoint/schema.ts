@@ -9,7 +9,7 @@ const AbsolutePath = Text
 
 export const EntrypointTarget = z.strictObject({
   appCommand: z
-    .array(z.string())
+    .array(Text)
     .min(1)
     .optional()
     .meta({
@@ -17,7 +17,7 @@ export const EntrypointTarget = z.strictObject({
         'The app\'s command as a list of words; no shell runs it. Your image\'s former ENTRYPOINT + CMD, e.g. ["/rails/bin/docker-entrypoint", "./bin/thrust", "./bin/rails", "server"]. Required.',
     }),
   beforeApp: z
-    .array(z.array(z.string()).min(1))
+    .array(z.array(Text).min(1))
     .optional()
     .meta({
       description:
