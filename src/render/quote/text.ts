@@ -11,8 +11,10 @@ export function unrepresentableText(value: string): string | undefined {
   const match = UNREPRESENTABLE.exec(value);
   if (!match) return undefined;
   const ch = match[0];
-  const code = ch.length === 1 ? `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` : "a lone surrogate";
-  const name =
-    ch === "\n" ? "a newline" : ch === "\r" ? "a carriage return" : ch === "\t" ? "a tab" : ch === "\0" ? "a NUL" : ch === "\u0085" ? "NEL" : ch === "\u2028" ? "a line separator" : ch === "\u2029" ? "a paragraph separator" : "a control character";
+  const code = `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const surrogate = /[\uD800-\uDFFF]/.test(ch);
+  const name = surrogate
+    ? "a lone surrogate"
+    : ch === "\n" ? "a newline" : ch === "\r" ? "a carriage return" : ch === "\t" ? "a tab" : ch === "\0" ? "a NUL" : ch === "\u0085" ? "NEL" : ch === "\u2028" ? "a line separator" : ch === "\u2029" ? "a paragraph separator" : "a control character";
   return `contains ${name} (${code}) at position ${match.index}, which no generated file can hold faithfully`;
 }
