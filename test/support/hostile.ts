@@ -45,3 +45,12 @@ export const hostileString = (): fc.Arbitrary<string> =>
 
 /** A path segment: hostile but without "/" (and never "." or ".."). */
 export const hostileSegment = (): fc.Arbitrary<string> => hostileString().map((s) => s.replace(/\//g, "_")).filter((s) => s !== "." && s !== "..");
+
+const PRINTABLE = CHARS.filter((c) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\uD800-\uDFFF]/.test(c));
+const PRINTABLE_PAYLOADS = PAYLOADS.filter((p) => !/[\u0000-\u001f]/.test(p));
+
+/** Like hostileString, without the characters every field refuses: what must be represented exactly. */
+export const printableHostileString = (): fc.Arbitrary<string> =>
+  fc
+    .array(fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-z0-9_.-]{1,6}$/) }, { weight: 3, arbitrary: fc.constantFrom(...PRINTABLE) }, { weight: 1, arbitrary: fc.constantFrom(...PRINTABLE_PAYLOADS) }), { minLength: 1, maxLength: 8 })
+    .map((parts) => parts.join(""));
