@@ -29,7 +29,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe("litestream-deploy generate", () => {
   it("writes the files, then leaves unchanged files untouched", async () => {
     expect(await cli("generate")).toBe(0);
-    expect(out).toEqual(["created    config/litestream.yml"]);
+    expect(out).toEqual(["created    config/litestream.yml", "created    .litestream-deploy.json"]);
     const file = path.join(dir, "config/litestream.yml");
     expect(readFileSync(file, "utf8")).toContain("path: /data/app.db");
     const mtime = statSync(file).mtimeMs;
@@ -41,7 +41,7 @@ describe("litestream-deploy generate", () => {
 
   it("--check exits 1 and lists missing and differing files; 0 once up to date", async () => {
     expect(await cli("generate", "--check")).toBe(1);
-    expect(out).toEqual(["missing   config/litestream.yml", "1 of 1 files are out of date; run: npx litestream-deploy generate"]);
+    expect(out).toEqual(["missing   config/litestream.yml", "missing   .litestream-deploy.json", "2 of 2 files are out of date; run: npx litestream-deploy generate"]);
     await cli("generate");
     writeFileSync(path.join(dir, "config/litestream.yml"), readFileSync(path.join(dir, "config/litestream.yml"), "utf8").replace('"5s"', '"1s"'));
     out = [];
@@ -75,7 +75,7 @@ describe("litestream-deploy generate", () => {
       JSON.stringify({ ...description, environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/staging" } } } }),
     );
     expect(await cli("generate", "--out", "deploy", "--env", "staging")).toBe(0);
-    expect(out).toEqual(["created    config/litestream.staging.yml"]);
+    expect(out).toEqual(["created    config/litestream.staging.yml", "created    .litestream-deploy.json"]);
     expect(readFileSync(path.join(dir, "deploy/config/litestream.staging.yml"), "utf8")).toContain("/var/backups/staging/main");
   });
 

@@ -58,7 +58,10 @@ async function runGenerate({ io, values, json, color }: CommandContext): Promise
       warnings: result.warnings.map((w) => ({ path: formatPath(w.path), message: w.message })),
       problems: [],
     });
-  } else printReports(outcome.files, io.out, { showDiff: !!values.diff, mode: outcome.mode, color });
+  } else {
+    // The manifest is bookkeeping: shown only when it changes.
+    printReports(outcome.files.filter((r) => !(r.kind === "manifest" && r.status === "unchanged")), io.out, { showDiff: !!values.diff, mode: outcome.mode, color });
+  }
   return outcome.exitCode;
 }
 
