@@ -47,7 +47,8 @@ export function updateManifest(files: Artifact[], previous: ManifestEntry[], all
   const produced = new Set(files.map((f) => f.path));
   const covered = new Set(files.filter((f) => f.kind === "litestream-config").map((f) => f.environment));
   const everyEnvironment = allEnvironments.every((name) => covered.has(name));
-  const inScope = (entry: ManifestEntry) => (entry.environment === undefined ? everyEnvironment : covered.has(entry.environment));
+  // A full run answers for every earlier file (a removed environment's too); an --env run only for its own.
+  const inScope = (entry: ManifestEntry) => everyEnvironment || (entry.environment !== undefined && covered.has(entry.environment));
   const stale = previous.filter((entry) => !produced.has(entry.path) && entry.path !== MANIFEST_FILE && inScope(entry));
   const kept = previous.filter((entry) => !produced.has(entry.path) && entry.path !== MANIFEST_FILE && !inScope(entry));
   const current: ManifestEntry[] = files
