@@ -113,37 +113,53 @@ async function runInit({ io, values, color }: CommandContext): Promise<number> {
   return 0;
 }
 
-/** --yes: every unanswered question takes its default; a question without one names its flag. */
+/** --yes: every question takes its flag or its default; a question without either names its flag. */
 function takeDefaults(answers: Answers, detection: Detection): string | undefined {
+  const given = takeAll(answers);
   for (let question = nextQuestion(answers, detection); question; question = nextQuestion(answers, detection)) {
-    const answer = answers[question.key] ?? question.default ?? "";
+    const answer = given[question.key] ?? question.default ?? "";
     const problem = answerProblem(question, answer);
-    const flag = Object.entries(FLAGS).find(([, key]) => key === question!.key)?.[0];
-    if (problem) return `${question.text}: ${answer === "" ? "no default" : `"${answer}": ${problem}`}; pass --${flag}`;
+    if (problem) return `${question.text}: ${answer === "" ? "no default" : `"${answer}": ${problem}`}; pass --${flagOf(question.key)}`;
     answers[question.key] = answer;
   }
-  return undefined;
+  return unusedFlag(given, answers);
 }
 
+/** In a terminal: flags given on the command line are checked, not asked again. */
 async function askAll(answers: Answers, detection: Detection, input: NodeJS.ReadableStream): Promise<string | undefined> {
-  // Flags given on the command line are checked, not asked again.
-  const given = { ...answers };
-  for (const key of Object.keys(answers)) delete answers[key];
+  const given = takeAll(answers);
   const asker = terminalAsker(input, process.stderr);
   try {
     for (let question = nextQuestion(answers, detection); question; question = nextQuestion(answers, detection)) {
       const flagged = given[question.key];
       if (flagged !== undefined) {
         const problem = answerProblem(question, flagged);
-        if (problem) return `${question.text}: "${flagged}": ${problem}`;
+        if (problem) return `${question.text}: "${flagged}": ${problem}; fix --${flagOf(question.key)}`;
         answers[question.key] = flagged;
       } else answers[question.key] = await asker.ask(question);
     }
-    return undefined;
+    return unusedFlag(given, answers);
   } catch (error) {
     if (error instanceof InputClosedError) return error.message;
     throw error;
   } finally {
     asker.close();
   }
+}
+
+/** Empties `answers`, returning what it held. */
+function takeAll(answers: Answers): Answers {
+  const given = { ...answers };
+  for (const key of Object.keys(answers)) delete answers[key];
+  return given;
+}
+
+function flagOf(key: string): string {
+  return Object.entries(FLAGS).find(([, k]) => k === key)?.[0] ?? key;
+}
+
+/** A flag no question asked for (--location with --provider r2) is a mistake worth naming. */
+function unusedFlag(given: Answers, answers: Answers): string | undefined {
+  const unused = Object.keys(given).find((key) => !(key in answers));
+  return unused ? `--${flagOf(unused)} does not apply to these answers (e.g. a setting of another provider or target)` : undefined;
 }

@@ -31,7 +31,7 @@ function questions(a: Answers, d: Detection): Question[] {
   const list: Question[] = [
     { key: "name", text: "App name (used for bucket prefix and service names)", default: d.name || "app", check: (v) => (/^[a-z0-9][a-z0-9_-]{0,62}$/.test(v) ? undefined : "lower-case letters, digits, '-' and '_'") },
     { key: "litestream", text: "Litestream version line", default: "0.5", choices: ["0.5", "0.3"] },
-    { key: "provider", text: "Storage provider", default: "r2", choices: PROVIDERS },
+    { key: "provider", text: "Storage provider", default: "aws", choices: PROVIDERS },
   ];
   const provider = a.provider;
   if (provider === "r2") list.push({ key: "accountId", text: "Cloudflare account id (32 hex characters, from the R2 page)", check: (v) => (/^[0-9a-f]{32}$/.test(v) ? undefined : "32 characters 0-9, a-f") });
