@@ -64,7 +64,9 @@ export async function checkSecrets(environment: string, vars: EnvVarPlan[], opti
     const base = { environment, variable: v.name };
     if (v.source.kind === "env") {
       const name = v.source.name;
-      const where = options.env[name] ? "environment" : files.find((f) => f.values[name])?.file;
+      // The environment wins, then the first file that defines the name (an empty value there is missing).
+      const defining = files.find((f) => Object.hasOwn(f.values, name));
+      const where = options.env[name] ? "environment" : defining?.values[name] ? defining.file : undefined;
       checks.push(
         where
           ? { ...base, source: v.source, status: "ok", foundIn: where }
