@@ -52,7 +52,8 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
       io.out(usage());
       return 0;
     }
-    io.err(words[0] ? `litestream-deploy: unknown command "${words[0]}"\n\n${usage()}` : usage());
+    const meant = Object.keys(COMMANDS).find((n) => n.startsWith(`${words[0]} `));
+    io.err(words[0] ? `litestream-deploy: unknown command "${words[0]}"${meant ? `; did you mean "${meant}"?` : ""}\n\n${usage()}` : usage());
     return 2;
   }
   const command = COMMANDS[name]!;

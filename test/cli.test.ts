@@ -153,6 +153,8 @@ describe("help, --json and colour", () => {
     }
     expect(await cli()).toBe(2); // no command: usage on stderr
     expect(err.join("\n")).toContain("Usage:");
+    expect(await cli("secrets")).toBe(2);
+    expect(err.at(-1)).toContain('unknown command "secrets"; did you mean "secrets check"?');
   });
 
   it("generate --json: one document on stdout with every file, its status and the mode", async () => {
