@@ -19,7 +19,8 @@ export type ArtifactKind =
   | "systemd-env"
   | "install-script"
   | "systemd-script"
-  | "runbook";
+  | "runbook"
+  | "manifest";
 
 export interface Artifact {
   /** Path relative to the output directory, with forward slashes. */

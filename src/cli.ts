@@ -1,145 +1,98 @@
 /**
- * litestream-deploy CLI. Exit codes: 0 done, 1 drift or a refused/failed write (--check, a file it
- * will not overwrite, a path outside the project root, a failed or locked write: nothing written),
- * 2 a problem in the description or the command line (printed without a stack trace).
+ * litestream-deploy CLI: a table of commands, each with its own options and help. Exit codes: 0
+ * done, 1 drift or a refused/failed write (--check, a file it will not overwrite, a path outside
+ * the project root, a failed or locked write: nothing written; init: a file it will not overwrite;
+ * secrets check: a missing secret), 2 a problem in the description or the command line (printed
+ * without a stack trace). Help goes to stdout with exit 0.
  */
-import path from "node:path";
-import { parseArgs } from "node:util";
 import { formatPath, ProjectError } from "./errors.js";
-import { generate, projectJsonSchema } from "./generate.js";
-import { ConfigNotFoundError, DescriptionLoadError, findConfig, loadConfig } from "./load-config.js";
-import { existingFileReader, planWrites, writeArtifacts, WriteError, type FileReport } from "./writer.js";
+import { generateCommand } from "./commands/generate.js";
+import { initCommand } from "./commands/init.js";
+import { schemaCommand } from "./commands/schema.js";
+import { secretsCommand } from "./commands/secrets.js";
+import { colorsFor, issueProblems, parseCommandArgs, printJson, SHARED_USAGE, userError, type CliIO, type Command } from "./commands/context.js";
 
-const USAGE = `Usage:
-  litestream-deploy generate [--config FILE] [--out DIR] [--env NAME] [--check] [--diff] [--dry-run]
-  litestream-deploy schema
-  litestream-deploy --help | --version
+export type { CliIO } from "./commands/context.js";
 
-generate   Write every file the description asks for (only files whose content changed).
-  --config FILE  the description (default: litestream.config.{ts,mts,mjs,js,json,yaml,yml} in the current directory)
-  --out DIR      project root the file paths are relative to (default: the description's directory)
-  --env NAME     only this environment's files
-  --check        write nothing; exit 1 when a file is missing or differs (for CI)
-  --diff         print a unified diff of every change
-  --dry-run      print what would be written, write nothing
-schema     Print the JSON Schema (draft-7) of the description, for editor completion.`;
+/** Every command by name; a new command is one entry here. */
+export const COMMANDS: Record<string, Command> = {
+  init: initCommand,
+  generate: generateCommand,
+  "secrets check": secretsCommand,
+  schema: schemaCommand,
+};
 
-export interface CliIO {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  cwd: string;
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  return `Usage: litestream-deploy <command> [options]
+
+${names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]!.summary}`).join("\n")}
+
+  litestream-deploy <command> --help   the command's options
+  litestream-deploy --version`;
 }
 
 const defaultIO: CliIO = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   cwd: process.cwd(),
+  isTTY: !!process.stdout.isTTY,
 };
 
 export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const name = [`${words[0]} ${words[1]}`, words[0]].find((n) => n !== undefined && Object.hasOwn(COMMANDS, n));
+  if (!name) {
+    if (argv.includes("--version")) {
+      io.out(await packageVersion());
+      return 0;
+    }
+    if (argv.includes("--help") || argv.includes("-h")) {
+      io.out(usage());
+      return 0;
+    }
+    const meant = Object.keys(COMMANDS).find((n) => n.startsWith(`${words[0]} `));
+    io.err(words[0] ? `litestream-deploy: unknown command "${words[0]}"${meant ? `; did you mean "${meant}"?` : ""}\n\n${usage()}` : usage());
+    return 2;
+  }
+  const command = COMMANDS[name]!;
+  const rest = removeWords(argv, name.split(" "));
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: "string", short: "c" },
-        out: { type: "string", short: "o" },
-        env: { type: "string", short: "e" },
-        check: { type: "boolean" },
-        diff: { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean" },
-      },
-    });
+    parsed = parseCommandArgs(command, rest);
   } catch (error) {
-    io.err(`litestream-deploy: ${(error as Error).message}\n\n${USAGE}`);
+    io.err(`litestream-deploy ${name}: ${(error as Error).message}\n\n${command.usage}\n${SHARED_USAGE}`);
     return 2;
   }
-  const { values, positionals } = parsed;
-  if (values.version) {
-    io.out(await packageVersion());
+  if (parsed.values.help) {
+    io.out(`${command.usage}\n${SHARED_USAGE}`);
     return 0;
   }
-  const command = positionals[0];
-  if (values.help || !command) {
-    (command ? io.out : io.err)(USAGE);
-    return command || values.help ? 0 : 2;
-  }
-  if (positionals.length > 1) {
-    io.err(`litestream-deploy: unexpected argument "${positionals[1]}"\n\n${USAGE}`);
+  if (parsed.positionals.length) {
+    io.err(`litestream-deploy ${name}: unexpected argument "${parsed.positionals[0]}"\n\n${command.usage}`);
     return 2;
   }
-  if (command === "schema") {
-    io.out(JSON.stringify(projectJsonSchema(), null, 2));
-    return 0;
-  }
-  if (command !== "generate") {
-    io.err(`litestream-deploy: unknown command "${command}"\n\n${USAGE}`);
-    return 2;
-  }
-
+  const json = !!parsed.values.json;
   try {
-    const configFile = findConfig(io.cwd, values.config);
-    const outDir = path.resolve(io.cwd, values.out ?? path.dirname(configFile));
-    const description = await loadConfig(configFile);
-    const result = generate(description, {
-      ...(values.env ? { environment: values.env } : {}),
-      existing: existingFileReader(outDir),
-    });
-    for (const warning of result.warnings) io.err(`warning: ${formatPath(warning.path)}: ${warning.message}`);
-
-    const dryRun = values.check || values["dry-run"];
-    const diff = !!values.diff; // only then: a diff of a large change costs far more than writing it
-    const reports = dryRun ? planWrites(result.files, outDir, { diff }) : writeArtifacts(result.files, outDir, { diff, onMessage: (text) => io.err(`warning: ${text}`) });
-    printReports(reports, io, { showDiff: !!values.diff, check: !!values.check, dryRun: !!values["dry-run"], outDir });
-    const conflicts = reports.filter((r) => r.status === "conflict");
-    if (conflicts.length) return 1;
-    if (values.check && reports.some((r) => r.status !== "unchanged")) return 1;
-    return 0;
+    return await command.run({ io, values: parsed.values, positionals: parsed.positionals, json, color: colorsFor(parsed.values, io) });
   } catch (error) {
-    if (error instanceof WriteError) {
-      io.err(`litestream-deploy: ${error.message}\nNothing was written: every file is as it was.`);
-      return 1;
-    }
-    const message = userError(error);
-    if (message === undefined) throw error;
-    io.err(message);
-    return 2;
+    const problem = userError(error);
+    if (!problem) throw error;
+    if (json) {
+      const problems = error instanceof ProjectError ? issueProblems(error.issues, formatPath) : [{ message: problem.message.replace(/^litestream-deploy: /, ""), ...(problem.fix ? { fix: problem.fix } : {}) }];
+      printJson(io, { command: name, ok: false, problems });
+    } else io.err(problem.message);
+    return problem.exitCode;
   }
 }
 
-/** What to print for a problem the user can cause (no stack trace), or undefined for a bug. */
-function userError(error: unknown): string | undefined {
-  if (error instanceof ProjectError || error instanceof ConfigNotFoundError) return error.message;
-  if (error instanceof DescriptionLoadError) return `litestream-deploy: could not load the description: ${error.message}`;
-  const errno = error as NodeJS.ErrnoException;
-  if (errno && typeof errno.code === "string" && typeof errno.syscall === "string") {
-    // The file system refused a read or write (a directory where a file goes, no permission…).
-    return `litestream-deploy: ${errno.syscall} ${errno.path ?? ""} failed: ${errno.code} (${errno.message})`;
-  }
-  return undefined;
+/** argv without the command's words (their first occurrences). */
+function removeWords(argv: string[], words: string[]): string[] {
+  const rest = [...argv];
+  for (const word of words) rest.splice(rest.indexOf(word), 1);
+  return rest;
 }
-
-function printReports(reports: FileReport[], io: CliIO, mode: { showDiff: boolean; check: boolean; dryRun: boolean; outDir: string }): void {
-  const label: Record<FileStatus, string> = mode.check
-    ? { created: "missing", updated: "differs", unchanged: "ok", conflict: "conflict" }
-    : mode.dryRun
-      ? { created: "would create", updated: "would update", unchanged: "unchanged", conflict: "conflict" }
-      : { created: "created", updated: "updated", unchanged: "unchanged", conflict: "refused" };
-  const width = Math.max(...Object.values(label).map((l) => l.length));
-  for (const report of reports) {
-    io.out(`${label[report.status].padEnd(width)}  ${report.path}${report.reason ? ` — ${report.reason}` : ""}${report.fix ? `\n${" ".repeat(width)}  → ${report.fix}` : ""}`);
-    if (mode.showDiff && report.diff) io.out(report.diff);
-  }
-  if (mode.check) {
-    const drift = reports.filter((r) => r.status !== "unchanged").length;
-    io.out(drift ? `${drift} of ${reports.length} files are out of date; run: npx litestream-deploy generate` : `all ${reports.length} files are up to date`);
-  }
-}
-
-type FileStatus = FileReport["status"];
 
 async function packageVersion(): Promise<string> {
   const { readFileSync } = await import("node:fs");

@@ -8,3 +8,6 @@ export type { ProjectInput, ProjectConfig } from "./schema/project.js";
 export { parseDuration, formatGoDuration } from "./duration.js";
 export { existingFileReader, planWrites, writeArtifacts, WriteError, LOCK_FILE } from "./writer.js";
 export type { FileReport, FileStatus, PlanOptions, WriteOptions } from "./writer.js";
+export { writeFiles, synth } from "./api.js";
+export type { WriteFilesOptions, WriteFilesResult, SynthOptions } from "./api.js";
+export { MANIFEST_FILE } from "./writer.js";

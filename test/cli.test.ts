@@ -1,6 +1,7 @@
 // The CLI end to end: writes only what changed, --check/--diff/--dry-run, refusals, exit codes.
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
+import { Readable } from "node:stream";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
@@ -29,7 +30,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe("litestream-deploy generate", () => {
   it("writes the files, then leaves unchanged files untouched", async () => {
     expect(await cli("generate")).toBe(0);
-    expect(out).toEqual(["created    config/litestream.yml"]);
+    expect(out).toEqual(["created    config/litestream.yml", "created    .litestream-deploy.json"]);
     const file = path.join(dir, "config/litestream.yml");
     expect(readFileSync(file, "utf8")).toContain("path: /data/app.db");
     const mtime = statSync(file).mtimeMs;
@@ -41,7 +42,7 @@ describe("litestream-deploy generate", () => {
 
   it("--check exits 1 and lists missing and differing files; 0 once up to date", async () => {
     expect(await cli("generate", "--check")).toBe(1);
-    expect(out).toEqual(["missing   config/litestream.yml", "1 of 1 files are out of date; run: npx litestream-deploy generate"]);
+    expect(out).toEqual(["missing   config/litestream.yml", "missing   .litestream-deploy.json", "2 of 2 files are out of date; run: npx litestream-deploy generate"]);
     await cli("generate");
     writeFileSync(path.join(dir, "config/litestream.yml"), readFileSync(path.join(dir, "config/litestream.yml"), "utf8").replace('"5s"', '"1s"'));
     out = [];
@@ -75,7 +76,7 @@ describe("litestream-deploy generate", () => {
       JSON.stringify({ ...description, environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/staging" } } } }),
     );
     expect(await cli("generate", "--out", "deploy", "--env", "staging")).toBe(0);
-    expect(out).toEqual(["created    config/litestream.staging.yml"]);
+    expect(out).toEqual(["created    config/litestream.staging.yml", "created    .litestream-deploy.json"]);
     expect(readFileSync(path.join(dir, "deploy/config/litestream.staging.yml"), "utf8")).toContain("/var/backups/staging/main");
   });
 
@@ -135,5 +136,132 @@ describe("file modes", () => {
     expect(out).toContain("differs   bin/litestream-entrypoint");
     expect(await cli("generate")).toBe(0);
     expect(statSync(script).mode & 0o777).toBe(0o755);
+  });
+});
+
+describe("help, --json and colour", () => {
+  it("--help goes to stdout with exit 0, for the tool and for each command", async () => {
+    expect(await cli("--help")).toBe(0);
+    expect(out.join("\n")).toMatch(/^Usage: litestream-deploy <command>/);
+    expect(out.join("\n")).toContain("secrets check");
+    expect(err).toEqual([]);
+    for (const command of [["generate"], ["init"], ["secrets", "check"], ["schema"]]) {
+      out = [];
+      expect(await cli(...command, "--help")).toBe(0);
+      expect(out.join("\n")).toContain(`Usage: litestream-deploy ${command.join(" ")}`);
+      expect(out.join("\n")).toContain("--json");
+    }
+    expect(await cli()).toBe(2); // no command: usage on stderr
+    expect(err.join("\n")).toContain("Usage:");
+    expect(await cli("secrets")).toBe(2);
+    expect(err.at(-1)).toContain('unknown command "secrets"; did you mean "secrets check"?');
+  });
+
+  it("generate --json: one document on stdout with every file, its status and the mode", async () => {
+    expect(await cli("generate", "--check", "--json")).toBe(1);
+    const check = JSON.parse(out.join("\n"));
+    expect(check).toMatchObject({ schemaVersion: 1, command: "generate", mode: "check", ok: true, upToDate: false, problems: [] });
+    expect(check.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual(["created config/litestream.yml", "created .litestream-deploy.json"]);
+    out = [];
+    expect(await cli("generate", "--json")).toBe(0);
+    expect(JSON.parse(out.join("\n")).mode).toBe("write");
+    out = [];
+    expect(await cli("generate", "--check", "--json")).toBe(0);
+    expect(JSON.parse(out.join("\n"))).toMatchObject({ upToDate: true, ok: true });
+  });
+
+  it("a bad description under --json: exit 2, the problems as JSON on stdout", async () => {
+    writeFileSync(path.join(dir, "litestream.config.json"), JSON.stringify({ ...description, replication: { retention: 7 } }));
+    expect(await cli("generate", "--json")).toBe(2);
+    const doc = JSON.parse(out.join("\n"));
+    expect(doc).toMatchObject({ schemaVersion: 1, command: "generate", ok: false });
+    expect(doc.problems[0]).toMatchObject({ path: "replication.retention", code: expect.any(String) });
+    expect(err).toEqual([]);
+  });
+
+  it("colour: off by default off a terminal and under NO_COLOR, forced by --color, off by --no-color", async () => {
+    const run = async (env: Record<string, string>, isTTY: boolean, ...args: string[]) => {
+      out = [];
+      await runCli(["generate", "--dry-run", ...args], { ...io(), env, isTTY });
+      return out.join("\n").includes("\u001b[");
+    };
+    expect(await run({}, false)).toBe(false);
+    expect(await run({}, true)).toBe(true);
+    expect(await run({ NO_COLOR: "1" }, true)).toBe(false);
+    expect(await run({ NO_COLOR: "1" }, false, "--color")).toBe(true);
+    expect(await run({}, true, "--no-color")).toBe(false);
+  });
+});
+
+describe("the manifest of generated files", () => {
+  it("a renamed environment: --check reports the old file stale, generate removes it; a hand-edited one stays", async () => {
+    const withEnvs = (envs: Record<string, unknown>) => writeFileSync(path.join(dir, "litestream.config.json"), JSON.stringify({ ...description, environments: envs }));
+    withEnvs({ production: {}, staging: { storage: { provider: "file", path: "/b/staging" } }, qa: { storage: { provider: "file", path: "/b/qa" } } });
+    expect(await cli("generate")).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(dir, ".litestream-deploy.json"), "utf8"));
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(["config/litestream.production.yml", "config/litestream.qa.yml", "config/litestream.staging.yml"]);
+    // The user takes qa's file over (removes our header): it is no longer ours to remove.
+    const qa = path.join(dir, "config/litestream.qa.yml");
+    writeFileSync(qa, "# mine now\ndbs: []\n");
+    withEnvs({ production: {}, preview: { storage: { provider: "file", path: "/b/staging" } } });
+    out = [];
+    expect(await cli("generate", "--check")).toBe(1);
+    expect(out, out.join("\n")).toContain("stale     config/litestream.staging.yml");
+    expect(out.join("\n")).not.toContain("litestream.qa.yml");
+    out = [];
+    expect(await cli("generate", "--env", "production", "--dry-run")).toBe(0);
+    expect(out.join("\n")).not.toContain("staging"); // --env touches only that environment's files
+    out = [];
+    expect(await cli("generate")).toBe(0);
+    expect(out).toContain("removed    config/litestream.staging.yml");
+    expect(() => statSync(path.join(dir, "config/litestream.staging.yml"))).toThrow();
+    expect(readFileSync(qa, "utf8")).toBe("# mine now\ndbs: []\n");
+    out = [];
+    expect(await cli("generate", "--check")).toBe(0);
+  });
+});
+
+describe("litestream-deploy secrets check", () => {
+  const withCredentials = (credentials: Record<string, unknown>) =>
+    writeFileSync(
+      path.join(dir, "litestream.config.json"),
+      JSON.stringify({ ...description, storage: { provider: "s3", endpoint: "https://s3.example.com", region: "x", bucket: "app-backups", credentials } }),
+    );
+
+  it("finds env references in the environment and .env files, names the missing ones, never prints a value", async () => {
+    withCredentials({ accessKeyId: { env: "S3_KEY_ID" }, secretAccessKey: { env: "S3_SECRET" } });
+    writeFileSync(path.join(dir, ".env"), "S3_KEY_ID=AKIA-FROM-DOTENV\n");
+    const env = { S3_SECRET: "" };
+    expect(await runCli(["secrets", "check"], { ...io(), env })).toBe(1);
+    const text = out.join("\n");
+    expect(text).toMatch(/ok\s+production: LITESTREAM_ACCESS_KEY_ID ← env S3_KEY_ID \(\.env\)/);
+    expect(text).toMatch(/missing\s+production: LITESTREAM_SECRET_ACCESS_KEY ← env S3_SECRET — S3_SECRET is not set \(or empty\)/);
+    expect(text).not.toContain("AKIA-FROM-DOTENV");
+    out = [];
+    expect(await runCli(["secrets", "check", "--json"], { ...io(), env: { S3_SECRET: "shh-value" } })).toBe(0);
+    const doc = JSON.parse(out.join("\n"));
+    expect(doc).toMatchObject({ schemaVersion: 1, command: "secrets check", ok: true });
+    expect(doc.secrets).toEqual([
+      { environment: "production", variable: "LITESTREAM_ACCESS_KEY_ID", source: { kind: "env", name: "S3_KEY_ID" }, status: "ok", foundIn: ".env" },
+      { environment: "production", variable: "LITESTREAM_SECRET_ACCESS_KEY", source: { kind: "env", name: "S3_SECRET" }, status: "ok", foundIn: "environment" },
+    ]);
+    expect(out.join("\n")).not.toContain("shh-value");
+  });
+
+  it("op:// references without OP_SERVICE_ACCOUNT_TOKEN are reported as not checked (exit 1)", async () => {
+    withCredentials({ accessKeyId: "op://vault/item/key", secretAccessKey: { op: "op://vault/item/secret" } });
+    expect(await runCli(["secrets", "check"], { ...io(), env: {} })).toBe(1);
+    expect(out.join("\n")).toMatch(/unchecked\s+production: LITESTREAM_ACCESS_KEY_ID ← op:\/\/vault\/item\/key — not checked: set OP_SERVICE_ACCOUNT_TOKEN/);
+  });
+});
+
+describe("litestream-deploy init (quick refusals)", () => {
+  it("never overwrites a description and refuses questions without a terminal", async () => {
+    expect(await cli("init", "--yes")).toBe(1);
+    expect(err.at(-1)).toContain("litestream.config.json already exists; init never overwrites it");
+    rmSync(path.join(dir, "litestream.config.json"));
+    err = [];
+    expect(await runCli(["init"], { ...io(), input: Object.assign(Readable.from([]), { isTTY: false }) })).toBe(2);
+    expect(err.at(-1)).toContain("the input is not a terminal: pass --yes");
   });
 });
