@@ -22,7 +22,7 @@ function project(credentials: Credentials, kamal: Record<string, unknown> = {}) 
     litestream: { version: "0.3" as const },
     storage: { provider: "hetzner" as const, location: "fsn1" as const, bucket: "myapp-backups", credentials },
     databases: [{ path: "/rails/storage/production.sqlite3" }],
-    targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
+    targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
   };
 }
 

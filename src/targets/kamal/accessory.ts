@@ -170,7 +170,7 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
         : head === "env" && rest[0] === "clear"
           ? at("env", ...rest.slice(1))
           : at();
-    issues.add(where, `Kamal ${version} ${finding.level === "error" ? "refuses" : "silently ignores"} accessories/${ACCESSORY_NAME}${finding.path.length ? `/${finding.path.join("/")}` : ""}: ${finding.message}`);
+    issues.add(where, `Kamal ${version} ${finding.level === "error" ? "refuses" : "silently ignores"} accessories/${ACCESSORY_NAME}${finding.path.length ? `/${finding.path.join("/")}` : ""}: ${finding.message}`, findingFix(finding.path), "kamal.accessory.rule");
   }
   if (issues.items.length > before) return undefined;
 
@@ -246,6 +246,15 @@ function checkDockerRunWords(ctx: TargetContext, settings: KamalSettings): void 
       (/\$\{[^}]*\}/.test(value) ? "holds ${…}, which Kamal leaves unescaped, so the remote shell expands it" : undefined);
     if (problem) issues.add(at(...where), `${where.join(".")} ${problem}`, "write the value in plain ASCII without ${…} (pass anything else through a file or a secret)");
   }
+}
+
+/** A working fix for a Kamal rule the accessory breaks: only user-given keys can break one. */
+function findingFix(path: Array<string | number>): string {
+  const [head, key] = path;
+  if (head === "options" && key === "restart") return 'remove options.restart (Kamal runs accessories with --restart unless-stopped), or deploy with Kamal 2.12 and set version "2.12"';
+  if (head === "options" || head === "labels" || head === "env") return `remove ${path.join(".")}`;
+  if ((HOST_SELECTORS as readonly unknown[]).includes(head)) return "use host, hosts or roles (role, tag and tags need Kamal 2.6), or set version to the release you deploy with";
+  return "set version to the Kamal release you deploy with (`kamal version`)";
 }
 
 /** Container name, or `CONTAINER:SECRETS_FILE` when the names differ and Kamal has aliases (2.6+). */
