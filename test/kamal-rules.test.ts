@@ -170,7 +170,7 @@ describe("Kamal rules as a user meets them in the description", () => {
 
   it("a role selector on a Kamal older than 2.6", () => {
     expect(issuesOf(project({ host: undefined, role: "web", version: "2.5" }))).toEqual([
-      { path: ["targets", "kamal", "role"], message: "Kamal 2.5 refuses accessories/litestream/role: unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)" },
+      { path: ["targets", "kamal", "role"], message: "Kamal 2.5 refuses accessories/litestream/role: unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)" , fix: expect.stringContaining("use host, hosts or roles"), code: "kamal.accessory.rule" },
     ]);
   });
 

@@ -90,12 +90,13 @@ export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, 
   if (settings.via === "op-read") {
     for (const op of ops) define(op.name, `$(op read op://${op.vault}/${op.item}/${op.field})`);
   } else {
-    // One fetch per vault (`--from Vault/Item` when every field is in one item).
+    // One fetch per vault (`--from Vault/Item` when every field is in one item), before the other adapters' fetches.
+    const vaultGroups: FetchGroup[] = [];
     for (const vault of [...new Set(ops.map((o) => o.vault))]) {
       const inVault = ops.filter((o) => o.vault === vault);
       const items = [...new Set(inVault.map((o) => o.item))];
       const keys = inVault.map((o) => fetchedKey(o));
-      groups.unshift({
+      vaultGroups.push({
         adapter: "1password",
         ...(settings.account ? { account: settings.account } : {}),
         from: items.length === 1 ? `${vault}/${items[0]}` : vault,
@@ -103,6 +104,7 @@ export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, 
         extracts: inVault.map((o) => ({ name: o.name, extract: extractName(fetchedKey(o), keys) })),
       });
     }
+    groups.unshift(...vaultGroups);
   }
   // The variable is ours, so a SECRETS= line of the user's is never overwritten.
   groups.forEach((group, i) => {
