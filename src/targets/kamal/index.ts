@@ -356,7 +356,8 @@ function checkDestinationMerge(ctx: TargetContext, settings: KamalSettings, acce
     ctx.issues.add(
       settings.at("destination"),
       `Kamal merges ${deployFilePath(settings.destination)} over config/deploy.yml, so ${leaks.map((p) => `accessories.${ACCESSORY_NAME}.${p.join(".")}`).join(", ")} of environment ${baseEnv!.name} would also apply to ${ctx.env.name}`,
-      "give both environments the same kind of host selector, options and env settings",
+      `give ${ctx.env.name} the same keys: the same kind of host selector (e.g. host in both) and, for each of ${leaks.map((p) => p.join(".")).join(", ")}, a value of its own`,
+      "kamal.destination.merge-leak",
     );
   }
 }
