@@ -133,6 +133,7 @@ function checkAppMount(ctx: TargetContext, settings: KamalSettings): void {
       settings.at("volume"),
       `${file} mounts ${settings.volume.source} at ${mounts.join(", ")} in the app, but volume says ${settings.volume.mount}: the app would look for the databases and the restore marker (${settings.marker}) elsewhere than the accessory writes them`,
       `set volume to "${settings.volume.source}:${mounts[0]}" and the database paths under ${mounts[0]}`,
+      "kamal.volume.app-mount",
     );
   }
 }
@@ -155,9 +156,9 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
   settings.beforeApp.forEach((argv, i) => {
     argv.forEach((word, j) => {
       const problem = unrepresentableText(word) ?? unrepresentableWord(word);
-      if (problem) ctx.issues.add(settings.at("beforeApp", i, j), `the argument ${problem}`, "remove it");
+      if (problem) ctx.issues.add(settings.at("beforeApp", i, j), `the argument ${problem}`, "remove it", "kamal.before-app.word");
       else if (SHELL_OPERATORS.has(word)) {
-        ctx.issues.add(settings.at("beforeApp", i, j), `"${word}" is a shell operator; each beforeApp entry is one command's argv, passed literally`, "split it into separate entries");
+        ctx.issues.add(settings.at("beforeApp", i, j), `"${word}" is a shell operator; each beforeApp entry is one command's argv, passed literally`, "split it into separate entries", "kamal.before-app.operator");
       }
     });
   });
@@ -168,7 +169,7 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
     const theirs = resolveKamalSettings(ctx.plan, other, scratch);
     if (!theirs?.restoreOnBoot) continue;
     if (renderWaitScript({ marker: theirs.marker, beforeApp: theirs.beforeApp, destinationHint: destinationHint(ctx) }) !== script) {
-      ctx.issues.add(settings.at(), `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`, "give every Kamal environment the same volume mount and beforeApp");
+      ctx.issues.add(settings.at(), `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`, "give every Kamal environment the same volume mount and beforeApp", "kamal.app-gate.differs");
       break;
     }
   }
@@ -186,10 +187,10 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
   );
   if (settings.appEntrypoint && existing !== undefined) {
     const edit = withEntrypointBlock(existing, settings.appEntrypoint);
-    if ("problem" in edit) ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} cannot be updated: ${edit.problem}`, "fix the markers by hand (or remove the block) and generate again");
+    if ("problem" in edit) ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} cannot be updated: ${edit.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.app-gate.markers");
     else files.push({ path: settings.appEntrypoint, content: edit.content, kind: "kamal-app-gate", ownership: "shared" });
   } else if (settings.appEntrypoint && settings.appEntrypointGiven) {
-    ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`, "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait");
+    ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`, "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait", "kamal.app-gate.missing");
   } else {
     const hint = line ? `add this line right after the shebang of the app image's entrypoint: ${line}` : manual;
     ctx.warnings.push({ path: settings.at("appEntrypoint"), message: `${settings.appEntrypoint || "the app's entrypoint"} is not updated, so nothing makes the app wait for the restore yet: ${hint}` });
