@@ -324,3 +324,46 @@ describe("every emitted accessory uses only keys and forms its Kamal release acc
     expect(accessory.image).toBe(line === "0.3" ? "litestream/litestream:0.3.13" : "litestream/litestream:0.5.16");
   });
 });
+
+describe("every Kamal issue has a code and a fix", () => {
+  const bad: Array<[string, Record<string, unknown>, Record<string, unknown>?]> = [
+    ["no version", { version: undefined }],
+    ["no volume", { volume: undefined }],
+    ["two selectors", { hosts: ["203.0.113.11"] }],
+    ["a read-only volume", { volume: "myapp_storage:/rails/storage:ro" }],
+    ["an unknown volume option", { volume: "myapp_storage:/rails/storage:xx" }],
+    ["Kamal 2.10.0 with a named volume", { version: "2.10" }],
+    ["a role before 2.6", { host: undefined, role: "web", version: "2.5" }],
+    ["options.restart before 2.12", { options: { restart: "always" } }],
+    ["a short stop-timeout", { options: { "stop-timeout": 5 } }],
+    ["an option the generator sets", { options: { entrypoint: "/bin/bash" } }],
+    ["a reserved label", { labels: { role: "x" } }],
+    ["a label key with a space", { labels: { "a b": "x" } }],
+    ["a value with ${…}", { env: { A: "${HOME}" } }],
+    ["a secret as a clear env", { env: { LITESTREAM_ACCESS_KEY_ID: "x" } }],
+    ["the 1Password adapter without account", { secrets: { via: "kamal-adapter" } }],
+    ["an adapter that needs an account", { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "lastpass", secret: "s3" } } } }],
+    ["an account where none is taken", { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", account: "a", from: "p/c", secret: "K" } } } }],
+    ["a source for no credential", { secrets: { sources: { OTHER: { env: "X" } } } }],
+    ["adapter lines before 2.6", { version: "2.5", secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", from: "p/c", secret: "K" } } } }],
+    ["a beforeApp shell operator", { beforeApp: [["bin/rails", "&&"]] }],
+    ["a database outside the volume", {}, { databases: [{ path: "/data/x.sqlite3" }] }],
+  ];
+  it.each(bad)("%s", (_name, kamal, extra) => {
+    const issues = issuesOf(project(kamal, extra));
+    expect(issues.length).toBeGreaterThan(0);
+    for (const issue of issues) {
+      expect(issue.code, issue.message).toMatch(/^(kamal|key|text)\./);
+      expect(issue.fix, issue.message).toBeTruthy();
+    }
+  });
+
+  it("the fixes the release refusals name work", () => {
+    expect(issuesOf(project({ version: "2.10" })).map((i) => i.fix)).toEqual(['upgrade Kamal to 2.10.1 or later (`gem install kamal -v 2.10.1` or newer) and set version: "2.10.1"']);
+    expect(issuesOf(project({ version: "2.10.1" }))).toEqual([]);
+    const adapter = { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", from: "p/c", secret: "K" } } } };
+    expect(issuesOf(project({ ...adapter, version: "2.5" })).map((i) => i.code)).toEqual(["kamal.release.adapter-dotenv"]);
+    expect(issuesOf(project({ ...adapter, version: "2.6" }))).toEqual([]);
+    expect(issuesOf(project({ version: "2.5", secrets: { sources: { HZ_ACCESS_KEY_ID: { railsCredentials: "s3.key" } } } }))).toEqual([]);
+  });
+});
