@@ -164,7 +164,8 @@ export const KamalTarget = z
     options: z.record(Text.regex(/^[a-z][a-z0-9-]*$/, "a docker run flag name without dashes, e.g. memory"), z.union([OptionValue, z.array(OptionValue)])).optional().meta({
       description: "Extra `docker run` flags (`memory: 256m` → --memory \"256m\").",
     }),
-    labels: z.record(Text.min(1), Text).optional().meta({ description: "Extra container labels." }),
+    // Keys are checked with the docker run words (accessory.ts), where the refusal carries a fix.
+    labels: z.record(z.string().min(1), Text).optional().meta({ description: "Extra container labels (reverse-DNS keys)." }),
     updateDeployFile: z.boolean().optional().meta({
       description:
         "Also set `accessories.litestream` in your existing config/deploy.yml (or config/deploy.<destination>.yml), keeping every other key and comment (default true).",
