@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, ProjectError, type ProjectIssue } from "../src/index.js";
-import { readKamalSecrets, writeFakeSecretTools } from "./fixtures/kamal/kamal-emulation.js";
+import { containerSecrets, readKamalSecrets, writeFakeSecretTools } from "./fixtures/kamal/kamal-emulation.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { loadExample } from "./support/examples.js";
 
@@ -101,8 +101,7 @@ describe("example 005: production and staging on different hosts, over the user'
     const production = readKamalSecrets([user[".kamal/secrets-common"], out[".kamal/secrets"]], { ...env, PATH: `${rails}:${env.PATH}` }, app, reader);
     const staging = readKamalSecrets([user[".kamal/secrets-common"], out[".kamal/secrets.staging"]], env, app, reader);
     const accessories = (file: string) => (yaml11(out[file]!).accessories as Record<string, Accessory>).litestream!;
-    const container = (accessory: Accessory, secrets: Record<string, string>) =>
-      Object.fromEntries(accessory.env.secret.map((e) => [e.split(":")[0], secrets[e.split(":")[1] ?? e] ?? `Secret '${e}' not found`]));
+    const container = containerSecrets;
     expect(container(accessories("config/deploy.yml"), production)).toEqual({
       LITESTREAM_ACCESS_KEY_ID: "rails:litestream.access_key_id",
       LITESTREAM_SECRET_ACCESS_KEY: "rails:litestream.secret_access_key",

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, ProjectError } from "../src/index.js";
 import { KAMAL_ADAPTERS } from "../src/targets/kamal/schema.js";
-import { kamalAccessoryRunCommand, parseKamalSecrets, readArgvLog, writeArgvRecorder, writeFakeSecretTools, type SecretsReader } from "./fixtures/kamal/kamal-emulation.js";
+import { containerSecrets, kamalAccessoryRunCommand, parseKamalSecrets, readArgvLog, writeArgvRecorder, writeFakeSecretTools, type SecretsReader } from "./fixtures/kamal/kamal-emulation.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
 afterAll(cleanupTempDirs);
@@ -129,17 +129,7 @@ function resolve(secrets: string, reader: SecretsReader) {
   return { parsed, calls: readArgvLog(join(tools, "vault.log")) };
 }
 
-/** What the container receives: each env.secret entry (NAME or NAME:SECRET) looked up as Kamal does. */
-function containerEnv(accessory: Accessory, secrets: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    accessory.env.secret.map((entry) => {
-      const [name, alias] = entry.split(":") as [string, string | undefined];
-      const key = alias ?? name;
-      if (!(key in secrets)) throw new Error(`Secret '${key}' not found in .kamal/secrets`);
-      return [name, secrets[key]!];
-    }),
-  );
-}
+const containerEnv = containerSecrets;
 
 describe.each(Object.entries(SOURCES))("%s", (_name, source) => {
   describe.each(KAMALS)("Kamal %s", (kamal) => {

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, ProjectError, type ProjectIssue } from "../src/index.js";
-import { parseKamalSecrets, writeFakeSecretTools } from "./fixtures/kamal/kamal-emulation.js";
+import { containerSecrets, parseKamalSecrets, writeFakeSecretTools } from "./fixtures/kamal/kamal-emulation.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
 afterAll(cleanupTempDirs);
@@ -42,17 +42,7 @@ function blockOf(text: string): string[] {
   return lines.slice(lines.indexOf(BEGIN) + 1, lines.indexOf(END)).filter((l) => !l.startsWith("#"));
 }
 
-/** What the container receives: each env.secret entry resolved from the parsed secrets file, as Kamal does. */
-function containerEnv(accessory: { env: { secret: string[] } }, secrets: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    accessory.env.secret.map((entry) => {
-      const [name, alias] = entry.split(":");
-      const key = alias ?? name!;
-      if (!(key in secrets)) throw new Error(`Secret '${key}' not found in .kamal/secrets`);
-      return [name!, secrets[key]!];
-    }),
-  );
-}
+const containerEnv = containerSecrets;
 
 const tools = writeFakeSecretTools(makeTempDir("kamal-secret-tools"));
 const shellEnv = (extra: Record<string, string> = {}) => ({ PATH: `${tools}:/usr/bin:/bin`, ...extra });
