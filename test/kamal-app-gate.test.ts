@@ -25,7 +25,7 @@ function project(kamal: Record<string, unknown> = {}, extra: Record<string, unkn
     litestream: { version: "0.3" as const },
     storage: { provider: "file" as const, path: "/var/backups/myapp" },
     databases: [{ path: "/rails/storage/production.sqlite3" }],
-    targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
+    targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
     ...extra,
   };
 }

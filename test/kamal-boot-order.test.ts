@@ -53,7 +53,7 @@ function host(line: LitestreamLine): Host {
     storage: { provider: "file" as const, path: join(root, "replica") },
     databases: [{ path: db }],
     targets: {
-      kamal: { version: "2.10", volume: `myapp_storage:${mount}`, host: "203.0.113.10", appUser: uid, beforeApp: [[sqliteBinary, db, PREPARE]] },
+      kamal: { version: "2.10.1", volume: `myapp_storage:${mount}`, host: "203.0.113.10", appUser: uid, beforeApp: [[sqliteBinary, db, PREPARE]] },
     },
   };
   const { files } = generate(input, { existing: (p) => (p === "bin/docker-entrypoint" ? ENTRYPOINT : undefined) });

@@ -45,7 +45,7 @@ function project(overrides: { version?: "0.3" | "0.5"; databases?: string[]; mou
     ...(overrides.restoreOnBoot === false ? { restoreOnBoot: false } : {}),
     targets: {
       kamal: {
-        version: "2.10",
+        version: "2.10.1",
         volume: `myapp_storage:${mount}`,
         host: "203.0.113.10",
         ...(overrides.appUser ? { appUser: overrides.appUser } : {}),

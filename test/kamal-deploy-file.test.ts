@@ -24,7 +24,7 @@ function project(kamal: Record<string, unknown> = {}) {
       credentials: { accessKeyId: { env: "HZ_ACCESS_KEY_ID" }, secretAccessKey: { env: "HZ_SECRET_ACCESS_KEY" } },
     },
     databases: [{ path: "/rails/storage/production.sqlite3" }],
-    targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
+    targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
   };
 }
 
@@ -101,7 +101,8 @@ describe("in-place update of config/deploy.yml", () => {
     expect(once.startsWith(renamed.replace(/\n$/, ""))).toBe(true);
     expect(Object.keys(yaml11(once).accessories as object)).toEqual(["litestream-old", "redis", "litestream"]);
     // Our own entry (it carries the marker) is replaced in place: a second run changes nothing.
-    expect(deployFileAfter(project({ host: "203.0.113.99" }), once)).toBe(once.replace('host: "203.0.113.10"\n    volumes', 'host: "203.0.113.99"\n    volumes'));
+    const replaced = deployFileAfter(project({ labels: { "com.example.team": "ops" } }), once);
+    expect((yaml11(replaced).accessories as Record<string, { labels?: unknown }>).litestream!.labels).toEqual({ "com.example.team": "ops" });
     expect(deployFileAfter(project(), once)).toBe(once);
   });
 
@@ -156,7 +157,8 @@ describe("in-place update of config/deploy.yml", () => {
 });
 
 describe("example 000 (Rails 8 on Kamal 2, production + staging destination)", () => {
-  const files = run(example000, { "config/deploy.yml": DEPLOY, ".kamal/secrets": SECRETS, "bin/docker-entrypoint": ENTRYPOINT });
+  const STAGING = readFileSync(new URL("./fixtures/kamal/deploy.staging.yml", import.meta.url), "utf8");
+  const files = run(example000, { "config/deploy.yml": DEPLOY, "config/deploy.staging.yml": STAGING, ".kamal/secrets": SECRETS, "bin/docker-entrypoint": ENTRYPOINT });
   const kamalFiles = files.filter((f) => f.kind.startsWith("kamal-"));
 
   it("produces every Kamal artifact for both environments", () => {
@@ -184,9 +186,11 @@ describe("example 000 (Rails 8 on Kamal 2, production + staging destination)", (
     expect(again.map((f) => [f.path, f.content])).toEqual(files.map((f) => [f.path, f.content]));
   });
 
-  it("the staging destination file holds only the accessory, which Kamal merges over config/deploy.yml", () => {
-    const staging = yaml11(kamalFiles.find((f) => f.path === "config/deploy.staging.yml")!.content);
-    expect(Object.keys(staging)).toEqual(["accessories"]);
+  it("the user's staging destination file keeps its servers and gets the accessory, which Kamal merges over config/deploy.yml", () => {
+    const stagingText = kamalFiles.find((f) => f.path === "config/deploy.staging.yml")!.content;
+    expect(stagingText.startsWith(STAGING)).toBe(true);
+    const staging = yaml11(stagingText);
+    expect(Object.keys(staging)).toEqual(["servers", "proxy", "accessories"]);
     const production = (yaml11(kamalFiles.find((f) => f.path === "config/deploy.yml")!.content).accessories as Record<string, Record<string, unknown>>).litestream!;
     const ours = (staging.accessories as Record<string, Record<string, unknown>>).litestream!;
     // Every key of production's accessory is overridden, none leaks into staging through the merge.

@@ -19,7 +19,7 @@ function project(kamal: Record<string, unknown> = {}, litestream: Record<string,
     litestream: { version: "0.3" as const, ...litestream },
     storage: { provider: "file" as const, path: "/var/backups/myapp" },
     databases: [{ path: "/rails/storage/production.sqlite3" }],
-    targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
+    targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
   };
 }
 

@@ -28,7 +28,7 @@ function project(kamal: Record<string, unknown> = {}, extra: Record<string, unkn
       credentials: { accessKeyId: { env: "HZ_ACCESS_KEY_ID" }, secretAccessKey: { env: "HZ_SECRET_ACCESS_KEY" } },
     },
     databases: [{ path: "/rails/storage/production.sqlite3" }],
-    targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
+    targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
     ...extra,
   };
 }
@@ -78,15 +78,15 @@ describe("Kamal's accessory rules, as encoded", () => {
     expect(validateKamalAccessory({ ...valid, cmd: ["replicate"] }, "2.10")).toEqual([{ path: ["cmd"], message: "should be a string", level: "error" }]);
   });
 
-  it("options.restart is never allowed", () => {
-    expect(validateKamalAccessory({ ...valid, options: { restart: "always" } }, "2.12")).toEqual([
-      {
-        path: ["options", "restart"],
-        message:
-          "never set options.restart: Kamal runs every accessory with --restart unless-stopped; up to 2.5 a second --restart is passed to docker run, 2.6 to 2.11 refuse the key, and only 2.12 accepts it",
-        level: "error",
-      },
+  it("options.restart: refused before 2.12 with each release's reason, a validated policy string on 2.12", () => {
+    const restart = (value: unknown, version: string) => validateKamalAccessory({ ...valid, options: { restart: value } }, version);
+    for (const policy of ["no", "always", "unless-stopped", "on-failure", "on-failure:5"]) expect(restart(policy, "2.12")).toEqual([]);
+    expect(restart("sometimes", "2.12")).toEqual([{ path: ["options", "restart"], message: 'should be a restart policy string: "no", always, unless-stopped or on-failure[:N]', level: "error" }]);
+    expect(restart(false, "2.12")).toHaveLength(1);
+    expect(restart("always", "2.11")).toEqual([
+      { path: ["options", "restart"], message: "Cannot set restart policy in docker options, unless-stopped is required (Kamal 2.6 to 2.11 refuse it; 2.12 accepts it)", level: "error" },
     ]);
+    expect(restart("always", "2.5")[0]!.message).toMatch(/^Kamal 2\.5 already runs the accessory with --restart unless-stopped/);
   });
 
   it("hash-form files need 2.10, with string values (a bare mode is an integer)", () => {
@@ -153,7 +153,9 @@ describe("Kamal rules as a user meets them in the description", () => {
     expect(issuesOf(project({ hosts: ["203.0.113.11"] }))).toEqual([
       {
         path: ["targets", "kamal", "hosts"],
-        message: 'an accessory takes exactly one host selector, host and hosts are set: Kamal refuses it ("specify one of `host`, `hosts`, `role`, `roles`, `tag` or `tags`")',
+        message: 'an accessory takes exactly one host selector, host and hosts are set: Kamal refuses it ("specify one of `host`, `hosts` or `roles`" before 2.6, which also lists `role`, `tag` and `tags`)',
+        fix: "keep host and remove hosts",
+        code: "kamal.host.selectors",
       },
     ]);
     expect(issuesOf(project({ host: undefined }))).toEqual([
@@ -161,24 +163,28 @@ describe("Kamal rules as a user meets them in the description", () => {
         path: ["targets", "kamal"],
         message: "no host selector: Kamal needs exactly one of host, hosts, role, roles, tag or tags for an accessory",
         fix: "set host to the app's server (the data volume is local to it)",
+        code: "kamal.host.selectors",
       },
     ]);
   });
 
   it("a role selector on a Kamal older than 2.6", () => {
     expect(issuesOf(project({ host: undefined, role: "web", version: "2.5" }))).toEqual([
-      { path: ["targets", "kamal", "role"], message: "Kamal 2.5 refuses accessories/litestream/role: unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)" },
+      { path: ["targets", "kamal", "role"], message: "Kamal 2.5 refuses accessories/litestream/role: unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)" , fix: expect.stringContaining("use host, hosts or roles"), code: "kamal.accessory.rule" },
     ]);
   });
 
   it("options.restart", () => {
     const issues = issuesOf(project({ options: { restart: "always" } }));
-    expect(issues).toEqual([{ path: ["targets", "kamal", "options", "restart"], message: expect.stringMatching(/^Kamal 2\.10 refuses accessories\/litestream\/options\/restart: never set options\.restart/) }]);
+    expect(issues).toEqual([
+      { path: ["targets", "kamal", "options", "restart"], message: expect.stringMatching(/^Kamal 2\.10\.1 refuses accessories\/litestream\/options\/restart: Cannot set restart policy/), fix: expect.stringMatching(/version "2\.12"/), code: "kamal.accessory.rule" },
+    ]);
+    expect(issuesOf(project({ options: { restart: "on-failure:3" }, version: "2.12.0" }))).toEqual([]);
   });
 
   it("a reserved label on 2.7+", () => {
     expect(issuesOf(project({ labels: { role: "backup" } }))).toEqual([
-      { path: ["targets", "kamal", "labels", "role"], message: "Kamal 2.10 refuses accessories/litestream/labels/role: invalid label. destination, role, and service are reserved labels" },
+      { path: ["targets", "kamal", "labels", "role"], message: "Kamal 2.10.1 refuses accessories/litestream/labels/role: invalid label. destination, role, and service are reserved labels", fix: "remove labels.role", code: "kamal.accessory.rule" },
     ]);
     expect(issuesOf(project({ labels: { role: "backup" }, version: "2.6" }))).toEqual([]);
   });
@@ -187,7 +193,9 @@ describe("Kamal rules as a user meets them in the description", () => {
     expect(issuesOf(project({ secrets: { via: "kamal-adapter" } }))).toEqual([
       {
         path: ["targets", "kamal", "secrets", "account"],
-        message: "the Kamal 1Password adapter needs --account: without it `kamal secrets fetch` prints a warning and exits 0, and Kamal would store the warning text as the secret",
+        message: "the Kamal 1Password adapter needs --account: without it Kamal aborts `kamal secrets fetch` with `ERROR (NoMethodError): undefined method 'chomp' for nil:NilClass`",
+        fix: 'set account to your 1Password account, e.g. "my-team.1password.com", or use via: "op-read"',
+        code: "kamal.secrets.account-missing",
       },
     ]);
   });
@@ -223,7 +231,8 @@ describe("Kamal rules as a user meets them in the description", () => {
     expect(issuesOf(input)).toContainEqual({
       path: ["environments", "staging", "targets", "kamal", "destination"],
       message: "environments production and staging would both write the litestream accessory into config/deploy.yml",
-      fix: "give each environment its own Kamal destination (destination: false for the one that uses config/deploy.yml)",
+      fix: 'give each environment its own Kamal destination, e.g. destination: "staging" for staging (destination: false for the one that uses config/deploy.yml)',
+      code: "kamal.destination.shared",
     });
   });
 
@@ -265,7 +274,7 @@ const minor = (v: string) => Number(v.split(".")[1]);
 const keysFor = (version: string) => FACTS_KEYS.filter(([since]) => minor(since) <= minor(version)).flatMap(([, keys]) => keys);
 
 describe("every emitted accessory uses only keys and forms its Kamal release accepts", () => {
-  const versions = ["2.0", "2.2", "2.5", "2.6", "2.7", "2.9", "2.10", "2.12"];
+  const versions = ["2.0", "2.2", "2.5", "2.6", "2.7", "2.9", "2.10.1", "2.12"];
   const cases = versions.flatMap((version) =>
     (["0.3", "0.5"] as const).flatMap((line) =>
       [true, false].flatMap((restoreOnBoot) =>
@@ -313,5 +322,48 @@ describe("every emitted accessory uses only keys and forms its Kamal release acc
       expect(String(volume).split(":").slice(2)).not.toContain("ro");
     }
     expect(accessory.image).toBe(line === "0.3" ? "litestream/litestream:0.3.13" : "litestream/litestream:0.5.16");
+  });
+});
+
+describe("every Kamal issue has a code and a fix", () => {
+  const bad: Array<[string, Record<string, unknown>, Record<string, unknown>?]> = [
+    ["no version", { version: undefined }],
+    ["no volume", { volume: undefined }],
+    ["two selectors", { hosts: ["203.0.113.11"] }],
+    ["a read-only volume", { volume: "myapp_storage:/rails/storage:ro" }],
+    ["an unknown volume option", { volume: "myapp_storage:/rails/storage:xx" }],
+    ["Kamal 2.10.0 with a named volume", { version: "2.10" }],
+    ["a role before 2.6", { host: undefined, role: "web", version: "2.5" }],
+    ["options.restart before 2.12", { options: { restart: "always" } }],
+    ["a short stop-timeout", { options: { "stop-timeout": 5 } }],
+    ["an option the generator sets", { options: { entrypoint: "/bin/bash" } }],
+    ["a reserved label", { labels: { role: "x" } }],
+    ["a label key with a space", { labels: { "a b": "x" } }],
+    ["a value with ${…}", { env: { A: "${HOME}" } }],
+    ["a secret as a clear env", { env: { LITESTREAM_ACCESS_KEY_ID: "x" } }],
+    ["the 1Password adapter without account", { secrets: { via: "kamal-adapter" } }],
+    ["an adapter that needs an account", { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "lastpass", secret: "s3" } } } }],
+    ["an account where none is taken", { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", account: "a", from: "p/c", secret: "K" } } } }],
+    ["a source for no credential", { secrets: { sources: { OTHER: { env: "X" } } } }],
+    ["adapter lines before 2.6", { version: "2.5", secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", from: "p/c", secret: "K" } } } }],
+    ["a beforeApp shell operator", { beforeApp: [["bin/rails", "&&"]] }],
+    ["a database outside the volume", {}, { databases: [{ path: "/data/x.sqlite3" }] }],
+  ];
+  it.each(bad)("%s", (_name, kamal, extra) => {
+    const issues = issuesOf(project(kamal, extra));
+    expect(issues.length).toBeGreaterThan(0);
+    for (const issue of issues) {
+      expect(issue.code, issue.message).toMatch(/^(kamal|key|text)\./);
+      expect(issue.fix, issue.message).toBeTruthy();
+    }
+  });
+
+  it("the fixes the release refusals name work", () => {
+    expect(issuesOf(project({ version: "2.10" })).map((i) => i.fix)).toEqual(['upgrade Kamal to 2.10.1 or later (`gem install kamal -v 2.10.1` or newer) and set version: "2.10.1"']);
+    expect(issuesOf(project({ version: "2.10.1" }))).toEqual([]);
+    const adapter = { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", from: "p/c", secret: "K" } } } };
+    expect(issuesOf(project({ ...adapter, version: "2.5" })).map((i) => i.code)).toEqual(["kamal.release.adapter-dotenv"]);
+    expect(issuesOf(project({ ...adapter, version: "2.6" }))).toEqual([]);
+    expect(issuesOf(project({ version: "2.5", secrets: { sources: { HZ_ACCESS_KEY_ID: { railsCredentials: "s3.key" } } } }))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, ProjectError, type ProjectIssue } from "../src/index.js";
-import { parseKamalSecrets, writeFakeSecretTools } from "./fixtures/kamal/kamal-emulation.js";
+import { containerSecrets, parseKamalSecrets, writeFakeSecretTools } from "./fixtures/kamal/kamal-emulation.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
 afterAll(cleanupTempDirs);
@@ -22,7 +22,7 @@ function project(credentials: Credentials, kamal: Record<string, unknown> = {}) 
     litestream: { version: "0.3" as const },
     storage: { provider: "hetzner" as const, location: "fsn1" as const, bucket: "myapp-backups", credentials },
     databases: [{ path: "/rails/storage/production.sqlite3" }],
-    targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
+    targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000", ...kamal } },
   };
 }
 
@@ -42,17 +42,7 @@ function blockOf(text: string): string[] {
   return lines.slice(lines.indexOf(BEGIN) + 1, lines.indexOf(END)).filter((l) => !l.startsWith("#"));
 }
 
-/** What the container receives: each env.secret entry resolved from the parsed secrets file, as Kamal does. */
-function containerEnv(accessory: { env: { secret: string[] } }, secrets: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    accessory.env.secret.map((entry) => {
-      const [name, alias] = entry.split(":");
-      const key = alias ?? name!;
-      if (!(key in secrets)) throw new Error(`Secret '${key}' not found in .kamal/secrets`);
-      return [name!, secrets[key]!];
-    }),
-  );
-}
+const containerEnv = containerSecrets;
 
 const tools = writeFakeSecretTools(makeTempDir("kamal-secret-tools"));
 const shellEnv = (extra: Record<string, string> = {}) => ({ PATH: `${tools}:/usr/bin:/bin`, ...extra });
@@ -166,11 +156,9 @@ describe("how each credential is obtained", () => {
     });
   });
 
-  it("why --account is required: without it Kamal's fetch exits 0 and the warning would become the secret", () => {
+  it("why --account is required: without it Kamal aborts (it does not store a warning as the secret)", () => {
     const { secrets } = generated(project(OP, { secrets: { via: "kamal-adapter", account: "acme" } }));
-    const parsed = parseKamalSecrets(secrets!.replace(" --account acme", ""), shellEnv());
-    expect(parsed.LITESTREAM_SECRETS).toBe("No value provided for required options '--account'");
-    expect(parsed.LITESTREAM_ACCESS_KEY_ID).not.toBe("secret:op://myproject/production-s3/access_key_id");
+    expect(() => parseKamalSecrets(secrets!.replace(" --account acme", ""), shellEnv())).toThrow("ERROR (NoMethodError): undefined method 'chomp' for nil:NilClass");
   });
 
   it("environment references pass through; Kamal 2.6+ maps the names with a secret alias", () => {
@@ -202,7 +190,7 @@ describe("how each credential is obtained", () => {
   it("an aliased name the user's file already defines is used as is, not redefined", () => {
     const existing = `${SECRETS}R2_ACCESS_KEY_ID=$(op read op://Infra/r2/key_id)\n`;
     const { secrets, accessory } = generated(project(ENV), existing);
-    expect(secrets!.split(BEGIN)[1]).toContain("# R2_ACCESS_KEY_ID: defined elsewhere in this file (mapped to LITESTREAM_ACCESS_KEY_ID by the accessory)");
+    expect(secrets!.split(BEGIN)[1]).toContain("# R2_ACCESS_KEY_ID: defined elsewhere (mapped to LITESTREAM_ACCESS_KEY_ID by the accessory)");
     expect(blockOf(secrets!)).toEqual(["R2_SECRET_ACCESS_KEY=$R2_SECRET_ACCESS_KEY"]);
     const env = containerEnv(accessory, parseKamalSecrets(secrets!, shellEnv({ R2_SECRET_ACCESS_KEY: "SAK" })));
     expect(env.LITESTREAM_ACCESS_KEY_ID).toBe("secret:op://Infra/r2/key_id");
@@ -213,7 +201,8 @@ describe("how each credential is obtained", () => {
     const { warnings } = generated(project(OP), existing);
     expect(warnings).toContainEqual({
       path: ["targets", "kamal", "secrets"],
-      message: "LITESTREAM_ACCESS_KEY_ID is also defined outside the litestream-deploy block of .kamal/secrets (line 14); the later definition wins: remove the other one",
+      message:
+        'LITESTREAM_ACCESS_KEY_ID is defined by the litestream-deploy block and also in line 14 of .kamal/secrets; the block\'s definition wins. Keep one: remove yours to use the block\'s, or, to keep yours, describe this credential as { env: "LITESTREAM_ACCESS_KEY_ID" } so the block leaves it to your line',
     });
   });
 
@@ -269,7 +258,8 @@ describe("the user's bytes: line endings, BOM, indentation", () => {
     expect(once).toContain(`\r\n${BEGIN}\r\n`);
     expect(generated(input, once).secrets).toBe(once);
     // Kamal (Ruby dotenv) reads it as the LF file.
-    expect(parseKamalSecrets(once, { R2_ACCESS_KEY_ID: "k", R2_SECRET_ACCESS_KEY: "s" })).toEqual(parseKamalSecrets(generated(input, SECRETS).secrets!, { R2_ACCESS_KEY_ID: "k", R2_SECRET_ACCESS_KEY: "s" }));
+    const env = shellEnv({ R2_ACCESS_KEY_ID: "k", R2_SECRET_ACCESS_KEY: "s" });
+    expect(parseKamalSecrets(once, env)).toEqual(parseKamalSecrets(generated(input, SECRETS).secrets!, env));
   });
 
   it("an indented marker is recognised: the block is replaced, not added a second time", () => {

@@ -36,7 +36,7 @@ const tenMistakes = () => ({
     },
   },
   targets: {
-    kamal: { version: "2.10", host: "203.0.113.10" }, // 9 Kamal target without volume
+    kamal: { version: "2.10.1", host: "203.0.113.10" }, // 9 Kamal target without volume
     compose: { appService: "web", volume: "app_data:/data:ro" }, // 10 compose volume mounted read-only
   },
 });

@@ -322,7 +322,7 @@ describe("the CLI", () => {
       litestream: { version: "0.3" },
       storage: { provider: "hetzner", location: "fsn1", bucket: "myapp-backups", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } },
       databases: [{ path: "/rails/storage/production.sqlite3" }],
-      targets: { kamal: { version: "2.10", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000" } },
+      targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000" } },
     };
     fs.writeFileSync(at("litestream.config.json"), JSON.stringify(kamal));
     fs.mkdirSync(at("config"));

@@ -44,7 +44,7 @@ export default defineProject({
   },
   targets: {
     kamal: {
-      version: "2.10",
+      version: "2.10.1",
       // The app's own volume, read-write: Litestream writes next to each database.
       volume: "myapp_storage:/rails/storage",
       // Rails 8 images run as 1000:1000; restored databases are handed to that user.

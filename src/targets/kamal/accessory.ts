@@ -61,49 +61,40 @@ function metricsUrl(addr: string): string {
   return `http://${local}:${port}/metrics`;
 }
 
+/**
+ * The accessory for one environment, or undefined after adding the issues that prevent it. Each job
+ * is its own function: where the databases must be, the command, the docker options, the value,
+ * and Kamal's own check of that value.
+ */
 export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings): KamalAccessory | undefined {
-  const { plan, env, issues } = ctx;
-  const { at, version } = settings;
-  const before = issues.items.length;
-  const traits = imageTraits(plan);
-  const mount = settings.volume.mount;
+  const before = ctx.issues.items.length;
+  const traits = imageTraits(ctx.plan);
+  checkPlacement(ctx, settings);
+  checkDockerRunWords(ctx, settings);
+  const command = planCommand(ctx, settings, traits);
+  const { options, health } = planOptions(ctx, settings, traits, ctx.env.restoreOnBoot);
+  const value = accessoryValue(ctx, settings, options, command.cmd);
+  checkWithKamalRules(ctx, settings, value);
+  if (ctx.issues.items.length > before) return undefined;
+  return { value, ...(command.script ? { script: command.script } : {}), comments: accessoryComments(ctx, settings, traits, command.script, health) };
+}
 
+/** The databases inside the shared volume, the config file uploadable by Kamal, no secret as a clear env. */
+function checkPlacement(ctx: TargetContext, settings: KamalSettings): void {
+  const { env, issues } = ctx;
+  const { at } = settings;
+  const mount = settings.volume.mount;
   for (const db of env.databases) {
     if (!db.path.startsWith(`${mount}/`)) {
-      issues.add(at("volume"), `database ${db.name} (${db.path}) is not inside ${mount}, where the volume is mounted: the accessory would not see it`, "mount the volume that holds the databases, at the same path as in the app");
+      issues.add(at("volume"), `database ${db.name} (${db.path}) is not inside ${mount}, where the volume is mounted: the accessory would not see it`, `set volume to the app's volume that holds ${db.path}, mounted at the same path as in the app`, "kamal.volume.database-outside");
     }
   }
   if (env.configFile.includes(":") || env.configFile.startsWith("/")) {
-    issues.add(at(), `the config file path "${env.configFile}" cannot be used in Kamal's files (it must be relative to the project and hold no ":")`, "set a relative configFile such as config/litestream.yml");
+    issues.add(at(), `the config file path "${env.configFile}" cannot be used in Kamal's files (it must be relative to the project and hold no ":")`, "set a relative configFile such as config/litestream.yml", "kamal.files.config-path");
   }
-
   const bindings = envBindings(env);
-  const aliases = kamalSupports(version, "secretAliases");
   for (const key of Object.keys(settings.env)) {
-    if (bindings.some((b) => b.name === key)) issues.add(at("env", key), `${key} is a secret the accessory already receives from .kamal/secrets`, "remove it from env");
-  }
-
-  // Restore before replicating, then write the marker bin/litestream-wait waits for (docs/kamal.md):
-  // Kamal boots the app right after the accessory, so the gate must be in the app's start-up.
-  // On 0.5 litestream.yml also carries restore-if-db-not-exists (shared with the other targets); it is
-  // harmless here: after this script every database exists or had no backup, so replicate skips it.
-  const wrap = env.restoreOnBoot;
-  let script: string[] | undefined;
-  let cmd = "replicate";
-  if (wrap) {
-    if (!traits.shell) {
-      issues.add(["litestream", "image"], `${plan.litestream.image} has no shell, so the accessory cannot restore missing databases and tell the app when it is done before replicating`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`);
-    }
-    const built = restoreThenReplicateScript({
-      databases: env.databases.map((db) => db.path),
-      mount,
-      ...(settings.appUser ? { appUser: settings.appUser } : {}),
-    });
-    if ("problem" in built) issues.add(at("volume"), built.problem, "use database paths without quotes, $, \\, backticks or control characters");
-    else {
-      script = built.lines;
-      cmd = built.cmd;
-    }
+    if (bindings.some((b) => b.name === key)) issues.add(at("env", key), `${key} is a secret the accessory already receives from .kamal/secrets`, "remove it from env", "kamal.env.secret");
   }
   if (env.restoreOnBoot && !settings.appUser) {
     ctx.warnings.push({
@@ -111,16 +102,45 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
       message: "databases restored on boot are written by root; if the app container runs as another user (Rails 8 images run as 1000:1000) it cannot write them: set appUser",
     });
   }
-  checkDockerRunWords(ctx, settings);
+}
 
+/**
+ * `cmd`: plain `replicate`, or (restoring on boot) the restore-then-replicate script that writes the
+ * marker bin/litestream-wait waits for (docs/kamal.md): Kamal boots the app right after the accessory,
+ * so the gate must be in the app's start-up. On 0.5 litestream.yml also carries restore-if-db-not-exists
+ * (shared with the other targets); it is harmless here: after this script every database exists or had
+ * no backup, so replicate skips it.
+ */
+function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageTraits): { cmd: string; script?: string[] } {
+  const { plan, env, issues } = ctx;
+  if (!env.restoreOnBoot) return { cmd: "replicate" };
+  if (!traits.shell) {
+    issues.add(["litestream", "image"], `${plan.litestream.image} has no shell, so the accessory cannot restore missing databases and tell the app when it is done before replicating`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`, "kamal.image.no-shell");
+  }
+  const built = restoreThenReplicateScript({
+    databases: env.databases.map((db) => db.path),
+    mount: settings.volume.mount,
+    ...(settings.appUser ? { appUser: settings.appUser } : {}),
+  });
+  if ("problem" in built) {
+    issues.add(settings.at("volume"), built.problem, "use database paths without quotes, $, \\, backticks or control characters", "kamal.cmd.path");
+    return { cmd: "replicate" };
+  }
+  return { cmd: built.cmd, script: built.lines };
+}
+
+/** docker options: the /bin/sh entrypoint, the stop timeout, health options that work in the image, then the user's. */
+function planOptions(ctx: TargetContext, settings: KamalSettings, traits: ImageTraits, shellEntrypoint: boolean): { options: Record<string, unknown>; health?: string } {
+  const { plan, env, issues } = ctx;
+  const { at } = settings;
   const options: Record<string, unknown> = {};
-  if (wrap) options.entrypoint = "/bin/sh";
+  if (shellEntrypoint) options.entrypoint = "/bin/sh";
   const grace = env.shutdown.graceSeconds;
   const userStop = settings.options["stop-timeout"];
   if (userStop !== undefined && !(typeof userStop === "number" || (typeof userStop === "string" && /^\d+$/.test(userStop)))) {
-    issues.add(at("options", "stop-timeout"), `options.stop-timeout must be a whole number of seconds (docker run --stop-timeout), not ${JSON.stringify(userStop)}`, `set stop-timeout: ${grace}, or remove it`);
+    issues.add(at("options", "stop-timeout"), `options.stop-timeout must be a whole number of seconds (docker run --stop-timeout), not ${JSON.stringify(userStop)}`, `set stop-timeout: ${grace}, or remove it`, "kamal.options.stop-timeout");
   } else if (userStop !== undefined && Number(userStop) < grace) {
-    issues.add(at("options", "stop-timeout"), `options.stop-timeout ${String(userStop)} is shorter than the ${grace}s Litestream needs to finish its final sync on stop: ${env.shutdown.reason}`, `remove it (litestream-deploy sets ${grace}) or set at least ${grace}`);
+    issues.add(at("options", "stop-timeout"), `options.stop-timeout ${String(userStop)} is shorter than the ${grace}s Litestream needs to finish its final sync on stop: ${env.shutdown.reason}`, `remove it (litestream-deploy sets ${grace}) or set at least ${grace}`, "kamal.options.stop-timeout");
   }
   options["stop-timeout"] = userStop !== undefined ? Number(userStop) : grace;
   let health: string | undefined;
@@ -141,17 +161,20 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
   for (const [key, value] of Object.entries(settings.options)) {
     if (key === "stop-timeout") continue;
     if (key in options) {
-      issues.add(at("options", key), `options.${key} is set by litestream-deploy${key === "entrypoint" ? " (/bin/sh runs the restore-then-replicate script)" : " (health options that work in the pinned image)"}`, key === "entrypoint" ? "remove it" : "remove it, or set healthcheck: false and give all health options yourself");
+      issues.add(at("options", key), `options.${key} is set by litestream-deploy${key === "entrypoint" ? " (/bin/sh runs the restore-then-replicate script)" : " (health options that work in the pinned image)"}`, key === "entrypoint" ? "remove it" : "remove it, or set healthcheck: false and give all health options yourself", "kamal.options.generated");
     } else options[key] = value;
   }
+  return { options, ...(health ? { health } : {}) };
+}
 
-  const secretNames = bindings.map((b) => secretEntry(b, aliases));
-  const value: AccessoryValue = { image: plan.litestream.image };
+/** The accessory's keys in the order a reader expects them. */
+function accessoryValue(ctx: TargetContext, settings: KamalSettings, options: Record<string, unknown>, cmd: string): AccessoryValue {
+  const secretNames = envBindings(ctx.env).map((b) => secretEntry(b, kamalSupports(settings.version, "secretAliases")));
+  const value: AccessoryValue = { image: ctx.plan.litestream.image };
   const [selector, hosts] = settings.hostSelector;
   value[selector] = hosts;
   value.volumes = [settings.volume.spec];
-  const readOnly = kamalSupports(version, "readOnlyFiles");
-  value.files = [`${env.configFile}:${CONTAINER_CONFIG_PATH}${readOnly ? ":ro" : ""}`];
+  value.files = [`${ctx.env.configFile}:${CONTAINER_CONFIG_PATH}${kamalSupports(settings.version, "readOnlyFiles") ? ":ro" : ""}`];
   if (secretNames.length || Object.keys(settings.env).length) {
     value.env = {
       ...(Object.keys(settings.env).length ? { clear: { ...settings.env } } : {}),
@@ -161,7 +184,12 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
   if (Object.keys(options).length) value.options = options;
   if (Object.keys(settings.labels).length) value.labels = { ...settings.labels };
   value.cmd = cmd;
+  return value;
+}
 
+/** Kamal's own validation of the value for the configured release (rules.ts), as issues at the user's keys. */
+function checkWithKamalRules(ctx: TargetContext, settings: KamalSettings, value: AccessoryValue): void {
+  const { at, version } = settings;
   for (const finding of validateKamalAccessory(value, version)) {
     const [head, ...rest] = finding.path;
     const where =
@@ -170,32 +198,32 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
         : head === "env" && rest[0] === "clear"
           ? at("env", ...rest.slice(1))
           : at();
-    issues.add(where, `Kamal ${version} ${finding.level === "error" ? "refuses" : "silently ignores"} accessories/${ACCESSORY_NAME}${finding.path.length ? `/${finding.path.join("/")}` : ""}: ${finding.message}`);
+    ctx.issues.add(where, `Kamal ${version} ${finding.level === "error" ? "refuses" : "silently ignores"} accessories/${ACCESSORY_NAME}${finding.path.length ? `/${finding.path.join("/")}` : ""}: ${finding.message}`, findingFix(finding.path), "kamal.accessory.rule");
   }
-  if (issues.items.length > before) return undefined;
+}
 
-  const secretsFile = secretsFilePath(settings.destination);
+function accessoryComments(ctx: TargetContext, settings: KamalSettings, traits: ImageTraits, script: string[] | undefined, health: string | undefined): KamalAccessory["comments"] {
+  const { plan, env } = ctx;
+  const bindings = envBindings(env);
+  const aliases = kamalSupports(settings.version, "secretAliases");
+  const readOnly = kamalSupports(settings.version, "readOnlyFiles");
   return {
-    value,
-    ...(script ? { script } : {}),
-    comments: {
-      image: `pinned: Litestream ${plan.litestream.release} (${traits.what})`,
-      volume: "the app's volume, read-write: Litestream writes next to each database",
-      files: readOnly ? "uploaded by Kamal, mounted read-only" : `uploaded by Kamal; Kamal ${version} would drop a ":ro" (honoured from 2.10)`,
-      ...(secretNames.length
-        ? { secrets: `values from ${secretsFile}${aliases && bindings.some((b) => b.renamed) ? " (NAME_IN_CONTAINER:NAME_IN_SECRETS_FILE)" : ""}` }
-        : {}),
-      ...(wrap ? { entrypoint: "the image's entrypoint is litestream; /bin/sh runs cmd's restore-then-replicate script" } : {}),
-      stopTimeout: `seconds docker waits after SIGTERM before SIGKILL: ${env.shutdown.reason}`,
-      ...(health ? { health } : {}),
-      cmd: script
-        ? [
-            `/bin/sh -c: remove the marker, restore each missing database (when a backup exists), write the marker`,
-            `${markerPath(mount)} (bin/litestream-wait in the app waits for it), then replicate:`,
-            ...script.map((s) => `  ${s}`),
-          ]
-        : [],
-    },
+    image: `pinned: Litestream ${plan.litestream.release} (${traits.what})`,
+    volume: "the app's volume, read-write: Litestream writes next to each database",
+    files: readOnly ? "uploaded by Kamal, mounted read-only" : `uploaded by Kamal; Kamal ${settings.version} would drop a ":ro" (honoured from 2.10)`,
+    ...(bindings.length
+      ? { secrets: `values from ${secretsFilePath(settings.destination)}${aliases && bindings.some((b) => b.renamed) ? " (NAME_IN_CONTAINER:NAME_IN_SECRETS_FILE)" : ""}` }
+      : {}),
+    ...(env.restoreOnBoot ? { entrypoint: "the image's entrypoint is litestream; /bin/sh runs cmd's restore-then-replicate script" } : {}),
+    stopTimeout: `seconds docker waits after SIGTERM before SIGKILL: ${env.shutdown.reason}`,
+    ...(health ? { health } : {}),
+    cmd: script
+      ? [
+          `/bin/sh -c: remove the marker, restore each missing database (when a backup exists), write the marker`,
+          `${markerPath(settings.volume.mount)} (bin/litestream-wait in the app waits for it), then replicate:`,
+          ...script.map((s) => `  ${s}`),
+        ]
+      : [],
   };
 }
 
@@ -221,15 +249,15 @@ function checkDockerRunWords(ctx: TargetContext, settings: KamalSettings): void 
   const { issues, plan } = ctx;
   const { at } = settings;
   if (!IMAGE_REFERENCE.test(plan.litestream.image)) {
-    issues.add(["litestream", "image"], `${JSON.stringify(plan.litestream.image)} is not a docker image reference ([registry/]name[:tag][@sha256:digest], lower-case name); Kamal passes it unquoted to the remote shell`, `use a reference such as litestream/litestream:${plan.litestream.release}`);
+    issues.add(["litestream", "image"], `${JSON.stringify(plan.litestream.image)} is not a docker image reference ([registry/]name[:tag][@sha256:digest], lower-case name); Kamal passes it unquoted to the remote shell`, `use a reference such as litestream/litestream:${plan.litestream.release}`, "kamal.image.reference");
   }
   const [source = "", mount = ""] = settings.volume.spec.split(":");
   if (!(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source) || MOUNT_PATH.test(source)) || !MOUNT_PATH.test(mount)) {
-    issues.add(at("volume"), `${JSON.stringify(settings.volume.spec)} holds characters outside letters, digits and . _ - / @ % + = , in its volume name or paths; Kamal passes it unquoted to the remote shell`, 'rename the volume or directory, e.g. "myapp_storage:/rails/storage"');
+    issues.add(at("volume"), `${JSON.stringify(settings.volume.spec)} holds characters outside letters, digits and . _ - / @ % + = , in its volume name or paths; Kamal passes it unquoted to the remote shell`, 'rename the volume or directory, e.g. "myapp_storage:/rails/storage"', "kamal.volume.characters");
   }
   for (const key of Object.keys(settings.labels)) {
     if (!LABEL_KEY.test(key)) {
-      issues.add(at("labels", key), `the label key ${JSON.stringify(key)} is not a docker label key (letters, digits, ".", "-", "_"); Kamal passes it unquoted to the remote shell`, 'use a reverse-DNS key such as "com.example.team"');
+      issues.add(at("labels", key), `the label key ${JSON.stringify(key)} is not a docker label key (letters, digits, ".", "-", "_"); Kamal passes it unquoted to the remote shell`, 'use a reverse-DNS key such as "com.example.team"', "kamal.labels.key");
     }
   }
   const values: Array<[Array<string | number>, unknown]> = [
@@ -244,8 +272,17 @@ function checkDockerRunWords(ctx: TargetContext, settings: KamalSettings): void 
       // eslint-disable-next-line no-control-regex
       (/[^\u0000-\u007f]/.test(value) ? "holds a non-ASCII character, which Kamal's escaping (Ruby String#dump) turns into a \\u escape" : undefined) ??
       (/\$\{[^}]*\}/.test(value) ? "holds ${…}, which Kamal leaves unescaped, so the remote shell expands it" : undefined);
-    if (problem) issues.add(at(...where), `${where.join(".")} ${problem}`, "write the value in plain ASCII without ${…} (pass anything else through a file or a secret)");
+    if (problem) issues.add(at(...where), `${where.join(".")} ${problem}`, "write the value in plain ASCII without ${…} (pass anything else through a file or a secret)", "kamal.value.unrepresentable");
   }
+}
+
+/** A working fix for a Kamal rule the accessory breaks: only user-given keys can break one. */
+function findingFix(path: Array<string | number>): string {
+  const [head, key] = path;
+  if (head === "options" && key === "restart") return 'remove options.restart (Kamal runs accessories with --restart unless-stopped), or deploy with Kamal 2.12 and set version "2.12"';
+  if (head === "options" || head === "labels" || head === "env") return `remove ${path.join(".")}`;
+  if ((HOST_SELECTORS as readonly unknown[]).includes(head)) return "use host, hosts or roles (role, tag and tags need Kamal 2.6), or set version to the release you deploy with";
+  return "set version to the Kamal release you deploy with (`kamal version`)";
 }
 
 /** Container name, or `CONTAINER:SECRETS_FILE` when the names differ and Kamal has aliases (2.6+). */

@@ -12,7 +12,9 @@ import { appVolumes, renderPartialFile, updateDeployFile } from "./deploy-file.j
 import { entrypointCall, renderWaitScript, WAIT_SCRIPT_PATH, withEntrypointBlock } from "./app-gate.js";
 import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
 import { unrepresentableText } from "../../render/quote/text.js";
+import { knownBadReleases, type KamalUse } from "./releases.js";
 import { kamalSupports } from "./rules.js";
+import { appHosts, deployServers, selectedHosts, serversSnippet, type AppHost } from "./servers.js";
 import { dotenvDefinitions, secretsBlock, secretsLines, splitBlock, withSecretsBlock } from "./secrets.js";
 import {
   deployFilePath,
@@ -25,12 +27,14 @@ import {
 } from "./settings.js";
 
 export const renderKamal: TargetRenderer = (ctx) => {
-  const settings = resolveKamalSettings(ctx.plan, ctx.env, ctx.issues);
+  const settings = resolveKamalSettings(ctx.plan, ctx.env, ctx.issues, ctx.warnings);
   if (!settings) return [];
+  checkReleases(ctx, settings, { namedVolume: !settings.volume.source.startsWith("/"), adapterLines: false, shellEntrypoint: false });
   const accessory = planKamalAccessory(ctx, settings);
   if (!accessory) return [];
   if (settings.destination) checkDestinationMerge(ctx, settings, accessory);
   checkAppMount(ctx, settings);
+  checkAccessoryHosts(ctx, settings);
   const gate = renderAppGate(ctx, settings, accessory);
 
   const files: Artifact[] = [];
@@ -45,13 +49,17 @@ export const renderKamal: TargetRenderer = (ctx) => {
 
   const deployFile = deployFilePath(settings.destination);
   const existingDeploy = ctx.existing(deployFile);
-  if (settings.updateDeployFile && (existingDeploy !== undefined || settings.destination)) {
-    const update = updateDeployFile(existingDeploy, accessory, managedMarker(), [
-      `Kamal destination "${settings.destination}": merged over config/deploy.yml by \`kamal … -d ${settings.destination}\`.`,
-    ]);
+  // A destination file is only ever edited, never created: the app's servers for a destination belong to the user (docs/kamal.md).
+  if (settings.updateDeployFile && existingDeploy !== undefined) {
+    const update = updateDeployFile(existingDeploy, accessory, managedMarker(), []);
     if ("problem" in update) {
-      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, update.fix ?? `set updateDeployFile: false and copy accessories.${ACCESSORY_NAME} from ${partialFilePath(settings.destination)} yourself`);
+      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, update.fix ?? `set updateDeployFile: false and copy accessories.${ACCESSORY_NAME} from ${partialFilePath(settings.destination)} yourself`, "kamal.deploy-file.update");
     } else files.push({ ...base, path: deployFile, content: update.content, kind: "kamal-deploy", ownership: "shared" });
+  } else if (settings.updateDeployFile && settings.destination) {
+    ctx.warnings.push({
+      path: settings.at("destination"),
+      message: `${deployFile} does not exist, so ${ctx.env.name}'s accessory is only in ${partialFilePath(settings.destination)}: Kamal needs that file for \`-d ${settings.destination}\`, and one holding only the accessory would deploy the app and the accessory to config/deploy.yml's servers. Create it with the app's servers for ${settings.destination} (${serversHint(settings)}), then generate again`,
+    });
   }
 
   files.push(...gate);
@@ -77,7 +85,7 @@ function usageLines(settings: KamalSettings): string[] {
   const delivery = !settings.updateDeployFile
     ? `Copy accessories.${ACCESSORY_NAME} below into ${deployFile} (updateDeployFile is off).`
     : settings.destination
-      ? `${GENERATOR} writes accessories.${ACCESSORY_NAME} into ${deployFile} itself (creating the file if needed).`
+      ? `${GENERATOR} sets accessories.${ACCESSORY_NAME} in your ${deployFile} (which holds the app's servers for ${settings.destination}); without that file, create it first.`
       : `${GENERATOR} sets accessories.${ACCESSORY_NAME} in ${deployFile} itself, keeping every other key and comment; without that file, copy it there.`;
   const boot = !settings.restoreOnBoot
     ? ["Restore on boot is off: the accessory only replicates, and the app starts without waiting."]
@@ -102,7 +110,8 @@ function usageLines(settings: KamalSettings): string[] {
     ...boot,
     "After changing the Litestream config or this accessory (kamal deploy does not touch accessories):",
     `  kamal accessory reboot ${ACCESSORY_NAME}${d}`,
-    "Check replication in the running accessory:",
+    "Check replication in the running accessory (--reuse: without it Kamal starts a new container, and from",
+    "2.11 that one gets this accessory's options, so entrypoint /bin/sh would run `/bin/sh databases` and fail):",
     `  kamal accessory exec ${ACCESSORY_NAME} --reuse "litestream databases"${d}`,
   ];
 }
@@ -124,6 +133,7 @@ function checkAppMount(ctx: TargetContext, settings: KamalSettings): void {
       settings.at("volume"),
       `${file} mounts ${settings.volume.source} at ${mounts.join(", ")} in the app, but volume says ${settings.volume.mount}: the app would look for the databases and the restore marker (${settings.marker}) elsewhere than the accessory writes them`,
       `set volume to "${settings.volume.source}:${mounts[0]}" and the database paths under ${mounts[0]}`,
+      "kamal.volume.app-mount",
     );
   }
 }
@@ -146,9 +156,9 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
   settings.beforeApp.forEach((argv, i) => {
     argv.forEach((word, j) => {
       const problem = unrepresentableText(word) ?? unrepresentableWord(word);
-      if (problem) ctx.issues.add(settings.at("beforeApp", i, j), `the argument ${problem}`, "remove it");
+      if (problem) ctx.issues.add(settings.at("beforeApp", i, j), `the argument ${problem}`, "remove it", "kamal.before-app.word");
       else if (SHELL_OPERATORS.has(word)) {
-        ctx.issues.add(settings.at("beforeApp", i, j), `"${word}" is a shell operator; each beforeApp entry is one command's argv, passed literally`, "split it into separate entries");
+        ctx.issues.add(settings.at("beforeApp", i, j), `"${word}" is a shell operator; each beforeApp entry is one command's argv, passed literally`, "split it into separate entries", "kamal.before-app.operator");
       }
     });
   });
@@ -159,7 +169,7 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
     const theirs = resolveKamalSettings(ctx.plan, other, scratch);
     if (!theirs?.restoreOnBoot) continue;
     if (renderWaitScript({ marker: theirs.marker, beforeApp: theirs.beforeApp, destinationHint: destinationHint(ctx) }) !== script) {
-      ctx.issues.add(settings.at(), `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`, "give every Kamal environment the same volume mount and beforeApp");
+      ctx.issues.add(settings.at(), `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`, "give every Kamal environment the same volume mount and beforeApp", "kamal.app-gate.differs");
       break;
     }
   }
@@ -177,10 +187,10 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
   );
   if (settings.appEntrypoint && existing !== undefined) {
     const edit = withEntrypointBlock(existing, settings.appEntrypoint);
-    if ("problem" in edit) ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} cannot be updated: ${edit.problem}`, "fix the markers by hand (or remove the block) and generate again");
+    if ("problem" in edit) ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} cannot be updated: ${edit.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.app-gate.markers");
     else files.push({ path: settings.appEntrypoint, content: edit.content, kind: "kamal-app-gate", ownership: "shared" });
   } else if (settings.appEntrypoint && settings.appEntrypointGiven) {
-    ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`, "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait");
+    ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`, "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait", "kamal.app-gate.missing");
   } else {
     const hint = line ? `add this line right after the shebang of the app image's entrypoint: ${line}` : manual;
     ctx.warnings.push({ path: settings.at("appEntrypoint"), message: `${settings.appEntrypoint || "the app's entrypoint"} is not updated, so nothing makes the app wait for the restore yet: ${hint}` });
@@ -188,42 +198,144 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
   return files;
 }
 
+const SECRETS_COMMON = ".kamal/secrets-common";
+
+/**
+ * The user's lines of a destination's secrets file: the file itself, or (once, when it does not
+ * exist yet) a copy of .kamal/secrets without our block, since `-d <destination>` reads
+ * .kamal/secrets-common and .kamal/secrets.<destination> but not .kamal/secrets (docs/kamal.md).
+ */
+function secretsFileBase(ctx: TargetContext, settings: KamalSettings, path: string): string | undefined {
+  const existing = ctx.existing(path);
+  if (existing !== undefined || !settings.destination) return existing;
+  const base = ctx.existing(secretsFilePath());
+  const split = base === undefined ? undefined : splitBlock(base);
+  if (!split || "problem" in split) return undefined;
+  const theirs = (split.before + split.after).replace(/\n{3,}/g, "\n\n").replace(/\n+$/, "\n");
+  const names = [...dotenvDefinitions(theirs).keys()];
+  if (!names.length) return undefined;
+  ctx.warnings.push({
+    path: settings.at("destination"),
+    message: `${path} did not exist: created it with your lines of ${secretsFilePath()} (${names.join(", ")}) and the Litestream block, because \`kamal … -d ${settings.destination}\` reads ${SECRETS_COMMON} and ${path}, not ${secretsFilePath()}. This copy is made once: check the values that differ for ${settings.destination} (registry, master key), or move shared lines to ${SECRETS_COMMON}`,
+  });
+  return theirs;
+}
+
 function renderSecrets(ctx: TargetContext, settings: KamalSettings): { path: string; content: string } | undefined {
   const path = secretsFilePath(settings.destination);
-  const existing = ctx.existing(path);
+  const existing = secretsFileBase(ctx, settings, path);
   const bindings = envBindings(ctx.env);
   const split = existing === undefined ? undefined : splitBlock(existing);
   if (split && "problem" in split) {
-    ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${split.problem}`, "fix the markers by hand (or remove the block) and generate again");
+    ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${split.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.secrets.markers");
     return undefined;
   }
   const outside = split ? split.before + split.after : "";
   const definedOutside = dotenvDefinitions(outside);
+  const definedCommon = dotenvDefinitions(ctx.existing(SECRETS_COMMON) ?? "");
   if (bindings.length === 0 && split?.block === undefined) return undefined;
+  checkSources(ctx, settings, bindings);
 
-  const { lines, problems, defines } = secretsLines(
+  const { lines, problems, defines, adapterLines } = secretsLines(
     bindings,
     { ...settings.secrets, aliases: kamalSupports(settings.version, "secretAliases") },
-    new Set(definedOutside.keys()),
+    new Set([...definedOutside.keys(), ...definedCommon.keys()]),
   );
-  for (const problem of problems) ctx.issues.add(settings.at("secrets"), problem, "rename the 1Password vault, item or field to letters, digits, '.', '_', '-'");
-  if (problems.length) return undefined;
+  for (const problem of problems) ctx.issues.add(settings.at("secrets"), problem, "rename the 1Password vault, item or field to letters, digits, '.', '_', '-'", "kamal.secrets.reference");
+  if (problems.length || !checkReleases(ctx, settings, { namedVolume: false, adapterLines, shellEntrypoint: false })) return undefined;
   for (const name of defines) {
     const at = definedOutside.get(name);
-    if (at) {
-      ctx.warnings.push({
-        path: settings.at("secrets"),
-        message: `${name} is also defined outside the ${GENERATOR} block of ${path} (line ${at.join(", ")}); the later definition wins: remove the other one`,
-      });
-    }
+    const common = definedCommon.get(name);
+    if (!at && !common) continue;
+    const where = at ? `line ${at.join(", ")} of ${path}` : `${SECRETS_COMMON} (line ${common!.join(", ")}), which Kamal reads before ${path}`;
+    const later = at && split?.block !== undefined && at.some((n) => n > split.before.split("\n").length) ? "yours, after the block" : "the block's";
+    ctx.warnings.push({
+      path: settings.at("secrets"),
+      message: `${name} is defined by the ${GENERATOR} block and also in ${where}; ${at ? later : "the block's"} definition wins. Keep one: remove yours to use the block's, or, to keep yours, describe this credential as { env: "${name}" } so the block leaves it to your line`,
+    });
   }
   const what = bindings.length ? "Litestream accessory credentials" : "Litestream accessory credentials (none needed)";
   const updated = withSecretsBlock(existing, secretsBlock(lines, what));
   if ("problem" in updated) {
-    ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${updated.problem}`);
+    ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${updated.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.secrets.markers");
     return undefined;
   }
   return { path, content: updated.content };
+}
+
+/** Every `secrets.sources` entry names a credential of this environment. */
+function checkSources(ctx: TargetContext, settings: KamalSettings, bindings: ReturnType<typeof envBindings>): void {
+  const names = bindings.filter((b) => b.source.kind === "env").map((b) => b.secretName);
+  for (const name of Object.keys(settings.secrets.sources ?? {})) {
+    if (!names.includes(name)) {
+      ctx.issues.add(settings.at("secrets", "sources", name), `no credential of environment ${ctx.env.name} reads { env: "${name}" }`, names.length ? `use one of ${names.join(", ")}` : "remove it", "kamal.secrets.source-unused");
+    }
+  }
+}
+
+/** Refuses what a known-bad Kamal release would break (docs/kamal.md, "Known-bad Kamal releases"); false when it did. */
+function checkReleases(ctx: TargetContext, settings: KamalSettings, use: KamalUse): boolean {
+  let ok = true;
+  for (const bad of knownBadReleases(settings.version, use)) {
+    if (bad.remedy !== "refuse") continue;
+    ok = false;
+    const patch = /^\d+\.\d+$/.test(settings.version) ? ` ("${settings.version}" means ${settings.version}.0)` : "";
+    ctx.issues.add(
+      settings.at("version"),
+      `Kamal ${settings.version}${patch}: ${bad.problem}; fixed in Kamal ${bad.fixedIn}`,
+      bad.code === "kamal.release.adapter-dotenv"
+        ? `upgrade Kamal to ${bad.fixedIn} or later and set version to it, or read the secrets without the adapter (via: "op-read" for 1Password; sources with railsCredentials or env)`
+        : `upgrade Kamal to ${bad.fixedIn} or later (\`gem install kamal -v ${bad.fixedIn}\` or newer) and set version: "${bad.fixedIn}"`,
+      bad.code,
+    );
+  }
+  return ok;
+}
+
+/** `host: "…"` or the servers lines for a missing destination file. */
+function serversHint(settings: KamalSettings): string {
+  const [selector, value] = settings.hostSelector;
+  const hosts = selector === "host" || selector === "hosts" ? (Array.isArray(value) ? value : [value]) : [];
+  return hosts.length ? `e.g. ${serversSnippet(hosts).replace(/\n\s*/g, " ")}` : "servers: with the hosts of the roles the accessory selects";
+}
+
+/**
+ * The accessory must boot where the app runs for this destination: its volume is local to a host
+ * (docs/kamal.md, "Destinations"). The app's servers come from the user's deploy files.
+ */
+function checkAccessoryHosts(ctx: TargetContext, settings: KamalSettings): void {
+  const baseFile = deployFilePath();
+  const destFile = settings.destination ? deployFilePath(settings.destination) : undefined;
+  const destText = destFile ? ctx.existing(destFile) : undefined;
+  if (destFile && destText === undefined) return;
+  const base = deployServers(ctx.existing(baseFile));
+  const own = destFile ? deployServers(destText) : undefined;
+  const hosts = appHosts(base, own);
+  if (!hosts.length) return;
+  const where = destFile ? (own === undefined ? `${baseFile} (${destFile} has no servers)` : `${destFile} merged over ${baseFile}`) : baseFile;
+  if (destFile && own === undefined) {
+    ctx.warnings.push({ path: settings.at("destination"), message: `${destFile} has no servers, so \`-d ${settings.destination}\` deploys the app to ${baseFile}'s servers (${[...new Set(hosts.map((h) => h.host))].join(", ")}): add servers: to ${destFile} if ${settings.destination} runs elsewhere` });
+  }
+  const [selector, value] = settings.hostSelector;
+  const picked = selectedHosts(settings.hostSelector, hosts);
+  const appOnly = [...new Set(hosts.map((h) => h.host))];
+  const stray = picked.filter((h) => !appOnly.includes(h));
+  const roles = [...new Set(hosts.map((h) => h.role))];
+  if (!picked.length || stray.length) {
+    ctx.issues.add(
+      settings.at(selector),
+      picked.length
+        ? `the accessory would boot on ${stray.join(", ")}, where no app runs for environment ${ctx.env.name} (servers in ${where}: ${describeHosts(hosts)}); the app's volume, and its databases, are local to the app's hosts`
+        : `${selector} ${JSON.stringify(value)} selects no host of the app for environment ${ctx.env.name} (servers in ${where}: ${describeHosts(hosts)})`,
+      appOnly.length === 1 ? `set host: "${appOnly[0]}" (or role: "${hosts[0]!.role}")` : `set roles: [${roles.map((r) => `"${r}"`).join(", ")}] or hosts: [${appOnly.map((h) => `"${h}"`).join(", ")}]`,
+      "kamal.host.no-app",
+    );
+  }
+}
+
+function describeHosts(hosts: AppHost[]): string {
+  const roles = [...new Set(hosts.map((h) => h.role))];
+  return roles.map((r) => `${r}: ${hosts.filter((h) => h.role === r).map((h) => h.host).join(", ")}`).join("; ");
 }
 
 /**
@@ -245,7 +357,8 @@ function checkDestinationMerge(ctx: TargetContext, settings: KamalSettings, acce
     ctx.issues.add(
       settings.at("destination"),
       `Kamal merges ${deployFilePath(settings.destination)} over config/deploy.yml, so ${leaks.map((p) => `accessories.${ACCESSORY_NAME}.${p.join(".")}`).join(", ")} of environment ${baseEnv!.name} would also apply to ${ctx.env.name}`,
-      "give both environments the same kind of host selector, options and env settings",
+      `give ${ctx.env.name} the same keys: the same kind of host selector (e.g. host in both) and, for each of ${leaks.map((p) => p.join(".")).join(", ")}, a value of its own`,
+      "kamal.destination.merge-leak",
     );
   }
 }

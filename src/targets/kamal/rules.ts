@@ -39,6 +39,8 @@ export const KAMAL_FEATURES = {
   readOnlyFiles: "2.10",
   /** `labels.service`, `labels.role`, `labels.destination` are refused. */
   reservedLabels: "2.7",
+  /** `options.restart` is accepted again, validated as a docker restart policy. */
+  restartOption: "2.12",
 } as const;
 
 export const ACCESSORY_HOST_KEYS = ["host", "hosts", "role", "roles", "tag", "tags"] as const;
@@ -127,12 +129,7 @@ export function validateKamalAccessory(accessory: Json, version: string): KamalF
   if ("options" in accessory) {
     const options = accessory.options;
     if (!isHash(options)) error(["options"], "should be a hash");
-    else if ("restart" in options) {
-      error(
-        ["options", "restart"],
-        "never set options.restart: Kamal runs every accessory with --restart unless-stopped; up to 2.5 a second --restart is passed to docker run, 2.6 to 2.11 refuse the key, and only 2.12 accepts it",
-      );
-    }
+    else if ("restart" in options) checkRestart(options.restart, version, error);
   }
   if ("labels" in accessory) {
     const labels = accessory.labels;
@@ -151,6 +148,22 @@ export function validateKamalAccessory(accessory: Json, version: string): KamalF
   }
   if ("env" in accessory) validateEnv(accessory.env, version, error);
   return findings;
+}
+
+/** docker's restart policies, as Kamal 2.12 validates `options.restart`. */
+const RESTART_POLICY = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
+
+function checkRestart(value: Json, version: string, error: (path: Array<string | number>, message: string) => void): void {
+  if (!kamalSupports(version, "restartOption")) {
+    error(
+      ["options", "restart"],
+      compareRelease(version, "2.6") >= 0
+        ? `Cannot set restart policy in docker options, unless-stopped is required (Kamal 2.6 to 2.11 refuse it; ${KAMAL_FEATURES.restartOption} accepts it)`
+        : `Kamal ${version} already runs the accessory with --restart unless-stopped and would pass a second --restart to docker run; Kamal ${KAMAL_FEATURES.restartOption} accepts options.restart`,
+    );
+  } else if (typeof value !== "string" || !RESTART_POLICY.test(value)) {
+    error(["options", "restart"], 'should be a restart policy string: "no", always, unless-stopped or on-failure[:N]');
+  }
 }
 
 function validateEnv(env: Json, version: string, error: (path: Array<string | number>, message: string) => void): void {

@@ -9,6 +9,7 @@
  */
 import type { EnvBinding } from "../../env-mapping.js";
 import { GENERATOR, REGENERATE_COMMAND } from "../../header.js";
+import type { KamalSecretsConfig } from "./settings.js";
 
 export const SECRETS_BLOCK_BEGIN = `# >>> ${GENERATOR} >>>`;
 export const SECRETS_BLOCK_END = `# <<< ${GENERATOR} <<<`;
@@ -16,40 +17,65 @@ export const SECRETS_BLOCK_END = `# <<< ${GENERATOR} <<<`;
 export interface SecretsSettings {
   via: "op-read" | "kamal-adapter";
   account?: string;
+  /** Where { env: NAME } credentials come from (default: `NAME=$NAME`). */
+  sources?: Readonly<Record<string, SecretSource>>;
   /** Kamal 2.6+: the accessory maps NAME:SECRET_NAME, so the file defines the user's own name. */
   aliases: boolean;
 }
+
+export type SecretSource = NonNullable<KamalSecretsConfig["sources"]>[string];
 
 export interface SecretsLines {
   lines: string[];
   problems: string[];
   /** Names this block defines. */
   defines: string[];
+  /** The block holds `X=$(kamal secrets extract … $VAR)` lines (docs/kamal.md, known-bad releases). */
+  adapterLines: boolean;
 }
 
 const SAFE_OP_REF = /^op:\/\/[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+){2,3}$/;
 
+/** One `kamal secrets fetch` call and the names extracted from it. */
+interface FetchGroup {
+  adapter: string;
+  account?: string;
+  from?: string;
+  secrets: string[];
+  extracts: Array<{ name: string; extract: string }>;
+}
+
 /**
- * One line per credential. `definedOutside` are names the user's file already defines outside
- * the block: a pass-through of such a name is left out (the user's definition is the value).
+ * One line per credential. `definedOutside` are names the user's files already define (outside
+ * the block, or in .kamal/secrets-common): a pass-through of such a name is left out, since the
+ * user's definition is the value and `NAME=$NAME` after it could only replace it with the
+ * environment's (often empty) value.
  */
 export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, definedOutside: ReadonlySet<string> = new Set()): SecretsLines {
   const lines: string[] = [];
   const problems: string[] = [];
   const defines: string[] = [];
+  const groups: FetchGroup[] = [];
   const ops: Array<{ name: string; vault: string; item: string; field: string }> = [];
+  const define = (name: string, value: string) => {
+    lines.push(`${name}=${value}`);
+    defines.push(name);
+  };
 
   for (const b of bindings) {
     if (b.source.kind === "env") {
       // With aliases the file defines the user's name and the accessory maps it; without, the
       // file must define the name the container receives.
       const fileName = settings.aliases ? b.secretName : b.name;
-      if (settings.aliases && b.renamed && definedOutside.has(b.secretName)) {
-        lines.push(`# ${b.secretName}: defined elsewhere in this file (mapped to ${b.name} by the accessory)`);
+      const source = settings.sources?.[b.secretName];
+      if (!source && definedOutside.has(b.secretName) && fileName === b.secretName) {
+        lines.push(`# ${b.secretName}: defined elsewhere${b.renamed && settings.aliases ? ` (mapped to ${b.name} by the accessory)` : ""}`);
         continue;
       }
-      lines.push(`${fileName}=$${b.secretName}`);
-      defines.push(fileName);
+      if (!source) define(fileName, `$${b.secretName}`);
+      else if ("railsCredentials" in source) define(fileName, `$(bin/rails credentials:fetch ${source.railsCredentials})`);
+      else if ("env" in source) define(fileName, `$${source.env}`);
+      else fetchGroup(groups, source).extracts.push({ name: fileName, extract: source.key ? `${source.secret}/${source.key}` : source.secret });
       continue;
     }
     const ref = b.source.ref;
@@ -62,29 +88,42 @@ export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, 
   }
 
   if (settings.via === "op-read") {
-    for (const op of ops) {
-      lines.push(`${op.name}=$(op read op://${op.vault}/${op.item}/${op.field})`);
-      defines.push(op.name);
-    }
+    for (const op of ops) define(op.name, `$(op read op://${op.vault}/${op.item}/${op.field})`);
   } else {
-    // One fetch per vault (`--from Vault/Item` when every field is in one item); the variable is
-    // ours, so a SECRETS= line of the user's is never overwritten.
-    const vaults = [...new Set(ops.map((o) => o.vault))];
-    vaults.forEach((vault, i) => {
+    // One fetch per vault (`--from Vault/Item` when every field is in one item), before the other adapters' fetches.
+    const vaultGroups: FetchGroup[] = [];
+    for (const vault of [...new Set(ops.map((o) => o.vault))]) {
       const inVault = ops.filter((o) => o.vault === vault);
       const items = [...new Set(inVault.map((o) => o.item))];
-      const variable = i === 0 ? "LITESTREAM_SECRETS" : `LITESTREAM_SECRETS_${i + 1}`;
-      const from = items.length === 1 ? `${vault}/${items[0]}` : vault;
-      const fields = inVault.map((o) => (items.length === 1 ? o.field : `${o.item}/${o.field}`));
-      lines.push(`${variable}=$(kamal secrets fetch --adapter 1password --account ${settings.account} --from ${from} ${[...new Set(fields)].join(" ")})`);
       const keys = inVault.map((o) => fetchedKey(o));
-      for (const o of inVault) {
-        lines.push(`${o.name}=$(kamal secrets extract ${extractName(fetchedKey(o), keys)} $${variable})`);
-        defines.push(o.name);
-      }
-    });
+      vaultGroups.push({
+        adapter: "1password",
+        ...(settings.account ? { account: settings.account } : {}),
+        from: items.length === 1 ? `${vault}/${items[0]}` : vault,
+        secrets: inVault.map((o) => (items.length === 1 ? o.field : `${o.item}/${o.field}`)),
+        extracts: inVault.map((o) => ({ name: o.name, extract: extractName(fetchedKey(o), keys) })),
+      });
+    }
+    groups.unshift(...vaultGroups);
   }
-  return { lines, problems, defines };
+  // The variable is ours, so a SECRETS= line of the user's is never overwritten.
+  groups.forEach((group, i) => {
+    const variable = i === 0 ? "LITESTREAM_SECRETS" : `LITESTREAM_SECRETS_${i + 1}`;
+    const flags = [`--adapter ${group.adapter}`, ...(group.account ? [`--account ${group.account}`] : []), ...(group.from ? [`--from ${group.from}`] : [])];
+    lines.push(`${variable}=$(kamal secrets fetch ${flags.join(" ")} ${[...new Set(group.secrets)].join(" ")})`);
+    for (const { name, extract } of group.extracts) define(name, `$(kamal secrets extract ${extract} $${variable})`);
+  });
+  return { lines, problems, defines, adapterLines: groups.length > 0 };
+}
+
+function fetchGroup(groups: FetchGroup[], source: Extract<SecretSource, { adapter: string }>): FetchGroup {
+  let group = groups.find((g) => g.adapter === source.adapter && g.account === source.account && g.from === source.from);
+  if (!group) {
+    group = { adapter: source.adapter, ...(source.account ? { account: source.account } : {}), ...(source.from ? { from: source.from } : {}), secrets: [], extracts: [] };
+    groups.push(group);
+  }
+  group.secrets.push(source.secret);
+  return group;
 }
 
 /**
