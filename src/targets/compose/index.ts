@@ -4,7 +4,8 @@
  * compose file, plus the `op run` env file when credentials are 1Password references.
  */
 import path from "node:path/posix";
-import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
+import type { Artifact, TargetContext } from "../../artifact.js";
+import { defineTarget, targetIssuePath } from "../contract.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
@@ -14,7 +15,7 @@ import { renderOverrideFile, updateComposeFile, type Waiter } from "./compose-fi
 import { unrepresentableText } from "../../render/quote/text.js";
 import { shellWord } from "../../render/quote/sh.js";
 import { checkUserCompose, DEFAULT_COMPOSE_FILES, findUserCompose, isOurService, OUR_MARKER, parseVolumeSpec, type UserComposeFile } from "./existing.js";
-import { withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
+import { ComposeTarget, withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
 import { buildServices, isScratch, type VolumeSpec } from "./sidecar.js";
 
 /** configs.content appeared in Docker Compose 2.23.1 (docs/compose.md). */
@@ -22,16 +23,33 @@ export const CONFIGS_CONTENT_SINCE = "2.23.1";
 /** pre_start steps (init containers) appeared in Docker Compose 5.3.0 (docs/compose.md). */
 export const PRE_START_SINCE = "5.3.0";
 
-export const renderCompose: TargetRenderer = (context) => {
-  const { plan, env, issues } = context;
-  // Like the Kamal target: with several environments, name the one whose setting is wrong.
-  const base: IssuePath = plan.environments.length > 1 ? ["environments", env.name, "targets", "compose"] : ["targets", "compose"];
-  const at = (key: keyof ComposeTargetConfig): IssuePath => [...base, key];
-  const target = withComposeDefaults(env.targets.compose ?? {});
+export const composeTarget = defineTarget({
+  key: "compose",
+  schema: ComposeTarget,
+  overrides: ComposeTarget.partial(),
+  resolve: resolveCompose,
+  render: renderCompose,
+});
+
+/** The merged settings with defaults; undefined (and a problem) without appService and volume. */
+export function resolveCompose(context: TargetContext): ComposeTargetConfig | undefined {
+  const merged = context.env.targets.compose;
+  if (!merged) return undefined;
+  const target = withComposeDefaults(merged);
   if (!target) {
-    issues.add(base, "appService and volume are required (in targets.compose or this environment's override)", 'e.g. { appService: "app", volume: "app_data:/app/data" }');
-    return [];
+    context.issues.add(
+      targetIssuePath(context, "compose"),
+      "appService and volume are required (in targets.compose or this environment's override)",
+      'e.g. { appService: "app", volume: "app_data:/app/data" }',
+      "compose.required",
+    );
   }
+  return target;
+}
+
+export function renderCompose(context: TargetContext, target: ComposeTargetConfig): Artifact[] {
+  const { plan, env, issues } = context;
+  const at = (key: keyof ComposeTargetConfig): IssuePath => [...targetIssuePath(context, "compose"), key];
   const before = issues.items.length;
 
   checkText(context, target, at);
@@ -108,7 +126,7 @@ export const renderCompose: TargetRenderer = (context) => {
     });
   }
   return files;
-};
+}
 
 interface ComposeLayout {
   overrideFile: string;

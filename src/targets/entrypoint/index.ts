@@ -4,7 +4,9 @@
  * app under `litestream replicate -exec`, and the Dockerfile lines that install Litestream, the config
  * and the entrypoint into the image.
  */
-import type { TargetContext, TargetRenderer } from "../../artifact.js";
+import type { Artifact, TargetContext } from "../../artifact.js";
+import { defineTarget, targetIssuePath } from "../contract.js";
+import { EntrypointTarget } from "./schema.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
@@ -18,27 +20,47 @@ export const DEFAULT_INSTALL_PATH = "/usr/local/bin/litestream-entrypoint";
 /** Where the official image keeps its (static) binary, 0.3 and 0.5 alike. */
 const IMAGE_BINARY = "/usr/local/bin/litestream";
 
-export const renderEntrypoint: TargetRenderer = (ctx) => {
+export const entrypointTarget = defineTarget({
+  key: "entrypoint",
+  schema: EntrypointTarget,
+  overrides: EntrypointTarget,
+  resolve: resolveEntrypoint,
+  render: renderEntrypoint,
+});
+
+export interface EntrypointSettings {
+  appCommand: string[];
+  beforeApp: string[][];
+  configPath: string;
+  installPath: string;
+}
+
+/** The merged settings with defaults; undefined (and the problems) when a command cannot be run as given. */
+export function resolveEntrypoint(ctx: TargetContext): EntrypointSettings | undefined {
   const target = ctx.env.targets.entrypoint;
-  if (!target) return [];
+  if (!target) return undefined;
   const at = targetPath(ctx);
   const appCommand = checkAppCommand(target.appCommand, at, ctx);
   const beforeApp = checkBeforeApp(target.beforeApp ?? [], at, ctx);
-  if (!appCommand || !beforeApp) return [];
-
-  const settings = {
+  if (!appCommand || !beforeApp) return undefined;
+  return {
+    appCommand,
+    beforeApp,
     configPath: target.configPath ?? DEFAULT_CONFIG_PATH,
     installPath: target.installPath ?? DEFAULT_INSTALL_PATH,
   };
+}
+
+export function renderEntrypoint(ctx: TargetContext, settings: EntrypointSettings): Artifact[] {
   const suffix = fileSuffix(ctx);
   const entrypointFile = `bin/litestream-entrypoint${suffix}`;
   const dockerfileFile = `Dockerfile.litestream${suffix}`;
-  const dockerfile = renderDockerfileSnippet(ctx, appCommand, { ...settings, entrypointFile });
+  const dockerfile = renderDockerfileSnippet(ctx, settings.appCommand, { ...settings, entrypointFile });
   if (!dockerfile) return [];
   return [
     {
       path: entrypointFile,
-      content: renderEntrypointScript(ctx, appCommand, beforeApp, settings.configPath),
+      content: renderEntrypointScript(ctx, settings.appCommand, settings.beforeApp, settings.configPath),
       kind: "entrypoint",
       ownership: "generated",
       environment: ctx.env.name,
@@ -52,11 +74,10 @@ export const renderEntrypoint: TargetRenderer = (ctx) => {
       environment: ctx.env.name,
     },
   ];
-};
+}
 
-/** Issues point at the environment's `targets.entrypoint` when there are several environments. */
 function targetPath(ctx: TargetContext): IssuePath {
-  return ctx.plan.environments.length > 1 ? ["environments", ctx.env.name, "targets", "entrypoint"] : ["targets", "entrypoint"];
+  return targetIssuePath(ctx, "entrypoint");
 }
 
 function fileSuffix(ctx: TargetContext): string {

@@ -5,6 +5,7 @@
 import path from "node:path/posix";
 import type { TargetContext } from "../../artifact.js";
 import type { IssuePath } from "../../errors.js";
+import { targetIssuePath } from "../contract.js";
 import type { EnvironmentPlan, Plan } from "../../plan.js";
 import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
 import { systemdPathProblem } from "../../render/quote/systemd.js";
@@ -57,7 +58,7 @@ function serviceNameOf(plan: Plan, env: EnvironmentPlan): string {
 }
 
 export function targetPath(ctx: TargetContext): IssuePath {
-  return ctx.plan.environments.length > 1 ? ["environments", ctx.env.name, "targets", "systemd"] : ["targets", "systemd"];
+  return targetIssuePath(ctx, "systemd");
 }
 
 export function outputDir(ctx: TargetContext): string {
