@@ -88,7 +88,7 @@ function fileSuffix(ctx: TargetContext): string {
 /** Every reason the app command cannot be run as given; undefined when there is any. */
 function checkAppCommand(command: string[] | undefined, at: IssuePath, ctx: TargetContext): string[] | undefined {
   if (!command) {
-    ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]');
+    ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]', "entrypoint.app-command-missing");
     return undefined;
   }
   const ok = checkArgv(command, [...at, "appCommand"], ctx, {
@@ -115,16 +115,17 @@ function checkArgv(argv: string[], at: IssuePath, ctx: TargetContext, rules: { l
       [...at, 0],
       program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: ${rules.list}, not a command line`,
       program === "" ? "remove the empty word" : `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
+      "entrypoint.argv-program",
     );
   }
   argv.forEach((word, i) => {
     const problem = unrepresentableWord(word);
     if (problem) {
       ok = false;
-      ctx.issues.add([...at, i], `word ${i} ${problem}`, "remove that character");
+      ctx.issues.add([...at, i], `word ${i} ${problem}`, "remove that character", "entrypoint.argv-character");
     } else if (SHELL_OPERATORS.has(word)) {
       ok = false;
-      ctx.issues.add([...at, i], `"${word}" is shell syntax, but ${rules.operator}`, `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`);
+      ctx.issues.add([...at, i], `"${word}" is shell syntax, but ${rules.operator}`, `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`, "entrypoint.argv-operator");
     }
   });
   return ok;
@@ -201,7 +202,7 @@ function renderDockerfileSnippet(ctx: TargetContext, appCommand: string[], s: Do
   for (const [path, problem] of checks) {
     if (!problem) continue;
     ok = false;
-    ctx.issues.add(path, `${problem.problem} (it is written into Dockerfile.litestream)`, problem.fix);
+    ctx.issues.add(path, `${problem.problem} (it is written into Dockerfile.litestream)`, problem.fix, "entrypoint.dockerfile-value");
   }
   if (!ok) return undefined;
   return renderTemplate("dockerfile-litestream.hbs", {
