@@ -7,7 +7,8 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar, type YAMLMap } from "yaml";
 import { headerLines } from "../../header.js";
 import { isOurService } from "./existing.js";
-import { CONFIG_NAME, commentText, map, type ComposeServices, type VolumeSpec } from "./sidecar.js";
+import { commentText, map, yamlText } from "../../render/yaml.js";
+import { CONFIG_NAME, type ComposeServices, type VolumeSpec } from "./sidecar.js";
 
 const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
 
@@ -54,7 +55,7 @@ export function renderOverrideFile(input: OverrideFileInput): string {
   spaceOut(root.get("services") as YAMLMap);
   const doc = new Document(root, { version: "1.1" });
   doc.commentBefore = commentText([...headerLines(input.what), "", ...input.notes].join("\n"));
-  return doc.toString(TO_STRING);
+  return yamlText(doc, TO_STRING);
 }
 
 /** A blank line between the entries of a map, for a reader scanning services. */
@@ -154,7 +155,7 @@ function renderOurServices(input: InPlaceInput, unit: number): string {
   spaceOut(services);
   const first = services.items[0]!.key as Scalar;
   first.commentBefore = `${commentText(input.marker)}\n\n${first.commentBefore ?? ""}`;
-  const text = new Document(map([["services", services]]), { version: "1.1" }).toString({ ...TO_STRING, indent: unit });
+  const text = yamlText(new Document(map([["services", services]]), { version: "1.1" }), { ...TO_STRING, indent: unit });
   return text.slice(text.indexOf("\n") + 1);
 }
 
@@ -246,7 +247,7 @@ function configEdits(file: SourceText, doc: Document, services: ComposeServices,
   const wanted = services.configs.map((c) => {
     const node = map([[c.name, c.node]]);
     (node.items[0]!.value as YAMLMap).items[0]!.key = withComment(c.comment, (node.items[0]!.value as YAMLMap).items[0]!.key as Scalar);
-    return new Document(node, { version: "1.1" }).toString({ ...TO_STRING, indent: unit });
+    return yamlText(new Document(node, { version: "1.1" }), { ...TO_STRING, indent: unit });
   })[0];
   if (!wanted) {
     if (!ours) return [];
