@@ -12,13 +12,13 @@ const base = {
 } satisfies ProjectInput;
 
 describe("mergeTargets", () => {
-  it("merges objects key by key, recursively; arrays and scalars replace; unset keys keep the project's", () => {
+  it("merges objects key by key, recursively; arrays and scalars replace; undefined unsets; unmentioned keys stay", () => {
     const merged = mergeTargets(
-      { kamal: { host: "a", options: { memory: "1g", cpus: "1" }, env: { A: "1" } }, entrypoint: { appCommand: ["a", "b"] } },
-      { kamal: { options: { memory: "2g" }, env: undefined }, entrypoint: { appCommand: ["c"] }, systemd: {} },
+      { kamal: { host: "a", options: { memory: "1g", cpus: "1" }, env: { A: "1" }, labels: { l: "1" } }, entrypoint: { appCommand: ["a", "b"] } },
+      { kamal: { options: { memory: "2g" }, host: undefined, hosts: ["b"], labels: undefined }, entrypoint: { appCommand: ["c"] }, systemd: {} },
     );
-    expect(merged).toEqual({
-      kamal: { host: "a", options: { memory: "2g", cpus: "1" }, env: { A: "1" } },
+    expect(merged).toStrictEqual({
+      kamal: { host: undefined, hosts: ["b"], options: { memory: "2g", cpus: "1" }, env: { A: "1" }, labels: undefined },
       entrypoint: { appCommand: ["c"] },
       systemd: {},
     });

@@ -8,8 +8,9 @@ type Settings = Record<string, unknown>;
 
 /**
  * An environment's targets over the project's. Objects merge key by key, recursively; arrays and
- * scalars replace (an environment's `beforeApp` or `appCommand` is the whole list); a target the
- * environment does not mention is the project's. Defaults are applied after merging (each target's
+ * scalars replace (an environment's `beforeApp` or `appCommand` is the whole list); a key set to
+ * `undefined` (a .ts/.js description) unsets the project's value, e.g. `host: undefined, hosts: [...]`;
+ * a key or target the environment does not mention is the project's. Defaults are applied after merging (each target's
  * `resolve`), so an environment that sets one field never resets another the project set.
  */
 export function mergeTargets(base: TargetsConfig | undefined, override: TargetsConfig | undefined): TargetsConfig {
@@ -19,7 +20,6 @@ export function mergeTargets(base: TargetsConfig | undefined, override: TargetsC
 function deepMerge(base: Settings, override: Settings): Settings {
   const merged: Settings = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    if (value === undefined) continue;
     const current = merged[key];
     merged[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
   }
