@@ -6,7 +6,7 @@ export default defineConfig([
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
-    shims: true, // import.meta.url in the CJS build (template loading)
+    shims: true, // import.meta.url in the CJS build (jiti in load-config)
     target: "node20",
   },
   {

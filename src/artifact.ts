@@ -1,5 +1,5 @@
 /**
- * What `generate` returns, and the contract every target module implements.
+ * What `generate` returns, and what a target module is given (its contract: src/targets/contract.ts).
  */
 import type { IssueList } from "./errors.js";
 import type { EnvironmentPlan, Plan, Warning } from "./plan.js";
@@ -51,5 +51,5 @@ export interface TargetContext {
   warnings: Warning[];
 }
 
-/** One deployment target (Kamal, Compose, entrypoint, systemd). */
+/** A target's files for one environment, resolving its own settings (the contract is in src/targets/contract.ts). */
 export type TargetRenderer = (context: TargetContext) => Artifact[];

@@ -3,12 +3,12 @@
  * an optional reader for files the user already has (shared files are merged, never replaced).
  */
 import { z } from "zod";
-import type { Artifact, ExistingFileReader, TargetRenderer } from "./artifact.js";
+import type { Artifact, ExistingFileReader, TargetContext } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
 import { dedupeIssues, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
 import { planProjectCollecting, type Plan, type Warning } from "./plan.js";
 import { Project, type ProjectConfig, type ProjectInput } from "./schema/project.js";
-import { TARGET_RENDERERS } from "./targets/index.js";
+import { TARGETS, type AnyTargetModule, type TargetKey } from "./targets/index.js";
 
 /** Identity function that types a description (c12-style `defineConfig`). */
 export function defineProject(project: ProjectInput): ProjectInput {
@@ -82,10 +82,13 @@ function planAndRender(project: ProjectConfig, options: GenerateOptions, repaire
       environment: env.name,
     };
     files.push(config);
-    for (const [name, render] of Object.entries(TARGET_RENDERERS) as Array<[string, TargetRenderer]>) {
-      if (!env.targets[name as keyof typeof env.targets]) continue;
+    for (const target of Object.values(TARGETS) as AnyTargetModule[]) {
+      if (!env.targets[target.key as TargetKey]) continue;
       try {
-        for (const file of render({ plan, env, config, existing, issues, warnings })) {
+        const context: TargetContext = { plan, env, config, existing, issues, warnings };
+        const settings = target.resolve(context);
+        if (settings === undefined) continue;
+        for (const file of target.render(context, settings)) {
           if (file.ownership === "shared") produced.set(file.path, file.content);
           files.push(file);
         }

@@ -9,10 +9,10 @@ import { PINNED_RELEASES, ROLE_PRESETS, USE_CASE_PRESETS, type Preset } from "./
 import { resolveDestination } from "./providers.js";
 import type { EnvironmentConfig, ProjectConfig } from "./schema/project.js";
 import type { StorageConfig } from "./schema/storage.js";
-import type { TargetsConfig } from "./schema/targets.js";
 import { checkConfigFiles, checkLocations, checkVersionFeatures, compareRelease, locationKeyOf, locationOf } from "./plan/checks.js";
 import { planEnvVars } from "./plan/env-vars.js";
 import { storageAt, type DatabasePlan, type EnvironmentInput, type EnvironmentPlan, type Plan, type ReplicaPlan, type ShutdownPlan, type Warning } from "./plan/model.js";
+import { mergeTargets } from "./targets/merge.js";
 import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer } from "./plan/timings.js";
 
 export * from "./plan/model.js";
@@ -270,13 +270,3 @@ function pickInheritedStorages(project: ProjectConfig, issues: IssueList): { sto
   issues.add([], "no backup destination: set `storage` (or `replicas`)", 'e.g. storage: { provider: "file", path: "/var/backups/litestream" }', "storage.none");
   return { storages: [], storagePath: ["storage"] };
 }
-
-function mergeTargets(base: TargetsConfig | undefined, override: TargetsConfig | undefined): TargetsConfig {
-  const merged: Record<string, unknown> = { ...(base ?? {}) };
-  for (const [key, value] of Object.entries(override ?? {})) {
-    const current = merged[key];
-    merged[key] = current && typeof current === "object" && value && typeof value === "object" ? { ...current, ...value } : value;
-  }
-  return merged as TargetsConfig;
-}
-

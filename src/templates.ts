@@ -1,23 +1,33 @@
 /**
- * Handlebars templates for non-YAML text (shell, systemd, Markdown), shipped in templates/.
- * Loaded once per name and cached; rendering itself is pure.
+ * Handlebars templates for non-YAML text (shell, systemd), written in templates/*.hbs and
+ * precompiled at build time into ./templates.generated.ts (`npm run templates`): rendering reads no
+ * file and compiles nothing; only the small Handlebars runtime runs.
  */
-import { readFileSync } from "node:fs";
-import Handlebars from "handlebars";
+import type HandlebarsCompiler from "handlebars";
+import HandlebarsRuntime from "handlebars/runtime.js";
+import { TEMPLATE_SPECS, type TemplateName } from "./templates.generated.js";
 
-const handlebars = Handlebars.create();
-const cache = new Map<string, Handlebars.TemplateDelegate>();
+export type { TemplateName };
 
-// src/templates.ts and dist/*.js both sit one level below the package root.
-const TEMPLATE_DIR = new URL("../templates/", import.meta.url);
+// The runtime's own typings declare nothing: it is the compiler's API without `compile`.
+const runtime = (HandlebarsRuntime as unknown as typeof HandlebarsCompiler).create();
+const cache = new Map<TemplateName, HandlebarsCompiler.TemplateDelegate>();
 
 /** Renders templates/<name> with `data`. Output is LF-only and ends with exactly one newline. */
-export function renderTemplate(name: string, data: object): string {
+export function renderTemplate(name: TemplateName, data: object): string {
   let template = cache.get(name);
   if (!template) {
-    const source = readFileSync(new URL(name, TEMPLATE_DIR), "utf8");
-    template = handlebars.compile(source, { noEscape: true, strict: true });
+    template = runtime.template(TEMPLATE_SPECS[name] as unknown as TemplateSpecification);
     cache.set(name, template);
   }
-  return `${template(data).replace(/\r\n/g, "\n").replace(/\n+$/, "")}\n`;
+  return withOneFinalNewline(template(data).replace(/\r\n/g, "\n"));
+}
+
+type TemplateSpecification = Parameters<typeof HandlebarsCompiler.template>[0];
+
+/** Without a regular expression at the end of a large text (`/\n+$/` scans every run of newlines). */
+function withOneFinalNewline(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return `${text.slice(0, end)}\n`;
 }

@@ -460,6 +460,7 @@ describe("compose: in-place update of the user's compose file", () => {
         message:
           'compose.yaml already defines "litestream", written by hand (no "Litestream services, managed by litestream-deploy" comment above it): updating in place would replace it with the generated services',
         fix: "delete or rename it in compose.yaml (the generated services take over its job), then generate again",
+        code: "compose.service-hand-written",
       },
     ]);
     // Doing what the fix says works.
@@ -503,6 +504,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.volume",
         message: expect.stringContaining('"meds_data:/app/data:ro" mounts the data read-only: Litestream must write next to the database'),
         fix: 'drop ":ro" (only the config file may be read-only): "meds_data:/app/data"',
+        code: "compose.volume-read-only",
       },
     ]);
     expect(issues[0]!.message).toContain('"attempt to write a readonly database"');
@@ -516,6 +518,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.appService",
         message: expect.stringMatching(/^service "app" in compose\.yaml runs 2 copies \(deploy\.replicas\/scale\): two copies are two writers of one database/),
         fix: "run the app as a single copy (remove deploy.replicas/scale or set it to 1)",
+        code: "compose.app-replicas",
       },
     ]);
     const scaled = FIXTURE.replace("    image: ghcr.io/example/meds:1.8.2\n", "    image: ghcr.io/example/meds:1.8.2\n    scale: ${APP_SCALE:-3}\n");
@@ -531,6 +534,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.configDelivery",
         message: "the heredoc delivery runs /bin/sh, and litestream/litestream:0.5.16-scratch has no shell (the -scratch images are the bare binary)",
         fix: 'use configDelivery "configs" or "bind", or the image without -scratch',
+        code: "compose.scratch-shell",
       },
     ]);
   });
@@ -541,6 +545,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.version",
         message: 'configDelivery "configs" needs Docker Compose 2.23.1 or later (top-level configs.content), and no Compose version is set',
         fix: "set targets.compose.version to what `docker compose version` prints (not possible on Swarm / docker stack deploy: use heredoc there)",
+        code: "compose.version-missing",
       },
     ]);
     expect(issuesOf(withCompose(example002, { configDelivery: "configs", version: "2.22.0" }))).toEqual([
@@ -548,6 +553,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.version",
         message: 'configDelivery "configs" needs Docker Compose 2.23.1 or later (top-level configs.content); 2.22.0 would reject the file',
         fix: 'upgrade Docker Compose, or use configDelivery "heredoc"',
+        code: "compose.version-feature",
       },
     ]);
     expect(files(withCompose(example002, { configDelivery: "configs", version: "2.23.1" })).has("compose.litestream.yaml")).toBe(true);
@@ -559,10 +565,11 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.file",
         message: "no compose file found (compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml) to update in place",
         fix: 'set targets.compose.file, or use output "override"',
+        code: "compose.file-missing",
       },
     ]);
     expect(issuesOf(withCompose(example002, { appService: "web" }), { "docker-compose.yml": FIXTURE })).toEqual([
-      { path: "targets.compose.appService", message: 'docker-compose.yml defines no service "web"', fix: "use one of: app, redis, caddy" },
+      { path: "targets.compose.appService", message: 'docker-compose.yml defines no service "web"', fix: "use one of: app, redis, caddy", code: "compose.app-service-missing" },
     ]);
   });
 
@@ -573,6 +580,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.volume",
         message: 'database meds (/srv/meds.db) is not inside /app/data, where "meds_data" is mounted: the Litestream containers would not see it',
         fix: "mount the volume that holds the database, at the same path as the app",
+        code: "compose.database-outside-volume",
       },
     ]);
     expect(issuesOf(withCompose(example002, { volume: "caddy_data:/app/data" }), { "compose.yaml": FIXTURE })).toEqual([
@@ -580,6 +588,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.volume",
         message: 'service "app" in compose.yaml does not mount "caddy_data": Litestream would watch a different file than the app writes',
         fix: "use the app's own data volume, one of: meds_data:/app/data",
+        code: "compose.volume-not-mounted",
       },
     ]);
   });
@@ -591,6 +600,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         path: "targets.compose.output",
         message: 'compose.yaml already defines "litestream": with -f, Compose would merge it into the generated service (mixing its command, volumes and environment)',
         fix: "delete it from compose.yaml (the generated services take over its job)",
+        code: "compose.service-exists",
       },
     ]);
     // After an in-place run, switching back to the override: the generated block is recognised.
@@ -622,6 +632,7 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
         message:
           'compose.yaml: service "worker" mounts the database volume, and is not written as a block mapping (an alias or a flow mapping), so its depends_on cannot be added to it alone',
         fix: 'write the "worker" service out as an indented mapping (a merge key <<: *anchor inside it is fine), or use output "override"',
+        code: "compose.in-place",
       },
     ]);
   });
@@ -666,6 +677,7 @@ describe("compose: several environments", () => {
         path: "environments.staging.targets.compose.file",
         message: "environments production and staging would both update compose.yaml in place",
         fix: "give each environment its own compose file (targets.compose.file)",
+        code: "compose.file-shared",
       },
     ]);
   });

@@ -1,29 +1,16 @@
 /**
- * Deployment targets: which files besides litestream.yml to produce. Each target's schema lives in
- * its own module under src/targets/; this file only assembles them.
+ * Deployment targets: which files besides litestream.yml to produce. Built from the registry
+ * (src/targets/registry.ts): each target's schema lives in its own module under src/targets/.
  */
-import { z } from "zod";
-import { KamalTarget } from "../targets/kamal/schema.js";
-import { ComposeTarget } from "../targets/compose/schema.js";
-import { EntrypointTarget } from "../targets/entrypoint/schema.js";
-import { SystemdTarget } from "../targets/systemd/schema.js";
+import type { z } from "zod";
+import { TARGETS, targetOverridesSchema, targetsSchema } from "../targets/registry.js";
 
-export const Targets = z.strictObject({
-  kamal: KamalTarget.optional(),
-  compose: ComposeTarget.optional(),
-  entrypoint: EntrypointTarget.optional(),
-  systemd: SystemdTarget.optional(),
-});
+export const Targets = targetsSchema(TARGETS);
 
 /**
- * What an environment may change: every field optional. Targets apply their defaults after merging,
- * so an environment that sets one field never resets another the project set.
+ * What an environment may change: every field optional. Targets apply their defaults after merging
+ * (deeply: docs in src/targets/merge.ts), so an environment that sets one field never resets another.
  */
-export const TargetOverrides = z.strictObject({
-  kamal: KamalTarget.optional(), // every field is already optional; required ones are checked after merging
-  compose: ComposeTarget.partial().optional(),
-  entrypoint: EntrypointTarget.optional(),
-  systemd: SystemdTarget.optional(),
-});
+export const TargetOverrides = targetOverridesSchema(TARGETS);
 
 export type TargetsConfig = z.output<typeof TargetOverrides>;

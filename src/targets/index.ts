@@ -1,16 +1,5 @@
 /**
- * Registry of deployment targets. Each module turns one environment's plan into its files.
+ * Deployment targets: the registry (./registry.ts) and the contract each module implements (./contract.ts).
  */
-import type { TargetRenderer } from "../artifact.js";
-import type { TargetsConfig } from "../schema/targets.js";
-import { renderCompose } from "./compose/index.js";
-import { renderEntrypoint } from "./entrypoint/index.js";
-import { renderKamal } from "./kamal/index.js";
-import { renderSystemd } from "./systemd/index.js";
-
-export const TARGET_RENDERERS: Partial<Record<keyof TargetsConfig, TargetRenderer>> = {
-  compose: renderCompose,
-  kamal: renderKamal,
-  entrypoint: renderEntrypoint,
-  systemd: renderSystemd,
-};
+export { TARGETS, mergeTargets, targetOverridesSchema, targetsSchema, type TargetKey, type TargetRegistry } from "./registry.js";
+export { defineTarget, targetIssuePath, type AnyTargetModule, type TargetModule } from "./contract.js";

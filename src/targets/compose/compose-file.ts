@@ -7,7 +7,8 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar, type YAMLMap } from "yaml";
 import { headerLines } from "../../header.js";
 import { isOurService } from "./existing.js";
-import { CONFIG_NAME, commentText, map, type ComposeServices, type VolumeSpec } from "./sidecar.js";
+import { commentText, map } from "../../render/yaml.js";
+import { CONFIG_NAME, type ComposeServices, type VolumeSpec } from "./sidecar.js";
 
 const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
 

@@ -62,24 +62,24 @@ export function checkUserCompose(
   if (file.text === undefined) return undefined;
   const parsed = parseCompose(file.text);
   if ("problem" in parsed) {
-    issues.add(at("file"), `${file.path} is not valid YAML: ${parsed.problem}`, "fix the file, then generate again");
+    issues.add(at("file"), `${file.path} is not valid YAML: ${parsed.problem}`, "fix the file, then generate again", "compose.file-yaml");
     return undefined;
   }
   const raw = parsed.model;
   if (!isObject(raw.services)) {
-    issues.add(at("file"), `${file.path} has no services`, "point targets.compose.file at the compose file that defines your app");
+    issues.add(at("file"), `${file.path} has no services`, "point targets.compose.file at the compose file that defines your app", "compose.file-no-services");
     return undefined;
   }
   const resolved = resolveServices(raw.services, file.path, existing);
   if ("problem" in resolved) {
-    issues.add(at("file"), `${file.path}: ${resolved.problem}`, resolved.fix);
+    issues.add(at("file"), `${file.path}: ${resolved.problem}`, resolved.fix, "compose.file-extends");
     return undefined;
   }
   const services = resolved.services;
   const app = services[target.appService];
   if (!isObject(app)) {
     const names = Object.keys(services).filter((name) => !isOurService(name));
-    issues.add(at("appService"), `${file.path} defines no service "${target.appService}"`, names.length ? `use one of: ${names.join(", ")}` : "add your app service first");
+    issues.add(at("appService"), `${file.path} defines no service "${target.appService}"`, names.length ? `use one of: ${names.join(", ")}` : "add your app service first", "compose.app-service-missing");
     return undefined;
   }
   const copies = Math.max(count(isObject(app.deploy) ? app.deploy.replicas : undefined), count(app.scale));
@@ -88,6 +88,7 @@ export function checkUserCompose(
       at("appService"),
       `service "${target.appService}" in ${file.path} runs ${copies} copies (deploy.replicas/scale): two copies are two writers of one database, and one restore cannot start before both (docs/lifecycle.md: one writer per database)`,
       "run the app as a single copy (remove deploy.replicas/scale or set it to 1)",
+      "compose.app-replicas",
     );
   }
   if (volume) {
@@ -98,12 +99,14 @@ export function checkUserCompose(
         at("volume"),
         `service "${target.appService}" in ${file.path} does not mount "${volume.source}": Litestream would watch a different file than the app writes`,
         `use the app's own data volume, one of: ${mounts.map((m) => `${m.source}:${m.target}`).join(", ") || "(the app mounts none; add one)"}`,
+        "compose.volume-not-mounted",
       );
     } else if (same.target !== volume.target) {
       issues.add(
         at("volume"),
         `service "${target.appService}" mounts "${volume.source}" at ${same.target}, not at ${volume.target}: the database paths would name different files in the app and in Litestream`,
         `use "${volume.source}:${same.target}" and database paths under ${same.target}`,
+        "compose.volume-target",
       );
     }
   }
@@ -115,12 +118,14 @@ export function checkUserCompose(
       file.text.includes(OUR_MARKER)
         ? `delete ${ours.length > 1 ? "them" : "it"} from ${file.path} (the block under the "${OUR_MARKER}" comment), or set targets.compose.output to "in-place" to keep them there`
         : `delete ${ours.length > 1 ? "them" : "it"} from ${file.path} (the generated services take over ${ours.length > 1 ? "their" : "its"} job)`,
+        "compose.service-exists",
     );
   } else if (ours.length && !file.text.includes(OUR_MARKER)) {
     issues.add(
       at("file"),
       `${file.path} already defines ${ours.map((name) => `"${name}"`).join(", ")}, written by hand (no "${OUR_MARKER}" comment above it): updating in place would replace ${ours.length > 1 ? "them" : "it"} with the generated services`,
       `delete or rename ${ours.length > 1 ? "them" : "it"} in ${file.path} (the generated services take over ${ours.length > 1 ? "their" : "its"} job), then generate again`,
+      "compose.service-hand-written",
     );
   }
   const users = volume ? Object.keys(services).filter((name) => !isOurService(name) && mountsOf(services[name]!.volumes).some((m) => sameSource(m.source, volume))) : [];

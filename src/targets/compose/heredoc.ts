@@ -34,8 +34,8 @@ export function renderScript(action: ScriptAction, config: { content: string } |
 
 /** A delimiter that no line of the config equals, so the heredoc cannot end early. */
 export function heredocDelimiter(config: string): string {
-  const lines = new Set(config.split("\n"));
+  const text = `\n${config}\n`;
   let delimiter = "LITESTREAM_YML";
-  while (lines.has(delimiter)) delimiter += "_";
+  while (text.includes(`\n${delimiter}\n`)) delimiter += "_";
   return delimiter;
 }

@@ -4,7 +4,8 @@
  * compose file, plus the `op run` env file when credentials are 1Password references.
  */
 import path from "node:path/posix";
-import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
+import type { Artifact, TargetContext } from "../../artifact.js";
+import { defineTarget, targetIssuePath } from "../contract.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
@@ -14,7 +15,7 @@ import { renderOverrideFile, updateComposeFile, type Waiter } from "./compose-fi
 import { unrepresentableText } from "../../render/quote/text.js";
 import { shellWord } from "../../render/quote/sh.js";
 import { checkUserCompose, DEFAULT_COMPOSE_FILES, findUserCompose, isOurService, OUR_MARKER, parseVolumeSpec, type UserComposeFile } from "./existing.js";
-import { withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
+import { ComposeTarget, withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
 import { buildServices, isScratch, type VolumeSpec } from "./sidecar.js";
 
 /** configs.content appeared in Docker Compose 2.23.1 (docs/compose.md). */
@@ -22,29 +23,46 @@ export const CONFIGS_CONTENT_SINCE = "2.23.1";
 /** pre_start steps (init containers) appeared in Docker Compose 5.3.0 (docs/compose.md). */
 export const PRE_START_SINCE = "5.3.0";
 
-export const renderCompose: TargetRenderer = (context) => {
-  const { plan, env, issues } = context;
-  // Like the Kamal target: with several environments, name the one whose setting is wrong.
-  const base: IssuePath = plan.environments.length > 1 ? ["environments", env.name, "targets", "compose"] : ["targets", "compose"];
-  const at = (key: keyof ComposeTargetConfig): IssuePath => [...base, key];
-  const target = withComposeDefaults(env.targets.compose ?? {});
+export const composeTarget = defineTarget({
+  key: "compose",
+  schema: ComposeTarget,
+  overrides: ComposeTarget.partial(),
+  resolve: resolveCompose,
+  render: renderCompose,
+});
+
+/** The merged settings with defaults; undefined (and a problem) without appService and volume. */
+export function resolveCompose(context: TargetContext): ComposeTargetConfig | undefined {
+  const merged = context.env.targets.compose;
+  if (!merged) return undefined;
+  const target = withComposeDefaults(merged);
   if (!target) {
-    issues.add(base, "appService and volume are required (in targets.compose or this environment's override)", 'e.g. { appService: "app", volume: "app_data:/app/data" }');
-    return [];
+    context.issues.add(
+      targetIssuePath(context, "compose"),
+      "appService and volume are required (in targets.compose or this environment's override)",
+      'e.g. { appService: "app", volume: "app_data:/app/data" }',
+      "compose.required",
+    );
   }
+  return target;
+}
+
+export function renderCompose(context: TargetContext, target: ComposeTargetConfig): Artifact[] {
+  const { plan, env, issues } = context;
+  const at = (key: keyof ComposeTargetConfig): IssuePath => [...targetIssuePath(context, "compose"), key];
   const before = issues.items.length;
 
   checkText(context, target, at);
   const volume = checkVolume(context, target, at);
   checkDelivery(context, target, at);
   if (isOurService(target.appService)) {
-    issues.add(at("appService"), `"${target.appService}" is the name of a generated Litestream service`, "name the service that runs your app");
+    issues.add(at("appService"), `"${target.appService}" is the name of a generated Litestream service`, "name the service that runs your app", "compose.service-name");
   }
   const userFile = findUserCompose(target, context.existing);
   const analysis = checkUserCompose(userFile, target, volume, issues, at, context.existing);
   if (target.output === "in-place") checkInPlace(context, target, userFile, at);
   else if (target.overrideFile === userFile.path) {
-    issues.add(at("overrideFile"), `the override would be written over your compose file ${userFile.path}`, "leave overrideFile unset (compose.litestream.yaml), or pick another name");
+    issues.add(at("overrideFile"), `the override would be written over your compose file ${userFile.path}`, "leave overrideFile unset (compose.litestream.yaml), or pick another name", "compose.override-file");
   }
   if (issues.items.length > before || !volume) return [];
 
@@ -89,7 +107,7 @@ export const renderCompose: TargetRenderer = (context) => {
       ].join("\n"),
     });
     if (!updated.ok) {
-      issues.add(at("file"), `${userFile.path}: ${updated.problem}`, updated.fix);
+      issues.add(at("file"), `${userFile.path}: ${updated.problem}`, updated.fix, "compose.in-place");
       return [];
     }
     files.push({ path: userFile.path, content: updated.content, kind: "compose", ownership: "shared", environment: env.name });
@@ -108,7 +126,7 @@ export const renderCompose: TargetRenderer = (context) => {
     });
   }
   return files;
-};
+}
 
 interface ComposeLayout {
   overrideFile: string;
@@ -170,23 +188,23 @@ function checkText(context: TargetContext, target: ComposeTargetConfig, at: (key
   for (const key of ["volume", "file", "overrideFile"] as const) {
     const value = target[key];
     const problem = value === undefined ? undefined : unrepresentableText(value);
-    if (problem) context.issues.add(at(key), `${JSON.stringify(value)} ${problem}`, "write it without control characters");
+    if (problem) context.issues.add(at(key), `${JSON.stringify(value)} ${problem}`, "write it without control characters", "compose.text");
   }
   for (const db of context.env.databases) {
     const problem = unrepresentableText(db.path);
-    if (problem) context.issues.add(at("volume"), `database ${db.name}: the path ${JSON.stringify(db.path)} ${problem}`, "use a plain path");
+    if (problem) context.issues.add(at("volume"), `database ${db.name}: the path ${JSON.stringify(db.path)} ${problem}`, "use a plain path", "compose.text");
   }
 }
 
 function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (key: keyof ComposeTargetConfig) => IssuePath): VolumeSpec | undefined {
   const { env, issues } = context;
   if (target.volume.includes("$")) {
-    issues.add(at("volume"), `"${target.volume}" contains a variable`, "write the volume literally, exactly as the app mounts it, so it can be checked");
+    issues.add(at("volume"), `"${target.volume}" contains a variable`, "write the volume literally, exactly as the app mounts it, so it can be checked", "compose.volume-variable");
     return undefined;
   }
   const volume = parseVolumeSpec(target.volume);
   if (!volume) {
-    issues.add(at("volume"), `"${target.volume}" is not a volume mount "source:target"`, 'write it exactly as the app mounts it, e.g. "app_data:/app/data"');
+    issues.add(at("volume"), `"${target.volume}" is not a volume mount "source:target"`, 'write it exactly as the app mounts it, e.g. "app_data:/app/data"', "compose.volume-invalid");
     return undefined;
   }
   if (volume.options.includes("ro")) {
@@ -194,10 +212,11 @@ function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (k
       at("volume"),
       `"${target.volume}" mounts the data read-only: Litestream must write next to the database (WAL mode, -wal/-shm files, its _litestream tables and meta directory) and fails with "attempt to write a readonly database" (docs/compose.md)`,
       `drop ":ro" (only the config file may be read-only): "${volume.source}:${volume.target}"`,
+      "compose.volume-read-only",
     );
   }
   if (!volume.target.startsWith("/")) {
-    issues.add(at("volume"), `the mount target "${volume.target}" is not an absolute path`, 'use the path inside the container, e.g. "app_data:/app/data"');
+    issues.add(at("volume"), `the mount target "${volume.target}" is not an absolute path`, 'use the path inside the container, e.g. "app_data:/app/data"', "compose.volume-relative");
     return volume;
   }
   for (const db of env.databases) {
@@ -206,6 +225,7 @@ function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (k
         at("volume"),
         `database ${db.name} (${db.path}) is not inside ${volume.target}, where "${volume.source}" is mounted: the Litestream containers would not see it`,
         "mount the volume that holds the database, at the same path as the app",
+        "compose.database-outside-volume",
       );
     }
   }
@@ -222,10 +242,11 @@ function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: 
         at("restoreStep"),
         `restoreStep "pre_start" needs Docker Compose ${PRE_START_SINCE} or later (pre_start steps); ${target.version ? `${target.version} would reject the file` : "no Compose version is set"}`,
         `set targets.compose.version to what \`docker compose version\` prints, or use restoreStep "service" (works on every Compose v2)`,
+        "compose.version-feature",
       );
     }
     if (target.configDelivery !== "heredoc") {
-      issues.add(at("restoreStep"), `restoreStep "pre_start" writes the config inside its step, so it needs configDelivery "heredoc" (not "${target.configDelivery}")`, 'set configDelivery "heredoc", or restoreStep "service"');
+      issues.add(at("restoreStep"), `restoreStep "pre_start" writes the config inside its step, so it needs configDelivery "heredoc" (not "${target.configDelivery}")`, 'set configDelivery "heredoc", or restoreStep "service"', "compose.restore-step-delivery");
     }
   }
   if (target.configDelivery === "heredoc" && scratch) {
@@ -233,6 +254,7 @@ function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: 
       at("configDelivery"),
       `the heredoc delivery runs /bin/sh, and ${image} has no shell (the -scratch images are the bare binary)`,
       'use configDelivery "configs" or "bind", or the image without -scratch',
+      "compose.scratch-shell",
     );
   }
   if (target.configDelivery === "configs") {
@@ -241,12 +263,14 @@ function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: 
         at("version"),
         `configDelivery "configs" needs Docker Compose ${CONFIGS_CONTENT_SINCE} or later (top-level configs.content), and no Compose version is set`,
         `set targets.compose.version to what \`docker compose version\` prints (not possible on Swarm / docker stack deploy: use heredoc there)`,
+        "compose.version-missing",
       );
     } else if (compareRelease(target.version, CONFIGS_CONTENT_SINCE) < 0) {
       issues.add(
         at("version"),
         `configDelivery "configs" needs Docker Compose ${CONFIGS_CONTENT_SINCE} or later (top-level configs.content); ${target.version} would reject the file`,
         'upgrade Docker Compose, or use configDelivery "heredoc"',
+        "compose.version-feature",
       );
     }
   }
@@ -265,6 +289,7 @@ function checkInPlace(context: TargetContext, target: ComposeTargetConfig, userF
       at("file"),
       target.file ? `${target.file} does not exist, so it cannot be updated in place` : `no compose file found (${DEFAULT_COMPOSE_FILES.join(", ")}) to update in place`,
       target.file ? "fix targets.compose.file" : 'set targets.compose.file, or use output "override"',
+      "compose.file-missing",
     );
   }
   // Each environment would rewrite the same file from the same original: the last one would win.
@@ -276,6 +301,7 @@ function checkInPlace(context: TargetContext, target: ComposeTargetConfig, userF
       at("file"),
       `environments ${earlier.name} and ${env.name} would both update ${userFile.path} in place`,
       "give each environment its own compose file (targets.compose.file)",
+      "compose.file-shared",
     );
   }
 }

@@ -3,7 +3,8 @@
  * 5.3+, a pre_start step of the replicator), and the `litestream`
  * replicator. Built as yaml nodes (with their comments); compose-file.ts places them in a file.
  */
-import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { Scalar, type YAMLMap } from "yaml";
+import { block, flow, map, quoted, seq, type YamlEntry as Entry, type YamlValue as Value } from "../../render/yaml.js";
 import type { EnvBinding } from "../../env-mapping.js";
 import type { DatabasePlan, EnvironmentPlan, Plan } from "../../plan.js";
 import { escapeDollars } from "./interpolation.js";
@@ -16,9 +17,6 @@ export const CONFIG_NAME = "litestream";
 /** Where configs/bind put the file: Litestream's default path, so `litestream <cmd>` finds it. */
 export const MOUNTED_CONFIG_PATH = "/etc/litestream.yml";
 
-type Node = Scalar | YAMLMap | YAMLSeq;
-type Value = Node | string;
-type Entry = [key: string, value: Value | undefined, comment?: string | false | undefined];
 
 /** The app's data volume, parsed from "source:target[:options]". */
 export interface VolumeSpec {
@@ -299,52 +297,4 @@ function requiredReference(binding: EnvBinding, input: ServicesInput): string {
 
 function dependsOnCompleted(names: string[]): YAMLMap {
   return map(names.map((name): Entry => [name, map([["condition", "service_completed_successfully"]])]));
-}
-
-// -- small yaml node builders ------------------------------------------------------------------
-
-function toNode(value: Value): Node {
-  return typeof value === "string" ? new Scalar(value) : value;
-}
-
-export function map(entries: Entry[]): YAMLMap {
-  const node = new YAMLMap();
-  for (const [key, value, comment] of entries) {
-    if (value === undefined) continue;
-    const keyNode = new Scalar(key);
-    if (comment) keyNode.commentBefore = commentText(comment);
-    node.items.push(new Pair(keyNode, toNode(value)));
-  }
-  return node;
-}
-
-export function commentText(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => (line ? ` ${line}` : ""))
-    .join("\n");
-}
-
-function seq(items: Value[]): YAMLSeq {
-  const node = new YAMLSeq();
-  node.items.push(...items.map(toNode));
-  return node;
-}
-
-function flow(items: string[]): YAMLSeq {
-  const node = seq(items.map((item) => quoted(item)));
-  node.flow = true;
-  return node;
-}
-
-function quoted(text: string): Scalar {
-  const node = new Scalar(text);
-  node.type = "QUOTE_DOUBLE";
-  return node;
-}
-
-function block(text: string): Scalar {
-  const node = new Scalar(text);
-  node.type = "BLOCK_LITERAL";
-  return node;
 }

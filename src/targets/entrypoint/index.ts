@@ -4,7 +4,9 @@
  * app under `litestream replicate -exec`, and the Dockerfile lines that install Litestream, the config
  * and the entrypoint into the image.
  */
-import type { TargetContext, TargetRenderer } from "../../artifact.js";
+import type { Artifact, TargetContext } from "../../artifact.js";
+import { defineTarget, targetIssuePath } from "../contract.js";
+import { EntrypointTarget } from "./schema.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
@@ -18,27 +20,47 @@ export const DEFAULT_INSTALL_PATH = "/usr/local/bin/litestream-entrypoint";
 /** Where the official image keeps its (static) binary, 0.3 and 0.5 alike. */
 const IMAGE_BINARY = "/usr/local/bin/litestream";
 
-export const renderEntrypoint: TargetRenderer = (ctx) => {
+export const entrypointTarget = defineTarget({
+  key: "entrypoint",
+  schema: EntrypointTarget,
+  overrides: EntrypointTarget,
+  resolve: resolveEntrypoint,
+  render: renderEntrypoint,
+});
+
+export interface EntrypointSettings {
+  appCommand: string[];
+  beforeApp: string[][];
+  configPath: string;
+  installPath: string;
+}
+
+/** The merged settings with defaults; undefined (and the problems) when a command cannot be run as given. */
+export function resolveEntrypoint(ctx: TargetContext): EntrypointSettings | undefined {
   const target = ctx.env.targets.entrypoint;
-  if (!target) return [];
+  if (!target) return undefined;
   const at = targetPath(ctx);
   const appCommand = checkAppCommand(target.appCommand, at, ctx);
   const beforeApp = checkBeforeApp(target.beforeApp ?? [], at, ctx);
-  if (!appCommand || !beforeApp) return [];
-
-  const settings = {
+  if (!appCommand || !beforeApp) return undefined;
+  return {
+    appCommand,
+    beforeApp,
     configPath: target.configPath ?? DEFAULT_CONFIG_PATH,
     installPath: target.installPath ?? DEFAULT_INSTALL_PATH,
   };
+}
+
+export function renderEntrypoint(ctx: TargetContext, settings: EntrypointSettings): Artifact[] {
   const suffix = fileSuffix(ctx);
   const entrypointFile = `bin/litestream-entrypoint${suffix}`;
   const dockerfileFile = `Dockerfile.litestream${suffix}`;
-  const dockerfile = renderDockerfileSnippet(ctx, appCommand, { ...settings, entrypointFile });
+  const dockerfile = renderDockerfileSnippet(ctx, settings.appCommand, { ...settings, entrypointFile });
   if (!dockerfile) return [];
   return [
     {
       path: entrypointFile,
-      content: renderEntrypointScript(ctx, appCommand, beforeApp, settings.configPath),
+      content: renderEntrypointScript(ctx, settings.appCommand, settings.beforeApp, settings.configPath),
       kind: "entrypoint",
       ownership: "generated",
       environment: ctx.env.name,
@@ -52,11 +74,10 @@ export const renderEntrypoint: TargetRenderer = (ctx) => {
       environment: ctx.env.name,
     },
   ];
-};
+}
 
-/** Issues point at the environment's `targets.entrypoint` when there are several environments. */
 function targetPath(ctx: TargetContext): IssuePath {
-  return ctx.plan.environments.length > 1 ? ["environments", ctx.env.name, "targets", "entrypoint"] : ["targets", "entrypoint"];
+  return targetIssuePath(ctx, "entrypoint");
 }
 
 function fileSuffix(ctx: TargetContext): string {
@@ -67,7 +88,7 @@ function fileSuffix(ctx: TargetContext): string {
 /** Every reason the app command cannot be run as given; undefined when there is any. */
 function checkAppCommand(command: string[] | undefined, at: IssuePath, ctx: TargetContext): string[] | undefined {
   if (!command) {
-    ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]');
+    ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]', "entrypoint.app-command-missing");
     return undefined;
   }
   const ok = checkArgv(command, [...at, "appCommand"], ctx, {
@@ -94,16 +115,17 @@ function checkArgv(argv: string[], at: IssuePath, ctx: TargetContext, rules: { l
       [...at, 0],
       program === "" ? "the program to run is empty" : `the program "${program}" contains whitespace: ${rules.list}, not a command line`,
       program === "" ? "remove the empty word" : `split it into words, e.g. ${JSON.stringify(program.trim().split(/\s+/))}`,
+      "entrypoint.argv-program",
     );
   }
   argv.forEach((word, i) => {
     const problem = unrepresentableWord(word);
     if (problem) {
       ok = false;
-      ctx.issues.add([...at, i], `word ${i} ${problem}`, "remove that character");
+      ctx.issues.add([...at, i], `word ${i} ${problem}`, "remove that character", "entrypoint.argv-character");
     } else if (SHELL_OPERATORS.has(word)) {
       ok = false;
-      ctx.issues.add([...at, i], `"${word}" is shell syntax, but ${rules.operator}`, `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`);
+      ctx.issues.add([...at, i], `"${word}" is shell syntax, but ${rules.operator}`, `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`, "entrypoint.argv-operator");
     }
   });
   return ok;
@@ -180,7 +202,7 @@ function renderDockerfileSnippet(ctx: TargetContext, appCommand: string[], s: Do
   for (const [path, problem] of checks) {
     if (!problem) continue;
     ok = false;
-    ctx.issues.add(path, `${problem.problem} (it is written into Dockerfile.litestream)`, problem.fix);
+    ctx.issues.add(path, `${problem.problem} (it is written into Dockerfile.litestream)`, problem.fix, "entrypoint.dockerfile-value");
   }
   if (!ok) return undefined;
   return renderTemplate("dockerfile-litestream.hbs", {

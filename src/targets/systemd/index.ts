@@ -5,7 +5,9 @@
  * optionally a oneshot unit for the beforeApp steps, and an install script (docs/systemd.md).
  */
 import path from "node:path/posix";
-import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
+import type { Artifact, TargetContext } from "../../artifact.js";
+import { defineTarget } from "../contract.js";
+import { SystemdTarget } from "./schema.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { hashHeader } from "../../header.js";
 import { restoreMissingDatabase } from "../../render/restore-steps.js";
@@ -18,9 +20,15 @@ import { HOME_ROOTS, outputDir, resolveSettings, TMP_ROOTS, under, UNIT_DIR, wri
 export { DEFAULT_BINARY } from "./settings.js";
 export { debAssets } from "./install.js";
 
-export const renderSystemd: TargetRenderer = (ctx) => {
-  if (!ctx.env.targets.systemd) return [];
-  const s = resolveSettings(ctx);
+export const systemdTarget = defineTarget({
+  key: "systemd",
+  schema: SystemdTarget,
+  overrides: SystemdTarget,
+  resolve: (ctx: TargetContext): SystemdSettings | undefined => (ctx.env.targets.systemd ? resolveSettings(ctx) : undefined),
+  render: renderSystemd,
+});
+
+export function renderSystemd(ctx: TargetContext, s: SystemdSettings): Artifact[] {
   const dir = outputDir(ctx);
   const bindings = envBindings(ctx.env);
   const files: OutputFiles = {
@@ -39,7 +47,7 @@ export const renderSystemd: TargetRenderer = (ctx) => {
   for (const dropIn of files.dropIns) artifacts.push({ ...base, path: dropIn.file, kind: "systemd-unit", content: renderAppDropIn(ctx, s, dropIn.unit) });
   artifacts.push({ ...base, path: files.install, kind: "install-script", mode: 0o755, content: renderInstallScript(ctx, s, files, bindings) });
   return artifacts;
-};
+}
 
 export function dropInPath(s: SystemdSettings, appUnit: string): string {
   return `${UNIT_DIR}/${appUnit}.d/${s.serviceName}.conf`;

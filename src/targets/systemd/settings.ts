@@ -5,6 +5,7 @@
 import path from "node:path/posix";
 import type { TargetContext } from "../../artifact.js";
 import type { IssuePath } from "../../errors.js";
+import { targetIssuePath } from "../contract.js";
 import type { EnvironmentPlan, Plan } from "../../plan.js";
 import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
 import { systemdPathProblem } from "../../render/quote/systemd.js";
@@ -57,7 +58,7 @@ function serviceNameOf(plan: Plan, env: EnvironmentPlan): string {
 }
 
 export function targetPath(ctx: TargetContext): IssuePath {
-  return ctx.plan.environments.length > 1 ? ["environments", ctx.env.name, "targets", "systemd"] : ["targets", "systemd"];
+  return targetIssuePath(ctx, "systemd");
 }
 
 export function outputDir(ctx: TargetContext): string {
@@ -104,29 +105,29 @@ function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
   const target = ctx.env.targets.systemd!;
   checkServiceName(ctx, s, at);
   if (target.appUnit !== undefined && target.appUnits !== undefined) {
-    ctx.issues.add([...at, "appUnits"], "appUnit and appUnits are both set; appUnit is the one-unit shorthand of appUnits", `keep appUnits only: appUnits: ${JSON.stringify([...new Set([target.appUnit, ...target.appUnits])])}`);
+    ctx.issues.add([...at, "appUnits"], "appUnit and appUnits are both set; appUnit is the one-unit shorthand of appUnits", `keep appUnits only: appUnits: ${JSON.stringify([...new Set([target.appUnit, ...target.appUnits])])}`, "systemd.app-units-both");
   }
   const unitAt: IssuePath = target.appUnits ? [...at, "appUnits"] : [...at, "appUnit"];
   const seen = new Set<string>();
   s.appUnits.forEach((unit, i) => {
     const where = target.appUnits ? [...unitAt, i] : unitAt;
     const problem = serviceUnitNameProblem(unit);
-    if (problem) ctx.issues.add(where, `${JSON.stringify(unit)} ${problem}`, 'name the unit that runs your app, e.g. "web.service" or "app@blue.service"');
-    else if (unit === s.unitName || unit === s.beforeAppUnit) ctx.issues.add(where, `the app's unit cannot be ${unit}, a unit this target generates`, "name the unit that runs your app");
-    else if (seen.has(unit)) ctx.issues.add(where, `${unit} is listed twice`, "list each app unit once");
+    if (problem) ctx.issues.add(where, `${JSON.stringify(unit)} ${problem}`, 'name the unit that runs your app, e.g. "web.service" or "app@blue.service"', "systemd.app-unit-name");
+    else if (unit === s.unitName || unit === s.beforeAppUnit) ctx.issues.add(where, `the app's unit cannot be ${unit}, a unit this target generates`, "name the unit that runs your app", "systemd.app-unit-ours");
+    else if (seen.has(unit)) ctx.issues.add(where, `${unit} is listed twice`, "list each app unit once", "systemd.app-unit-twice");
     seen.add(unit);
   });
   for (const dir of writableDirs(ctx.env)) {
     if (!dir.startsWith("/")) continue; // the plan already reported the relative path
     const problem = systemdPathProblem(dir);
-    if (problem) ctx.issues.add(at, `the directory ${JSON.stringify(dir)}, which ReadWritePaths= must list, ${problem}`, "move the database (or file replica) to a plain absolute path");
+    if (problem) ctx.issues.add(at, `the directory ${JSON.stringify(dir)}, which ReadWritePaths= must list, ${problem}`, "move the database (or file replica) to a plain absolute path", "systemd.path");
   }
   for (const db of ctx.env.databases) {
     const problem = unrepresentableText(db.path);
-    if (problem) ctx.issues.add(at, `the database path ${JSON.stringify(db.path)} ${problem} (a unit's command line or the install script)`, "rename the database file without control characters");
+    if (problem) ctx.issues.add(at, `the database path ${JSON.stringify(db.path)} ${problem} (a unit's command line or the install script)`, "rename the database file without control characters", "systemd.text");
   }
   const configProblem = unrepresentableText(ctx.env.configFile);
-  if (configProblem) ctx.issues.add(at, `the config file ${JSON.stringify(ctx.env.configFile)} ${configProblem}`, "name the config file without control characters");
+  if (configProblem) ctx.issues.add(at, `the config file ${JSON.stringify(ctx.env.configFile)} ${configProblem}`, "name the config file without control characters", "systemd.text");
   checkBeforeApp(ctx, s, at);
 }
 
@@ -138,6 +139,7 @@ function checkServiceName(ctx: TargetContext, s: SystemdSettings, at: IssuePath)
       [...at, "serviceName"],
       `environments "${clash.name}" and "${ctx.env.name}" would both install ${UNIT_DIR}/${s.unitName} and ${CONFIG_DIR}/${s.serviceName}.yml: on one host, the second replaces the first`,
       `remove serviceName (each environment then gets litestream-<environment>) or give each environment its own, e.g. "litestream-${ctx.env.name}"`,
+      "systemd.service-name-shared",
     );
   }
 }
@@ -146,21 +148,21 @@ function checkBeforeApp(ctx: TargetContext, s: SystemdSettings, at: IssuePath): 
   s.beforeApp.forEach((step, i) => {
     const stepAt: IssuePath = [...at, "beforeApp", i];
     if (!step[0]!.startsWith("/")) {
-      ctx.issues.add([...stepAt, 0], `${JSON.stringify(step[0])} is not an absolute path: systemd looks a bare name up in its own fixed search path, not the app's PATH`, `give the full path, e.g. ${JSON.stringify(`/usr/bin/${step[0]}`)}`);
+      ctx.issues.add([...stepAt, 0], `${JSON.stringify(step[0])} is not an absolute path: systemd looks a bare name up in its own fixed search path, not the app's PATH`, `give the full path, e.g. ${JSON.stringify(`/usr/bin/${step[0]}`)}`, "systemd.before-app-relative");
     }
     step.forEach((word, j) => {
       const problem = unrepresentableWord(word) ?? unrepresentableText(word);
-      if (problem) ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} ${problem}`, "write the argument without control characters");
+      if (problem) ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} ${problem}`, "write the argument without control characters", "systemd.argv-character");
       else if (SHELL_OPERATORS.has(word)) {
-        ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} is a shell operator, but systemd runs no shell: the command would get it as an argument`, 'make each command its own step, or run a shell: ["/bin/sh", "-c", "…"]');
+        ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} is a shell operator, but systemd runs no shell: the command would get it as an argument`, 'make each command its own step, or run a shell: ["/bin/sh", "-c", "…"]', "systemd.argv-operator");
       }
     });
   });
   for (const key of ["appWorkingDirectory", "appEnvironmentFile"] as const) {
     const value = s[key];
     if (value === undefined) continue;
-    if (s.beforeApp.length === 0) ctx.issues.add([...at, key], `${key} applies to the beforeApp steps, and there are none`, `remove ${key}, or add beforeApp`);
+    if (s.beforeApp.length === 0) ctx.issues.add([...at, key], `${key} applies to the beforeApp steps, and there are none`, `remove ${key}, or add beforeApp`, "systemd.before-app-unused");
     const problem = systemdPathProblem(value);
-    if (problem) ctx.issues.add([...at, key], `${JSON.stringify(value)} ${problem}`, "give an absolute, normalized path");
+    if (problem) ctx.issues.add([...at, key], `${JSON.stringify(value)} ${problem}`, "give an absolute, normalized path", "systemd.path");
   }
 }

@@ -1,0 +1,850 @@
+// @ts-nocheck: precompiled Handlebars specs.
+// Generated from templates/*.hbs by scripts/compile-templates.ts (`npm run templates`): do not edit.
+export const TEMPLATE_SPECS = {
+  "compose-heredoc.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# Quoted delimiter: the shell expands nothing, Litestream expands its own variables.\ncat > \"$LITESTREAM_CONFIG\" <<'"
+    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":4,"column":32},"end":{"line":4,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":4,"column":30},"end":{"line":4,"column":43}}}) : helper))) != null ? stack1 : "")
+    + "'\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"config") || alias1(depth0, "config", {"start":{"line":5,"column":2},"end":{"line":5,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"config","hash":{},"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":10}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":5,"column":12},"end":{"line":5,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":5,"column":10},"end":{"line":5,"column":23}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# A 0-byte database (opened before the restore) is set aside so that its backup is restored (docs/lifecycle.md).\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "");
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    return "# exec: Litestream becomes the main process, so `docker stop` reaches it and it syncs one last time.\nexec litestream replicate -config \"$LITESTREAM_CONFIG\"\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "set -eu\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"config"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":15,"column":7}}})) != null ? stack1 : "");
+},"useData":true},
+  "compose-op-env.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":1,"column":2},"end":{"line":1,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# References only, never the secrets themselves. Compose cannot resolve op:// references, so start\n# the stack through the 1Password CLI, which resolves them and hands the values to docker compose as\n# environment variables:\n#   "
+    + ((stack1 = (((helper = lookupProperty(helpers,"upCommand") || alias1(depth0, "upCommand", {"start":{"line":6,"column":6},"end":{"line":6,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"upCommand","hash":{},"data":data,"loc":{"start":{"line":6,"column":4},"end":{"line":6,"column":17}}}) : helper))) != null ? stack1 : "")
+    + "\n# (Portainer cannot run `op`: set the variables in the stack's environment instead.)\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":10,"column":9}}})) != null ? stack1 : "");
+},"useData":true},
+  "dockerfile-litestream.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":1,"column":2},"end":{"line":1,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# Add these lines to the final stage of your Dockerfile (build context: the project root). They replace\n# your ENTRYPOINT and CMD: the app's command is now inside the entrypoint, which runs\n#   "
+    + ((stack1 = (((helper = lookupProperty(helpers,"formerCommand") || alias1(depth0, "formerCommand", {"start":{"line":5,"column":6},"end":{"line":5,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"formerCommand","hash":{},"data":data,"loc":{"start":{"line":5,"column":4},"end":{"line":5,"column":21}}}) : helper))) != null ? stack1 : "")
+    + "\n# under Litestream.\n#\n# Stopping: Docker sends SIGTERM (the default STOPSIGNAL, which Litestream needs: it stops the app,\n# then makes its final sync) and SIGKILL after the stop timeout, which a Dockerfile cannot set.\n# Allow "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":10,"column":10},"end":{"line":10,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":10,"column":8},"end":{"line":10,"column":24}}}) : helper))) != null ? stack1 : "")
+    + "s where the container runs:\n#   docker run --stop-timeout "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":11,"column":32},"end":{"line":11,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":11,"column":30},"end":{"line":11,"column":46}}}) : helper))) != null ? stack1 : "")
+    + "; Compose stop_grace_period: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":11,"column":77},"end":{"line":11,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":11,"column":75},"end":{"line":11,"column":91}}}) : helper))) != null ? stack1 : "")
+    + "s; Kamal (2.12+) stop_timeout: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":11,"column":124},"end":{"line":11,"column":136}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":11,"column":122},"end":{"line":11,"column":138}}}) : helper))) != null ? stack1 : "")
+    + ";\n#   fly.toml kill_timeout = "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":12,"column":30},"end":{"line":12,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":12,"column":28},"end":{"line":12,"column":44}}}) : helper))) != null ? stack1 : "")
+    + ".\n# Why: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":13,"column":9},"end":{"line":13,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":13,"column":7},"end":{"line":13,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ".\n\n# Litestream "
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":15,"column":15},"end":{"line":15,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":15,"column":13},"end":{"line":15,"column":24}}}) : helper))) != null ? stack1 : "")
+    + ", copied from its official image: a static binary that runs on any base image,\n# pulled for the platform being built, with no curl or package manager needed in this image; the tag\n# pins the release.\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyBinary") || alias1(depth0, "copyBinary", {"start":{"line":18,"column":2},"end":{"line":18,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyBinary","hash":{},"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":18,"column":14}}}) : helper))) != null ? stack1 : "")
+    + "\n\n# The generated config, where the entrypoint reads it (LITESTREAM_CONFIG overrides the path).\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyConfig") || alias1(depth0, "copyConfig", {"start":{"line":21,"column":2},"end":{"line":21,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyConfig","hash":{},"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":14}}}) : helper))) != null ? stack1 : "")
+    + "\n\n# Restores missing databases, then runs the app under `litestream replicate -exec`\n# (COPY --chmod needs BuildKit, Docker's default builder since 23.0).\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyEntrypoint") || alias1(depth0, "copyEntrypoint", {"start":{"line":25,"column":2},"end":{"line":25,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyEntrypoint","hash":{},"data":data,"loc":{"start":{"line":25,"column":0},"end":{"line":25,"column":18}}}) : helper))) != null ? stack1 : "")
+    + "\nENTRYPOINT "
+    + ((stack1 = (((helper = lookupProperty(helpers,"entrypointJson") || alias1(depth0, "entrypointJson", {"start":{"line":26,"column":13},"end":{"line":26,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entrypointJson","hash":{},"data":data,"loc":{"start":{"line":26,"column":11},"end":{"line":26,"column":29}}}) : helper))) != null ? stack1 : "")
+    + "\n# Empty on purpose: arguments would run a one-off command without Litestream.\nCMD []\n";
+},"useData":true},
+  "entrypoint.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    return "#   1. each missing database is restored from its latest backup before anything else opens it, because\n#      an app that creates an empty database first hides the backup (a restore skips existing files,\n#      so an empty 0-byte file is set aside first and put back only when there was no backup); with no\n#      backup yet, the app starts fresh; a database that is present is left untouched;\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    return "#   1. (no restore: restoreOnBoot is off in the project description);\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#   2. the app's own start-up steps run, after the restore, with or without Litestream:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":17,"column":9}}})) != null ? stack1 : "")
+    + "#      Litestream is not running yet; what they write is in the database when it starts, and it\n#      replicates that too;\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "#        "
+    + ((stack1 = container.lambda(container.strict(depth0, "comment", {"start":{"line":16,"column":11},"end":{"line":16,"column":23}} ), depth0)) != null ? stack1 : "")
+    + "\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#   "
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":25,"column":6},"end":{"line":25,"column":13}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":25,"column":4},"end":{"line":25,"column":15}}}) : helper))) != null ? stack1 : "")
+    + ". the app gets the container's own AWS_* variables, Litestream its LITESTREAM_* keys (Litestream\n#      would otherwise prefer an app's AWS_* keys, and hand its own to the app as AWS_*).\n";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "#   "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# Step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || alias1(depth0, "awsStep", {"start":{"line":49,"column":9},"end":{"line":49,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":49,"column":7},"end":{"line":49,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ", when Litestream runs this script again as its -exec child (step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":49,"column":86},"end":{"line":49,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":49,"column":84},"end":{"line":49,"column":96}}}) : helper))) != null ? stack1 : "")
+    + "): give the app the AWS_*\n# variables the container had, not the keys Litestream passes on to its child, then become the app.\nif [ \"${LITESTREAM_ENTRYPOINT_STAGE:-}\" = app ]; then\n  unset LITESTREAM_ENTRYPOINT_STAGE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID+set}\" ]; then\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY+set}\" ]; then\n    export AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN+set}\" ]; then\n    export AWS_SESSION_TOKEN=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\"\n  fi\n  unset LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\n  exec \"$@\"\nfi\n";
+},"7":function(container,depth0,helpers,partials,data) {
+    return "\n# As PID 1, sh ignores SIGTERM unless trapped, and runs a trap only once its foreground command ends:\n# each start-up step runs in the background and a stop ends it (docs/entrypoint.md). A background\n# command's stdin would be /dev/null: fd 3 keeps the container's stdin (if any) for the steps.\ncommand exec 3<&0 || exec 3</dev/null\nstep_pid=\"\"\nstop_step() {\n  trap - TERM INT\n  if [ -n \"$step_pid\" ]; then\n    kill -TERM \"$step_pid\" 2>/dev/null || true\n    wait \"$step_pid\" || true\n  fi\n  echo \"litestream-entrypoint: stopped by SIG$1 before the app started\" >&2\n  exit \"$2\"\n}\ntrap 'stop_step TERM 143' TERM\ntrap 'stop_step INT 130' INT\nrun_step() {\n  \"$@\" <&3 3<&- &\n  step_pid=$!\n  step_status=0\n  wait \"$step_pid\" || step_status=$?\n  step_pid=\"\"\n  return \"$step_status\"\n}\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\nif [ \"$litestream_enabled\" = true ]; then\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":115,"column":0},"end":{"line":131,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
+    + "fi\n";
+},"9":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  # Credentials, read by Litestream from these variables (never from a file).\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"renames"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":117,"column":0},"end":{"line":119,"column":9}}})) != null ? stack1 : "")
+    + "  missing=\"\"\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"required"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":123,"column":9}}})) != null ? stack1 : "")
+    + "  if [ -n \"$missing\" ]; then\n    echo \"litestream-entrypoint: not set:$missing (set LITESTREAM_ENABLED=false to start the app without Litestream)\" >&2\n    exit 78\n  fi\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":130,"column":7}}})) != null ? stack1 : "");
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  if [ -n \"${"
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":118,"column":17},"end":{"line":118,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":118,"column":14},"end":{"line":118,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ":-}\" ]; then export "
+    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":118,"column":53},"end":{"line":118,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":118,"column":51},"end":{"line":118,"column":59}}}) : helper))) != null ? stack1 : "")
+    + "=\"$"
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":118,"column":64},"end":{"line":118,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":118,"column":62},"end":{"line":118,"column":76}}}) : helper))) != null ? stack1 : "")
+    + "\"; fi\n";
+},"11":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda;
+
+  return "  if [ -z \"${"
+    + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
+    + ":-}\" ]; then missing=\"$missing "
+    + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
+    + "\"; fi\n";
+},"12":function(container,depth0,helpers,partials,data) {
+    return "\n";
+},"13":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":134,"column":0},"end":{"line":141,"column":7}}})) != null ? stack1 : "")
+    + "  restore_database() {\n    if ! run_step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":143,"column":20},"end":{"line":143,"column":34}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":143,"column":18},"end":{"line":143,"column":36}}}) : helper))) != null ? stack1 : "")
+    + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":9}}})) != null ? stack1 : "");
+},"14":function(container,depth0,helpers,partials,data) {
+    return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
+},"15":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "  "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"16":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":157,"column":0},"end":{"line":159,"column":9}}})) != null ? stack1 : "");
+},"17":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "run_step "
+    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":158,"column":11},"end":{"line":158,"column":21}} ), depth0)) != null ? stack1 : "")
+    + "\n";
+},"18":function(container,depth0,helpers,partials,data) {
+    return "exec 3<&-\n";
+},"19":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":172,"column":43},"end":{"line":172,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":172,"column":41},"end":{"line":172,"column":52}}}) : helper))) != null ? stack1 : "")
+    + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
+},"20":function(container,depth0,helpers,partials,data) {
+    return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
+},"21":function(container,depth0,helpers,partials,data) {
+    return "exec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"$app_exec\"\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#!/bin/sh\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":2,"column":2},"end":{"line":2,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# Starts the app under Litestream, so that the app and its replication live and die together:\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":20,"column":7}}})) != null ? stack1 : "")
+    + "#   "
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":21,"column":6},"end":{"line":21,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":16}}}) : helper))) != null ? stack1 : "")
+    + ". `litestream replicate -exec` runs the app as Litestream's child: Litestream forwards SIGTERM\n#      and SIGINT to it, waits for it to exit, makes its final sync, and exits (exit status 0 stays 0,\n#      any other becomes 1).\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "")
+    + "#\n# Stopping: allow "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":29,"column":20},"end":{"line":29,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":29,"column":18},"end":{"line":29,"column":34}}}) : helper))) != null ? stack1 : "")
+    + "s between SIGTERM and SIGKILL, set where the container runs:\n#   docker run --stop-timeout "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":30,"column":32},"end":{"line":30,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":30,"column":30},"end":{"line":30,"column":46}}}) : helper))) != null ? stack1 : "")
+    + "; Compose stop_grace_period: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":30,"column":77},"end":{"line":30,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":30,"column":75},"end":{"line":30,"column":91}}}) : helper))) != null ? stack1 : "")
+    + "s; Kamal (2.12+) stop_timeout: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":30,"column":124},"end":{"line":30,"column":136}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":30,"column":122},"end":{"line":30,"column":138}}}) : helper))) != null ? stack1 : "")
+    + ";\n#   fly.toml kill_timeout = "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":31,"column":30},"end":{"line":31,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":31,"column":28},"end":{"line":31,"column":44}}}) : helper))) != null ? stack1 : "")
+    + ".\n# Why: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":32,"column":9},"end":{"line":32,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":32,"column":7},"end":{"line":32,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ".\n# A stop during the restore or a start-up step ends that step and the container at once.\n#\n# Environment:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"environmentDocs"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "")
+    + "#\n# Arguments (e.g. `docker run --rm -it IMAGE sh`) run that one-off command instead of the app,\n# without restore or replication: a second replicating copy of the app would be a second writer on\n# the same backup, which loses data without any error.\nset -eu\n\n# The app's command as Litestream's -exec reads it: split into words, no shell involved.\napp_exec="
+    + ((stack1 = (((helper = lookupProperty(helpers,"appExec") || alias1(depth0, "appExec", {"start":{"line":46,"column":11},"end":{"line":46,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appExec","hash":{},"data":data,"loc":{"start":{"line":46,"column":9},"end":{"line":46,"column":20}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
+    + "\nif [ \"$#\" -gt 0 ]; then\n  echo \"litestream-entrypoint: running the one-off command \\\"$1\\\" without Litestream\" >&2\n  exec \"$@\"\nfi\n\ncase \"${LITESTREAM_ENABLED:-true}\" in\n  true | True | TRUE | 1 | yes | on) litestream_enabled=true ;;\n  false | False | FALSE | 0 | no | off)\n    litestream_enabled=false\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED=$LITESTREAM_ENABLED: starting the app without Litestream\" >&2\n    ;;\n  *)\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED must be true or false, not \\\"$LITESTREAM_ENABLED\\\"\" >&2\n    exit 64\n    ;;\nesac\n\nif [ -z \"${LITESTREAM_CONFIG:-}\" ]; then LITESTREAM_CONFIG="
+    + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":84,"column":61},"end":{"line":84,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":84,"column":59},"end":{"line":84,"column":76}}}) : helper))) != null ? stack1 : "")
+    + "; fi\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":153,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":160,"column":7}}})) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
+    + "if [ \"$litestream_enabled\" = false ]; then\n  exec "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":166,"column":9},"end":{"line":166,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":166,"column":7},"end":{"line":166,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "\nfi\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":178,"column":7}}})) != null ? stack1 : "")
+    + "\n# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":180,"column":4},"end":{"line":180,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":180,"column":2},"end":{"line":180,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ". Replicate, with the app as Litestream's child.\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(21, data, 0),"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":192,"column":7}}})) != null ? stack1 : "");
+},"useData":true},
+  "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    return "# Set LITESTREAM_DEB_SHA256 to the .deb's SHA-256 to have the download verified.\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    return " from its release .deb (amd64 or arm64)";
+},"2":function(container,depth0,helpers,partials,data) {
+    return " (expected at the path in LITESTREAM below)";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return " and adds "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":12,"column":67},"end":{"line":12,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":12,"column":65},"end":{"line":12,"column":76}}}) : helper))) != null ? stack1 : "")
+    + " to the group "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":12,"column":92},"end":{"line":12,"column":97}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":12,"column":90},"end":{"line":12,"column":99}}}) : helper))) != null ? stack1 : "");
+},"4":function(container,depth0,helpers,partials,data) {
+    return ", the credentials file (0600)";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#    the oneshot unit "
+    + ((stack1 = (((helper = lookupProperty(helpers,"beforeAppUnit") || container.strict(depth0, "beforeAppUnit", {"start":{"line":18,"column":24},"end":{"line":18,"column":37}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"beforeAppUnit","hash":{},"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":39}}}) : helper))) != null ? stack1 : "")
+    + " (the beforeApp steps),\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    return " once the credentials are filled in";
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "ENV_FILE="
+    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":29,"column":11},"end":{"line":29,"column":18}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":29,"column":9},"end":{"line":29,"column":20}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "else\n  arch=$(dpkg --print-architecture)\n  case \"$arch\" in\n    amd64) url="
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlAmd64") || alias1(depth0, "debUrlAmd64", {"start":{"line":49,"column":17},"end":{"line":49,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlAmd64","hash":{},"data":data,"loc":{"start":{"line":49,"column":15},"end":{"line":49,"column":30}}}) : helper))) != null ? stack1 : "")
+    + " ;;\n    arm64) url="
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlArm64") || alias1(depth0, "debUrlArm64", {"start":{"line":50,"column":17},"end":{"line":50,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlArm64","hash":{},"data":data,"loc":{"start":{"line":50,"column":15},"end":{"line":50,"column":30}}}) : helper))) != null ? stack1 : "")
+    + " ;;\n    *) fail \"Litestream $RELEASE has no .deb for $arch here; install it as $LITESTREAM yourself\" ;;\n  esac\n  tmp=$(mktemp -d)\n  trap 'rm -rf \"$tmp\"' EXIT\n  echo \"Downloading $url\"\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsSL --retry 3 -o \"$tmp/litestream.deb\" \"$url\"\n  elif command -v wget >/dev/null 2>&1; then\n    wget -q -O \"$tmp/litestream.deb\" \"$url\"\n  else\n    fail \"curl or wget is needed to download $url\"\n  fi\n  if [ -n \"${LITESTREAM_DEB_SHA256:-}\" ]; then\n    echo \"$LITESTREAM_DEB_SHA256  $tmp/litestream.deb\" | sha256sum -c - >/dev/null || fail \"$url does not match LITESTREAM_DEB_SHA256\"\n  fi\n  # The .deb also ships /etc/litestream.yml and a unit in /usr/lib/systemd/system; neither is used.\n  dpkg --force-confdef --force-confold -i \"$tmp/litestream.deb\"\n  installed=$(\"$LITESTREAM\" version)\n  [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ] || fail \"$LITESTREAM reports $installed, not $RELEASE\"\n";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "elif [ -x \"$LITESTREAM\" ]; then\n  fail \"$LITESTREAM reports ${installed:-no version}, not $RELEASE: install Litestream $RELEASE there\"\nelse\n  fail \"Litestream $RELEASE is expected at $LITESTREAM: install it there first\"\n";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":86,"column":4},"end":{"line":86,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":86,"column":2},"end":{"line":86,"column":13}}}) : helper))) != null ? stack1 : "")
+    + " gets the group from its next login or restart.\nusermod -a -G "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":87,"column":16},"end":{"line":87,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":87,"column":14},"end":{"line":87,"column":23}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":87,"column":26},"end":{"line":87,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":87,"column":24},"end":{"line":87,"column":35}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"11":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "share_database "
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":112,"column":17},"end":{"line":112,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":112,"column":15},"end":{"line":112,"column":22}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":112,"column":25},"end":{"line":112,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":112,"column":23},"end":{"line":112,"column":31}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":113,"column":0},"end":{"line":115,"column":11}}})) != null ? stack1 : "");
+},"12":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "check_reachable "
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":114,"column":18},"end":{"line":114,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":114,"column":16},"end":{"line":114,"column":23}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"13":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, alias1=container.strict, alias2=container.lambda;
+
+  return "install -d -m 0750 -o "
+    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":118,"column":24},"end":{"line":118,"column":31}} ), depth0)) != null ? stack1 : "")
+    + " -g "
+    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":118,"column":39},"end":{"line":118,"column":47}} ), depth0)) != null ? stack1 : "")
+    + " "
+    + ((stack1 = alias2(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"14":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "install_file "
+    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":131,"column":15},"end":{"line":131,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":131,"column":13},"end":{"line":131,"column":21}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":131,"column":24},"end":{"line":131,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":131,"column":22},"end":{"line":131,"column":31}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":131,"column":34},"end":{"line":131,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":131,"column":32},"end":{"line":131,"column":40}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":131,"column":43},"end":{"line":131,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":131,"column":41},"end":{"line":131,"column":47}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"15":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "if [ ! -e \"$ENV_FILE\" ]; then\n  install -m 0600 -o root -g root "
+    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":135,"column":36},"end":{"line":135,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":135,"column":34},"end":{"line":135,"column":45}}}) : helper))) != null ? stack1 : "")
+    + " \"$ENV_FILE\"\n  echo \"Created $ENV_FILE from its template\"\nfi\nchown root:root \"$ENV_FILE\"\nchmod 0600 \"$ENV_FILE\"\nmissing=\"\"\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":141,"column":0},"end":{"line":143,"column":9}}})) != null ? stack1 : "");
+},"16":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda;
+
+  return "grep -Eq '^"
+    + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
+    + "=.+' \"$ENV_FILE\" || missing=\"$missing "
+    + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
+    + "\"\n";
+},"17":function(container,depth0,helpers,partials,data) {
+    return "if [ -n \"$missing\" ]; then\n  echo \"$UNIT is enabled but not started: set$missing in $ENV_FILE, then run this script again\" >&2\n  exit 2\nfi\n";
+},"18":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda;
+
+  return "systemctl cat "
+    + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
+    + " >/dev/null 2>&1 ||\n  printf 'Note: %s does not exist yet; its drop-in applies once it does\\n' "
+    + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"19":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "[ -e "
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":166,"column":7},"end":{"line":166,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":166,"column":5},"end":{"line":166,"column":13}}}) : helper))) != null ? stack1 : "")
+    + " ] ||\n  printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\\n' "
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":167,"column":174},"end":{"line":167,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":167,"column":172},"end":{"line":167,"column":180}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#!/bin/sh\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":2,"column":2},"end":{"line":2,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# Run it as root on the server, from a checkout of the project:\n#   sudo sh "
+    + ((stack1 = (((helper = lookupProperty(helpers,"scriptPath") || alias1(depth0, "scriptPath", {"start":{"line":5,"column":14},"end":{"line":5,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"scriptPath","hash":{},"data":data,"loc":{"start":{"line":5,"column":12},"end":{"line":5,"column":26}}}) : helper))) != null ? stack1 : "")
+    + "\n# It is safe to run again: it changes only what differs and never overwrites the credentials file.\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
+    + "#\n# 1. installs Litestream "
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":11,"column":27},"end":{"line":11,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":11,"column":25},"end":{"line":11,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(2, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":11,"column":36},"end":{"line":11,"column":151}}})) != null ? stack1 : "")
+    + ";\n# 2. creates the system user "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":12,"column":31},"end":{"line":12,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":12,"column":29},"end":{"line":12,"column":37}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":37},"end":{"line":12,"column":106}}})) != null ? stack1 : "")
+    + ";\n# 3. shares each database directory between the app and Litestream: group "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":13,"column":76},"end":{"line":13,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":13,"column":74},"end":{"line":13,"column":83}}}) : helper))) != null ? stack1 : "")
+    + ", setgid so new\n#    files keep that group, mode 2770; database files 0660 (read and write for both, nothing for\n#    others: with 0644, Litestream could not write them);\n# 4. installs the config"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":24},"end":{"line":16,"column":75}}})) != null ? stack1 : "")
+    + ", the restore script, the unit "
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":16,"column":108},"end":{"line":16,"column":116}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":16,"column":106},"end":{"line":16,"column":118}}}) : helper))) != null ? stack1 : "")
+    + ",\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"beforeAppUnit"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "")
+    + "#    and a drop-in that starts each app unit after it: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnits") || alias1(depth0, "appUnits", {"start":{"line":20,"column":57},"end":{"line":20,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnits","hash":{},"data":data,"loc":{"start":{"line":20,"column":55},"end":{"line":20,"column":67}}}) : helper))) != null ? stack1 : "")
+    + ";\n# 5. enables "
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":21,"column":15},"end":{"line":21,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":21,"column":13},"end":{"line":21,"column":25}}}) : helper))) != null ? stack1 : "")
+    + " and starts it"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":39},"end":{"line":21,"column":96}}})) != null ? stack1 : "")
+    + ".\nset -eu\n\nRELEASE="
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":24,"column":10},"end":{"line":24,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":24,"column":8},"end":{"line":24,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "\nLITESTREAM="
+    + ((stack1 = (((helper = lookupProperty(helpers,"binary") || alias1(depth0, "binary", {"start":{"line":25,"column":13},"end":{"line":25,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binary","hash":{},"data":data,"loc":{"start":{"line":25,"column":11},"end":{"line":25,"column":21}}}) : helper))) != null ? stack1 : "")
+    + "\nUNIT="
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":26,"column":7},"end":{"line":26,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":26,"column":5},"end":{"line":26,"column":17}}}) : helper))) != null ? stack1 : "")
+    + "\nCONFIG="
+    + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":27,"column":9},"end":{"line":27,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":27,"column":7},"end":{"line":27,"column":21}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":30,"column":7}}})) != null ? stack1 : "")
+    + "here=$(CDPATH='' cd -- \"$(dirname -- \"$0\")\" && pwd)\n\nfail() {\n  echo \"install-"
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":34,"column":18},"end":{"line":34,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":34,"column":16},"end":{"line":34,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ": $*\" >&2\n  exit 1\n}\n\n[ \"$(id -u)\" -eq 0 ] || fail \"run it as root: sudo sh $0\"\ncommand -v systemctl >/dev/null 2>&1 || fail \"systemctl not found: this host does not run systemd\"\n\n# 1. Litestream\ninstalled=$(\"$LITESTREAM\" version 2>/dev/null || true)\nif [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ]; then\n  echo \"Litestream $RELEASE is installed\"\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":45,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
+    + "fi\n\n# 2. The service user\nif ! getent group "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":79,"column":20},"end":{"line":79,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":79,"column":18},"end":{"line":79,"column":27}}}) : helper))) != null ? stack1 : "")
+    + " >/dev/null; then\n  groupadd --system "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":80,"column":22},"end":{"line":80,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":80,"column":20},"end":{"line":80,"column":29}}}) : helper))) != null ? stack1 : "")
+    + "\nfi\nif ! id -u "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":82,"column":13},"end":{"line":82,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":82,"column":11},"end":{"line":82,"column":19}}}) : helper))) != null ? stack1 : "")
+    + " >/dev/null 2>&1; then\n  useradd --system --gid "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":83,"column":27},"end":{"line":83,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":83,"column":25},"end":{"line":83,"column":34}}}) : helper))) != null ? stack1 : "")
+    + " --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":83,"column":104},"end":{"line":83,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":83,"column":102},"end":{"line":83,"column":110}}}) : helper))) != null ? stack1 : "")
+    + "\nfi\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":88,"column":7}}})) != null ? stack1 : "")
+    + "\n# 3. Database directories shared by the app and Litestream\nshare_database() {\n  mkdir -p \"$1\"\n  chgrp "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":93,"column":10},"end":{"line":93,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":93,"column":8},"end":{"line":93,"column":17}}}) : helper))) != null ? stack1 : "")
+    + " \"$1\"\n  chmod 2770 \"$1\"\n  for file in \"$1/$2\" \"$1/$2-wal\" \"$1/$2-shm\"; do\n    if [ -e \"$file\" ]; then\n      chgrp "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":97,"column":14},"end":{"line":97,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":97,"column":12},"end":{"line":97,"column":21}}}) : helper))) != null ? stack1 : "")
+    + " \"$file\"\n      chmod 0660 \"$file\"\n    fi\n  done\n  if [ -d \"$1/.$2-litestream\" ]; then\n    chgrp -R "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":102,"column":15},"end":{"line":102,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":102,"column":13},"end":{"line":102,"column":22}}}) : helper))) != null ? stack1 : "")
+    + " \"$1/.$2-litestream\"\n    chmod -R u+rwX,g+rwX,o-rwx \"$1/.$2-litestream\"\n  fi\n}\n# Warns when the service user cannot reach a directory (search permission on each parent).\ncheck_reachable() {\n  runuser -u "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":108,"column":15},"end":{"line":108,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":108,"column":13},"end":{"line":108,"column":21}}}) : helper))) != null ? stack1 : "")
+    + " -- test -w \"$1\" ||\n    printf 'install-"
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":109,"column":22},"end":{"line":109,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":109,"column":20},"end":{"line":109,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ": warning: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":109,"column":48},"end":{"line":109,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":109,"column":46},"end":{"line":109,"column":54}}}) : helper))) != null ? stack1 : "")
+    + " cannot reach %s: it needs search (x) permission on each parent directory\\n' \"$1\" >&2\n}\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(11, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":111,"column":0},"end":{"line":116,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(13, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":117,"column":0},"end":{"line":119,"column":9}}})) != null ? stack1 : "")
+    + "\n# 4. Config, credentials, restore script, units and drop-ins\nchanged=\"\"\ninstall_file() {\n  if [ ! -f \"$4\" ] || ! cmp -s \"$3\" \"$4\"; then\n    changed=yes\n  fi\n  install -D -m \"$1\" -o root -g \"$2\" \"$3\" \"$4\"\n}\ninstall -d -m 0750 -o root -g "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":129,"column":32},"end":{"line":129,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":129,"column":30},"end":{"line":129,"column":39}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":129,"column":42},"end":{"line":129,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":129,"column":40},"end":{"line":129,"column":53}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(14, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":130,"column":0},"end":{"line":132,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(15, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":133,"column":0},"end":{"line":144,"column":7}}})) != null ? stack1 : "")
+    + "\n# 5. Enable and start\nsystemctl daemon-reload\nsystemctl enable \"$UNIT\"\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":149,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
+    + "if ! systemctl is-active --quiet \"$UNIT\"; then\n  systemctl start \"$UNIT\"\nelif [ -n \"$changed\" ]; then\n  printf 'Restarting %s for the new configuration (%s restart with it)\\n' \"$UNIT\" "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":158,"column":84},"end":{"line":158,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":158,"column":82},"end":{"line":158,"column":98}}}) : helper))) != null ? stack1 : "")
+    + "\n  systemctl restart \"$UNIT\"\nfi\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(18, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":164,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":165,"column":0},"end":{"line":168,"column":9}}})) != null ? stack1 : "")
+    + "systemctl --no-pager --lines=5 status \"$UNIT\"\n";
+},"useData":true,"useDepths":true},
+  "systemd-app-dropin.conf.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"beforeAppUnit") || container.strict(depth0, "beforeAppUnit", {"start":{"line":8,"column":4},"end":{"line":8,"column":17}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"beforeAppUnit","hash":{},"data":data,"loc":{"start":{"line":8,"column":2},"end":{"line":8,"column":19}}}) : helper))) != null ? stack1 : "")
+    + " then runs the beforeApp steps (a oneshot: started once every step exited 0).\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    return ";\n#              or a beforeApp step failed";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":1,"column":2},"end":{"line":1,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# Installed as "
+    + ((stack1 = (((helper = lookupProperty(helpers,"installedAs") || alias1(depth0, "installedAs", {"start":{"line":3,"column":17},"end":{"line":3,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"installedAs","hash":{},"data":data,"loc":{"start":{"line":3,"column":15},"end":{"line":3,"column":30}}}) : helper))) != null ? stack1 : "")
+    + " by the install script.\n#\n# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":5,"column":4},"end":{"line":5,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":5,"column":14}}}) : helper))) != null ? stack1 : "")
+    + " restores missing databases in ExecStartPre= and counts as started only after they\n# succeeded (Type=exec: once litestream replicate has been executed).\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"beforeAppUnit"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
+    + "#   After=     this unit starts only after that, so it never creates an empty database first, which\n#              the restore would then skip (the backup would be orphaned);\n#   Requires=  starting this unit starts them; if one fails, this unit is not started either\n#              (a restore failed, e.g. the storage is unreachable while a database is missing"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"beforeAppUnit"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":93},"end":{"line":14,"column":48}}})) != null ? stack1 : "")
+    + "). Once that is fixed: `systemctl start "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnit") || alias1(depth0, "appUnit", {"start":{"line":14,"column":90},"end":{"line":14,"column":97}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnit","hash":{},"data":data,"loc":{"start":{"line":14,"column":88},"end":{"line":14,"column":99}}}) : helper))) != null ? stack1 : "")
+    + "`.\n# An explicit `systemctl stop` or `restart` of "
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":15,"column":49},"end":{"line":15,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":15,"column":47},"end":{"line":15,"column":59}}}) : helper))) != null ? stack1 : "")
+    + " stops or restarts this unit too (this\n# one first, so that Litestream's final sync has its last writes); a crash of Litestream does not\n# (Restart=always brings it back; the app keeps running). BindsTo= is not used: it would stop the\n# app whenever Litestream stops, which replication does not need.\n[Unit]\nAfter="
+    + ((stack1 = (((helper = lookupProperty(helpers,"requires") || alias1(depth0, "requires", {"start":{"line":20,"column":8},"end":{"line":20,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"requires","hash":{},"data":data,"loc":{"start":{"line":20,"column":6},"end":{"line":20,"column":18}}}) : helper))) != null ? stack1 : "")
+    + "\nRequires="
+    + ((stack1 = (((helper = lookupProperty(helpers,"requires") || alias1(depth0, "requires", {"start":{"line":21,"column":11},"end":{"line":21,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"requires","hash":{},"data":data,"loc":{"start":{"line":21,"column":9},"end":{"line":21,"column":21}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"useData":true},
+  "systemd-before-app.service.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "User="
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || container.strict(depth0, "user", {"start":{"line":21,"column":7},"end":{"line":21,"column":11}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"user","hash":{},"data":data,"loc":{"start":{"line":21,"column":5},"end":{"line":21,"column":13}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "WorkingDirectory="
+    + ((stack1 = (((helper = lookupProperty(helpers,"workingDirectory") || container.strict(depth0, "workingDirectory", {"start":{"line":24,"column":19},"end":{"line":24,"column":35}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"workingDirectory","hash":{},"data":data,"loc":{"start":{"line":24,"column":17},"end":{"line":24,"column":37}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "EnvironmentFile="
+    + ((stack1 = (((helper = lookupProperty(helpers,"environmentFile") || container.strict(depth0, "environmentFile", {"start":{"line":27,"column":18},"end":{"line":27,"column":33}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"environmentFile","hash":{},"data":data,"loc":{"start":{"line":27,"column":16},"end":{"line":27,"column":35}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "ExecStart="
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":1,"column":2},"end":{"line":1,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# Installed as /etc/systemd/system/"
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":3,"column":37},"end":{"line":3,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":3,"column":35},"end":{"line":3,"column":47}}}) : helper))) != null ? stack1 : "")
+    + " by the install script; not enabled: the drop-ins of\n# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnits") || alias1(depth0, "appUnits", {"start":{"line":4,"column":4},"end":{"line":4,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnits","hash":{},"data":data,"loc":{"start":{"line":4,"column":2},"end":{"line":4,"column":14}}}) : helper))) != null ? stack1 : "")
+    + " pull it in (Requires=) and start them only after it succeeded.\n#\n# The beforeApp steps run once, after "
+    + ((stack1 = (((helper = lookupProperty(helpers,"litestreamUnit") || alias1(depth0, "litestreamUnit", {"start":{"line":6,"column":40},"end":{"line":6,"column":54}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"litestreamUnit","hash":{},"data":data,"loc":{"start":{"line":6,"column":38},"end":{"line":6,"column":56}}}) : helper))) != null ? stack1 : "")
+    + " has restored the databases and before any\n# app unit starts, in order; the first step that fails stops the others and fails this unit, and the\n# apps are then not started. One unit for all apps, rather than ExecStartPre= in each app's drop-in:\n# several apps starting together would otherwise run the same steps (a migration) concurrently.\n# Restarting "
+    + ((stack1 = (((helper = lookupProperty(helpers,"litestreamUnit") || alias1(depth0, "litestreamUnit", {"start":{"line":10,"column":15},"end":{"line":10,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"litestreamUnit","hash":{},"data":data,"loc":{"start":{"line":10,"column":13},"end":{"line":10,"column":31}}}) : helper))) != null ? stack1 : "")
+    + " runs them again (Requires= propagates the restart).\n[Unit]\nDescription=Steps before "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnits") || alias1(depth0, "appUnits", {"start":{"line":12,"column":27},"end":{"line":12,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnits","hash":{},"data":data,"loc":{"start":{"line":12,"column":25},"end":{"line":12,"column":37}}}) : helper))) != null ? stack1 : "")
+    + ", after the restore by "
+    + ((stack1 = (((helper = lookupProperty(helpers,"litestreamUnit") || alias1(depth0, "litestreamUnit", {"start":{"line":12,"column":62},"end":{"line":12,"column":76}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"litestreamUnit","hash":{},"data":data,"loc":{"start":{"line":12,"column":60},"end":{"line":12,"column":78}}}) : helper))) != null ? stack1 : "")
+    + "\nAfter="
+    + ((stack1 = (((helper = lookupProperty(helpers,"litestreamUnit") || alias1(depth0, "litestreamUnit", {"start":{"line":13,"column":8},"end":{"line":13,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"litestreamUnit","hash":{},"data":data,"loc":{"start":{"line":13,"column":6},"end":{"line":13,"column":24}}}) : helper))) != null ? stack1 : "")
+    + "\nRequires="
+    + ((stack1 = (((helper = lookupProperty(helpers,"litestreamUnit") || alias1(depth0, "litestreamUnit", {"start":{"line":14,"column":11},"end":{"line":14,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"litestreamUnit","hash":{},"data":data,"loc":{"start":{"line":14,"column":9},"end":{"line":14,"column":27}}}) : helper))) != null ? stack1 : "")
+    + "\n\n[Service]\nType=oneshot\n# Active once every step has exited 0, until the next stop or restart.\nRemainAfterExit=yes\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"user"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"workingDirectory"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"environmentFile"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":28,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":31,"column":9}}})) != null ? stack1 : "");
+},"useData":true},
+  "systemd-litestream.env.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"comment") || alias1(depth0, "comment", {"start":{"line":8,"column":4},"end":{"line":8,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"comment","hash":{},"data":data,"loc":{"start":{"line":8,"column":2},"end":{"line":8,"column":13}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":9,"column":2},"end":{"line":9,"column":6}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":9,"column":8}}}) : helper))) != null ? stack1 : "")
+    + "=\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":1,"column":2},"end":{"line":1,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# The variable names only, never values. The install script copies this template to "
+    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || alias1(depth0, "envPath", {"start":{"line":3,"column":86},"end":{"line":3,"column":93}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":3,"column":84},"end":{"line":3,"column":95}}}) : helper))) != null ? stack1 : "")
+    + "\n# (owner root, mode 0600) when that file does not exist yet, and never overwrites it: fill in the values\n# there, not here (this file is committed).\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"variables"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":10,"column":9}}})) != null ? stack1 : "");
+},"useData":true},
+  "systemd-litestream.service.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# Credentials, as environment variables (this file is mode 0600, root only).\nEnvironmentFile="
+    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":24,"column":18},"end":{"line":24,"column":25}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":24,"column":16},"end":{"line":24,"column":27}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# Restore each missing database from its latest backup before anything can create an empty one: no\n# backup yet is a fresh start, a database that is present is left untouched, and a 0-byte file (an\n# app that opened the database first) is set aside so that the backup is restored (docs/lifecycle.md).\n# The install script puts the restore script next to the config.\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"v05"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":34,"column":7}}})) != null ? stack1 : "");
+},"2":function(container,depth0,helpers,partials,data) {
+    return "# (The config's restore-if-db-not-exists would restore too, but only after this unit counts as\n# started, and it skips a 0-byte file.)\n";
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "ExecStartPre="
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    return "# No restore before start: restoreOnBoot is off in the project description.\n";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeRoots") || alias1(depth0, "homeRoots", {"start":{"line":60,"column":4},"end":{"line":60,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeRoots","hash":{},"data":data,"loc":{"start":{"line":60,"column":2},"end":{"line":60,"column":15}}}) : helper))) != null ? stack1 : "")
+    + " are replaced by an empty tmpfs; only these directories below them are visible.\nProtectHome=tmpfs\nBindPaths="
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeDirs") || alias1(depth0, "homeDirs", {"start":{"line":62,"column":12},"end":{"line":62,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeDirs","hash":{},"data":data,"loc":{"start":{"line":62,"column":10},"end":{"line":62,"column":22}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    return "ProtectHome=yes\n";
+},"7":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# No PrivateTmp=: Litestream writes in "
+    + ((stack1 = (((helper = lookupProperty(helpers,"tmpDirs") || container.strict(depth0, "tmpDirs", {"start":{"line":67,"column":41},"end":{"line":67,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"tmpDirs","hash":{},"data":data,"loc":{"start":{"line":67,"column":39},"end":{"line":67,"column":50}}}) : helper))) != null ? stack1 : "")
+    + ".\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    return "PrivateTmp=yes\n";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "CapabilityBoundingSet=\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":1,"column":2},"end":{"line":1,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":1,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# Installed as /etc/systemd/system/"
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":3,"column":37},"end":{"line":3,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":3,"column":35},"end":{"line":3,"column":47}}}) : helper))) != null ? stack1 : "")
+    + " by the install script next to this file; a unit there\n# takes precedence over the one the Litestream .deb ships in /usr/lib/systemd/system.\n# Logs: journalctl -u "
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":5,"column":24},"end":{"line":5,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":5,"column":22},"end":{"line":5,"column":34}}}) : helper))) != null ? stack1 : "")
+    + "\n[Unit]\nDescription="
+    + ((stack1 = (((helper = lookupProperty(helpers,"description") || alias1(depth0, "description", {"start":{"line":7,"column":14},"end":{"line":7,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"description","hash":{},"data":data,"loc":{"start":{"line":7,"column":12},"end":{"line":7,"column":27}}}) : helper))) != null ? stack1 : "")
+    + "\nDocumentation=https://litestream.io/reference/replicate/\nAfter=network-online.target\nWants=network-online.target\n\n[Service]\n# The unit counts as started only once every ExecStartPre= has succeeded and litestream has been\n# executed; the app units, ordered After= this unit by their drop-ins, therefore start after the\n# restores: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnits") || alias1(depth0, "appUnits", {"start":{"line":15,"column":14},"end":{"line":15,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnits","hash":{},"data":data,"loc":{"start":{"line":15,"column":12},"end":{"line":15,"column":24}}}) : helper))) != null ? stack1 : "")
+    + ".\nType=exec\nUser="
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":17,"column":7},"end":{"line":17,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":17,"column":5},"end":{"line":17,"column":13}}}) : helper))) != null ? stack1 : "")
+    + "\nGroup="
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":18,"column":8},"end":{"line":18,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":18,"column":6},"end":{"line":18,"column":15}}}) : helper))) != null ? stack1 : "")
+    + "\n# Files Litestream creates (-wal/-shm, .<db>-litestream, file replicas) stay writable for the\n# group it shares with the app, and nothing is readable by others.\nUMask=0007\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasEnv"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"restores"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":41,"column":11}}})) != null ? stack1 : "")
+    + "ExecStart="
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":42,"column":12},"end":{"line":42,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":42,"column":10},"end":{"line":42,"column":23}}}) : helper))) != null ? stack1 : "")
+    + "\nRestart=always\nRestartSec=5s\n# On stop, SIGTERM goes to Litestream alone (KillMode=mixed), which then syncs the last changes; the\n# app units, ordered after this unit, are stopped before it. SIGKILL follows after TimeoutStopSec=,\n# the grace period every target of this project asks for:\n#   "
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":48,"column":6},"end":{"line":48,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":48,"column":4},"end":{"line":48,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ".\n# systemd's own default is 90s (the 10s is Docker's); it is set here so that a lower\n# DefaultTimeoutStopSec= on the host cannot cut the final sync short.\nKillMode=mixed\nKillSignal=SIGTERM\nTimeoutStopSec="
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":53,"column":17},"end":{"line":53,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":53,"column":15},"end":{"line":53,"column":31}}}) : helper))) != null ? stack1 : "")
+    + "s\n\n# Hardening. Litestream writes next to each database (-wal, -shm, .<db>-litestream) and into file\n# replicas: those directories are the only writable ones.\nProtectSystem=strict\nReadWritePaths="
+    + ((stack1 = (((helper = lookupProperty(helpers,"readWritePaths") || alias1(depth0, "readWritePaths", {"start":{"line":58,"column":17},"end":{"line":58,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"readWritePaths","hash":{},"data":data,"loc":{"start":{"line":58,"column":15},"end":{"line":58,"column":33}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"homeDirs"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"tmpDirs"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":66,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + "PrivateDevices=yes\nPrivateMounts=yes\nNoNewPrivileges=yes\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"dropCapabilities"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "")
+    + "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nProtectClock=yes\nProtectControlGroups=yes\nProtectHostname=yes\nProtectKernelLogs=yes\nProtectKernelModules=yes\nProtectKernelTunables=yes\nProtectProc=invisible\nProcSubset=pid\nRemoveIPC=yes\nSystemCallArchitectures=native\n# No SystemCallFilter=: a system call missing from the list would kill Litestream (SIGSYS) mid-write.\n\n[Install]\nWantedBy=multi-user.target\n";
+},"useData":true},
+  "systemd-restore.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#!/bin/sh\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":2,"column":2},"end":{"line":2,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":10}}}) : helper))) != null ? stack1 : "")
+    + "\n#\n# Installed as "
+    + ((stack1 = (((helper = lookupProperty(helpers,"installedAs") || alias1(depth0, "installedAs", {"start":{"line":4,"column":17},"end":{"line":4,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"installedAs","hash":{},"data":data,"loc":{"start":{"line":4,"column":15},"end":{"line":4,"column":30}}}) : helper))) != null ? stack1 : "")
+    + " by the install script. "
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":4,"column":56},"end":{"line":4,"column":64}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":4,"column":54},"end":{"line":4,"column":66}}}) : helper))) != null ? stack1 : "")
+    + " runs it as\n# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":5,"column":4},"end":{"line":5,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":5,"column":10}}}) : helper))) != null ? stack1 : "")
+    + ", in an ExecStartPre= line per database: sh "
+    + ((stack1 = (((helper = lookupProperty(helpers,"installedAs") || alias1(depth0, "installedAs", {"start":{"line":5,"column":56},"end":{"line":5,"column":67}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"installedAs","hash":{},"data":data,"loc":{"start":{"line":5,"column":54},"end":{"line":5,"column":69}}}) : helper))) != null ? stack1 : "")
+    + " DATABASE\n# Restores DATABASE when it is missing or an empty file (0 bytes, no -wal: left by an app that opened\n# it before the restore) and a backup exists; no backup is a fresh start; a database that is present\n# is left untouched (docs/lifecycle.md).\nset -eu\n\ndb=$1\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
+    + "# Litestream 0.3.13 writes a restored database with mode 0600: give it to the group, for the app\n# (only a file this user owns, i.e. the one just restored).\nif [ -O \"$db\" ]; then\n  chmod 0660 \"$db\"\nfi\n";
+},"useData":true},
+};
+
+export type TemplateName =
+  | "compose-heredoc.sh.hbs"
+  | "compose-op-env.hbs"
+  | "dockerfile-litestream.hbs"
+  | "entrypoint.sh.hbs"
+  | "install-litestream.sh.hbs"
+  | "systemd-app-dropin.conf.hbs"
+  | "systemd-before-app.service.hbs"
+  | "systemd-litestream.env.hbs"
+  | "systemd-litestream.service.hbs"
+  | "systemd-restore.sh.hbs";
