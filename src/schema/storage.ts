@@ -63,10 +63,19 @@ const objectStoreCommon = {
   prefix: Prefix,
 };
 
+/** 0.5 S3 upload settings (docs/versions.md has the release each needs). */
+const s3Tuning = {
+  storageClass: LiteralString.regex(/^[A-Z_]+$/, formatMessage("an S3 storage class is upper-case letters and '_'", 'e.g. "STANDARD_IA"', "storage-class.invalid")).optional().meta({ description: "0.5.14+: S3 storage class of uploaded files (storage-class)." }),
+  partSize: Text.regex(/^[1-9]\d*(B|KB|MB|GB)$/, formatMessage('a size such as "5MB" or "64MB"', 'e.g. "16MB"', "size.invalid")).optional().meta({ description: "0.5.3+: multipart upload part size (part-size)." }),
+  concurrency: z.int().min(1).max(64).optional().meta({ description: "0.5.3+: parallel part uploads (concurrency)." }),
+  signPayload: z.boolean().optional().meta({ description: "0.5.3+: sign request payloads (sign-payload; default true from 0.5.5)." }),
+};
+
 const s3Common = {
   ...objectStoreCommon,
   credentials: S3Credentials,
   skipVerify: z.boolean().optional().meta({ description: "Skip TLS verification (self-signed endpoints only)." }),
+  ...s3Tuning,
 };
 
 export const Storage = z.discriminatedUnion("provider", [
@@ -74,6 +83,7 @@ export const Storage = z.discriminatedUnion("provider", [
     provider: z.literal("aws"),
     ...objectStoreCommon,
     region: Region(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"', "eu-central-1"),
+    ...s3Tuning,
     credentials: S3Credentials.optional().meta({ description: "Omit to use the instance/task role." }),
   }),
   z.strictObject({
