@@ -9,6 +9,7 @@ import { ROLE_PRESETS, USE_CASE_PRESETS, type Preset } from "./presets.js";
 import { resolveDestination, type Destination } from "./providers.js";
 import type { DatabaseConfig, EnvironmentConfig, ProjectConfig } from "./schema/project.js";
 import { debAssets, DEB_CHECKSUMS, type DebArch, IMAGE_DIGESTS, lineOf, readsKey, RELEASE_LINES } from "./versions/index.js";
+import { checkMigration } from "./plan/migration.js";
 import { checkKnownBad, checkReleaseKnown, requireBehaviour, requireKey, type KeyRequest } from "./plan/release-gates.js";
 import type { StorageConfig } from "./schema/storage.js";
 import type { TargetsConfig } from "./schema/targets.js";
@@ -20,6 +21,7 @@ import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer } f
 export * from "./plan/model.js";
 export { ENV } from "./plan/env-vars.js";
 export { compareRelease } from "./versions/index.js";
+export { debVerificationProblem } from "./plan/release-gates.js";
 
 /** Plans a parsed description; throws one ProjectError listing every semantic problem. */
 export function planProject(project: ProjectConfig): Plan {
@@ -56,6 +58,7 @@ export function planProjectCollecting(project: ProjectConfig): { plan: Plan; iss
   }
   checkLocations(environments, project, issues);
   checkConfigFiles(environments, issues);
+  checkMigration(environments, litestream.migrateFrom, issues, migrationHint(project));
   return { plan: { name: project.name, litestream, environments, warnings }, issues: issues.items };
 }
 
@@ -96,6 +99,14 @@ function planLitestream(project: ProjectConfig, issues: IssueList): LitestreamPl
     plan.migrateFrom = migrateFrom;
   }
   return plan;
+}
+
+/** A fix for a 0.5 location shared with the 0.3 one: a new prefix, or a new directory. */
+function migrationHint(project: ProjectConfig): string {
+  const storage = project.storage ?? project.replicas?.[0];
+  if (storage && "bucket" in storage) return `storage.prefix: "${storage.prefix ?? project.name}-v05"`;
+  if (storage && "path" in storage) return `storage.path: "${storage.path.replace(/\/$/, "")}-v05"`;
+  return "a storage prefix or directory of its own";
 }
 
 function planDatabaseNames(project: ProjectConfig, issues: IssueList): string[] {

@@ -6,6 +6,7 @@ import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { describeDuration } from "../duration.js";
 import { headerLines } from "../header.js";
 import { ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
+import { replicaUnder03 } from "../plan/migration.js";
 import { readsKey, type KeyScope } from "../versions/index.js";
 
 type Node = Scalar | YAMLMap | YAMLSeq;
@@ -97,7 +98,7 @@ function migrationNote(plan: Plan, env: EnvironmentPlan): string[] {
   if (!from) return [];
   const first = env.databases[0];
   const replica = first?.replicas[0];
-  const old = first && replica ? migrationLocation(replica, from, first.name) : undefined;
+  const old = first && replica ? replicaUnder03(replica, from, first.name).location : undefined;
   return [
     "Migrating from Litestream 0.3 (docs/versions.md): 0.3 cannot read these 0.5 backups, so they go to a new",
     `location${old && replica ? ` (${replica.location}, not the 0.3 ${old})` : ""}. In this order:`,
@@ -107,13 +108,6 @@ function migrationNote(plan: Plan, env: EnvironmentPlan): string[] {
     `  4. keep the 0.3 backups for their retention: ${plan.litestream.release} can restore them (0.5.12+);`,
     "  5. then delete the 0.3 location.",
   ];
-}
-
-/** Where the 0.3 backups of a database are, shown as the replica's own location is. */
-export function migrationLocation(replica: ReplicaPlan, from: NonNullable<Plan["litestream"]["migrateFrom"]>, dbName: string): string {
-  const base = replica.type === "file" || replica.type === "sftp" ? (from.path ?? replica.base) : (from.prefix ?? replica.base);
-  const path = `${base.replace(/\/$/, "")}/${dbName}`;
-  return replica.location.replace(replica.path, path);
 }
 
 function credentialNote(env: EnvironmentPlan): string[] {

@@ -5,7 +5,7 @@
  */
 import type { IssueList, IssuePath } from "../errors.js";
 import { BEHAVIOUR_TABLE, firstReleaseWith, hasBehaviour, knownProblems, lineOf, readsKey, RELEASE_LINES, compareRelease, type Behaviour, type KeyScope, type LitestreamLine, type ReleaseContext } from "../versions/index.js";
-import type { Warning } from "./model.js";
+import type { LitestreamPlan, Warning } from "./model.js";
 
 /** One litestream.yml key the description asks for, and where it asked. */
 export interface KeyRequest {
@@ -61,4 +61,17 @@ export function checkKnownBad(issues: IssueList, warnings: Warning[], release: s
     if (bad.severity === "refuse") issues.add(["litestream", "release"], bad.reason, `pin "${bad.fixedIn}" or later (docs/versions.md)`, "release.known-bad");
     else warnings.push({ path: ["litestream", "release"], message: `${bad.reason}; fixed in ${bad.fixedIn}` });
   }
+}
+
+/**
+ * A .deb download must be verified against a known SHA-256, or explicitly not verified: the
+ * systemd install script calls this only when it downloads one (docs/versions.md).
+ */
+export function debVerificationProblem(litestream: Pick<LitestreamPlan, "release" | "deb">): { message: string; fix: string } | undefined {
+  const { deb, release } = litestream;
+  if (!deb.verify || deb.sha256.amd64 || deb.sha256.arm64) return undefined;
+  return {
+    message: `the install script downloads the Litestream ${release} .deb, and no SHA-256 of it is known to litestream-deploy`,
+    fix: `copy the .deb's line from ${deb.urls.amd64.replace(/[^/]+$/, "checksums.txt")} into litestream.checksum: "sha256:…" (or { amd64, arm64 }), or set litestream.verify: false to install it unverified`,
+  };
 }
