@@ -58,7 +58,7 @@ export function planProjectCollecting(project: ProjectConfig): { plan: Plan; iss
   }
   checkLocations(environments, project, issues);
   checkConfigFiles(environments, issues);
-  checkMigration(environments, litestream.migrateFrom, issues, migrationHint(project));
+  checkMigration(environments, version === "0.5" ? litestream.migrateFrom : undefined, issues, migrationHint(project));
   return { plan: { name: project.name, litestream, environments, warnings }, issues: issues.items };
 }
 

@@ -36,14 +36,11 @@ function settingComment(setting: Setting, showSource: boolean): string | undefin
 }
 
 /**
- * The plan refuses every setting its release lacks (plan/release-gates.ts); writing a key the
- * release does not read anyway is a bug in the generator, never a silent no-op in the output.
+ * Only keys the release reads, whatever the plan holds: the plan refuses every setting its release
+ * lacks (plan/release-gates.ts), and a refused plan is still rendered for the target checks.
  */
 function gated(release: string, scope: KeyScope, entries: Array<[string, Node | undefined]>): Array<[string, Node | undefined]> {
-  for (const [key, value] of entries) {
-    if (value !== undefined && !readsKey(release, scope, key)) throw new Error(`litestream-deploy bug: ${scope} key ${key} written for Litestream ${release}, which does not read it`);
-  }
-  return entries;
+  return entries.filter(([key]) => readsKey(release, scope, key));
 }
 
 function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): YAMLMap {
@@ -201,7 +198,6 @@ function renderReplica(db: DatabasePlan, r: ReplicaPlan, env: EnvironmentPlan, r
   const entries: Array<[string, Node | undefined]> = [];
   if (!v05) entries.push(["name", scalar(r.name)]);
   const type = v05 && r.type === "gcs" ? "gs" : r.type;
-  if (!readsKey(release, "type", type)) throw new Error(`litestream-deploy bug: replica type ${type} written for Litestream ${release}, which does not read it`);
   entries.push(["type", scalar(type)]);
   entries.push(...destinationEntries(r, env));
   const s = r.settings;
