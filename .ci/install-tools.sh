@@ -48,7 +48,8 @@ install_litestream_built() {
     0.3.*) cgo=1 ;;
     *) cgo=0 ;;
   esac
-  CGO_ENABLED=$cgo GOBIN="$work" "$go" install "github.com/benbjohnson/litestream/cmd/litestream@v$release" >&2
+  # The release tags set main.Version with -ldflags; go install would otherwise print "(development build)".
+  CGO_ENABLED=$cgo GOBIN="$work" "$go" install -ldflags "-s -w -X main.Version=v$release" "github.com/benbjohnson/litestream/cmd/litestream@v$release" >&2
   mkdir -p "$(dirname "$dest")"
   mv "$work/litestream" "$dest"
   rm -rf "$work"

@@ -8,11 +8,11 @@ import { firstReleaseWith, KEY_TABLE, keysRead } from "../src/versions/index.js"
 
 const base = {
   name: "shop",
-  litestream: { version: "0.5" },
-  storage: { provider: "file", path: "/var/backups/shop" },
+  litestream: { version: "0.5" as const },
+  storage: { provider: "file" as const, path: "/var/backups/shop" },
   databases: [{ name: "main", path: "/data/main.db" }],
   restoreOnBoot: false,
-} as const;
+};
 
 type Extra = Record<string, unknown>;
 const describe05 = (release: string, extra: Extra = {}): ProjectInput =>
@@ -23,7 +23,7 @@ function config(description: ProjectInput): Record<string, unknown> {
   return parse(file!.content, { version: "1.1" }) as Record<string, unknown>;
 }
 
-function issuesOf(description: ProjectInput): Array<{ code?: string; message: string; path: Array<string | number> }> {
+function issuesOf(description: ProjectInput): ReadonlyArray<{ code?: string; message: string; path: ReadonlyArray<string | number> }> {
   try {
     generate(description);
     return [];
