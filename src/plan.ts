@@ -317,10 +317,8 @@ function checkReleaseGates05(input: EnvironmentInput, plan: EnvironmentPlan, at:
   if (lineOf(release) !== "0.5") return;
   const requests: KeyRequest[] = [];
   const want = (scope: KeyRequest["scope"], key: string, where: IssuePath, without: string) => requests.push({ scope, key, path: where, without });
-  if (plan.restoreOnBoot) {
-    want("db", "restore-if-db-not-exists", ["litestream", "release"], "set restoreOnBoot: false");
-    requireBehaviour(issues, release, "restoreIfReplicaExists", ["litestream", "release"], "set restoreOnBoot: false");
-  }
+  // Every target's restore step also runs restore -if-replica-exists (0.5.1+), which this gate covers.
+  if (plan.restoreOnBoot) want("db", "restore-if-db-not-exists", ["litestream", "release"], "set restoreOnBoot: false");
   const heartbeatPath = env.heartbeat ? at("heartbeat") : ["heartbeat"];
   if (plan.heartbeat) want("top", "heartbeat-url", heartbeatPath, "remove heartbeat");
   if (plan.compaction?.l0Retention) want("top", "l0-retention", ["compaction", "l0Retention"], "remove compaction.l0Retention");

@@ -114,10 +114,9 @@ describe("releases the generator writes for", () => {
 
 describe("known-bad releases", () => {
   const r2 = { provider: "r2", accountId: "0123456789abcdef0123456789abcdef", bucket: "shop-backups", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } };
-  it("refuses 0.5.0 (no restore -if-replica-exists, plaintext age) and names 0.5.1", () => {
-    const issues = issuesOf(describe05("0.5.0"));
-    expect(issues).toEqual([expect.objectContaining({ code: "release.known-bad", message: expect.stringContaining("restore -if-replica-exists") })]);
-    expect(issues[0]!.message + JSON.stringify(issues[0])).toContain('pin \\"0.5.1\\" or later');
+  it("warns on 0.5.0 (no restore -if-replica-exists, plaintext age) naming 0.5.1; restoring on boot is refused there by its gate", () => {
+    expect(generate(describe05("0.5.0")).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/restore -if-replica-exists.*fixed in 0\.5\.1$/)]);
+    expect(issuesOf(describe05("0.5.0", { restoreOnBoot: true })).map((i) => i.message)).toEqual([expect.stringMatching(/^restore-if-db-not-exists needs Litestream 0\.5\.6 or later/)]);
   });
   it("refuses 0.5.3-0.5.5 with a custom S3 endpoint, not with a file replica or AWS, and names 0.5.6", () => {
     for (const release of ["0.5.3", "0.5.5"]) {

@@ -27,9 +27,10 @@ export const KNOWN_BAD: readonly KnownBad[] = [
     from: "0.5.0",
     to: "0.5.0",
     appliesTo: () => true,
-    reason: "Litestream 0.5.0 lacks restore -if-replica-exists (every generated restore step uses it) and silently writes age-\"encrypted\" replicas in plaintext",
+    // Restores on boot are refused on 0.5.0 anyway (restore-if-db-not-exists is 0.5.6+), and age on all of 0.5.
+    reason: "Litestream 0.5.0 lacks restore -if-replica-exists (a restore by hand of an empty replica fails) and silently writes age-\"encrypted\" replicas in plaintext",
     fixedIn: "0.5.1",
-    severity: "refuse",
+    severity: "warn",
   },
   {
     from: "0.5.3",

@@ -100,8 +100,6 @@ export function firstReleaseWith(line: LitestreamLine, scope: KeyScope, key: str
 
 /** Behaviour (not keys) the generated files rely on, by the release that brought it. */
 export const BEHAVIOUR_TABLE = {
-  /** `restore -if-replica-exists`: every target's restore step; missing in 0.5.0. */
-  restoreIfReplicaExists: { "0.3": "0.3.9", "0.5": "0.5.1", what: "restore -if-replica-exists" },
   /** `logging.type: pretty` (before 0.5.11 any type but text/json breaks the logger; 0.3 panics). */
   prettyLogging: { "0.3": undefined, "0.5": "0.5.11", what: 'logging type "pretty"' },
   /** 0.5 restores 0.3 backups reliably from 0.5.12 (0.5.17 for WAL segments over 4 GB). */
