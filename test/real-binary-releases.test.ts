@@ -50,6 +50,15 @@ async function expectAllListed(description: ProjectInput, release: string, binar
   return configs;
 }
 
+/** A WAL-mode database `<dir>/app.db` in a fresh directory, with rows 1…rows. */
+async function databaseWithRows(prefix: string, rows: number): Promise<{ dir: string; db: string }> {
+  const dir = makeTempDir(prefix);
+  const db = join(dir, "app.db");
+  await createWalDb(db);
+  await insertRows(db, 1, rows);
+  return { dir, db };
+}
+
 async function listDatabasesWith(config: string, env: Record<string, string>, binary: string) {
   const result = await runLitestream(["databases", "-config", config], { env, binary });
   expect(result.code, result.stderr + result.stdout).toBe(0);
@@ -73,10 +82,7 @@ describe.each(RELEASES)("Litestream $release", ({ release, binary }) => {
   });
 
   it("round trip: replicate to a file replica, restore the latest state", async () => {
-    const dir = makeTempDir("ld-release-rt");
-    const db = join(dir, "app.db");
-    await createWalDb(db);
-    await insertRows(db, 1, 20);
+    const { dir, db } = await databaseWithRows("ld-release-rt", 20);
     const description: ProjectInput = {
       name: "roundtrip",
       litestream: { version: line(release), release },
@@ -153,10 +159,7 @@ describe.each(RELEASES.filter((r) => r.release.startsWith("0.5.")))("feature mat
 describe("S3 round trip on the oldest built 0.5 release (s3rver on 127.0.0.1)", () => {
   it("0.5.8 uploads with the generated upload settings and restores", async () => {
     const s3 = await startS3({ buckets: ["app-backups"] });
-    const dir = makeTempDir("ld-release-s3");
-    const db = join(dir, "app.db");
-    await createWalDb(db);
-    await insertRows(db, 1, 25);
+    const { dir, db } = await databaseWithRows("ld-release-s3", 25);
     const description: ProjectInput = {
       name: "rt",
       litestream: { version: "0.5", release: "0.5.8" },

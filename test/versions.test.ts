@@ -3,8 +3,9 @@
 // releases; pins (image digest, .deb checksum); the 0.3 → 0.5 migration.
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { generate, ProjectError, type ProjectInput } from "../src/index.js";
+import { generate, type ProjectInput } from "../src/index.js";
 import { firstReleaseWith, KEY_TABLE, keysRead } from "../src/versions/index.js";
+import { issuesOf } from "./support/issues.js";
 
 const base = {
   name: "shop",
@@ -21,16 +22,6 @@ const describe05 = (release: string, extra: Extra = {}): ProjectInput =>
 function config(description: ProjectInput): Record<string, unknown> {
   const file = generate(description).files.find((f) => f.kind === "litestream-config");
   return parse(file!.content, { version: "1.1" }) as Record<string, unknown>;
-}
-
-function issuesOf(description: ProjectInput): ReadonlyArray<{ code?: string; message: string; path: ReadonlyArray<string | number> }> {
-  try {
-    generate(description);
-    return [];
-  } catch (error) {
-    if (error instanceof ProjectError) return error.issues;
-    throw error;
-  }
 }
 
 const db0 = (c: Record<string, unknown>) => (c.dbs as Array<Record<string, unknown>>)[0]!;
