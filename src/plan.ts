@@ -158,10 +158,8 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   if (logging) plan.logging = logging;
   if (encryption) plan.encryption = encryption;
   if (heartbeat) plan.heartbeat = planHeartbeat(heartbeat, env.heartbeat ? at("heartbeat") : ["heartbeat"], issues, warnings);
-  if (input.version === "0.5") {
-    Object.assign(plan, globalTimings05(plan, project, warnings, at));
-    checkReleaseGates05(input, plan, at);
-  }
+  if (input.version === "0.5") Object.assign(plan, globalTimings05(plan, project, warnings, at));
+  checkReleaseGates(input, plan, { storages, storagePath, replicaNames }, at);
   return plan;
 }
 
@@ -309,41 +307,44 @@ function planHeartbeat(heartbeat: NonNullable<ProjectConfig["heartbeat"]>, where
 }
 
 /**
- * Every 0.5 key this environment would write, checked against the pinned release's table row
- * (docs/versions.md). A release of the other line is reported once, by planLitestream.
+ * Every key this environment would write, checked against the pinned release's table row
+ * (docs/versions.md). A release of the other line is reported once, by planLitestream; the 0.5
+ * settings that checkVersionFeatures already refuses on 0.3 are checked on 0.5 only.
  */
-function checkReleaseGates05(input: EnvironmentInput, plan: EnvironmentPlan, at: At): void {
+function checkReleaseGates(input: EnvironmentInput, plan: EnvironmentPlan, { storages, storagePath }: StoragePick, at: At): void {
   const { project, env, release, issues } = input;
-  if (lineOf(release) !== "0.5") return;
-  const requests: KeyRequest[] = [];
-  const want = (scope: KeyRequest["scope"], key: string, where: IssuePath, without: string) => requests.push({ scope, key, path: where, without });
-  // Every target's restore step also runs restore -if-replica-exists (0.5.1+), which this gate covers.
-  if (plan.restoreOnBoot) want("db", "restore-if-db-not-exists", ["litestream", "release"], "set restoreOnBoot: false");
-  const heartbeatPath = env.heartbeat ? at("heartbeat") : ["heartbeat"];
-  if (plan.heartbeat) want("top", "heartbeat-url", heartbeatPath, "remove heartbeat");
-  if (plan.compaction?.l0Retention) want("top", "l0-retention", ["compaction", "l0Retention"], "remove compaction.l0Retention");
-  if (plan.compaction?.retentionEnabled !== undefined) want("retention", "enabled", ["compaction", "retentionEnabled"], "remove compaction.retentionEnabled");
-  if (plan.validation?.interval) want("top", "validation", plan.validation.interval.path, "remove validationInterval");
-  if (plan.logging?.type === "pretty") requireBehaviour(issues, release, "prettyLogging", env.logging ? at("logging", "type") : ["logging", "type"], 'use "text" or "json"');
-  const encryption = plan.encryption;
-  if (encryption && "sse" in encryption) want("replica", "sse-kms-key-id", env.encryption ? at("encryption", "sse") : ["encryption", "sse"], "remove encryption.sse");
+  const line = lineOf(release);
+  if (line !== input.version) return;
+  const requests: Array<KeyRequest & { otherLine: boolean }> = [];
+  const want = (scope: KeyRequest["scope"], key: string, where: IssuePath, without: string, otherLine = false) => requests.push({ scope, key, path: where, without, otherLine });
+  // Settings only 0.5 reads, which nothing else refuses on 0.3: refused there naming 0.5.
   project.databases.forEach((db, i) => {
-    if (db.truncatePageN !== undefined) want("db", "truncate-page-n", ["databases", i, "truncatePageN"], "remove truncatePageN");
-    if (db.maxSyncWalBytes !== undefined) want("db", "max-sync-wal-bytes", ["databases", i, "maxSyncWalBytes"], "remove maxSyncWalBytes");
+    if (db.truncatePageN !== undefined) want("db", "truncate-page-n", ["databases", i, "truncatePageN"], "remove truncatePageN", true);
+    if (db.maxSyncWalBytes !== undefined) want("db", "max-sync-wal-bytes", ["databases", i, "maxSyncWalBytes"], "remove maxSyncWalBytes", true);
   });
-  const { storages, storagePath } = pickStorages(project, env, project.environments ? ["environments", input.envName] : [], new IssueList());
   storages.forEach((s, i) => {
     for (const [field, key] of UPLOAD_KEYS) {
-      if (field in s && (s as Record<string, unknown>)[field] !== undefined) want("replica", key, [...storageAt(storagePath, i), field], `remove ${field}`);
+      if (field in s && (s as Record<string, unknown>)[field] !== undefined) want("replica", key, [...storageAt(storagePath, i), field], `remove ${field}`, true);
     }
   });
+  if (line === "0.5") {
+    // Every target's restore step also runs restore -if-replica-exists (0.5.1+), which this gate covers.
+    if (plan.restoreOnBoot) want("db", "restore-if-db-not-exists", ["litestream", "release"], "set restoreOnBoot: false");
+    if (plan.heartbeat) want("top", "heartbeat-url", env.heartbeat ? at("heartbeat") : ["heartbeat"], "remove heartbeat");
+    if (plan.compaction?.l0Retention) want("top", "l0-retention", ["compaction", "l0Retention"], "remove compaction.l0Retention");
+    if (plan.compaction?.retentionEnabled !== undefined) want("retention", "enabled", ["compaction", "retentionEnabled"], "remove compaction.retentionEnabled");
+    if (plan.validation?.interval) want("top", "validation", plan.validation.interval.path, "remove validationInterval");
+    if (plan.logging?.type === "pretty") requireBehaviour(issues, release, "prettyLogging", env.logging ? at("logging", "type") : ["logging", "type"], 'use "text" or "json"');
+    const encryption = plan.encryption;
+    if (encryption && "sse" in encryption) want("replica", "sse-kms-key-id", env.encryption ? at("encryption", "sse") : ["encryption", "sse"], "remove encryption.sse");
+  }
   // One refusal per key and place: many databases share one storage.
   const seen = new Set<string>();
-  for (const request of requests) {
+  for (const { otherLine, ...request } of requests) {
     const id = `${request.scope}.${request.key}@${request.path.join(".")}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    requireKey(issues, release, request, false);
+    requireKey(issues, release, request, otherLine);
   }
 }
 

@@ -64,6 +64,14 @@ describe.each(GATES)("gate $what ($since)", ({ what, before, since, extra, writt
   });
 });
 
+describe("0.5 settings on the 0.3 line", () => {
+  it("are refused naming 0.5 and the release that brings them", () => {
+    const on03 = (extra: Extra) => issuesOf({ ...base, ...extra, litestream: { version: "0.3" } } as ProjectInput).map((i) => i.message);
+    expect(on03({ databases: [{ name: "main", path: "/data/main.db", truncatePageN: 1000 }] })).toEqual(["truncate-page-n is a Litestream 0.5 setting (0.5.3+); 0.3 ignores it silently"]);
+    expect(on03({ storage: { ...s3, storageClass: "STANDARD_IA" } })).toEqual(["storage-class is a Litestream 0.5 setting (0.5.14+); 0.3 ignores it silently"]);
+  });
+});
+
 describe("the gates and the table agree", () => {
   it("every key a gate tests is introduced by the release the table says", () => {
     for (const [key, scope, since] of [["l0-retention", "top", "0.5.3"], ["truncate-page-n", "db", "0.5.3"], ["restore-if-db-not-exists", "db", "0.5.6"], ["enabled", "retention", "0.5.8"], ["storage-class", "replica", "0.5.14"], ["max-sync-wal-bytes", "db", "0.5.15"]] as const) {
