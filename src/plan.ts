@@ -5,19 +5,23 @@
  */
 import path from "node:path/posix";
 import { closest, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
-import { PINNED_RELEASES, ROLE_PRESETS, USE_CASE_PRESETS, type Preset } from "./presets.js";
-import { resolveDestination } from "./providers.js";
-import type { EnvironmentConfig, ProjectConfig } from "./schema/project.js";
+import { ROLE_PRESETS, USE_CASE_PRESETS, type Preset } from "./presets.js";
+import { resolveDestination, type Destination } from "./providers.js";
+import type { DatabaseConfig, EnvironmentConfig, ProjectConfig } from "./schema/project.js";
+import { debAssets, DEB_CHECKSUMS, type DebArch, IMAGE_DIGESTS, lineOf, readsKey, RELEASE_LINES } from "./versions/index.js";
+import { checkMigration } from "./plan/migration.js";
+import { checkKnownBad, checkReleaseKnown, requireBehaviour, requireKey, type KeyRequest } from "./plan/release-gates.js";
 import type { StorageConfig } from "./schema/storage.js";
-import { checkConfigFiles, checkLocations, checkVersionFeatures, compareRelease, locationKeyOf, locationOf } from "./plan/checks.js";
+import { checkConfigFiles, checkLocations, checkVersionFeatures, locationKeyOf, locationOf } from "./plan/checks.js";
 import { planEnvVars } from "./plan/env-vars.js";
-import { storageAt, type DatabasePlan, type EnvironmentInput, type EnvironmentPlan, type Plan, type ReplicaPlan, type ShutdownPlan, type Warning } from "./plan/model.js";
+import { storageAt, type DatabasePlan, type DebPlan, type EnvironmentInput, type EnvironmentPlan, type LitestreamPlan, type Plan, type ReplicaPlan, type Setting, type ShutdownPlan, type Warning } from "./plan/model.js";
 import { mergeTargets } from "./targets/merge.js";
 import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer } from "./plan/timings.js";
 
 export * from "./plan/model.js";
 export { ENV } from "./plan/env-vars.js";
-export { compareRelease } from "./plan/checks.js";
+export { compareRelease } from "./versions/index.js";
+export { debVerificationProblem } from "./plan/release-gates.js";
 
 /** Plans a parsed description; throws one ProjectError listing every semantic problem. */
 export function planProject(project: ProjectConfig): Plan {
@@ -34,14 +38,8 @@ export function planProjectCollecting(project: ProjectConfig): { plan: Plan; iss
   const issues = new IssueList();
   const warnings: Warning[] = [];
   const version = project.litestream.version;
-  const release = project.litestream.release ?? PINNED_RELEASES[version];
-  if (!release.startsWith(`${version}.`)) {
-    issues.add(["litestream", "release"], `release ${release} is not on the ${version} line`, `use a ${version}.x release such as "${PINNED_RELEASES[version]}", or change litestream.version`, "release.line");
-  }
-  const image = project.litestream.image ?? `litestream/litestream:${release}`;
-  if (/:latest$|^[^:]+$/.test(image)) {
-    issues.add(["litestream", "image"], `"${image}" is not pinned; "latest" may point at the shell-less scratch build`, `pin an exact tag such as "litestream/litestream:${release}"`, "image.unpinned");
-  }
+  const litestream = planLitestream(project, issues);
+  const release = litestream.release;
 
   const dbNames = planDatabaseNames(project, issues);
   const envEntries: Array<[string, EnvironmentConfig]> = project.environments
@@ -52,9 +50,63 @@ export function planProjectCollecting(project: ProjectConfig): { plan: Plan; iss
   const environments = envEntries.map(([envName, env]) =>
     planEnvironment({ project, version, release, envName, env, dbNames, single: envEntries.length === 1, issues, warnings }),
   );
+  if (lineOf(release) === version) {
+    checkKnownBad(issues, warnings, release, {
+      customS3Endpoint: environments.some((e) => e.databases.some((db) => db.replicas.some((r) => r.type === "s3" && r.endpoint !== undefined))),
+      walAutocheckpointOff: project.litestream.walAutocheckpointOff === true,
+    });
+  }
   checkLocations(environments, project, issues);
   checkConfigFiles(environments, issues);
-  return { plan: { name: project.name, litestream: { version, release, image }, environments, warnings }, issues: issues.items };
+  checkMigration(environments, version === "0.5" ? litestream.migrateFrom : undefined, issues, migrationHint(project));
+  return { plan: { name: project.name, litestream, environments, warnings }, issues: issues.items };
+}
+
+/** The release, the image and the .deb to pin, and whether the .deb can be verified. */
+function planLitestream(project: ProjectConfig, issues: IssueList): LitestreamPlan {
+  const { version, checksum, verify, migrateFrom } = project.litestream;
+  const release = project.litestream.release ?? RELEASE_LINES[version].default;
+  if (!release.startsWith(`${version}.`)) {
+    issues.add(["litestream", "release"], `release ${release} is not on the ${version} line`, `use a ${version}.x release such as "${RELEASE_LINES[version].default}", or change litestream.version`, "release.line");
+  } else checkReleaseKnown(issues, release);
+  const knownDigest = IMAGE_DIGESTS[release];
+  const image = project.litestream.image ?? `litestream/litestream:${release}${knownDigest ? `@${knownDigest}` : ""}`;
+  if (/:latest(@|$)|^[^:@]+$/.test(image)) {
+    issues.add(["litestream", "image"], `"${image}" is not pinned; "latest" may point at the shell-less scratch build`, `pin an exact tag such as "litestream/litestream:${release}"`, "image.unpinned");
+  }
+  const digest = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1];
+  const assets = debAssets(release);
+  const recorded = DEB_CHECKSUMS[release] ?? {};
+  const given: Partial<Record<DebArch, string>> = typeof checksum === "string" ? { amd64: checksum } : (checksum ?? {});
+  const deb: DebPlan = {
+    verify: verify !== false,
+    urls: { amd64: `${assets.baseUrl}/${assets.amd64}`, arm64: `${assets.baseUrl}/${assets.arm64}` },
+    sha256: {},
+    source: checksum ? "litestream.checksum in the description" : (recorded.amd64 ?? recorded.arm64)?.source ?? "",
+  };
+  for (const arch of ["amd64", "arm64"] as const) {
+    const sha = given[arch]?.replace(/^sha256:/, "") ?? recorded[arch]?.sha256;
+    if (sha) deb.sha256[arch] = sha;
+  }
+  if (checksum && verify === false) {
+    issues.add(["litestream", "verify"], "verify: false and a checksum are both set", "remove verify: false to have the .deb checked against the checksum", "checksum.conflict");
+  }
+  const plan: LitestreamPlan = { version, release, image, deb };
+  if (digest) plan.imageDigest = digest;
+  if (migrateFrom) {
+    if (version !== "0.5") issues.add(["litestream", "migrateFrom"], "migrateFrom moves 0.3 backups to Litestream 0.5; litestream.version is 0.3", 'set litestream.version "0.5" or remove migrateFrom', "migrate.line");
+    else requireBehaviour(issues, release, "restoreFrom03", ["litestream", "migrateFrom"], "restore the 0.3 backup with 0.3 first");
+    plan.migrateFrom = migrateFrom;
+  }
+  return plan;
+}
+
+/** A fix for a 0.5 location shared with the 0.3 one: a new prefix, or a new directory. */
+function migrationHint(project: ProjectConfig): string {
+  const storage = project.storage ?? project.replicas?.[0];
+  if (storage && "bucket" in storage) return `storage.prefix: "${storage.prefix ?? project.name}-v05"`;
+  if (storage && "path" in storage) return `storage.path: "${storage.path.replace(/\/$/, "")}-v05"`;
+  return "a storage prefix or directory of its own";
 }
 
 function planDatabaseNames(project: ProjectConfig, issues: IssueList): string[] {
@@ -74,16 +126,50 @@ function planDatabaseNames(project: ProjectConfig, issues: IssueList): string[] 
   return names;
 }
 
+type At = (...rest: Array<string | number>) => IssuePath;
+type ResolvePath = (value: string, where: IssuePath, what: string) => string;
 
+/** One environment: its storages, databases with their replicas, and its global settings. */
 function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
-  const { project, version, envName, env, dbNames, issues, warnings } = input;
+  const { project, envName, env, issues, warnings } = input;
   const envPath = project.environments ? ["environments", envName] : [];
-  const at = (...rest: Array<string | number>): IssuePath => [...envPath, ...rest];
+  const at: At = (...rest) => [...envPath, ...rest];
+  const resolvePath = pathResolver(input, envPath);
+  checkDatabaseOverrides(input, at);
 
+  const { storages, storagePath, replicaNames } = planStorages(input, envPath);
+  const encryption = env.encryption ?? project.encryption;
+  checkVersionFeatures(input, encryption, storages, storagePath, at);
+
+  const databases = project.databases.map((db, i) => planDatabase(input, { db, index: i, at, resolvePath, storages, storagePath, replicaNames }));
+  const heartbeat = env.heartbeat ?? project.heartbeat;
+  const plan: EnvironmentPlan = {
+    name: envName,
+    configFile: env.configFile ?? (input.single ? "config/litestream.yml" : `config/litestream.${envName}.yml`),
+    databases,
+    restoreOnBoot: env.restoreOnBoot ?? project.restoreOnBoot ?? true,
+    shutdown: planShutdown(input, at),
+    env: planEnvVars(storages, storagePath, encryption, heartbeat, issues),
+    targets: mergeTargets(project.targets, env.targets),
+  };
+  const monitoring = env.monitoring ?? project.monitoring;
+  if (monitoring) plan.monitoring = monitoring;
+  const logging = env.logging ?? project.logging;
+  if (logging) plan.logging = logging;
+  if (encryption) plan.encryption = encryption;
+  if (heartbeat) plan.heartbeat = planHeartbeat(heartbeat, env.heartbeat ? at("heartbeat") : ["heartbeat"], issues, warnings);
+  if (input.version === "0.5") Object.assign(plan, globalTimings05(plan, project, warnings, at));
+  checkReleaseGates(input, plan, { storages, storagePath, replicaNames }, at);
+  return plan;
+}
+
+/** Resolves a description path against the environment's baseDir, or refuses a relative one. */
+function pathResolver(input: EnvironmentInput, envPath: IssuePath): ResolvePath {
+  const { env, issues } = input;
   if (env.baseDir !== undefined && !env.baseDir.startsWith("/")) {
-    issues.add(at("baseDir"), `baseDir "${env.baseDir}" is not absolute`, `write an absolute directory, e.g. "${path.join("/", env.baseDir)}"`, "path.relative");
+    issues.add([...envPath, "baseDir"], `baseDir "${env.baseDir}" is not absolute`, `write an absolute directory, e.g. "${path.join("/", env.baseDir)}"`, "path.relative");
   }
-  const resolvePath = (value: string, where: IssuePath, what: string): string => {
+  return (value, where, what) => {
     if (value.startsWith("/")) return path.normalize(value);
     if (env.baseDir?.startsWith("/")) return path.join(env.baseDir, value);
     issues.add(
@@ -95,14 +181,25 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
     // The later checks see the path as the fix suggests, so they report nothing that follows from this one.
     return path.join("/", value);
   };
+}
 
+function checkDatabaseOverrides({ env, dbNames, issues }: EnvironmentInput, at: At): void {
   for (const name of Object.keys(env.databases ?? {})) {
     if (!dbNames.includes(name)) {
       const suggestion = closest(name, dbNames);
       issues.add(at("databases", name), `no database is named "${name}"`, suggestion ? `did you mean "${suggestion}"?` : `known databases: ${dbNames.join(", ")}`, "database.unknown");
     }
   }
+}
 
+interface StoragePick {
+  storages: StorageConfig[];
+  storagePath: IssuePath;
+  replicaNames: string[];
+}
+
+function planStorages(input: EnvironmentInput, envPath: IssuePath): StoragePick {
+  const { project, env, version, issues } = input;
   const { storages, storagePath } = pickStorages(project, env, envPath, issues);
   if (version === "0.5" && storages.length > 1) {
     issues.add(storagePath, `Litestream 0.5 replicates each database to exactly one replica, ${storages.length} are listed`, "keep one replica, or use litestream.version 0.3", "version.replicas");
@@ -113,100 +210,151 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
       issues.add([...storageAt(storagePath, i), "name"], `replica name "${name}" is used twice; Litestream 0.3 refuses two unnamed replicas of one type`, `give each replica a distinct \`name\`, e.g. name: "${name}-${i + 1}"`, "replica.name-duplicate");
     }
   });
+  return { storages, storagePath, replicaNames };
+}
 
-  const encryption = env.encryption ?? project.encryption;
-  checkVersionFeatures(input, encryption, storages, storagePath, at);
+interface DatabaseInput extends StoragePick {
+  db: DatabaseConfig;
+  index: number;
+  at: At;
+  resolvePath: ResolvePath;
+}
 
-  const databases: DatabasePlan[] = project.databases.map((db, i) => {
-    const name = dbNames[i]!;
-    const override = env.databases?.[name];
-    const dbPath = override?.path
-      ? resolvePath(override.path, at("databases", name, "path"), "database path")
-      : resolvePath(db.path, ["databases", i, "path"], "database path");
-    const roleName = db.role;
-    let rolePreset: Preset | undefined;
-    if (roleName) {
-      const custom = project.roles?.[roleName];
-      const builtin = ROLE_PRESETS[roleName];
-      if (custom) rolePreset = { replication: custom as Preset["replication"], reason: "" };
-      else if (builtin) rolePreset = builtin;
-      else {
-        const known = [...Object.keys(ROLE_PRESETS), ...Object.keys(project.roles ?? {})];
-        const suggestion = closest(roleName, known);
-        issues.add(["databases", i, "role"], `unknown role "${roleName}"`, suggestion ? `did you mean "${suggestion}"? (or define it under roles)` : `use one of ${known.join(", ")} or define it under roles`, "role.unknown");
-      }
-    }
-    const presetName = env.preset ?? project.preset;
-    const layers: Layer[] = [
-      ...(presetName ? [{ source: `preset ${presetName}`, reason: USE_CASE_PRESETS[presetName]!.reason, values: USE_CASE_PRESETS[presetName]!.replication, path: env.preset ? at("preset") : ["preset"], preset: true }] : []),
-      { source: "project default", values: project.replication, path: ["replication"] },
-      { source: `environment ${envName}`, values: env.replication, path: at("replication") },
-      ...(rolePreset && roleName ? [{ source: `role ${roleName}`, reason: rolePreset.reason || undefined, values: rolePreset.replication, ...(project.roles?.[roleName] ? { path: ["roles", roleName] } : { path: ["databases", i, "role"], preset: true }) }] : []),
-      { source: `database ${name}`, values: db.replication, path: ["databases", i, "replication"] },
-      { source: `environment ${envName}, database ${name}`, values: override?.replication, path: at("databases", name, "replication") },
-    ];
-    const replicas = storages.map((storage, r): ReplicaPlan => {
-      const destination = resolveDestination(storage, project.name);
-      if (destination.type === "file" || destination.type === "sftp") {
-        destination.base = destination.type === "file" ? resolvePath(destination.base, [...storageAt(storagePath, r), "path"], "file replica path") : destination.base;
-        if (destination.keyPath) destination.keyPath = resolvePath(destination.keyPath, [...storageAt(storagePath, r), "keyPath"], "SSH key path");
-      }
-      const replicaName = replicaNames[r]!;
-      const settings = layerSettings(
-        [...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...storageAt(storagePath, r), "replication"] }],
-        warnings,
-      );
-      const replicaPath = destination.base ? `${destination.base.replace(/\/$/, "")}/${name}` : name;
-      checkTimings(settings, version, `database ${name}`, issues);
-      return {
-        ...destination,
-        name: replicaName,
-        path: replicaPath,
-        settings,
-        location: locationOf(destination, replicaPath),
-        locationKey: locationKeyOf(destination, replicaPath),
-      };
-    });
-    return {
-      name,
-      path: dbPath,
-      ...(roleName ? { role: roleName } : {}),
-      ...(rolePreset?.reason ? { roleReason: rolePreset.reason } : {}),
-      replicas,
-    };
-  });
-
-  const plan: EnvironmentPlan = {
-    name: envName,
-    configFile: env.configFile ?? (input.single ? "config/litestream.yml" : `config/litestream.${envName}.yml`),
-    databases,
-    restoreOnBoot: env.restoreOnBoot ?? project.restoreOnBoot ?? true,
-    shutdown: planShutdown(input, at),
-    env: planEnvVars(storages, storagePath, encryption, env.heartbeat ?? project.heartbeat, issues),
-    targets: mergeTargets(project.targets, env.targets),
+function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
+  const { env, dbNames } = input;
+  const { db, index: i, at, resolvePath } = d;
+  const name = dbNames[i] ?? db.path;
+  const override = env.databases?.[name];
+  const dbPath = override?.path
+    ? resolvePath(override.path, at("databases", name, "path"), "database path")
+    : resolvePath(db.path, ["databases", i, "path"], "database path");
+  const role = resolveRole(input, db, i);
+  const layers = timingLayers(input, d, name, role);
+  const replicas = d.storages.map((storage, r) => planReplica(input, d, { storage, r, name, layers }));
+  const plan: DatabasePlan = {
+    name,
+    path: dbPath,
+    ...(db.role ? { role: db.role } : {}),
+    ...(role?.reason ? { roleReason: role.reason } : {}),
+    replicas,
   };
-  const monitoring = env.monitoring ?? project.monitoring;
-  if (monitoring) plan.monitoring = monitoring;
-  const logging = env.logging ?? project.logging;
-  if (logging) plan.logging = logging;
-  if (encryption) plan.encryption = encryption;
-  const heartbeat = env.heartbeat ?? project.heartbeat;
-  if (heartbeat) {
-    const interval = heartbeat.interval ? toSetting(heartbeat.interval, "heartbeat", warnings, at("heartbeat", "interval")) : undefined;
-    if (interval && interval.ms < 60_000) {
-      issues.add(env.heartbeat ? at("heartbeat", "interval") : ["heartbeat", "interval"], `heartbeat interval ${interval.go} is below Litestream's minimum of 1m`, 'use "1m" or more', "heartbeat.interval");
-    }
-    plan.heartbeat = interval ? { interval } : {};
-  }
-  if (version === "0.5") {
-    Object.assign(plan, globalTimings05(plan, project, warnings, at));
-    // A release of the other line is reported once, above; comparing it with 0.5.6 would only repeat that.
-    if (plan.restoreOnBoot && input.release.startsWith("0.5.") && compareRelease(input.release, "0.5.6") < 0) {
-      issues.add(["litestream", "release"], `restore-if-db-not-exists needs Litestream 0.5.6 or later, ${input.release} is pinned`, 'pin "0.5.6" or later, or set restoreOnBoot: false', "version.feature");
-    }
-  }
+  if (db.truncatePageN !== undefined) plan.truncatePageN = db.truncatePageN;
+  if (db.maxSyncWalBytes !== undefined) plan.maxSyncWalBytes = db.maxSyncWalBytes;
   return plan;
 }
+
+/** The timing preset of a database's role: a custom role, a built-in one, or an issue. */
+function resolveRole({ project, issues }: EnvironmentInput, db: DatabaseConfig, i: number): Preset | undefined {
+  const roleName = db.role;
+  if (!roleName) return undefined;
+  const custom = project.roles?.[roleName];
+  if (custom) return { replication: custom as Preset["replication"], reason: "" };
+  const builtin = ROLE_PRESETS[roleName];
+  if (builtin) return builtin;
+  const known = [...Object.keys(ROLE_PRESETS), ...Object.keys(project.roles ?? {})];
+  const suggestion = closest(roleName, known);
+  issues.add(["databases", i, "role"], `unknown role "${roleName}"`, suggestion ? `did you mean "${suggestion}"? (or define it under roles)` : `use one of ${known.join(", ")} or define it under roles`, "role.unknown");
+  return undefined;
+}
+
+/** Timing layers from the broadest to the most specific (docs/durations.md); the replica adds the last. */
+function timingLayers({ project, env, envName }: EnvironmentInput, { db, index: i, at }: DatabaseInput, name: string, role: Preset | undefined): Layer[] {
+  const override = env.databases?.[name];
+  const presetName = env.preset ?? project.preset;
+  const preset = presetName ? USE_CASE_PRESETS[presetName] : undefined;
+  const roleName = db.role;
+  return [
+    ...(preset ? [{ source: `preset ${presetName}`, reason: preset.reason, values: preset.replication, path: env.preset ? at("preset") : ["preset"], preset: true }] : []),
+    { source: "project default", values: project.replication, path: ["replication"] },
+    { source: `environment ${envName}`, values: env.replication, path: at("replication") },
+    ...(role && roleName ? [{ source: `role ${roleName}`, reason: role.reason || undefined, values: role.replication, ...(project.roles?.[roleName] ? { path: ["roles", roleName] } : { path: ["databases", i, "role"], preset: true }) }] : []),
+    { source: `database ${name}`, values: db.replication, path: ["databases", i, "replication"] },
+    { source: `environment ${envName}, database ${name}`, values: override?.replication, path: at("databases", name, "replication") },
+  ];
+}
+
+function planReplica(input: EnvironmentInput, d: DatabaseInput, { storage, r, name, layers }: { storage: StorageConfig; r: number; name: string; layers: Layer[] }): ReplicaPlan {
+  const { project, version, issues, warnings } = input;
+  const where = storageAt(d.storagePath, r);
+  const destination = resolveDestination(storage, project.name);
+  if (destination.type === "file") destination.base = d.resolvePath(destination.base, [...where, "path"], "file replica path");
+  if (destination.type === "sftp" && destination.keyPath) destination.keyPath = d.resolvePath(destination.keyPath, [...where, "keyPath"], "SSH key path");
+  const replicaName = d.replicaNames[r] ?? storage.provider;
+  const settings = layerSettings([...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...where, "replication"] }], warnings);
+  const replicaPath = replicaPathOf(destination, name);
+  checkTimings(settings, version, `database ${name}`, issues);
+  return {
+    ...destination,
+    name: replicaName,
+    path: replicaPath,
+    settings,
+    location: locationOf(destination, replicaPath),
+    locationKey: locationKeyOf(destination, replicaPath),
+  };
+}
+
+/** <prefix>/<db> in a bucket, <dir>/<db> on disk. */
+function replicaPathOf(destination: Destination, dbName: string): string {
+  return destination.base ? `${destination.base.replace(/\/$/, "")}/${dbName}` : dbName;
+}
+
+function planHeartbeat(heartbeat: NonNullable<ProjectConfig["heartbeat"]>, where: IssuePath, issues: IssueList, warnings: Warning[]): { interval?: Setting } {
+  const interval = heartbeat.interval ? toSetting(heartbeat.interval, "heartbeat", warnings, [...where, "interval"]) : undefined;
+  if (interval && interval.ms < 60_000) {
+    issues.add([...where, "interval"], `heartbeat interval ${interval.go} is below Litestream's minimum of 1m`, 'use "1m" or more', "heartbeat.interval");
+  }
+  return interval ? { interval } : {};
+}
+
+/**
+ * Every key this environment would write, checked against the pinned release's table row
+ * (docs/versions.md). A release of the other line is reported once, by planLitestream; the 0.5
+ * settings that checkVersionFeatures already refuses on 0.3 are checked on 0.5 only.
+ */
+function checkReleaseGates(input: EnvironmentInput, plan: EnvironmentPlan, { storages, storagePath }: StoragePick, at: At): void {
+  const { project, env, release, issues } = input;
+  const line = lineOf(release);
+  if (line !== input.version) return;
+  const requests: Array<KeyRequest & { otherLine: boolean }> = [];
+  const want = (scope: KeyRequest["scope"], key: string, where: IssuePath, without: string, otherLine = false) => requests.push({ scope, key, path: where, without, otherLine });
+  // Settings only 0.5 reads, which nothing else refuses on 0.3: refused there naming 0.5.
+  project.databases.forEach((db, i) => {
+    if (db.truncatePageN !== undefined) want("db", "truncate-page-n", ["databases", i, "truncatePageN"], "remove truncatePageN", true);
+    if (db.maxSyncWalBytes !== undefined) want("db", "max-sync-wal-bytes", ["databases", i, "maxSyncWalBytes"], "remove maxSyncWalBytes", true);
+  });
+  storages.forEach((s, i) => {
+    for (const [field, key] of UPLOAD_KEYS) {
+      if (field in s && (s as Record<string, unknown>)[field] !== undefined) want("replica", key, [...storageAt(storagePath, i), field], `remove ${field}`, true);
+    }
+  });
+  if (line === "0.5") {
+    // Every target's restore step also runs restore -if-replica-exists (0.5.1+), which this gate covers.
+    if (plan.restoreOnBoot) want("db", "restore-if-db-not-exists", ["litestream", "release"], "set restoreOnBoot: false");
+    if (plan.heartbeat) want("top", "heartbeat-url", env.heartbeat ? at("heartbeat") : ["heartbeat"], "remove heartbeat");
+    if (plan.compaction?.l0Retention) want("top", "l0-retention", ["compaction", "l0Retention"], "remove compaction.l0Retention");
+    if (plan.compaction?.retentionEnabled !== undefined) want("retention", "enabled", ["compaction", "retentionEnabled"], "remove compaction.retentionEnabled");
+    if (plan.validation?.interval) want("top", "validation", plan.validation.interval.path, "remove validationInterval");
+    if (plan.logging?.type === "pretty") requireBehaviour(issues, release, "prettyLogging", env.logging ? at("logging", "type") : ["logging", "type"], 'use "text" or "json"');
+    const encryption = plan.encryption;
+    if (encryption && "sse" in encryption) want("replica", "sse-kms-key-id", env.encryption ? at("encryption", "sse") : ["encryption", "sse"], "remove encryption.sse");
+  }
+  // One refusal per key and place: many databases share one storage.
+  const seen = new Set<string>();
+  for (const { otherLine, ...request } of requests) {
+    const id = `${request.scope}.${request.key}@${request.path.join(".")}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    requireKey(issues, release, request, otherLine);
+  }
+}
+
+/** The description's S3 upload fields and the replica keys they become. */
+export const UPLOAD_KEYS = [
+  ["storageClass", "storage-class"],
+  ["partSize", "part-size"],
+  ["concurrency", "concurrency"],
+  ["signPayload", "sign-payload"],
+] as const;
 
 /** Docker, Compose and Kamal kill a container 10 s after SIGTERM; systemd after 90 s (docs/lifecycle.md). */
 const STOP_MARGIN_SECONDS = 10;
@@ -219,10 +367,10 @@ function planShutdown(input: EnvironmentInput, at: (...p: IssuePath) => IssuePat
   const syncTimeout = given ? toSetting(given, env.shutdownSyncTimeout ? "environment" : "project", warnings, path) : undefined;
   if (syncTimeout && version === "0.3") {
     issues.add(path, "shutdown-sync-timeout is a Litestream 0.5.6+ setting; 0.3 does one final sync on SIGTERM without retrying", "remove shutdownSyncTimeout", "version.feature");
-  } else if (syncTimeout && release.startsWith("0.5.") && compareRelease(release, "0.5.6") < 0) {
-    issues.add(path, `shutdown-sync-timeout needs Litestream 0.5.6 or later, ${release} is pinned`, 'pin "0.5.6" or later, or remove shutdownSyncTimeout', "version.feature");
+  } else if (syncTimeout && lineOf(release) === "0.5") {
+    requireKey(issues, release, { scope: "top", key: "shutdown-sync-timeout", path, without: "remove shutdownSyncTimeout" });
   }
-  if (version === "0.5" && compareRelease(release, "0.5.6") >= 0) {
+  if (version === "0.5" && readsKey(release, "top", "shutdown-sync-timeout")) {
     const ms = syncTimeout?.ms ?? SHUTDOWN_SYNC_DEFAULT_MS;
     const graceSeconds = Math.ceil(ms / 1000) + STOP_MARGIN_SECONDS;
     const what = syncTimeout ? `shutdown-sync-timeout ${syncTimeout.go}` : "Litestream's default shutdown-sync-timeout of 30s";

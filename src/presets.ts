@@ -48,5 +48,3 @@ export const LITESTREAM_DEFAULTS_MS = {
   "0.3": { retention: 24 * 3_600_000 },
   "0.5": { retention: 24 * 3_600_000, snapshotInterval: 24 * 3_600_000 },
 } as const;
-
-export const PINNED_RELEASES = { "0.3": "0.3.13", "0.5": "0.5.16" } as const;

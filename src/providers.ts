@@ -4,38 +4,79 @@
  */
 import type { StorageConfig } from "./schema/storage.js";
 
-export type ReplicaType = "s3" | "file" | "gcs" | "abs" | "sftp";
+export type ReplicaType = Destination["type"];
 
-/** The provider-independent shape of one replica destination, before per-database paths. */
-export interface Destination {
+/** 0.5 S3 upload settings, written only on the releases that read them (docs/versions.md). */
+export interface S3Upload {
+  storageClass?: string;
+  partSize?: string;
+  concurrency?: number;
+  signPayload?: boolean;
+}
+
+interface DestinationCommon {
   provider: StorageConfig["provider"];
-  type: ReplicaType;
-  bucket?: string;
   /** Prefix in the bucket, or the directory for file/sftp replicas. */
   base: string;
-  endpoint?: string;
-  region?: string;
-  forcePathStyle?: boolean;
-  skipVerify?: boolean;
-  host?: string;
-  user?: string;
-  keyPath?: string;
-  accountName?: string;
   /** One-line reasons for derived values, emitted as comments. */
   notes: Partial<Record<"endpoint" | "region" | "forcePathStyle", string>>;
+}
+
+export interface S3Destination extends DestinationCommon {
+  type: "s3";
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  forcePathStyle?: boolean;
+  skipVerify?: boolean;
+  upload: S3Upload;
+}
+export interface GcsDestination extends DestinationCommon {
+  type: "gcs";
+  bucket: string;
+}
+export interface AbsDestination extends DestinationCommon {
+  type: "abs";
+  bucket: string;
+  accountName: string;
+}
+export interface SftpDestination extends DestinationCommon {
+  type: "sftp";
+  bucket?: undefined;
+  host: string;
+  user: string;
+  keyPath?: string;
+}
+export interface FileDestination extends DestinationCommon {
+  type: "file";
+  bucket?: undefined;
+}
+
+/** The provider-independent shape of one replica destination, before per-database paths: one variant per replica type. */
+export type Destination = S3Destination | GcsDestination | AbsDestination | SftpDestination | FileDestination;
+
+function s3Upload(storage: StorageConfig): S3Upload {
+  const upload: S3Upload = {};
+  if (!("bucket" in storage) || storage.provider === "gcs" || storage.provider === "azure") return upload;
+  if (storage.storageClass !== undefined) upload.storageClass = storage.storageClass;
+  if (storage.partSize !== undefined) upload.partSize = storage.partSize;
+  if (storage.concurrency !== undefined) upload.concurrency = storage.concurrency;
+  if (storage.signPayload !== undefined) upload.signPayload = storage.signPayload;
+  return upload;
 }
 
 export function resolveDestination(storage: StorageConfig, defaultPrefix: string): Destination {
   // Object stores default to a prefix named after the project; file and sftp use their directory.
   const base = "bucket" in storage ? ((storage as { prefix?: string }).prefix ?? defaultPrefix) : "";
-  const s3 = (endpoint: string | undefined, region: string, notes: Destination["notes"] = {}): Destination => ({
+  const s3 = (endpoint: string | undefined, region: string, notes: Destination["notes"] = {}): S3Destination => ({
     provider: storage.provider,
     type: "s3",
-    bucket: "bucket" in storage ? storage.bucket : undefined,
+    bucket: "bucket" in storage ? storage.bucket : "",
     base,
     ...(endpoint ? { endpoint } : {}),
     region,
     ...("skipVerify" in storage && storage.skipVerify ? { skipVerify: true } : {}),
+    upload: s3Upload(storage),
     notes,
   });
 

@@ -258,7 +258,7 @@ describe("compose: restoreStep pre_start (Compose 5.3+)", () => {
     expect(Object.keys(model.services)).not.toContain("litestream-restore");
     const steps = model.services.litestream.pre_start;
     expect(steps).toHaveLength(1);
-    expect(steps[0]).toMatchObject({ image: "litestream/litestream:0.5.16", entrypoint: ["/bin/sh", "-c"] });
+    expect(steps[0]).toMatchObject({ image: "litestream/litestream:0.5.17", entrypoint: ["/bin/sh", "-c"] });
     expect(model.services.litestream.depends_on).toBeUndefined();
     for (const name of ["web", "worker", "reports"]) expect(model.services[name].depends_on.litestream).toEqual({ condition: "service_started" });
     expect(generated(project, { ...existing, "users.compose.yaml": text }).get("users.compose.yaml")).toBe(text);

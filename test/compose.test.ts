@@ -190,7 +190,7 @@ describe("compose: example 002 (Litestream 0.5, R2, heredoc)", () => {
   it("pins the image, restarts the replicator, runs the restore once and mounts the volume read-write", () => {
     const { services } = parse(file(override, "compose.litestream.yaml")) as Json;
     for (const name of ["litestream", "litestream-restore"]) {
-      expect(services[name].image).toBe("litestream/litestream:0.5.16");
+      expect(services[name].image).toBe("litestream/litestream:0.5.17");
       expect(services[name].volumes).toEqual(["meds_data:/app/data"]);
       expect(services[name].environment).toMatchObject({
         LITESTREAM_ACCESS_KEY_ID: expect.stringMatching(/^\$\{R2_ACCESS_KEY_ID:\?[^}$]+\}$/),

@@ -59,7 +59,7 @@ describe("configFile in Dockerfile.litestream, read by BuildKit", () => {
       const out = attempt(project({ configFile }));
       if ("refused" in out) throw new Error(JSON.stringify(out.refused));
       expect(out.configFile).toBe(configFile);
-      await expectExact(out.dockerfile, { configFile, image: "litestream/litestream:0.3.13" });
+      await expectExact(out.dockerfile, { configFile, image: "litestream/litestream:0.3.14" });
     });
   }
 
@@ -76,7 +76,7 @@ describe("configFile in Dockerfile.litestream, read by BuildKit", () => {
       if (example) {
         const fixed = attempt(project({ configFile: example }));
         if ("refused" in fixed) throw new Error(`the suggested fix is refused too: ${JSON.stringify(fixed.refused)}`);
-        await expectExact(fixed.dockerfile, { configFile: example, image: "litestream/litestream:0.3.13" });
+        await expectExact(fixed.dockerfile, { configFile: example, image: "litestream/litestream:0.3.14" });
       }
     });
   }
@@ -135,7 +135,7 @@ describe("the app command in the Dockerfile comment", () => {
     const appCommand = ["/app/server", "x RUN touch /pwned", "\\", "#", "'\"$`"];
     const out = attempt(project({ appCommand }));
     if ("refused" in out) throw new Error(JSON.stringify(out.refused));
-    await expectExact(out.dockerfile, { configFile: "config/litestream.yml", image: "litestream/litestream:0.3.13" });
+    await expectExact(out.dockerfile, { configFile: "config/litestream.yml", image: "litestream/litestream:0.3.14" });
     const comment = out.dockerfile.split("\n").find((l) => l.startsWith("#   ["))!;
     expect(JSON.parse(comment.slice(4))).toEqual(appCommand);
   });

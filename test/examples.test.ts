@@ -2,44 +2,31 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../src/index.js";
+import { readsKey, type KeyScope } from "../src/versions/index.js";
 import { exampleNames, loadExample } from "./support/examples.js";
 
-// The keys each line reads, transcribed from litestream-facts.md §3 (independently of src/).
-const KEYS = {
-  "0.3": {
-    top: ["addr", "dbs", "exec", "access-key-id", "secret-access-key", "logging"],
-    logging: ["level", "type", "stderr"],
-    db: ["path", "meta-path", "monitor-interval", "checkpoint-interval", "min-checkpoint-page-count", "max-checkpoint-page-count", "replicas"],
-    replica: ["type", "name", "path", "url", "retention", "retention-check-interval", "sync-interval", "snapshot-interval", "validation-interval", "access-key-id", "secret-access-key", "region", "bucket", "endpoint", "force-path-style", "skip-verify", "account-name", "account-key", "host", "user", "password", "key-path", "age"],
-    types: ["file", "s3", "gcs", "abs", "sftp"],
-  },
-  "0.5": {
-    top: ["addr", "dbs", "exec", "access-key-id", "secret-access-key", "logging", "snapshot", "levels", "l0-retention", "l0-retention-check-interval", "validation", "retention", "verify-compaction", "heartbeat-url", "heartbeat-interval", "shutdown-sync-timeout", "shutdown-sync-interval", "socket", "mcp-addr"],
-    logging: ["level", "type", "stderr", "source"],
-    db: ["path", "dir", "pattern", "recursive", "watch", "meta-dir", "restore-if-db-not-exists", "busy-timeout", "truncate-page-n", "max-sync-wal-bytes", "snapshot", "replica"],
-    // 0.3's retention, snapshot-interval, retention-check-interval are silently ignored here; validation-interval does nothing.
-    replica: ["type", "path", "url", "bucket", "endpoint", "region", "force-path-style", "skip-verify", "sync-interval", "access-key-id", "secret-access-key", "account-name", "account-key", "host", "user", "password", "key-path", "sign-payload", "require-content-md5", "storage-class", "part-size", "concurrency", "sse-customer-algorithm", "sse-customer-key", "sse-customer-key-path", "sse-kms-key-id", "auto-recover", "max-sync-ltx-files"],
-    types: ["file", "s3", "gs", "abs", "sftp", "webdav", "nats", "oss"],
-  },
-} as const;
-
-type Line = keyof typeof KEYS;
-
-/** Every key outside the line's key set, with where it was found. */
-export function keysOutside(config: Record<string, unknown>, line: Line): string[] {
-  const k = KEYS[line];
+/**
+ * Every key outside what `release` reads, with where it was found. The key sets come from the
+ * release table in src/versions (the one source of truth the generator's gates read too); the
+ * self-tests below prove a key of a later release is flagged on an earlier one.
+ */
+export function keysOutside(config: Record<string, unknown>, release: string): string[] {
   const bad: string[] = [];
-  const check = (obj: unknown, allowed: readonly string[], where: string) => {
-    for (const key of Object.keys(obj as object)) if (!allowed.includes(key)) bad.push(`${where}.${key}`);
+  const check = (obj: unknown, scope: KeyScope, where: string) => {
+    for (const key of Object.keys(obj as object)) if (!readsKey(release, scope, key)) bad.push(`${where}.${key}`);
   };
-  check(config, k.top, "top");
-  if (config.logging) check(config.logging, k.logging, "logging");
+  const v05 = release.startsWith("0.5.");
+  check(config, "top", "top");
+  if (config.logging) check(config.logging, "logging", "logging");
+  if (v05 && config.snapshot) check(config.snapshot, "snapshot", "snapshot");
+  if (v05 && config.retention) check(config.retention, "retention", "retention");
   for (const [i, db] of (config.dbs as Array<Record<string, unknown>>).entries()) {
-    check(db, k.db, `dbs[${i}]`);
-    const replicas = line === "0.3" ? (db.replicas as Array<Record<string, unknown>>) : [db.replica as Record<string, unknown>];
+    check(db, "db", `dbs[${i}]`);
+    const replicas = v05 ? [db.replica as Record<string, unknown>] : (db.replicas as Array<Record<string, unknown>>);
     for (const [j, replica] of (replicas ?? []).entries()) {
-      check(replica, k.replica, `dbs[${i}].replica[${j}]`);
-      if (!(k.types as readonly string[]).includes(replica.type as string)) bad.push(`dbs[${i}].replica[${j}].type=${String(replica.type)}`);
+      if (!replica) continue;
+      check(replica, "replica", `dbs[${i}].replica[${j}]`);
+      if (!readsKey(release, "type", replica.type as string)) bad.push(`dbs[${i}].replica[${j}].type=${String(replica.type)}`);
     }
   }
   return bad;
@@ -74,7 +61,7 @@ describe.each(names)("example %s", (name) => {
     const { files, plan } = generate(description);
     for (const file of files.filter((f) => f.kind === "litestream-config")) {
       const config = parse(file.content, { version: "1.1" }) as Record<string, unknown>;
-      expect(keysOutside(config, plan.litestream.version), file.path).toEqual([]);
+      expect(keysOutside(config, plan.litestream.release), file.path).toEqual([]);
       // Every duration-valued line is a quoted Go duration (a bare number is nanoseconds).
       for (const line of file.content.split("\n")) {
         const m = /^\s*-?\s*(sync-interval|snapshot-interval|retention|retention-check-interval|validation-interval|interval|l0-retention|heartbeat-interval):\s*(.*?)(\s+#.*)?$/.exec(line);
@@ -84,13 +71,28 @@ describe.each(names)("example %s", (name) => {
   });
 });
 
-describe("the 0.5 key check itself", () => {
+describe("the key check itself", () => {
   it("flags 0.3 keys written into a 0.5 config", () => {
     const config = { dbs: [{ path: "/d.db", replicas: [], replica: { type: "s3", retention: "24h", "snapshot-interval": "1h" } }] };
-    expect(keysOutside(config, "0.5")).toEqual(["dbs[0].replicas", "dbs[0].replica[0].retention", "dbs[0].replica[0].snapshot-interval"]);
+    expect(keysOutside(config, "0.5.17")).toEqual(["dbs[0].replicas", "dbs[0].replica[0].retention", "dbs[0].replica[0].snapshot-interval"]);
   });
   it("flags a 0.5 singular replica in a 0.3 config (0.3.13 would run it with zero replicas)", () => {
-    expect(keysOutside({ dbs: [{ path: "/d.db", replica: { type: "file", path: "/b" } }] }, "0.3")).toEqual(["dbs[0].replica"]);
+    expect(keysOutside({ dbs: [{ path: "/d.db", replica: { type: "file", path: "/b" } }] }, "0.3.14")).toEqual(["dbs[0].replica"]);
+  });
+  it("flags a key of a later release on an earlier one, and not from that release on", () => {
+    const config = {
+      "shutdown-sync-timeout": "30s",
+      retention: { enabled: false },
+      dbs: [{ path: "/d.db", snapshot: { interval: "1h" }, "max-sync-wal-bytes": 1, replica: { type: "s3", bucket: "b", path: "p", "storage-class": "STANDARD_IA" } }],
+    };
+    expect(keysOutside(config, "0.5.5")).toEqual(["top.shutdown-sync-timeout", "top.retention", "retention.enabled", "dbs[0].snapshot", "dbs[0].max-sync-wal-bytes", "dbs[0].replica[0].storage-class"]);
+    expect(keysOutside(config, "0.5.11")).toEqual(["dbs[0].snapshot", "dbs[0].max-sync-wal-bytes", "dbs[0].replica[0].storage-class"]);
+    expect(keysOutside(config, "0.5.15")).toEqual([]);
+  });
+  it("flags a key its release ignores again (max-checkpoint-page-count from 0.5.3 on)", () => {
+    const config = { dbs: [{ path: "/d.db", "max-checkpoint-page-count": 10000, replica: { type: "file", path: "/b" } }] };
+    expect(keysOutside(config, "0.5.2")).toEqual([]);
+    expect(keysOutside(config, "0.5.3")).toEqual(["dbs[0].max-checkpoint-page-count"]);
   });
 });
 
@@ -117,7 +119,7 @@ describe("every 0.5 feature the description can express", () => {
   it("writes only 0.5 keys, with one global snapshot policy and a warning about it", async () => {
     const { files, warnings } = generate(description);
     const config = files[0]!.content;
-    expect(keysOutside(parse(config, { version: "1.1" }), "0.5")).toEqual([]);
+    expect(keysOutside(parse(config, { version: "1.1" }), "0.5.17")).toEqual([]);
     expect(warnings.map((w) => w.message)).toEqual([
       "Litestream 0.5 has one global snapshot interval; the databases ask for 1h, 6h, so 1h applies to all of them",
       "Litestream 0.5 has one global snapshot retention; the databases ask for 720h, 24h, so 720h applies to all of them",

@@ -101,7 +101,7 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
   it("reaches docker as --entrypoint /bin/sh, then exactly two arguments: -c and the script", () => {
     const { accessory } = accessoryOf(project({ appUser: "1000:1000", addr: ":9090" }));
     const argv = dockerArgv(accessory);
-    const image = argv.indexOf("litestream/litestream:0.3.13");
+    const image = argv.indexOf("litestream/litestream:0.3.14");
     expect(image).toBeGreaterThan(0);
     const flag = (name: string) => argv[argv.indexOf(name) + 1];
     // docker gets `-c` and the script; the script is the one the YAML comment shows, line by line.
@@ -250,7 +250,7 @@ describe("Kamal accessory cmd on Litestream 0.5", () => {
     const { accessory, config } = accessoryOf({ ...project({ version: "0.5" }) });
     const argv = dockerArgv(accessory);
     expect(argv[argv.indexOf("--entrypoint") + 1]).toBe("/bin/sh");
-    expect(argv.at(-3)).toBe("litestream/litestream:0.5.16");
+    expect(argv.at(-3)).toBe("litestream/litestream:0.5.17");
     expect(argv.at(-2)).toBe("-c");
     expect(argv.at(-1)).toContain("litestream restore -config /etc/litestream.yml -if-db-not-exists -if-replica-exists \"$db\"");
     expect(argv[argv.indexOf("--stop-timeout") + 1]).toBe("40");

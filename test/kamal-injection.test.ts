@@ -61,7 +61,7 @@ describe("words Kamal puts unquoted into the remote shell's docker run line", ()
     expect(remoteShell({ ...valid, image: "litestream/litestream:0.3.13;touch canary;:" }).canary).toBe(true);
     const issues = issuesOf(project({}, { image: "litestream/litestream:0.3.13;touch canary;:" }));
     expect(issues).toContainEqual(
-      expect.objectContaining({ path: ["litestream", "image"], message: expect.stringContaining("is not a docker image reference"), fix: "use a reference such as litestream/litestream:0.3.13" }),
+      expect.objectContaining({ path: ["litestream", "image"], message: expect.stringContaining("is not a docker image reference"), fix: "use a reference such as litestream/litestream:0.3.14" }),
     );
     const fixed = accessoryOf(project({}, { image: "litestream/litestream:0.3.13" }));
     expect(remoteShell(fixed).argv).toContain("litestream/litestream:0.3.13");

@@ -321,7 +321,7 @@ describe("every emitted accessory uses only keys and forms its Kamal release acc
       expect(typeof volume).toBe("string");
       expect(String(volume).split(":").slice(2)).not.toContain("ro");
     }
-    expect(accessory.image).toBe(line === "0.3" ? "litestream/litestream:0.3.13" : "litestream/litestream:0.5.16");
+    expect(accessory.image).toBe(line === "0.3" ? "litestream/litestream:0.3.14" : "litestream/litestream:0.5.17");
   });
 });
 

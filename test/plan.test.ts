@@ -69,8 +69,13 @@ describe("Litestream 0.5", () => {
   });
 
   it("restores missing databases by itself only from 0.5.6", () => {
-    expect(() => generate({ ...base, litestream: { version: "0.5", release: "0.5.5" } })).toThrow(/restore-if-db-not-exists needs Litestream 0.5.6 or later/);
-    expect(generate({ ...base, litestream: { version: "0.5", release: "0.5.5" }, restoreOnBoot: false }).files[0]!.content).not.toContain("restore-if-db-not-exists");
+    const aws = { provider: "aws", region: "eu-central-1", bucket: "backups" } as const;
+    expect(() => generate({ ...base, storage: aws, litestream: { version: "0.5", release: "0.5.5" } })).toThrow(/restore-if-db-not-exists needs Litestream 0.5.6 or later/);
+    expect(generate({ ...base, storage: aws, litestream: { version: "0.5", release: "0.5.5" }, restoreOnBoot: false }).files[0]!.content).not.toContain("restore-if-db-not-exists");
+  });
+
+  it("refuses 0.5.3-0.5.5 with a custom S3 endpoint (R2 here), naming 0.5.6", () => {
+    expect(() => generate({ ...base, litestream: { version: "0.5", release: "0.5.5" }, restoreOnBoot: false })).toThrow(/custom S3 endpoints[\s\S]*pin "0\.5\.6" or later/);
   });
 });
 

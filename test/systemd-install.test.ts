@@ -59,7 +59,7 @@ function sandbox(): { root: string; bin: string; path: string } {
   }
   for (const name of REAL) symlinkSync(`/usr/bin/${name}`, join(real, name));
   // The Litestream binary the script checks: already the pinned release, so nothing is downloaded.
-  writeFileSync(join(bin, "litestream"), '#!/bin/sh\n[ "$1" = version ] && echo v0.3.13\n');
+  writeFileSync(join(bin, "litestream"), '#!/bin/sh\n[ "$1" = version ] && echo v0.3.14\n');
   chmodSync(join(bin, "litestream"), 0o755);
   return { root, bin, path: `${bin}:${real}` };
 }

@@ -293,7 +293,7 @@ describe("install script", () => {
   const variants: Record<string, () => Promise<ProjectInput> | ProjectInput> = {
     ...VARIANTS,
     "example 004 as generated (installs the .deb)": () => example004(),
-    "Litestream 0.5, .deb install": () => ({ ...project({ litestream: { version: "0.5" }, databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }), targets: { systemd: {} } }),
+    "Litestream 0.5, .deb install (verified)": () => ({ ...project({ litestream: { version: "0.5", checksum: { amd64: `sha256:${"a".repeat(64)}`, arm64: `sha256:${"b".repeat(64)}` } }, databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }), targets: { systemd: {} } }),
     "hostile names (quotes, ;, %, backslash, spaces)": () => ({
       ...project({ databases: [{ name: "main", path: "/srv/it's \"x\";%\\/a b;'.db" }], storage: { provider: "file", path: "/var/backups/a b'c" } }, { appUnits: ["web.service", "app@blue.service"], beforeApp: [["/bin/true"]] }),
       environments: { production: { configFile: 'config/it"s;\'%.yml' } },
@@ -315,11 +315,11 @@ describe("install script", () => {
 
   it("downloads the pinned release .deb for amd64 and arm64 (asset names differ between 0.3 and 0.5)", async () => {
     const v03 = files(await example004()).get("deploy/systemd/install-litestream.sh")!;
-    expect(v03).toContain("amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.13/litestream-v0.3.13-linux-amd64.deb ;;");
-    expect(v03).toContain("arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.13/litestream-v0.3.13-linux-arm64.deb ;;");
-    const v05 = files({ ...project({ litestream: { version: "0.5" } }), targets: { systemd: {} } }).get("deploy/systemd/install-litestream.sh")!;
-    expect(v05).toContain("amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.16/litestream-0.5.16-linux-x86_64.deb ;;");
-    expect(v05).toContain("arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.16/litestream-0.5.16-linux-arm64.deb ;;");
+    expect(v03).toContain("amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.14/litestream-v0.3.14-linux-amd64.deb ;;");
+    expect(v03).toContain("arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.14/litestream-v0.3.14-linux-arm64.deb ;;");
+    const v05 = files({ ...project({ litestream: { version: "0.5", verify: false } }), targets: { systemd: {} } }).get("deploy/systemd/install-litestream.sh")!;
+    expect(v05).toContain("amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.17/litestream-0.5.17-linux-x86_64.deb ;;");
+    expect(v05).toContain("arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.17/litestream-0.5.17-linux-arm64.deb ;;");
   });
 
   it("reads the files it installs from its own checkout, by paths that exist in the generated tree", async () => {

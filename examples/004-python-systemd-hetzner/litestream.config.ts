@@ -3,7 +3,10 @@ import { defineProject } from "../../src/index.js";
 
 export default defineProject({
   name: "yral-ai-chat",
-  litestream: { version: "0.3" },
+  // The install script downloads the release .deb. litestream-deploy knows no SHA-256 for it yet:
+  // copy the .deb's line from the release's checksums.txt into `checksum: "sha256:…"` to have the
+  // download verified; `verify: false` installs it unverified, and says so in the script.
+  litestream: { version: "0.3", verify: false },
   databases: [{ name: "db", path: "/root/yral-ai-chat/data/yral_chat.db" }],
   storage: {
     provider: "hetzner",

@@ -1,11 +1,13 @@
 /**
- * plan → litestream.yml, in the dialect of the chosen line. Only keys that line reads are ever
- * written: Litestream ignores unknown keys silently (litestream-facts.md §1, §3).
+ * plan → litestream.yml, in the dialect of the pinned release. Only keys that release reads are
+ * ever written (src/versions): Litestream ignores unknown keys silently (docs/versions.md).
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { describeDuration } from "../duration.js";
 import { headerLines } from "../header.js";
 import { ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
+import { replicaUnder03 } from "../plan/migration.js";
+import { readsKey, type KeyScope } from "../versions/index.js";
 
 type Node = Scalar | YAMLMap | YAMLSeq;
 
@@ -33,6 +35,14 @@ function settingComment(setting: Setting, showSource: boolean): string | undefin
   return parts.length ? parts.join(", ") : undefined;
 }
 
+/**
+ * Only keys the release reads, whatever the plan holds: the plan refuses every setting its release
+ * lacks (plan/release-gates.ts), and a refused plan is still rendered for the target checks.
+ */
+function gated(release: string, scope: KeyScope, entries: Array<[string, Node | undefined]>): Array<[string, Node | undefined]> {
+  return entries.filter(([key]) => readsKey(release, scope, key));
+}
+
 function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): YAMLMap {
   const node = new YAMLMap();
   for (const [key, value] of entries) if (value !== undefined) node.items.push(new Pair(new Scalar(key), value));
@@ -49,6 +59,7 @@ function seq(items: Node[]): YAMLSeq {
 const ref = (name: string) => scalar(`\${${name}}`);
 
 export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string {
+  const { release } = plan.litestream;
   const v05 = plan.litestream.version === "0.5";
   const top: Array<[string, Node | undefined]> = [];
   if (env.monitoring) {
@@ -59,21 +70,41 @@ export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string
   if (env.logging) {
     top.push([
       "logging",
-      map([
-        ["level", env.logging.level ? scalar(env.logging.level) : undefined],
-        ["type", env.logging.type ? scalar(env.logging.type) : undefined],
-        ["stderr", env.logging.stderr !== undefined ? scalar(env.logging.stderr) : undefined],
-      ]),
+      map(
+        gated(release, "logging", [
+          ["level", env.logging.level ? scalar(env.logging.level) : undefined],
+          ["type", env.logging.type ? scalar(env.logging.type) : undefined],
+          ["stderr", env.logging.stderr !== undefined ? scalar(env.logging.stderr) : undefined],
+        ]),
+      ),
     ]);
   }
-  if (v05) top.push(...globals05(env));
-  top.push(["dbs", seq(env.databases.map((db) => renderDatabase(db, env, v05)))]);
+  if (v05) top.push(...globals05(env, release));
+  top.push(["dbs", seq(env.databases.map((db) => renderDatabase(db, env, release)))]);
 
-  const doc = new Document(map(top), { version: "1.1" });
-  doc.commentBefore = [...headerLines(`Litestream ${plan.litestream.release} config for environment "${env.name}"`), ...credentialNote(env)]
+  const doc = new Document(map(gated(release, "top", top)), { version: "1.1" });
+  doc.commentBefore = [...headerLines(`Litestream ${release} config for environment "${env.name}"`), ...credentialNote(env), ...migrationNote(plan, env)]
     .map((line) => ` ${line}`)
     .join("\n");
   return doc.toString({ lineWidth: 0 });
+}
+
+/** The order of a 0.3 → 0.5 move, where it happens (docs/versions.md). */
+function migrationNote(plan: Plan, env: EnvironmentPlan): string[] {
+  const from = plan.litestream.migrateFrom;
+  if (!from) return [];
+  const first = env.databases[0];
+  const replica = first?.replicas[0];
+  const old = first && replica ? replicaUnder03(replica, from, first.name).location : undefined;
+  return [
+    "Migrating from Litestream 0.3 (docs/versions.md): 0.3 cannot read these 0.5 backups, so they go to a new",
+    `location${old && replica ? ` (${replica.location}, not the 0.3 ${old})` : ""}. In this order:`,
+    "  1. stop Litestream 0.3 (its final sync runs), and never run it again on these databases;",
+    "  2. install this config and start Litestream 0.5: it writes a fresh snapshot to the new location;",
+    "  3. check a restore from the new location (litestream restore -o /tmp/check.db <database path>);",
+    `  4. keep the 0.3 backups for their retention: ${plan.litestream.release} can restore them (0.5.12+);`,
+    "  5. then delete the 0.3 location.",
+  ];
 }
 
 function credentialNote(env: EnvironmentPlan): string[] {
@@ -88,17 +119,20 @@ function credentialNote(env: EnvironmentPlan): string[] {
   return lines;
 }
 
-function globals05(env: EnvironmentPlan): Array<[string, Node | undefined]> {
+function globals05(env: EnvironmentPlan, release: string): Array<[string, Node | undefined]> {
   const out: Array<[string, Node | undefined]> = [];
   if (env.snapshot) {
     out.push([
       "snapshot",
-      map([
-        ["interval", env.snapshot.interval ? duration(env.snapshot.interval) : undefined],
-        ["retention", env.snapshot.retention ? duration(env.snapshot.retention) : undefined],
-      ]),
+      map(
+        gated(release, "snapshot", [
+          ["interval", env.snapshot.interval ? duration(env.snapshot.interval) : undefined],
+          ["retention", env.snapshot.retention ? duration(env.snapshot.retention) : undefined],
+        ]),
+      ),
     ]);
   }
+  if (env.compaction?.retentionEnabled !== undefined) out.push(["retention", map(gated(release, "retention", [["enabled", scalar(env.compaction.retentionEnabled)]]))]);
   if (env.validation?.interval) out.push(["validation", map([["interval", duration(env.validation.interval)]])]);
   if (env.compaction?.levels) out.push(["levels", seq(env.compaction.levels.map((l) => map([["interval", duration(l, l.source)]])))]);
   if (env.compaction?.l0Retention) out.push(["l0-retention", duration(env.compaction.l0Retention, env.compaction.l0Retention.source)]);
@@ -110,47 +144,62 @@ function globals05(env: EnvironmentPlan): Array<[string, Node | undefined]> {
   return out;
 }
 
-function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, v05: boolean): YAMLMap {
+function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, release: string): YAMLMap {
   const comment = db.role ? ` ${db.name}: role ${db.role}${db.roleReason ? ` (${db.roleReason})` : ""}` : undefined;
   const entries: Array<[string, Node | undefined]> = [["path", scalar(db.path)]];
-  if (v05) {
+  const first = db.replicas[0];
+  if (release.startsWith("0.5.")) {
     // 0.5.6+: restore before replicating when the file is missing; start fresh when there is no backup.
     if (env.restoreOnBoot) entries.push(["restore-if-db-not-exists", scalar(true)]);
-    entries.push(["replica", renderReplica(db, db.replicas[0]!, env, true)]);
+    if (db.truncatePageN !== undefined) entries.push(["truncate-page-n", scalar(db.truncatePageN)]);
+    if (db.maxSyncWalBytes !== undefined) entries.push(["max-sync-wal-bytes", scalar(db.maxSyncWalBytes)]);
+    if (first) entries.push(["replica", renderReplica(db, first, env, release)]);
   } else {
-    entries.push(["replicas", seq(db.replicas.map((r) => renderReplica(db, r, env, false)))]);
+    entries.push(["replicas", seq(db.replicas.map((r) => renderReplica(db, r, env, release)))]);
   }
-  return map(entries, comment);
+  return map(gated(release, "db", entries), comment);
 }
 
-function renderReplica(db: DatabasePlan, r: ReplicaPlan, env: EnvironmentPlan, v05: boolean): YAMLMap {
+function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string, Node | undefined]> {
+  switch (r.type) {
+    case "file":
+      return [["path", scalar(r.path)]];
+    case "sftp":
+      return [
+        ["host", scalar(r.host)],
+        ["user", scalar(r.user)],
+        ["path", scalar(r.path)],
+        ["key-path", r.keyPath ? scalar(r.keyPath) : undefined],
+        ["password", env.env.some((e) => e.name === ENV.sftpPassword) ? ref(ENV.sftpPassword) : undefined],
+      ];
+    case "abs":
+      return [["account-name", scalar(r.accountName)], ["bucket", scalar(r.bucket)], ["path", scalar(r.path)]];
+    case "gcs":
+      return [["bucket", scalar(r.bucket)], ["path", scalar(r.path)]];
+    case "s3":
+      return [
+        ["bucket", scalar(r.bucket)],
+        ["path", scalar(r.path)],
+        ["endpoint", r.endpoint ? scalar(r.endpoint, r.notes.endpoint) : undefined],
+        ["region", scalar(r.region, r.notes.region)],
+        ["force-path-style", r.forcePathStyle !== undefined ? scalar(r.forcePathStyle) : undefined],
+        ["skip-verify", r.skipVerify ? scalar(true) : undefined],
+        ["storage-class", r.upload.storageClass !== undefined ? scalar(r.upload.storageClass) : undefined],
+        ["part-size", r.upload.partSize !== undefined ? scalar(r.upload.partSize) : undefined],
+        ["concurrency", r.upload.concurrency !== undefined ? scalar(r.upload.concurrency) : undefined],
+        ["sign-payload", r.upload.signPayload !== undefined ? scalar(r.upload.signPayload) : undefined],
+      ];
+  }
+}
+
+function renderReplica(db: DatabasePlan, r: ReplicaPlan, env: EnvironmentPlan, release: string): YAMLMap {
+  const v05 = release.startsWith("0.5.");
   const implied = db.role ? `role ${db.role}` : undefined;
   const entries: Array<[string, Node | undefined]> = [];
   if (!v05) entries.push(["name", scalar(r.name)]);
-  entries.push(["type", scalar(v05 && r.type === "gcs" ? "gs" : r.type)]);
-  switch (r.type) {
-    case "file":
-      entries.push(["path", scalar(r.path)]);
-      break;
-    case "sftp":
-      entries.push(["host", scalar(r.host!)], ["user", scalar(r.user!)], ["path", scalar(r.path)]);
-      if (r.keyPath) entries.push(["key-path", scalar(r.keyPath)]);
-      if (env.env.some((e) => e.name === ENV.sftpPassword)) entries.push(["password", ref(ENV.sftpPassword)]);
-      break;
-    case "abs":
-      entries.push(["account-name", scalar(r.accountName!)], ["bucket", scalar(r.bucket!)], ["path", scalar(r.path)]);
-      break;
-    case "gcs":
-      entries.push(["bucket", scalar(r.bucket!)], ["path", scalar(r.path)]);
-      break;
-    case "s3":
-      entries.push(["bucket", scalar(r.bucket!)], ["path", scalar(r.path)]);
-      if (r.endpoint) entries.push(["endpoint", scalar(r.endpoint, r.notes.endpoint)]);
-      if (r.region) entries.push(["region", scalar(r.region, r.notes.region)]);
-      if (r.forcePathStyle !== undefined) entries.push(["force-path-style", scalar(r.forcePathStyle)]);
-      if (r.skipVerify) entries.push(["skip-verify", scalar(true)]);
-      break;
-  }
+  const type = v05 && r.type === "gcs" ? "gs" : r.type;
+  entries.push(["type", scalar(type)]);
+  entries.push(...destinationEntries(r, env));
   const s = r.settings;
   if (s.syncInterval) entries.push(["sync-interval", duration(s.syncInterval, implied)]);
   if (!v05) {
@@ -177,5 +226,5 @@ function renderReplica(db: DatabasePlan, r: ReplicaPlan, env: EnvironmentPlan, v
       entries.push(["sse-kms-key-id", scalar(encryption.sse.kmsKeyId)]);
     }
   }
-  return map(entries);
+  return map(gated(release, "replica", entries));
 }

@@ -174,12 +174,4 @@ export function checkConfigFiles(environments: EnvironmentPlan[], issues: IssueL
   }
 }
 
-export function compareRelease(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
+export { compareRelease } from "../versions/index.js";

@@ -4,10 +4,12 @@
 import type { IssueList, IssuePath } from "../errors.js";
 import type { Destination } from "../providers.js";
 import type { ReplicationInput, SecretReference } from "../schema/common.js";
-import type { EncryptionConfig, EnvironmentConfig, ProjectConfig } from "../schema/project.js";
+import type { EncryptionConfig, EnvironmentConfig, MigrateFromConfig, ProjectConfig } from "../schema/project.js";
+import type { DebArch } from "../versions/index.js";
 import type { TargetsConfig } from "../schema/targets.js";
 
-export type LitestreamLine = "0.3" | "0.5";
+export type { LitestreamLine } from "../versions/index.js";
+import type { LitestreamLine } from "../versions/index.js";
 export type ReplicationKey = keyof ReplicationInput;
 export const REPLICATION_KEYS: ReplicationKey[] = [
   "syncInterval",
@@ -32,7 +34,9 @@ export interface Setting {
   path: IssuePath;
 }
 
-export interface ReplicaPlan extends Destination {
+export type ReplicaPlan = Destination & ReplicaPlacement;
+
+export interface ReplicaPlacement {
   name: string;
   /** Full path of this database's replica: <prefix>/<db> in a bucket, <dir>/<db> on disk. */
   path: string;
@@ -49,6 +53,10 @@ export interface DatabasePlan {
   role?: string;
   roleReason?: string;
   replicas: ReplicaPlan[];
+  /** 0.5.3+: truncate-page-n. */
+  truncatePageN?: number;
+  /** 0.5.15+: max-sync-wal-bytes. */
+  maxSyncWalBytes?: number;
 }
 
 /** An environment variable the Litestream process needs, and the reference it is resolved from. */
@@ -68,7 +76,7 @@ export interface EnvironmentPlan {
   logging?: { level?: string; type?: string; stderr?: boolean };
   heartbeat?: { interval?: Setting };
   encryption?: EncryptionConfig;
-  compaction?: { levels?: Setting[]; l0Retention?: Setting };
+  compaction?: { levels?: Setting[]; l0Retention?: Setting; retentionEnabled?: boolean };
   /** 0.5 only: global snapshot settings derived from the databases' timings. */
   snapshot?: { interval?: Setting; retention?: Setting };
   validation?: { interval?: Setting };
@@ -88,9 +96,32 @@ export interface ShutdownPlan {
   reason: string;
 }
 
+/** The release .deb the systemd install script downloads, and the SHA-256 it checks it against. */
+export interface DebPlan {
+  /** false only when the description says `verify: false`. */
+  verify: boolean;
+  urls: Record<DebArch, string>;
+  /** Hex SHA-256 by architecture: from litestream.checksum or the recorded checksums.txt (src/versions). */
+  sha256: Partial<Record<DebArch, string>>;
+  /** Where the checksums came from ("" when none is known). */
+  source: string;
+}
+
+export interface LitestreamPlan {
+  version: LitestreamLine;
+  release: string;
+  /** The image reference every container target uses (tag, and digest when known). */
+  image: string;
+  /** The digest part of `image`, when it has one. */
+  imageDigest?: string;
+  deb: DebPlan;
+  /** 0.5 replacing 0.3: where the 0.3 backups are (docs/versions.md). */
+  migrateFrom?: MigrateFromConfig;
+}
+
 export interface Plan {
   name: string;
-  litestream: { version: LitestreamLine; release: string; image: string };
+  litestream: LitestreamPlan;
   environments: EnvironmentPlan[];
   warnings: Warning[];
 }

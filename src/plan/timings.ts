@@ -91,7 +91,8 @@ export function globalTimings05(plan: EnvironmentPlan, project: ProjectConfig, w
   if (project.compaction) {
     const levels = project.compaction.levels?.map((l, i) => toSetting(l, "compaction", warnings, ["compaction", "levels", i])).filter((s): s is Setting => !!s);
     const l0 = project.compaction.l0Retention ? toSetting(project.compaction.l0Retention, "compaction", warnings, ["compaction", "l0Retention"]) : undefined;
-    out.compaction = { ...(levels ? { levels } : {}), ...(l0 ? { l0Retention: l0 } : {}) };
+    const enabled = project.compaction.retentionEnabled;
+    out.compaction = { ...(levels ? { levels } : {}), ...(l0 ? { l0Retention: l0 } : {}), ...(enabled !== undefined ? { retentionEnabled: enabled } : {}) };
   }
   return out;
 }

@@ -10,14 +10,29 @@ import { TargetOverrides, Targets } from "./targets.js";
 export const USE_CASE_PRESETS = ["personal", "active", "critical"] as const;
 export const BUILTIN_ROLES = ["primary", "queue", "cache", "cable"] as const;
 
+const Sha256 = Text.regex(/^sha256:[0-9a-f]{64}$/, formatMessage('a checksum is "sha256:" and 64 lower-case hex characters', "copy the line for your .deb from the release's checksums.txt, e.g. \"sha256:<64 hex>\"", "checksum.invalid"));
+
+const MigrateFrom = z.strictObject({
+  version: z.literal("0.3").meta({ description: "The line the existing backups were written by." }),
+  prefix: LiteralString.optional().meta({ description: "Object stores: the bucket prefix the 0.3 backups are under (default: the project name)." }),
+  path: FsPath.optional().meta({ description: "File and SFTP replicas: the directory the 0.3 backups are in." }),
+});
+
 const Litestream = z.strictObject({
   version: z.enum(["0.3", "0.5"]).meta({
     description: 'The Litestream line you run. "0.3" and "0.5" read different config shapes; there is no default on purpose.',
   }),
-  release: Text.regex(/^0\.(3|5)\.\d+$/, formatMessage('an exact release such as "0.3.13" or "0.5.16"', 'e.g. "0.3.13" or "0.5.16"', "release.invalid"))
+  release: Text.regex(/^0\.(3|5)\.\d+$/, formatMessage('an exact release such as "0.3.14" or "0.5.17"', 'e.g. "0.3.14" or "0.5.17"', "release.invalid"))
     .optional()
-    .meta({ description: "Exact release to pin (defaults: 0.3.13, 0.5.16)." }),
-  image: LiteralString.optional().meta({ description: "Container image to pin instead of litestream/litestream:<release>." }),
+    .meta({ description: "Exact release to pin: any 0.3.x from 0.3.9, or any 0.5.x (defaults: 0.3.14, 0.5.17). Every key written is one this release reads (docs/versions.md)." }),
+  image: LiteralString.optional().meta({ description: "Container image to pin instead of litestream/litestream:<release>; a digest (@sha256:…) is kept." }),
+  checksum: z
+    .union([Sha256, z.strictObject({ amd64: Sha256.optional(), arm64: Sha256.optional() })])
+    .optional()
+    .meta({ description: 'SHA-256 of the release .deb the systemd install script downloads, from the release\'s checksums.txt: "sha256:…" for the amd64 .deb, or { amd64, arm64 }.' }),
+  verify: z.boolean().optional().meta({ description: "false: download the .deb without checking a SHA-256 (needed when neither the generator nor `checksum` knows it)." }),
+  migrateFrom: MigrateFrom.optional().meta({ description: "0.5 only: the databases are backed up by 0.3 today; 0.5 writes to a new location and restores the 0.3 backup (docs/versions.md)." }),
+  walAutocheckpointOff: z.boolean().optional().meta({ description: "The app sets PRAGMA wal_autocheckpoint=0 (0.5.6-0.5.7 stop replicating then)." }),
 });
 
 const Database = z.strictObject({
@@ -25,6 +40,8 @@ const Database = z.strictObject({
   path: FsPath,
   role: Slug.optional().meta({ description: "primary | queue | cache | cable, or a role defined under `roles`." }),
   replication: Replication.optional(),
+  truncatePageN: z.int().min(1).optional().meta({ description: "0.5.3+: WAL pages after which a checkpoint truncates the WAL (truncate-page-n)." }),
+  maxSyncWalBytes: z.int().min(1).optional().meta({ description: "0.5.15+: WAL bytes after which a sync is forced (max-sync-wal-bytes)." }),
 });
 
 const DatabaseOverride = z.strictObject({
@@ -69,7 +86,8 @@ const Encryption = z.union([
 
 const Compaction = z.strictObject({
   levels: z.array(Duration).min(1).optional().meta({ description: "0.5 only: compaction level intervals (replaces 30s, 5m, 1h)." }),
-  l0Retention: Duration.optional().meta({ description: "0.5 only: how long L0 files are kept (default 5m)." }),
+  l0Retention: Duration.optional().meta({ description: "0.5.3+: how long L0 files are kept (default 5m)." }),
+  retentionEnabled: z.boolean().optional().meta({ description: "0.5.8+: false leaves old backup files to the storage's own lifecycle rules (retention.enabled)." }),
 });
 
 /** What one environment changes relative to the top level. */
@@ -128,4 +146,5 @@ export type ProjectConfig = z.output<typeof Project>;
 export type EnvironmentConfig = z.output<typeof Environment>;
 export type DatabaseConfig = z.output<typeof Database>;
 export type EncryptionConfig = z.output<typeof Encryption>;
+export type MigrateFromConfig = z.output<typeof MigrateFrom>;
 export { EnvVarName };

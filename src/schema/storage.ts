@@ -63,10 +63,31 @@ const objectStoreCommon = {
   prefix: Prefix,
 };
 
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const MIN_PART_BYTES = 5 * 1024 ** 2;
+
+/** Litestream reads sizes with SI (MB = 10^6) and IEC (MiB = 2^20) units; S3 parts are at least 5 MiB. */
+const PartSize = Text.regex(/^[1-9]\d*(B|KB|MB|GB|KiB|MiB|GiB)$/, formatMessage('a size such as "5MiB" or "64MB"', 'e.g. "16MiB"', "size.invalid")).superRefine((value, ctx) => {
+  const [, n, unit] = /^(\d+)(\w+)$/.exec(value) ?? [];
+  const bytes = Number(n) * (SIZE_UNITS[unit ?? ""] ?? 0);
+  if (bytes > 0 && bytes < MIN_PART_BYTES) {
+    ctx.addIssue({ code: "custom", message: `part size ${value} is ${bytes} bytes; S3 refuses every upload with parts under 5 MiB (5242880 bytes), measured on Litestream 0.5.8`, params: { fix: 'use "5MiB" or more, e.g. "16MiB"', code: "size.part-too-small" } });
+  }
+});
+
+/** 0.5 S3 upload settings (docs/versions.md has the release each needs). */
+const s3Tuning = {
+  storageClass: LiteralString.regex(/^[A-Z_]+$/, formatMessage("an S3 storage class is upper-case letters and '_'", 'e.g. "STANDARD_IA"', "storage-class.invalid")).optional().meta({ description: "0.5.14+: S3 storage class of uploaded files (storage-class)." }),
+  partSize: PartSize.optional().meta({ description: '0.5.3+: multipart upload part size (part-size), at least "5MiB" (5 MB = 5,000,000 bytes is too small).' }),
+  concurrency: z.int().min(1).max(64).optional().meta({ description: "0.5.3+: parallel part uploads (concurrency)." }),
+  signPayload: z.boolean().optional().meta({ description: "0.5.3+: sign request payloads (sign-payload; default true from 0.5.5)." }),
+};
+
 const s3Common = {
   ...objectStoreCommon,
   credentials: S3Credentials,
   skipVerify: z.boolean().optional().meta({ description: "Skip TLS verification (self-signed endpoints only)." }),
+  ...s3Tuning,
 };
 
 export const Storage = z.discriminatedUnion("provider", [
@@ -74,6 +95,7 @@ export const Storage = z.discriminatedUnion("provider", [
     provider: z.literal("aws"),
     ...objectStoreCommon,
     region: Region(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"', "eu-central-1"),
+    ...s3Tuning,
     credentials: S3Credentials.optional().meta({ description: "Omit to use the instance/task role." }),
   }),
   z.strictObject({

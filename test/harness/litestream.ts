@@ -38,6 +38,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Which release line's binary to run (default 0.3). */
   line?: LitestreamLine;
+  /** A specific release's binary (releaseBinary() in tools.ts); overrides `line`. */
+  binary?: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export function hermeticEnv(extra: Record<string, string> = {}): Record<string, 
 export function runLitestream(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(
-      binaryFor(opts.line ?? "0.3"),
+      opts.binary ?? binaryFor(opts.line ?? "0.3"),
       args,
       {
         env: hermeticEnv(opts.env),
@@ -180,6 +182,8 @@ export interface StartReplicateOptions {
   cwd?: string;
   /** Which release line's binary to run (default 0.3). */
   line?: LitestreamLine;
+  /** A specific release's binary (releaseBinary() in tools.ts); overrides `line`. */
+  binary?: string;
   /** Seconds between SIGTERM and SIGKILL in stop() (default 10, Docker's default). */
   killAfterSeconds?: number;
 }
@@ -187,7 +191,7 @@ export interface StartReplicateOptions {
 /** Spawns `litestream replicate [extraArgs] -config <configPath>`. Call stopAll() in afterEach. */
 export function startReplicate(configPath: string, opts: StartReplicateOptions = {}): ReplicateHandle {
   installExitHook();
-  const child = spawn(binaryFor(opts.line ?? "0.3"), ["replicate", ...(opts.extraArgs ?? []), "-config", configPath], {
+  const child = spawn(opts.binary ?? binaryFor(opts.line ?? "0.3"), ["replicate", ...(opts.extraArgs ?? []), "-config", configPath], {
     env: hermeticEnv(opts.env),
     cwd: opts.cwd,
     stdio: ["ignore", "pipe", "pipe"],

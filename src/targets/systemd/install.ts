@@ -19,14 +19,7 @@ export interface OutputFiles {
   install: string;
 }
 
-/** Release asset names: 0.3 uses Go arch names and a "v"; 0.5 (goreleaser) x86_64 and no "v". */
-export function debAssets(release: string): { amd64: string; arm64: string; baseUrl: string } {
-  const baseUrl = `https://github.com/benbjohnson/litestream/releases/download/v${release}`;
-  if (release.startsWith("0.3.")) {
-    return { baseUrl, amd64: `litestream-v${release}-linux-amd64.deb`, arm64: `litestream-v${release}-linux-arm64.deb` };
-  }
-  return { baseUrl, amd64: `litestream-${release}-linux-x86_64.deb`, arm64: `litestream-${release}-linux-arm64.deb` };
-}
+export { debAssets } from "../../versions/index.js";
 
 /** `"$here"/<file relative to the script>`: the variable quoted, the rest one shell word. */
 function fromScript(install: string, file: string): string {
@@ -35,7 +28,7 @@ function fromScript(install: string, file: string): string {
 
 export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, files: OutputFiles, bindings: EnvBinding[]): string {
   const { plan, env } = ctx;
-  const assets = debAssets(plan.litestream.release);
+  const { deb } = plan.litestream;
   const replicaDirs = [...new Set(env.databases.flatMap((db) => db.replicas.filter((r) => r.type === "file").map((r) => r.path)))];
   const installs = [
     { mode: "0640", group: shellWord(s.group), from: fromScript(files.install, env.configFile), to: '"$CONFIG"' },
@@ -60,8 +53,12 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
     hasAppUser: s.appUser !== undefined && s.appUser !== "root",
     binary: shellWord(s.binary),
     installDeb: s.binary === DEFAULT_BINARY,
-    debUrlAmd64: shellWord(`${assets.baseUrl}/${assets.amd64}`),
-    debUrlArm64: shellWord(`${assets.baseUrl}/${assets.arm64}`),
+    debUrlAmd64: shellWord(deb.urls.amd64),
+    debUrlArm64: shellWord(deb.urls.arm64),
+    verifyDeb: deb.verify,
+    debSha256Amd64: shellWord(deb.sha256.amd64 ?? ""),
+    debSha256Arm64: shellWord(deb.sha256.arm64 ?? ""),
+    debSha256Source: deb.source,
     configDir: shellWord(CONFIG_DIR),
     configPath: shellWord(s.configPath),
     envPath: shellWord(s.envPath),

@@ -6,7 +6,7 @@ import path from "node:path/posix";
 import type { TargetContext } from "../../artifact.js";
 import type { IssuePath } from "../../errors.js";
 import { targetIssuePath } from "../contract.js";
-import type { EnvironmentPlan, Plan } from "../../plan.js";
+import { debVerificationProblem, type EnvironmentPlan, type Plan } from "../../plan.js";
 import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
 import { systemdPathProblem } from "../../render/quote/systemd.js";
 import { unrepresentableText } from "../../render/quote/text.js";
@@ -129,6 +129,9 @@ function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
   const configProblem = unrepresentableText(ctx.env.configFile);
   if (configProblem) ctx.issues.add(at, `the config file ${JSON.stringify(ctx.env.configFile)} ${configProblem}`, "name the config file without control characters", "systemd.text");
   checkBeforeApp(ctx, s, at);
+  // Only a downloaded .deb needs a known SHA-256 (docs/versions.md); reported once, by the first environment.
+  const deb = s.binary === DEFAULT_BINARY ? debVerificationProblem(ctx.plan.litestream) : undefined;
+  if (deb && systemdEnvironments(ctx.plan)[0] === ctx.env) ctx.issues.add(["litestream", "checksum"], deb.message, deb.fix, "checksum.unknown");
 }
 
 function checkServiceName(ctx: TargetContext, s: SystemdSettings, at: IssuePath): void {

@@ -1,0 +1,13 @@
+// The problems generate() reports for a description: [] when it generates, the ProjectError's issues otherwise.
+import { generate, ProjectError } from "../../src/index.js";
+import type { ProjectIssue } from "../../src/errors.js";
+
+export function issuesOf(description: unknown): ProjectIssue[] {
+  try {
+    generate(description as Parameters<typeof generate>[0]);
+    return [];
+  } catch (error) {
+    if (error instanceof ProjectError) return error.issues;
+    throw error;
+  }
+}
