@@ -310,12 +310,32 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(21, data, 0),"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":192,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
-    return "# Set LITESTREAM_DEB_SHA256 to the .deb's SHA-256 to have the download verified.\n";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":13,"column":7}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
-    return " from its release .deb (amd64 or arm64)";
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# The .deb is checked with sha256sum -c against the SHA-256 from "
+    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Source") || container.strict(depth0, "debSha256Source", {"start":{"line":9,"column":67},"end":{"line":9,"column":82}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Source","hash":{},"data":data,"loc":{"start":{"line":9,"column":65},"end":{"line":9,"column":84}}}) : helper))) != null ? stack1 : "")
+    + ".\n";
 },"2":function(container,depth0,helpers,partials,data) {
-    return " (expected at the path in LITESTREAM below)";
+    return "# The .deb is NOT verified (litestream.verify: false): set LITESTREAM_DEB_SHA256 to its SHA-256 from\n# the release's checksums.txt to have it checked, or give litestream.checksum and generate again.\n";
 },"3":function(container,depth0,helpers,partials,data) {
+    return " from its release .deb (amd64 or arm64)";
+},"4":function(container,depth0,helpers,partials,data) {
+    return " (expected at the path in LITESTREAM below)";
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -324,24 +344,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return " and adds "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":12,"column":67},"end":{"line":12,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":12,"column":65},"end":{"line":12,"column":76}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":17,"column":67},"end":{"line":17,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":17,"column":65},"end":{"line":17,"column":76}}}) : helper))) != null ? stack1 : "")
     + " to the group "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":12,"column":92},"end":{"line":12,"column":97}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":12,"column":90},"end":{"line":12,"column":99}}}) : helper))) != null ? stack1 : "");
-},"4":function(container,depth0,helpers,partials,data) {
-    return ", the credentials file (0600)";
-},"5":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "#    the oneshot unit "
-    + ((stack1 = (((helper = lookupProperty(helpers,"beforeAppUnit") || container.strict(depth0, "beforeAppUnit", {"start":{"line":18,"column":24},"end":{"line":18,"column":37}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"beforeAppUnit","hash":{},"data":data,"loc":{"start":{"line":18,"column":22},"end":{"line":18,"column":39}}}) : helper))) != null ? stack1 : "")
-    + " (the beforeApp steps),\n";
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":17,"column":92},"end":{"line":17,"column":97}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":17,"column":90},"end":{"line":17,"column":99}}}) : helper))) != null ? stack1 : "");
 },"6":function(container,depth0,helpers,partials,data) {
-    return " once the credentials are filled in";
+    return ", the credentials file (0600)";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -350,24 +357,22 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "ENV_FILE="
-    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":29,"column":11},"end":{"line":29,"column":18}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":29,"column":9},"end":{"line":29,"column":20}}}) : helper))) != null ? stack1 : "")
-    + "\n";
+  return "#    the oneshot unit "
+    + ((stack1 = (((helper = lookupProperty(helpers,"beforeAppUnit") || container.strict(depth0, "beforeAppUnit", {"start":{"line":23,"column":24},"end":{"line":23,"column":37}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"beforeAppUnit","hash":{},"data":data,"loc":{"start":{"line":23,"column":22},"end":{"line":23,"column":39}}}) : helper))) != null ? stack1 : "")
+    + " (the beforeApp steps),\n";
 },"8":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    return " once the credentials are filled in";
+},"9":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "else\n  arch=$(dpkg --print-architecture)\n  case \"$arch\" in\n    amd64) url="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlAmd64") || alias1(depth0, "debUrlAmd64", {"start":{"line":49,"column":17},"end":{"line":49,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlAmd64","hash":{},"data":data,"loc":{"start":{"line":49,"column":15},"end":{"line":49,"column":30}}}) : helper))) != null ? stack1 : "")
-    + " ;;\n    arm64) url="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlArm64") || alias1(depth0, "debUrlArm64", {"start":{"line":50,"column":17},"end":{"line":50,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlArm64","hash":{},"data":data,"loc":{"start":{"line":50,"column":15},"end":{"line":50,"column":30}}}) : helper))) != null ? stack1 : "")
-    + " ;;\n    *) fail \"Litestream $RELEASE has no .deb for $arch here; install it as $LITESTREAM yourself\" ;;\n  esac\n  tmp=$(mktemp -d)\n  trap 'rm -rf \"$tmp\"' EXIT\n  echo \"Downloading $url\"\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsSL --retry 3 -o \"$tmp/litestream.deb\" \"$url\"\n  elif command -v wget >/dev/null 2>&1; then\n    wget -q -O \"$tmp/litestream.deb\" \"$url\"\n  else\n    fail \"curl or wget is needed to download $url\"\n  fi\n  if [ -n \"${LITESTREAM_DEB_SHA256:-}\" ]; then\n    echo \"$LITESTREAM_DEB_SHA256  $tmp/litestream.deb\" | sha256sum -c - >/dev/null || fail \"$url does not match LITESTREAM_DEB_SHA256\"\n  fi\n  # The .deb also ships /etc/litestream.yml and a unit in /usr/lib/systemd/system; neither is used.\n  dpkg --force-confdef --force-confold -i \"$tmp/litestream.deb\"\n  installed=$(\"$LITESTREAM\" version)\n  [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ] || fail \"$LITESTREAM reports $installed, not $RELEASE\"\n";
-},"9":function(container,depth0,helpers,partials,data) {
-    return "elif [ -x \"$LITESTREAM\" ]; then\n  fail \"$LITESTREAM reports ${installed:-no version}, not $RELEASE: install Litestream $RELEASE there\"\nelse\n  fail \"Litestream $RELEASE is expected at $LITESTREAM: install it there first\"\n";
+  return "ENV_FILE="
+    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":34,"column":11},"end":{"line":34,"column":18}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":34,"column":9},"end":{"line":34,"column":20}}}) : helper))) != null ? stack1 : "")
+    + "\n";
 },"10":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -376,27 +381,25 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":86,"column":4},"end":{"line":86,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":86,"column":2},"end":{"line":86,"column":13}}}) : helper))) != null ? stack1 : "")
-    + " gets the group from its next login or restart.\nusermod -a -G "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":87,"column":16},"end":{"line":87,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":87,"column":14},"end":{"line":87,"column":23}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":87,"column":26},"end":{"line":87,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":87,"column":24},"end":{"line":87,"column":35}}}) : helper))) != null ? stack1 : "")
-    + "\n";
+  return "else\n  arch=$(dpkg --print-architecture)\n  case \"$arch\" in\n    amd64) url="
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlAmd64") || alias1(depth0, "debUrlAmd64", {"start":{"line":54,"column":17},"end":{"line":54,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlAmd64","hash":{},"data":data,"loc":{"start":{"line":54,"column":15},"end":{"line":54,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":54,"column":30},"end":{"line":54,"column":80}}})) != null ? stack1 : "")
+    + " ;;\n    arm64) url="
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlArm64") || alias1(depth0, "debUrlArm64", {"start":{"line":55,"column":17},"end":{"line":55,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlArm64","hash":{},"data":data,"loc":{"start":{"line":55,"column":15},"end":{"line":55,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":30},"end":{"line":55,"column":80}}})) != null ? stack1 : "")
+    + " ;;\n    *) fail \"Litestream $RELEASE has no .deb for $arch here; install it as $LITESTREAM yourself\" ;;\n  esac\n  tmp=$(mktemp -d)\n  trap 'rm -rf \"$tmp\"' EXIT\n  echo \"Downloading $url\"\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsSL --retry 3 -o \"$tmp/litestream.deb\" \"$url\"\n  elif command -v wget >/dev/null 2>&1; then\n    wget -q -O \"$tmp/litestream.deb\" \"$url\"\n  else\n    fail \"curl or wget is needed to download $url\"\n  fi\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
+    + "  # The .deb also ships /etc/litestream.yml and a unit in /usr/lib/systemd/system; neither is used.\n  dpkg --force-confdef --force-confold -i \"$tmp/litestream.deb\"\n  installed=$(\"$LITESTREAM\" version)\n  [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ] || fail \"$LITESTREAM reports $installed, not $RELEASE\"\n";
 },"11":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "share_database "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":112,"column":17},"end":{"line":112,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":112,"column":15},"end":{"line":112,"column":22}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":112,"column":25},"end":{"line":112,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":112,"column":23},"end":{"line":112,"column":31}}}) : helper))) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":113,"column":0},"end":{"line":115,"column":11}}})) != null ? stack1 : "");
+  return " sha256="
+    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Amd64") || container.strict(depth0, "debSha256Amd64", {"start":{"line":54,"column":57},"end":{"line":54,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Amd64","hash":{},"data":data,"loc":{"start":{"line":54,"column":55},"end":{"line":54,"column":73}}}) : helper))) != null ? stack1 : "");
 },"12":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -405,20 +408,65 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "check_reachable "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":114,"column":18},"end":{"line":114,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":114,"column":16},"end":{"line":114,"column":23}}}) : helper))) != null ? stack1 : "")
+  return " sha256="
+    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Arm64") || container.strict(depth0, "debSha256Arm64", {"start":{"line":55,"column":57},"end":{"line":55,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Arm64","hash":{},"data":data,"loc":{"start":{"line":55,"column":55},"end":{"line":55,"column":73}}}) : helper))) != null ? stack1 : "");
+},"13":function(container,depth0,helpers,partials,data) {
+    return "  [ -n \"$sha256\" ] || fail \"no SHA-256 is known for the $arch .deb of Litestream $RELEASE: add it to litestream.checksum and generate again\"\n  echo \"$sha256  $tmp/litestream.deb\" | sha256sum -c - >/dev/null || fail \"$url does not match its SHA-256 $sha256\"\n";
+},"14":function(container,depth0,helpers,partials,data) {
+    return "  if [ -n \"${LITESTREAM_DEB_SHA256:-}\" ]; then\n    echo \"$LITESTREAM_DEB_SHA256  $tmp/litestream.deb\" | sha256sum -c - >/dev/null || fail \"$url does not match LITESTREAM_DEB_SHA256\"\n  fi\n";
+},"15":function(container,depth0,helpers,partials,data) {
+    return "elif [ -x \"$LITESTREAM\" ]; then\n  fail \"$LITESTREAM reports ${installed:-no version}, not $RELEASE: install Litestream $RELEASE there\"\nelse\n  fail \"Litestream $RELEASE is expected at $LITESTREAM: install it there first\"\n";
+},"16":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":96,"column":4},"end":{"line":96,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":96,"column":2},"end":{"line":96,"column":13}}}) : helper))) != null ? stack1 : "")
+    + " gets the group from its next login or restart.\nusermod -a -G "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":97,"column":16},"end":{"line":97,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":97,"column":14},"end":{"line":97,"column":23}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":97,"column":26},"end":{"line":97,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":97,"column":24},"end":{"line":97,"column":35}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"13":function(container,depth0,helpers,partials,data,blockParams,depths) {
+},"17":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "share_database "
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":122,"column":17},"end":{"line":122,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":122,"column":15},"end":{"line":122,"column":22}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":122,"column":25},"end":{"line":122,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":122,"column":23},"end":{"line":122,"column":31}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":123,"column":0},"end":{"line":125,"column":11}}})) != null ? stack1 : "");
+},"18":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "check_reachable "
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":124,"column":18},"end":{"line":124,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":124,"column":16},"end":{"line":124,"column":23}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"19":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "install -d -m 0750 -o "
-    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":118,"column":24},"end":{"line":118,"column":31}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":128,"column":24},"end":{"line":128,"column":31}} ), depth0)) != null ? stack1 : "")
     + " -g "
-    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":118,"column":39},"end":{"line":118,"column":47}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":128,"column":39},"end":{"line":128,"column":47}} ), depth0)) != null ? stack1 : "")
     + " "
     + ((stack1 = alias2(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"14":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -427,15 +475,15 @@ export const TEMPLATE_SPECS = {
     };
 
   return "install_file "
-    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":131,"column":15},"end":{"line":131,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":131,"column":13},"end":{"line":131,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":141,"column":15},"end":{"line":141,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":141,"column":13},"end":{"line":141,"column":21}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":131,"column":24},"end":{"line":131,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":131,"column":22},"end":{"line":131,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":141,"column":24},"end":{"line":141,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":141,"column":22},"end":{"line":141,"column":31}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":131,"column":34},"end":{"line":131,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":131,"column":32},"end":{"line":131,"column":40}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":141,"column":34},"end":{"line":141,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":141,"column":32},"end":{"line":141,"column":40}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":131,"column":43},"end":{"line":131,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":131,"column":41},"end":{"line":131,"column":47}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":141,"column":43},"end":{"line":141,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":141,"column":41},"end":{"line":141,"column":47}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -444,10 +492,10 @@ export const TEMPLATE_SPECS = {
     };
 
   return "if [ ! -e \"$ENV_FILE\" ]; then\n  install -m 0600 -o root -g root "
-    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":135,"column":36},"end":{"line":135,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":135,"column":34},"end":{"line":135,"column":45}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":145,"column":36},"end":{"line":145,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":145,"column":34},"end":{"line":145,"column":45}}}) : helper))) != null ? stack1 : "")
     + " \"$ENV_FILE\"\n  echo \"Created $ENV_FILE from its template\"\nfi\nchown root:root \"$ENV_FILE\"\nchmod 0600 \"$ENV_FILE\"\nmissing=\"\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":141,"column":0},"end":{"line":143,"column":9}}})) != null ? stack1 : "");
-},"16":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":9}}})) != null ? stack1 : "");
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "grep -Eq '^"
@@ -455,9 +503,9 @@ export const TEMPLATE_SPECS = {
     + "=.+' \"$ENV_FILE\" || missing=\"$missing "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\"\n";
-},"17":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     return "if [ -n \"$missing\" ]; then\n  echo \"$UNIT is enabled but not started: set$missing in $ENV_FILE, then run this script again\" >&2\n  exit 2\nfi\n";
-},"18":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "systemctl cat "
@@ -465,7 +513,7 @@ export const TEMPLATE_SPECS = {
     + " >/dev/null 2>&1 ||\n  printf 'Note: %s does not exist yet; its drop-in applies once it does\\n' "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"19":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -474,9 +522,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "[ -e "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":166,"column":7},"end":{"line":166,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":166,"column":5},"end":{"line":166,"column":13}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":176,"column":7},"end":{"line":176,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":176,"column":5},"end":{"line":176,"column":13}}}) : helper))) != null ? stack1 : "")
     + " ] ||\n  printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\\n' "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":167,"column":174},"end":{"line":167,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":167,"column":172},"end":{"line":167,"column":180}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":177,"column":174},"end":{"line":177,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":177,"column":172},"end":{"line":177,"column":180}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -491,82 +539,82 @@ export const TEMPLATE_SPECS = {
     + "\n#\n# Run it as root on the server, from a checkout of the project:\n#   sudo sh "
     + ((stack1 = (((helper = lookupProperty(helpers,"scriptPath") || alias1(depth0, "scriptPath", {"start":{"line":5,"column":14},"end":{"line":5,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"scriptPath","hash":{},"data":data,"loc":{"start":{"line":5,"column":12},"end":{"line":5,"column":26}}}) : helper))) != null ? stack1 : "")
     + "\n# It is safe to run again: it changes only what differs and never overwrites the credentials file.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":9,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
     + "#\n# 1. installs Litestream "
-    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":11,"column":27},"end":{"line":11,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":11,"column":25},"end":{"line":11,"column":36}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(1, data, 0, blockParams, depths),"inverse":container.program(2, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":11,"column":36},"end":{"line":11,"column":151}}})) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":16,"column":27},"end":{"line":16,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":16,"column":25},"end":{"line":16,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":16,"column":36},"end":{"line":16,"column":151}}})) != null ? stack1 : "")
     + ";\n# 2. creates the system user "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":12,"column":31},"end":{"line":12,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":12,"column":29},"end":{"line":12,"column":37}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":37},"end":{"line":12,"column":106}}})) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":17,"column":31},"end":{"line":17,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":17,"column":29},"end":{"line":17,"column":37}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":37},"end":{"line":17,"column":106}}})) != null ? stack1 : "")
     + ";\n# 3. shares each database directory between the app and Litestream: group "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":13,"column":76},"end":{"line":13,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":13,"column":74},"end":{"line":13,"column":83}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":18,"column":76},"end":{"line":18,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":18,"column":74},"end":{"line":18,"column":83}}}) : helper))) != null ? stack1 : "")
     + ", setgid so new\n#    files keep that group, mode 2770; database files 0660 (read and write for both, nothing for\n#    others: with 0644, Litestream could not write them);\n# 4. installs the config"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(4, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":24},"end":{"line":16,"column":75}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":24},"end":{"line":21,"column":75}}})) != null ? stack1 : "")
     + ", the restore script, the unit "
-    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":16,"column":108},"end":{"line":16,"column":116}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":16,"column":106},"end":{"line":16,"column":118}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":21,"column":108},"end":{"line":21,"column":116}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":21,"column":106},"end":{"line":21,"column":118}}}) : helper))) != null ? stack1 : "")
     + ",\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"beforeAppUnit"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"beforeAppUnit"),{"name":"if","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":24,"column":7}}})) != null ? stack1 : "")
     + "#    and a drop-in that starts each app unit after it: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUnits") || alias1(depth0, "appUnits", {"start":{"line":20,"column":57},"end":{"line":20,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnits","hash":{},"data":data,"loc":{"start":{"line":20,"column":55},"end":{"line":20,"column":67}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnits") || alias1(depth0, "appUnits", {"start":{"line":25,"column":57},"end":{"line":25,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnits","hash":{},"data":data,"loc":{"start":{"line":25,"column":55},"end":{"line":25,"column":67}}}) : helper))) != null ? stack1 : "")
     + ";\n# 5. enables "
-    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":21,"column":15},"end":{"line":21,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":21,"column":13},"end":{"line":21,"column":25}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":26,"column":15},"end":{"line":26,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":26,"column":13},"end":{"line":26,"column":25}}}) : helper))) != null ? stack1 : "")
     + " and starts it"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":39},"end":{"line":21,"column":96}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":39},"end":{"line":26,"column":96}}})) != null ? stack1 : "")
     + ".\nset -eu\n\nRELEASE="
-    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":24,"column":10},"end":{"line":24,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":24,"column":8},"end":{"line":24,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":29,"column":10},"end":{"line":29,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":29,"column":8},"end":{"line":29,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nLITESTREAM="
-    + ((stack1 = (((helper = lookupProperty(helpers,"binary") || alias1(depth0, "binary", {"start":{"line":25,"column":13},"end":{"line":25,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binary","hash":{},"data":data,"loc":{"start":{"line":25,"column":11},"end":{"line":25,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"binary") || alias1(depth0, "binary", {"start":{"line":30,"column":13},"end":{"line":30,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binary","hash":{},"data":data,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":21}}}) : helper))) != null ? stack1 : "")
     + "\nUNIT="
-    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":26,"column":7},"end":{"line":26,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":26,"column":5},"end":{"line":26,"column":17}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":31,"column":7},"end":{"line":31,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":31,"column":5},"end":{"line":31,"column":17}}}) : helper))) != null ? stack1 : "")
     + "\nCONFIG="
-    + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":27,"column":9},"end":{"line":27,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":27,"column":7},"end":{"line":27,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":32,"column":9},"end":{"line":32,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":32,"column":7},"end":{"line":32,"column":21}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":30,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
     + "here=$(CDPATH='' cd -- \"$(dirname -- \"$0\")\" && pwd)\n\nfail() {\n  echo \"install-"
-    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":34,"column":18},"end":{"line":34,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":34,"column":16},"end":{"line":34,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":39,"column":18},"end":{"line":39,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":39,"column":16},"end":{"line":39,"column":31}}}) : helper))) != null ? stack1 : "")
     + ": $*\" >&2\n  exit 1\n}\n\n[ \"$(id -u)\" -eq 0 ] || fail \"run it as root: sudo sh $0\"\ncommand -v systemctl >/dev/null 2>&1 || fail \"systemctl not found: this host does not run systemd\"\n\n# 1. Litestream\ninstalled=$(\"$LITESTREAM\" version 2>/dev/null || true)\nif [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ]; then\n  echo \"Litestream $RELEASE is installed\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.program(9, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":45,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.program(15, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":85,"column":7}}})) != null ? stack1 : "")
     + "fi\n\n# 2. The service user\nif ! getent group "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":79,"column":20},"end":{"line":79,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":79,"column":18},"end":{"line":79,"column":27}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":89,"column":20},"end":{"line":89,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":89,"column":18},"end":{"line":89,"column":27}}}) : helper))) != null ? stack1 : "")
     + " >/dev/null; then\n  groupadd --system "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":80,"column":22},"end":{"line":80,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":80,"column":20},"end":{"line":80,"column":29}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":90,"column":22},"end":{"line":90,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":90,"column":20},"end":{"line":90,"column":29}}}) : helper))) != null ? stack1 : "")
     + "\nfi\nif ! id -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":82,"column":13},"end":{"line":82,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":82,"column":11},"end":{"line":82,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":92,"column":13},"end":{"line":92,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":92,"column":11},"end":{"line":92,"column":19}}}) : helper))) != null ? stack1 : "")
     + " >/dev/null 2>&1; then\n  useradd --system --gid "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":83,"column":27},"end":{"line":83,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":83,"column":25},"end":{"line":83,"column":34}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":93,"column":27},"end":{"line":93,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":93,"column":25},"end":{"line":93,"column":34}}}) : helper))) != null ? stack1 : "")
     + " --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":83,"column":104},"end":{"line":83,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":83,"column":102},"end":{"line":83,"column":110}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":93,"column":104},"end":{"line":93,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":93,"column":102},"end":{"line":93,"column":110}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":88,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":95,"column":0},"end":{"line":98,"column":7}}})) != null ? stack1 : "")
     + "\n# 3. Database directories shared by the app and Litestream\nshare_database() {\n  mkdir -p \"$1\"\n  chgrp "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":93,"column":10},"end":{"line":93,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":93,"column":8},"end":{"line":93,"column":17}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":103,"column":10},"end":{"line":103,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":103,"column":8},"end":{"line":103,"column":17}}}) : helper))) != null ? stack1 : "")
     + " \"$1\"\n  chmod 2770 \"$1\"\n  for file in \"$1/$2\" \"$1/$2-wal\" \"$1/$2-shm\"; do\n    if [ -e \"$file\" ]; then\n      chgrp "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":97,"column":14},"end":{"line":97,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":97,"column":12},"end":{"line":97,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":107,"column":14},"end":{"line":107,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":107,"column":12},"end":{"line":107,"column":21}}}) : helper))) != null ? stack1 : "")
     + " \"$file\"\n      chmod 0660 \"$file\"\n    fi\n  done\n  if [ -d \"$1/.$2-litestream\" ]; then\n    chgrp -R "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":102,"column":15},"end":{"line":102,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":102,"column":13},"end":{"line":102,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":112,"column":15},"end":{"line":112,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":112,"column":13},"end":{"line":112,"column":22}}}) : helper))) != null ? stack1 : "")
     + " \"$1/.$2-litestream\"\n    chmod -R u+rwX,g+rwX,o-rwx \"$1/.$2-litestream\"\n  fi\n}\n# Warns when the service user cannot reach a directory (search permission on each parent).\ncheck_reachable() {\n  runuser -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":108,"column":15},"end":{"line":108,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":108,"column":13},"end":{"line":108,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":118,"column":15},"end":{"line":118,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":118,"column":13},"end":{"line":118,"column":21}}}) : helper))) != null ? stack1 : "")
     + " -- test -w \"$1\" ||\n    printf 'install-"
-    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":109,"column":22},"end":{"line":109,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":109,"column":20},"end":{"line":109,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":119,"column":22},"end":{"line":119,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":119,"column":20},"end":{"line":119,"column":35}}}) : helper))) != null ? stack1 : "")
     + ": warning: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":109,"column":48},"end":{"line":109,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":109,"column":46},"end":{"line":109,"column":54}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":119,"column":48},"end":{"line":119,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":119,"column":46},"end":{"line":119,"column":54}}}) : helper))) != null ? stack1 : "")
     + " cannot reach %s: it needs search (x) permission on each parent directory\\n' \"$1\" >&2\n}\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(11, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":111,"column":0},"end":{"line":116,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(13, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":117,"column":0},"end":{"line":119,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":126,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":127,"column":0},"end":{"line":129,"column":9}}})) != null ? stack1 : "")
     + "\n# 4. Config, credentials, restore script, units and drop-ins\nchanged=\"\"\ninstall_file() {\n  if [ ! -f \"$4\" ] || ! cmp -s \"$3\" \"$4\"; then\n    changed=yes\n  fi\n  install -D -m \"$1\" -o root -g \"$2\" \"$3\" \"$4\"\n}\ninstall -d -m 0750 -o root -g "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":129,"column":32},"end":{"line":129,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":129,"column":30},"end":{"line":129,"column":39}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":139,"column":32},"end":{"line":139,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":139,"column":30},"end":{"line":139,"column":39}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":129,"column":42},"end":{"line":129,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":129,"column":40},"end":{"line":129,"column":53}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":139,"column":42},"end":{"line":139,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":139,"column":40},"end":{"line":139,"column":53}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(14, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":130,"column":0},"end":{"line":132,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(15, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":133,"column":0},"end":{"line":144,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(20, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":140,"column":0},"end":{"line":142,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(21, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":143,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
     + "\n# 5. Enable and start\nsystemctl daemon-reload\nsystemctl enable \"$UNIT\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":149,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(23, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
     + "if ! systemctl is-active --quiet \"$UNIT\"; then\n  systemctl start \"$UNIT\"\nelif [ -n \"$changed\" ]; then\n  printf 'Restarting %s for the new configuration (%s restart with it)\\n' \"$UNIT\" "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":158,"column":84},"end":{"line":158,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":158,"column":82},"end":{"line":158,"column":98}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":168,"column":84},"end":{"line":168,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":168,"column":82},"end":{"line":168,"column":98}}}) : helper))) != null ? stack1 : "")
     + "\n  systemctl restart \"$UNIT\"\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(18, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":164,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":165,"column":0},"end":{"line":168,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(24, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":174,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(25, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":175,"column":0},"end":{"line":178,"column":9}}})) != null ? stack1 : "")
     + "systemctl --no-pager --lines=5 status \"$UNIT\"\n";
 },"useData":true,"useDepths":true},
   "systemd-app-dropin.conf.hbs": {"0":function(container,depth0,helpers,partials,data) {
