@@ -19,7 +19,11 @@ export type ArtifactKind =
   | "systemd-env"
   | "install-script"
   | "systemd-script"
-  | "runbook";
+  | "runbook"
+  | "alert-rules"
+  | "scrape-config"
+  | "drill-script"
+  | "compose-drill";
 
 export interface Artifact {
   /** Path relative to the output directory, with forward slashes. */

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Artifact, ExistingFileReader, TargetRenderer } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
+import { renderOperations } from "./operations/index.js";
 import { dedupeIssues, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
 import { planProjectCollecting, type Plan, type Warning } from "./plan.js";
 import { Project, type ProjectConfig, type ProjectInput } from "./schema/project.js";
@@ -82,6 +83,7 @@ function planAndRender(project: ProjectConfig, options: GenerateOptions, repaire
       environment: env.name,
     };
     files.push(config);
+    files.push(...renderOperations({ project, plan, env, existing, issues, warnings }));
     for (const [name, render] of Object.entries(TARGET_RENDERERS) as Array<[string, TargetRenderer]>) {
       if (!env.targets[name as keyof typeof env.targets]) continue;
       try {
