@@ -39,7 +39,8 @@ export function drillFiles(plan: Plan, env: EnvironmentPlan, settings: Operation
   const unitBase = several ? `litestream-drill-${env.name}` : "litestream-drill";
   const scriptName = `${unitBase}.sh`;
   const scriptPath = path.join(settings.dir, scriptName);
-  const composePath = path.join(settings.dir, several ? `compose.drill.${env.name}.yaml` : "compose.drill.yaml");
+  // Beside compose.yaml: Compose resolves the service's relative paths against the project root.
+  const composePath = several ? `compose.drill.${env.name}.yaml` : "compose.drill.yaml";
   const script = renderTemplate("operations/drill.sh.hbs", {
     header: hashHeader(`restore drill, environment ${env.name}`),
     release: plan.litestream.release,
@@ -121,7 +122,7 @@ function systemdTimer(env: EnvironmentPlan, unitBase: string, verification: Veri
 const fromRoot = (file: string) => (file.startsWith("../") ? file : `./${file}`);
 
 /** The command that runs the drill's Compose service, from the project root. */
-export const composeDrillCommand = (composePath: string) => `docker compose -f ${shellWord(composePath)} --project-directory . run --rm ${DRILL_SERVICE}`;
+export const composeDrillCommand = (composePath: string) => `docker compose -f ${shellWord(composePath)} run --rm ${DRILL_SERVICE}`;
 
 function composeService(plan: Plan, env: EnvironmentPlan, settings: OperationsSettings, scriptPath: string, composePath: string): string {
   const environment: Record<string, string> = { LITESTREAM_CONFIG: "/etc/litestream.yml" };
@@ -140,7 +141,7 @@ function composeService(plan: Plan, env: EnvironmentPlan, settings: OperationsSe
   };
   const head = [
     hashHeader(`restore drill as a Compose service, environment ${env.name}`),
-    `# Run from the project root (paths below are relative to it): ${composeDrillCommand(composePath)}`,
+    `# Run from the project root: ${composeDrillCommand(composePath)}`,
     "# It mounts no data volume: the restore goes to a temporary file inside the container.",
   ];
   return `${head.join("\n")}\n${stringify({ services: { [DRILL_SERVICE]: service } }, { lineWidth: 0 })}`;
