@@ -37,6 +37,9 @@ const defaultIO: CliIO = {
 };
 
 export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  if (argv[0] === "doctor") {
+    return (await import("./commands/doctor.js")).runDoctor(argv.slice(1), io);
+  }
   let parsed;
   try {
     parsed = parseArgs({
