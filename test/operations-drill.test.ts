@@ -146,7 +146,7 @@ describe("the drill's schedulers", () => {
     storage: { provider: "minio", endpoint: "http://127.0.0.1:9000", bucket: "backups", credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } } },
     databases: [{ name: "app", path: "/srv/app/data/app.db" }],
     verification: { schedule: "*-*-* 04:00:00" },
-    targets: { systemd: { appUnit: "app.service" } },
+    targets: { systemd: { appUnit: "app.service" }, compose: { appService: "web", volume: "app_data:/srv/app/data" } },
   };
 
   it("the systemd timer and service pass systemd-analyze verify", async () => {

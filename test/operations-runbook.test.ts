@@ -39,7 +39,7 @@ describe.each(["0.3", "0.5"] as const)("runbook commands, Litestream %s", (line:
     const db = join(dir, "data", "app.db");
     mkdirSync(dirname(db));
     await createWalDb(db);
-    const project = { name: "ops", litestream: { version: line, release: RELEASE[line] }, storage: (await fileStorage(dir)).storage, replication: { syncInterval: "1s" }, databases: [{ name: "app", path: db }] };
+    const project = { name: "ops", litestream: { version: line, release: RELEASE[line] }, runbook: true, storage: (await fileStorage(dir)).storage, replication: { syncInterval: "1s" }, databases: [{ name: "app", path: db }] };
     const files = writeProject(dir, project);
     const config = join(dir, fileOf(files, "litestream-config").path);
     const runbook = fileOf(files, "runbook").content;
@@ -93,7 +93,7 @@ describe.each(["0.3", "0.5"] as const)("runbook commands, Litestream %s", (line:
 });
 
 describe("runbook spelling per target", () => {
-  const base = { name: "ops", litestream: { version: "0.5" as const, release: "0.5.17" }, storage: { provider: "file" as const, path: "/backups" }, databases: [{ name: "app", path: "/data/app.db" }] };
+  const base = { name: "ops", litestream: { version: "0.5" as const, release: "0.5.17" }, runbook: true, storage: { provider: "file" as const, path: "/backups" }, databases: [{ name: "app", path: "/data/app.db" }] };
   it("Kamal: accessory exec --reuse; Compose: exec in the litestream service; systemd: the unit's user and environment", () => {
     const kamal = fileOf(generate({ ...base, targets: { kamal: { version: "2.10", volume: "app_data:/data", host: "app.example.com" } } }).files, "runbook").content;
     expect(kamal).toContain(`kamal accessory exec litestream --reuse 'litestream restore -config /etc/litestream.yml -integrity-check full -o /data/app.db.restored /data/app.db'`);

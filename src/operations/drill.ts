@@ -29,6 +29,8 @@ export interface DrillFiles {
   composePath: string;
   /** The systemd unit names (without directory). */
   unitBase: string;
+  /** Which schedulers are written: Compose with the compose target, systemd otherwise or with the systemd target. */
+  schedulers: Array<"systemd" | "compose">;
 }
 
 /** 0.5.10+ checks integrity inside `restore`; before that the drill runs PRAGMA integrity_check. */
@@ -60,6 +62,7 @@ export function drillFiles(plan: Plan, env: EnvironmentPlan, settings: Operation
     script,
     scriptPath,
     unitBase,
+    schedulers: [...(env.targets.systemd || !env.targets.compose ? (["systemd"] as const) : []), ...(env.targets.compose ? (["compose"] as const) : [])],
     service: systemdService(plan, env, unitBase, scriptName, runner),
     servicePath: path.join(settings.dir, `${unitBase}.service`),
     timer: systemdTimer(env, unitBase, verification),

@@ -1,6 +1,6 @@
 /**
- * Operations artifacts of one environment (docs/operations.md): RUNBOOK.md always; alert rules and
- * the scrape config with `monitoring.alerts`; the restore drill with `verification`.
+ * Operations artifacts of one environment (docs/operations.md): alert rules and the scrape config
+ * with `monitoring.alerts`; the restore drill with `verification`; RUNBOOK.md with either (or `runbook`).
  */
 import type { Artifact, ExistingFileReader } from "../artifact.js";
 import type { IssueList } from "../errors.js";
@@ -42,8 +42,10 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
     if (isScratch(plan.litestream.image)) {
       issues.add(settings.verification!.at, `${plan.litestream.image} has no shell, so the restore drill cannot run in it`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`, "verification.scratch");
     }
-    files.push(file(drill.scriptPath, drill.script, "drill-script", 0o755), file(drill.servicePath, drill.service, "systemd-unit"), file(drill.timerPath, drill.timer, "systemd-unit"), file(drill.composePath, drill.compose, "compose-drill"));
+    files.push(file(drill.scriptPath, drill.script, "drill-script", 0o755));
+    if (drill.schedulers.includes("systemd")) files.push(file(drill.servicePath, drill.service, "systemd-unit"), file(drill.timerPath, drill.timer, "systemd-unit"));
+    if (drill.schedulers.includes("compose")) files.push(file(drill.composePath, drill.compose, "compose-drill"));
   }
-  files.push(file(settings.runbookPath, renderRunbook({ plan, env, settings, runner, meanings, ...(drill ? { drill } : {}) }), "runbook"));
+  if (settings.runbook) files.push(file(settings.runbookPath, renderRunbook({ plan, env, settings, runner, meanings, ...(drill ? { drill } : {}) }), "runbook"));
   return files;
 }

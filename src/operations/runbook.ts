@@ -123,14 +123,15 @@ export function renderRunbook(input: RunbookInput): string {
     out.push(
       `\`${drill.scriptPath}\` restores every database to a temporary file, checks it and the age of the newest backup, prints pass / fail / inconclusive with a reason (exit 0 / 1 / 2), and never touches the live databases.`,
       "",
+    );
+    if (drill.schedulers.includes("systemd")) out.push(
       "systemd (on the host):",
       "",
       ...block([`sudo install -D -m 0755 ${drill.scriptPath} /usr/local/lib/litestream-deploy/${path.basename(drill.scriptPath)}`, `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`, "sudo systemctl daemon-reload", `sudo systemctl enable --now ${drill.unitBase}.timer`, `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`]),
       "",
-      "Docker Compose (the `drill` profile; from the project root):",
-      "",
-      ...block([composeDrillCommand(drill.composePath)]),
-      "",
+    );
+    if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root):", "", ...block([composeDrillCommand(drill.composePath)]), "");
+    out.push(
       "cron or a CI job: run the script where `litestream` and the credentials are, e.g. `0 4 * * * LITESTREAM_CONFIG=/etc/litestream.yml sh /path/to/" + path.basename(drill.scriptPath) + "` (see docs/operations.md).",
       "",
     );

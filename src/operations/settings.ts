@@ -27,6 +27,8 @@ export interface VerificationSettings {
 
 export interface OperationsSettings {
   dir: string;
+  /** RUNBOOK.md is written. */
+  runbook: boolean;
   runbookPath: string;
   alerts?: AlertSettings;
   verification?: VerificationSettings;
@@ -46,7 +48,7 @@ export function operationsSettings(project: ProjectConfig, plan: Plan, env: Envi
   const several = plan.environments.length > 1;
   const dir = several ? `deploy/operations/${env.name}` : "deploy/operations";
   const own = project.environments?.[env.name];
-  const settings: OperationsSettings = { dir, runbookPath: `${dir}/RUNBOOK.md`, job: `litestream-${plan.name}-${env.name}` };
+  const settings: OperationsSettings = { dir, runbook: false, runbookPath: `${dir}/RUNBOOK.md`, job: `litestream-${plan.name}-${env.name}` };
   const monitoring = own?.monitoring ?? project.monitoring;
   const alerts = monitoring?.alerts;
   if (alerts) {
@@ -67,6 +69,7 @@ export function operationsSettings(project: ProjectConfig, plan: Plan, env: Envi
       at: own?.verification ? ["environments", env.name, "verification"] : ["verification"],
     };
   }
+  settings.runbook = own?.runbook ?? project.runbook ?? Boolean(settings.alerts || settings.verification);
   return settings;
 }
 

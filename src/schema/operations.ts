@@ -26,5 +26,9 @@ export const Verification = z.strictObject({
   }),
 });
 
+export const Runbook = z.boolean().meta({
+  description: "Write RUNBOOK.md for the environment (default: when monitoring.alerts or verification is set).",
+});
+
 export type MonitoringAlertsConfig = z.output<typeof MonitoringAlerts>;
 export type VerificationConfig = z.output<typeof Verification>;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { Duration, EnvVarName, formatMessage, FsPath, LiteralString, portInRange, Replication, SecretRef, Slug, Text } from "./common.js";
-import { MonitoringAlerts, Verification } from "./operations.js";
+import { MonitoringAlerts, Runbook, Verification } from "./operations.js";
 import { Storage } from "./storage.js";
 import { TargetOverrides, Targets } from "./targets.js";
 
@@ -95,6 +95,7 @@ const Environment = z.strictObject({
   restoreOnBoot: z.boolean().optional(),
   shutdownSyncTimeout: Duration.optional(),
   verification: Verification.optional(),
+  runbook: Runbook.optional(),
   targets: TargetOverrides.optional(),
 });
 
@@ -121,6 +122,7 @@ export const Project = z.strictObject({
   encryption: Encryption.optional(),
   compaction: Compaction.optional(),
   verification: Verification.optional().meta({ description: "A scheduled restore drill per environment (docs/operations.md)." }),
+  runbook: Runbook.optional(),
   environments: z.record(Slug, Environment).optional().meta({
     description: "One litestream.yml per environment (default: a single `production`).",
   }),
