@@ -23,6 +23,7 @@ export type ArtifactKind =
   | "alert-rules"
   | "scrape-config"
   | "drill-script"
+  | "drill-unit"
   | "compose-drill";
 
 export interface Artifact {

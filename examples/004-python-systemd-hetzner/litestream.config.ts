@@ -22,10 +22,6 @@ export default defineProject({
       // The server: Litestream as a hardened service (its own user, not root), started before the app's
       // yral-ai-chat.service; the seed's `chmod 644` on the database files becomes a shared group.
       targets: { systemd: { appUnit: "yral-ai-chat.service" } },
-      // The seed asks for alerts on lag and failed uploads, and a restore it can trust: alert rules
-      // on the metrics 0.3.13 serves, a daily restore drill, and RUNBOOK.md (docs/operations.md).
-      monitoring: { addr: "127.0.0.1:9090", alerts: {} },
-      verification: { maxAge: "25h", heartbeatUrl: { env: "DRILL_HEARTBEAT_URL" } },
     },
     development: {
       configFile: "config/litestream-local.yml",

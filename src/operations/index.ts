@@ -43,7 +43,7 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
       issues.add(settings.verification!.at, `${plan.litestream.image} has no shell, so the restore drill cannot run in it`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`, "verification.scratch");
     }
     files.push(file(drill.scriptPath, drill.script, "drill-script", 0o755));
-    if (drill.schedulers.includes("systemd")) files.push(file(drill.servicePath, drill.service, "systemd-unit"), file(drill.timerPath, drill.timer, "systemd-unit"));
+    if (drill.schedulers.includes("systemd")) files.push(file(drill.servicePath, drill.service, "drill-unit"), file(drill.timerPath, drill.timer, "drill-unit"));
     if (drill.schedulers.includes("compose")) files.push(file(drill.composePath, drill.compose, "compose-drill"));
   }
   if (settings.runbook) files.push(file(settings.runbookPath, renderRunbook({ plan, env, settings, runner, meanings, ...(drill ? { drill } : {}) }), "runbook"));
