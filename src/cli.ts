@@ -28,6 +28,7 @@ function usage(): string {
   return `Usage: litestream-deploy <command> [options]
 
 ${names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]!.summary}`).join("\n")}
+  ${"doctor".padEnd(width)}  what to check on the live system; --local runs the read-only checks
 
   litestream-deploy <command> --help   the command's options
   litestream-deploy --version`;
@@ -41,6 +42,10 @@ const defaultIO: CliIO = {
 };
 
 export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  // doctor parses its own options (docs/operations.md).
+  if (argv[0] === "doctor") {
+    return (await import("./commands/doctor.js")).runDoctor(argv.slice(1), io);
+  }
   const words = argv.filter((a) => !a.startsWith("-"));
   const name = [`${words[0]} ${words[1]}`, words[0]].find((n) => n !== undefined && Object.hasOwn(COMMANDS, n));
   if (!name) {

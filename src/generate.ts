@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Artifact, ExistingFileReader, TargetContext } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
+import { renderOperations } from "./operations/index.js";
 import { dedupeIssues, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
 import { planProjectCollecting, type Plan, type Warning } from "./plan.js";
 import { Project, type ProjectConfig, type ProjectInput } from "./schema/project.js";
@@ -82,6 +83,7 @@ function planAndRender(project: ProjectConfig, options: GenerateOptions, repaire
       environment: env.name,
     };
     files.push(config);
+    files.push(...renderOperations({ project, plan, env, existing, issues, warnings }));
     for (const target of Object.values(TARGETS) as AnyTargetModule[]) {
       if (!env.targets[target.key as TargetKey]) continue;
       try {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Duration, EnvVarName, formatMessage, FsPath, LiteralString, portInRange, Replication, SecretRef, Slug, Text } from "./common.js";
+import { MonitoringAlerts, Runbook, Verification } from "./operations.js";
 import { Storage } from "./storage.js";
 import { TargetOverrides, Targets } from "./targets.js";
 
@@ -54,6 +55,7 @@ const Monitoring = z.strictObject({
     /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/,
     formatMessage('the metrics address needs a port, e.g. ":9090" or "127.0.0.1:9090"', 'e.g. "127.0.0.1:9090"', "addr.invalid"),
   ).superRefine(portInRange(9090)),
+  alerts: MonitoringAlerts.optional().meta({ description: "Prometheus alert rules and a runbook link per alert (docs/operations.md)." }),
 });
 
 const Logging = z.strictObject({
@@ -110,6 +112,8 @@ const Environment = z.strictObject({
   encryption: Encryption.optional(),
   restoreOnBoot: z.boolean().optional(),
   shutdownSyncTimeout: Duration.optional(),
+  verification: Verification.optional(),
+  runbook: Runbook.optional(),
   targets: TargetOverrides.optional(),
 });
 
@@ -135,6 +139,8 @@ export const Project = z.strictObject({
   heartbeat: Heartbeat.optional(),
   encryption: Encryption.optional(),
   compaction: Compaction.optional(),
+  verification: Verification.optional().meta({ description: "A scheduled restore drill per environment (docs/operations.md)." }),
+  runbook: Runbook.optional(),
   environments: z.record(Slug, Environment).optional().meta({
     description: "One litestream.yml per environment (default: a single `production`).",
   }),

@@ -22,3 +22,4 @@ export const BUILT_RELEASES = ["0.5.8", "0.5.12", "0.3.14"] as const;
 /** The binary of one built release, or the official 0.5 one. */
 export const releaseBinary = (release: (typeof BUILT_RELEASES)[number] | typeof LITESTREAM_05_RELEASE): string => tool(`litestream-${release}/litestream`);
 export const composeBinary = (): string => tool("bin/docker-compose");
+export const promtoolBinary = (): string => tool("bin/promtool");

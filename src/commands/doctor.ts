@@ -1,0 +1,123 @@
+/**
+ * `litestream-deploy doctor [--config FILE] [--env NAME] [--local]` (docs/operations.md, "doctor").
+ * Prints what to check on the live system; with --local runs the read-only checks it can here:
+ * the config parses with the installed binary, the replica answers, the newest backup's age.
+ * Exit codes: 0 every check passed (or only the checklist was printed), 1 a check failed, 2 usage.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ProjectError } from "../errors.js";
+import { generate, parseProject } from "../generate.js";
+import { ConfigNotFoundError, DescriptionLoadError, findConfig, loadConfig } from "../load-config.js";
+import { litestreamCommands } from "../operations/runbook.js";
+import { runnerFor } from "../operations/runner.js";
+import { DEFAULTS, operationsSettings } from "../operations/settings.js";
+import { existingFileReader } from "../writer.js";
+import type { ProjectConfig } from "../schema/project.js";
+
+export interface DoctorIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+}
+
+const USAGE = "Usage: litestream-deploy doctor [--config FILE] [--env NAME] [--local]";
+
+export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args: argv, options: { config: { type: "string", short: "c" }, env: { type: "string", short: "e" }, local: { type: "boolean" } } }).values;
+  } catch (error) {
+    io.err(`litestream-deploy doctor: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let project: ProjectConfig;
+  let result;
+  let outDir: string;
+  try {
+    const configFile = findConfig(io.cwd, values.config);
+    outDir = path.dirname(configFile);
+    const description = await loadConfig(configFile);
+    project = parseProject(description);
+    result = generate(description, { ...(values.env ? { environment: values.env } : {}), existing: existingFileReader(outDir) });
+  } catch (error) {
+    if (error instanceof ProjectError || error instanceof ConfigNotFoundError || error instanceof DescriptionLoadError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const { plan } = result;
+  const envs = plan.environments.filter((e) => !values.env || e.name === values.env);
+  let failed = 0;
+  for (const env of envs) {
+    const runner = runnerFor(plan, env, existingFileReader(outDir));
+    const settings = operationsSettings(project, plan, env);
+    io.out(`== ${plan.name} / ${env.name}: Litestream ${plan.litestream.release}, ${runner.target} (runbook: ${settings.runbookPath})`);
+    io.out("Check on the live system:");
+    for (const line of runner.status) io.out(`  ${line}`);
+    for (const db of env.databases) for (const args of litestreamCommands(plan, runner, db).list) io.out(`  ${runner.litestream(args)}`);
+    if (env.monitoring) io.out(`  curl -s http://${env.monitoring.addr.startsWith(":") ? `localhost${env.monitoring.addr}` : env.monitoring.addr}/metrics | grep '^litestream_'   # on the host where Litestream runs`);
+    if (settings.verification) io.out(`  the restore drill: ${settings.dir} (see the runbook's "Rehearse")`);
+    else io.out("  no restore drill: set `verification` in the description (docs/operations.md)");
+    if (!values.local) continue;
+
+    const config = result.files.find((f) => f.kind === "litestream-config" && f.environment === env.name)!;
+    failed += await localChecks(plan.litestream.version, config.content, env.databases.map((d) => d.path), settings.verification?.maxAgeSeconds ?? DEFAULTS.maxAgeSeconds, io);
+  }
+  if (values.local) io.out(failed ? `doctor: ${failed} check(s) failed` : "doctor: every local check passed");
+  return failed ? 1 : 0;
+}
+
+function litestream(args: string[]): Promise<{ code: number; output: string }> {
+  const binary = process.env.LITESTREAM_BIN ?? "litestream";
+  return new Promise((resolve) => {
+    execFile(binary, args, { encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 127) : 0, output: (stdout + stderr).trim() });
+    });
+  });
+}
+
+/** The newest UTC timestamp in a listing (`ltx` on 0.5, `generations` on 0.3: last column). */
+const newestIn = (listing: string) => listing.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g)?.sort().at(-1);
+
+async function localChecks(line: "0.3" | "0.5", configText: string, databases: string[], maxAgeSeconds: number, io: DoctorIO): Promise<number> {
+  const dir = mkdtempSync(path.join(tmpdir(), "litestream-doctor-"));
+  const config = path.join(dir, "litestream.yml");
+  writeFileSync(config, configText);
+  let failed = 0;
+  const report = (ok: boolean, what: string) => {
+    if (!ok) failed++;
+    io.out(`  ${ok ? "ok  " : "FAIL"} ${what}`);
+  };
+  try {
+    const version = await litestream(["version"]);
+    if (version.code !== 0) {
+      report(false, `litestream is not runnable here (${version.output || "not found"}): install it or set LITESTREAM_BIN`);
+      return failed;
+    }
+    const parsed = await litestream(["databases", "-config", config]);
+    report(parsed.code === 0, `the generated config parses with litestream ${version.output}${parsed.code ? `: ${parsed.output}` : ""}`);
+    if (parsed.code !== 0) return failed;
+    for (const db of databases) {
+      const listing = await litestream(line === "0.5" ? ["ltx", "-config", config, "-level", "all", db] : ["generations", "-config", config, db]);
+      if (listing.code !== 0) {
+        report(false, `${db}: the replica does not answer: ${listing.output.split("\n").at(-1)}`);
+        continue;
+      }
+      const newest = newestIn(listing.output);
+      if (!newest) {
+        report(false, `${db}: the replica answers but holds no backup`);
+        continue;
+      }
+      const age = Math.round((Date.now() - Date.parse(newest)) / 1000);
+      report(age <= maxAgeSeconds, `${db}: newest backup ${newest} (${age}s old, bound ${maxAgeSeconds}s)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return failed;
+}

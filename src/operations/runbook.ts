@@ -1,0 +1,158 @@
+/**
+ * RUNBOOK.md for one environment: every command spelled for its release and target
+ * (docs/operations.md, "Runbook").
+ */
+import path from "node:path/posix";
+import { headerLines } from "../header.js";
+import type { DatabasePlan, EnvironmentPlan, Plan } from "../plan.js";
+import { shellWord } from "../render/quote/sh.js";
+import type { AlertMeaning } from "./alerts.js";
+import { builtinIntegrity, composeDrillCommand, type DrillFiles } from "./drill.js";
+import type { Runner } from "./runner.js";
+import type { OperationsSettings } from "./settings.js";
+
+/** What the operator replaces in a point-in-time command (the tests replace it too). */
+export const TIMESTAMP_PLACEHOLDER = "2006-01-02T15:04:05Z";
+export const TXID_PLACEHOLDER = "0000000000000001";
+
+export interface RunbookInput {
+  plan: Plan;
+  env: EnvironmentPlan;
+  settings: OperationsSettings;
+  runner: Runner;
+  meanings: AlertMeaning[];
+  drill?: DrillFiles;
+}
+
+const block = (lines: string[]) => ["```sh", ...lines, "```"];
+/** The restored copy sits next to the live database: same volume, so the swap is a rename. */
+export const restoredPath = (db: DatabasePlan) => `${db.path}.restored`;
+
+/** The Litestream arguments of each runbook command (also what the tests run against the real binary). */
+export function litestreamCommands(plan: Plan, runner: Runner, db: DatabasePlan) {
+  const config = ["-config", runner.config];
+  const check = builtinIntegrity(plan) ? ["-integrity-check", "full"] : [];
+  const v05 = plan.litestream.version === "0.5";
+  return {
+    databases: ["databases", ...config],
+    list: v05 ? [["ltx", ...config, "-level", "all", db.path]] : [["generations", ...config, db.path], ["snapshots", ...config, db.path]],
+    restoreLatest: ["restore", ...config, ...check, "-o", restoredPath(db), db.path],
+    restoreAt: ["restore", ...config, ...check, "-timestamp", TIMESTAMP_PLACEHOLDER, "-o", restoredPath(db), db.path],
+    restoreTxid: v05 ? ["restore", ...config, ...check, "-txid", TXID_PLACEHOLDER, "-o", restoredPath(db), db.path] : undefined,
+  };
+}
+
+export function renderRunbook(input: RunbookInput): string {
+  const { plan, env, settings, runner, meanings, drill } = input;
+  const v05 = plan.litestream.version === "0.5";
+  const ls = runner.litestream;
+  const out: string[] = [`<!-- ${headerLines(`runbook, environment ${env.name}`).join(" ")} -->`, "", `# Runbook: ${plan.name}, environment ${env.name}`, ""];
+  out.push(
+    `Litestream ${plan.litestream.release} (image ${plan.litestream.image}), commands spelled for the ${runner.target} target. Config: \`${runner.config}\` (generated from \`${env.configFile}\`).`,
+    "",
+    "| database | path | replica |",
+    "|---|---|---|",
+    ...env.databases.map((db) => `| ${db.name} | \`${db.path}\` | ${db.replicas.map((r) => `\`${r.location}\``).join(", ")} |`),
+    "",
+  );
+  if (runner.note) out.push(runner.note, "");
+
+  out.push("## Status", "", ...block([...runner.status, ls(litestreamCommands(plan, runner, env.databases[0]!).databases)]), "");
+  if (v05) out.push("`litestream status` (0.5.6+) shows each database's local transaction id and WAL size:", "", ...block([ls(["status", "-config", runner.config])]), "");
+
+  out.push("## List backups", "");
+  for (const db of env.databases) out.push(`${db.name}:`, "", ...block(litestreamCommands(plan, runner, db).list.map(ls)), "");
+  out.push(v05 ? "Each line is an LTX file: `max_txid` is the newest transaction it holds, `created` its time (UTC)." : "`generations` shows each generation's time window (`start`, `end`, UTC); a point-in-time restore must fall inside one.", "");
+
+  out.push(
+    "## Restore latest",
+    "",
+    `Restores to a new file next to the database (\`<db>.restored\`), never over the live one; a leftover \`.restored\` file must be removed first. ${builtinIntegrity(plan) ? "`-integrity-check full` checks the copy before the restore succeeds." : "Then check the copy (below)."}`,
+    "",
+  );
+  for (const db of env.databases) {
+    out.push(`${db.name}:`, "", ...block([ls(litestreamCommands(plan, runner, db).restoreLatest)]), "");
+    if (!builtinIntegrity(plan)) out.push(...block([runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]), "");
+  }
+  if (!builtinIntegrity(plan)) out.push(`\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3." : ""}`.trimEnd(), "");
+
+  out.push("## Point-in-time restore", "", `Replace \`${TIMESTAMP_PLACEHOLDER}\` with the moment to go back to (RFC 3339, UTC)${v05 ? ", or restore up to a transaction id from `ltx` (replace `" + TXID_PLACEHOLDER + "`)" : ""}. ${v05 ? "A time after the newest backup restores the latest; one before the first backup fails." : "The time must fall inside a generation's window (List backups)."}`, "");
+  for (const db of env.databases) {
+    const commands = litestreamCommands(plan, runner, db);
+    out.push(`${db.name}:`, "", ...block([ls(commands.restoreAt), ...(commands.restoreTxid ? [ls(commands.restoreTxid)] : [])]), "");
+  }
+
+  out.push(
+    "## Restore a single database into service",
+    "",
+    "In this order: stop the app → restore to a new file → check it → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them.",
+    "",
+  );
+  for (const db of env.databases) {
+    const dir = path.dirname(db.path);
+    const base = path.basename(db.path);
+    const q = (suffix: string) => shellWord(`${base}${suffix}`);
+    const swap = [
+      `set -e; cd ${shellWord(dir)}`,
+      `test -s ${q(".restored")}`,
+      `mv ${q("")} ${q(".before-restore")}`,
+      `for s in -wal -shm; do if [ -e ${q("")}"$s" ]; then mv ${q("")}"$s" ${q(".before-restore")}"$s"; fi; done`,
+      `mv ${q(".restored")} ${q("")}`,
+    ].join("; ");
+    out.push(
+      `${db.name}:`,
+      "",
+      ...block([
+        "# 1. stop the app",
+        ...runner.stop,
+        "# 2. restore the latest backup (or use a point-in-time command above)",
+        ls(litestreamCommands(plan, runner, db).restoreLatest),
+        ...(builtinIntegrity(plan) ? [] : ["# 3. check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]),
+        "# 4. swap (the live files are kept as .before-restore)",
+        runner.shell(swap),
+        "# 5. start Litestream, then the app",
+        ...runner.start,
+      ]),
+      "",
+    );
+  }
+  out.push("The restored file belongs to the user that ran the restore: if the app runs as another user, give it the file before starting the app.", "");
+
+  out.push("## Rehearse (restore drill)", "");
+  if (drill) {
+    out.push(
+      `\`${drill.scriptPath}\` restores every database to a temporary file, checks it and the age of the newest backup, prints pass / fail / inconclusive with a reason (exit 0 / 1 / 2), and never touches the live databases.`,
+      "",
+    );
+    if (drill.schedulers.includes("systemd")) out.push(
+      "systemd (on the host):",
+      "",
+      ...block([`sudo install -D -m 0755 ${drill.scriptPath} /usr/local/lib/litestream-deploy/${path.basename(drill.scriptPath)}`, `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`, "sudo systemctl daemon-reload", `sudo systemctl enable --now ${drill.unitBase}.timer`, `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`]),
+      "",
+    );
+    if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root):", "", ...block([composeDrillCommand(drill.composePath)]), "");
+    out.push(
+      "cron or a CI job: run the script where `litestream` and the credentials are, e.g. `0 4 * * * LITESTREAM_CONFIG=/etc/litestream.yml sh /path/to/" + path.basename(drill.scriptPath) + "` (see docs/operations.md).",
+      "",
+    );
+  } else out.push("Set `verification` in the description to generate the restore drill. By hand: Restore latest, then check the copy.", "");
+
+  out.push(
+    "## Rotate credentials",
+    "",
+    "1. Create the new key at the storage provider (keep the old one).",
+    `2. Put it where this environment reads it: ${env.env.length ? env.env.map((v) => `\`${v.name}\` from ${v.source.kind === "env" ? `\`${v.source.name}\`` : `\`${v.source.ref}\``}`).join(", ") : "no credentials are configured"}.`,
+    "3. Restart Litestream and watch the log for the first sync:",
+    "",
+    ...block([runner.restart]),
+    "",
+    "4. Run the drill (or List backups) with the new key, then revoke the old key.",
+    "",
+  );
+
+  if (meanings.length) {
+    out.push("## Alerts", "", `Rules: \`${settings.dir}/litestream-alerts.yml\` (job \`${settings.job}\`).`, "");
+    for (const m of meanings) out.push(`## Alert: ${m.alert}`, "", m.means, "", ...m.todo.map((t) => `- ${t}`), "");
+  }
+  return `${out.join("\n").replace(/\n+$/, "")}\n`;
+}

@@ -1,0 +1,34 @@
+/**
+ * The operations part of the description (docs/operations.md): alert rules under `monitoring.alerts`,
+ * the scheduled restore drill under `verification`.
+ */
+import { z } from "zod";
+import { Duration, EnvVarName, formatMessage, Text } from "./common.js";
+
+export const MonitoringAlerts = z.strictObject({
+  for: Duration.optional().meta({ description: "How long a condition must hold before an alert fires (default 10m)." }),
+  stallWindow: Duration.optional().meta({
+    description: "Replication counts as stalled when the database changed in this window and nothing was uploaded (default 15m; must exceed the longest sync interval).",
+  }),
+  walSizeBytes: z.number().int().positive().optional().meta({ description: "Alert when a database's -wal file is larger than this many bytes (default 268435456, 256 MiB)." }),
+  runbookUrl: Text.regex(/^https?:\/\/\S+$/, formatMessage("the runbook URL is an http(s) URL without spaces", 'e.g. "https://github.com/acme/app/blob/main/deploy/operations/RUNBOOK.md"', "url.invalid"))
+    .optional()
+    .meta({ description: "Where the generated RUNBOOK.md is published; each alert links to its section there (default: the file's path in the repository)." }),
+});
+
+export const Verification = z.strictObject({
+  maxAge: Duration.optional().meta({ description: "The drill fails when the newest backup is older than this (default 25h)." }),
+  schedule: Text.regex(/^[A-Za-z0-9 :*,./~-]+$/, formatMessage("a systemd OnCalendar= expression", 'e.g. "daily" or "*-*-* 04:00:00"', "schedule.invalid"))
+    .optional()
+    .meta({ description: 'When the drill runs, as a systemd OnCalendar= expression (default "daily").' }),
+  heartbeatUrl: z.strictObject({ env: EnvVarName }).optional().meta({
+    description: "The drill pings this URL on success and <url>/fail on failure; read from the environment variable at run time.",
+  }),
+});
+
+export const Runbook = z.boolean().meta({
+  description: "Write RUNBOOK.md for the environment (default: when monitoring.alerts or verification is set).",
+});
+
+export type MonitoringAlertsConfig = z.output<typeof MonitoringAlerts>;
+export type VerificationConfig = z.output<typeof Verification>;
