@@ -13,6 +13,7 @@ import { ProjectError } from "../errors.js";
 import { generate, parseProject } from "../generate.js";
 import { ConfigNotFoundError, DescriptionLoadError, findConfig, loadConfig } from "../load-config.js";
 import { litestreamCommands } from "../operations/runbook.js";
+import { JSON_SCHEMA_VERSION } from "./context.js";
 import { runnerFor } from "../operations/runner.js";
 import { DEFAULTS, operationsSettings } from "../operations/settings.js";
 import { existingFileReader } from "../writer.js";
@@ -24,12 +25,22 @@ export interface DoctorIO {
   cwd: string;
 }
 
-const USAGE = "Usage: litestream-deploy doctor [--config FILE] [--env NAME] [--local]";
+const USAGE = "Usage: litestream-deploy doctor [--config FILE] [--env NAME] [--local] [--json]";
+
+/** One environment's part of `doctor --json` (docs/cli.md, "doctor"). */
+interface DoctorEnvironment {
+  name: string;
+  release: string;
+  target: string;
+  runbook: string;
+  checklist: string[];
+  checks: Array<{ ok: boolean; what: string }>;
+}
 
 export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: argv, options: { config: { type: "string", short: "c" }, env: { type: "string", short: "e" }, local: { type: "boolean" } } }).values;
+    values = parseArgs({ args: argv, options: { config: { type: "string", short: "c" }, env: { type: "string", short: "e" }, local: { type: "boolean" }, json: { type: "boolean" } } }).values;
   } catch (error) {
     io.err(`litestream-deploy doctor: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -45,30 +56,45 @@ export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
     result = generate(description, { ...(values.env ? { environment: values.env } : {}), existing: existingFileReader(outDir) });
   } catch (error) {
     if (error instanceof ProjectError || error instanceof ConfigNotFoundError || error instanceof DescriptionLoadError) {
-      io.err(error.message);
+      if (values.json) {
+        const problems = error instanceof ProjectError ? error.issues.map((i) => ({ ...i, path: i.path.join(".") })) : [{ message: error.message }];
+        io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: "doctor", ok: false, problems }, null, 2));
+      } else io.err(error.message);
       return 2;
     }
     throw error;
   }
   const { plan } = result;
   const envs = plan.environments.filter((e) => !values.env || e.name === values.env);
-  let failed = 0;
+  const report: DoctorEnvironment[] = [];
   for (const env of envs) {
     const runner = runnerFor(plan, env, existingFileReader(outDir));
     const settings = operationsSettings(project, plan, env);
-    io.out(`== ${plan.name} / ${env.name}: Litestream ${plan.litestream.release}, ${runner.target} (runbook: ${settings.runbookPath})`);
-    io.out("Check on the live system:");
-    for (const line of runner.status) io.out(`  ${line}`);
-    for (const db of env.databases) for (const args of litestreamCommands(plan, runner, db).list) io.out(`  ${runner.litestream(args)}`);
-    if (env.monitoring) io.out(`  curl -s http://${env.monitoring.addr.startsWith(":") ? `localhost${env.monitoring.addr}` : env.monitoring.addr}/metrics | grep '^litestream_'   # on the host where Litestream runs`);
-    if (settings.verification) io.out(`  the restore drill: ${settings.dir} (see the runbook's "Rehearse")`);
-    else io.out("  no restore drill: set `verification` in the description (docs/operations.md)");
+    const checklist = [
+      ...runner.status,
+      ...env.databases.flatMap((db) => litestreamCommands(plan, runner, db).list.map((args) => runner.litestream(args))),
+      ...(env.monitoring ? [`curl -s http://${env.monitoring.addr.startsWith(":") ? `localhost${env.monitoring.addr}` : env.monitoring.addr}/metrics | grep '^litestream_'   # on the host where Litestream runs`] : []),
+      settings.verification ? `the restore drill: ${settings.dir} (see the runbook's "Rehearse")` : "no restore drill: set `verification` in the description (docs/operations.md)",
+    ];
+    const entry: DoctorEnvironment = { name: env.name, release: plan.litestream.release, target: runner.target, runbook: settings.runbookPath, checklist, checks: [] };
+    report.push(entry);
+    if (!values.json) {
+      io.out(`== ${plan.name} / ${env.name}: Litestream ${entry.release}, ${entry.target} (runbook: ${entry.runbook})`);
+      io.out("Check on the live system:");
+      for (const line of checklist) io.out(`  ${line}`);
+    }
     if (!values.local) continue;
 
     const config = result.files.find((f) => f.kind === "litestream-config" && f.environment === env.name)!;
-    failed += await localChecks(plan.litestream.version, config.content, env.databases.map((d) => d.path), settings.verification?.maxAgeSeconds ?? DEFAULTS.maxAgeSeconds, io);
+    const record = (ok: boolean, what: string) => {
+      entry.checks.push({ ok, what });
+      if (!values.json) io.out(`  ${ok ? "ok  " : "FAIL"} ${what}`);
+    };
+    await localChecks(plan.litestream.version, config.content, env.databases.map((d) => d.path), settings.verification?.maxAgeSeconds ?? DEFAULTS.maxAgeSeconds, record);
   }
-  if (values.local) io.out(failed ? `doctor: ${failed} check(s) failed` : "doctor: every local check passed");
+  const failed = report.reduce((n, e) => n + e.checks.filter((c) => !c.ok).length, 0);
+  if (values.json) io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: "doctor", ok: failed === 0, local: Boolean(values.local), environments: report, problems: [] }, null, 2));
+  else if (values.local) io.out(failed ? `doctor: ${failed} check(s) failed` : "doctor: every local check passed");
   return failed ? 1 : 0;
 }
 
@@ -84,24 +110,19 @@ function litestream(args: string[]): Promise<{ code: number; output: string }> {
 /** The newest UTC timestamp in a listing (`ltx` on 0.5, `generations` on 0.3: last column). */
 const newestIn = (listing: string) => listing.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g)?.sort().at(-1);
 
-async function localChecks(line: "0.3" | "0.5", configText: string, databases: string[], maxAgeSeconds: number, io: DoctorIO): Promise<number> {
+async function localChecks(line: "0.3" | "0.5", configText: string, databases: string[], maxAgeSeconds: number, report: (ok: boolean, what: string) => void): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "litestream-doctor-"));
   const config = path.join(dir, "litestream.yml");
   writeFileSync(config, configText);
-  let failed = 0;
-  const report = (ok: boolean, what: string) => {
-    if (!ok) failed++;
-    io.out(`  ${ok ? "ok  " : "FAIL"} ${what}`);
-  };
   try {
     const version = await litestream(["version"]);
     if (version.code !== 0) {
       report(false, `litestream is not runnable here (${version.output || "not found"}): install it or set LITESTREAM_BIN`);
-      return failed;
+      return;
     }
     const parsed = await litestream(["databases", "-config", config]);
     report(parsed.code === 0, `the generated config parses with litestream ${version.output}${parsed.code ? `: ${parsed.output}` : ""}`);
-    if (parsed.code !== 0) return failed;
+    if (parsed.code !== 0) return;
     for (const db of databases) {
       const listing = await litestream(line === "0.5" ? ["ltx", "-config", config, "-level", "all", db] : ["generations", "-config", config, db]);
       if (listing.code !== 0) {
@@ -119,5 +140,4 @@ async function localChecks(line: "0.3" | "0.5", configText: string, databases: s
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return failed;
 }
