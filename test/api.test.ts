@@ -14,7 +14,7 @@ const base = {
   storage: { provider: "file", path: "/var/backups/litestream" },
   databases: [{ name: "main", path: "/data/app.db" }],
 } as const;
-const withSystemd = { ...base, targets: { systemd: { appUnit: "app.service" } } };
+const withSystemd = { ...base, litestream: { version: "0.3" as const, verify: false }, targets: { systemd: { appUnit: "app.service" } } };
 
 let root: string;
 beforeEach(() => {
@@ -70,7 +70,7 @@ describe("writeFiles", () => {
 
 describe("synth", () => {
   it("returns { path: content } sorted by path, merged into the shared files given", () => {
-    const files = synth({ ...base, targets: { kamal: { version: "2.10", volume: "app_storage:/data", host: "203.0.113.10" } } }, { existing: { "config/deploy.yml": "service: app\nimage: acme/app\n" } });
+    const files = synth({ ...base, targets: { kamal: { version: "2.12", volume: "app_storage:/data", host: "203.0.113.10" } } }, { existing: { "config/deploy.yml": "service: app\nimage: acme/app\n" } });
     expect(Object.keys(files)).toEqual([...Object.keys(files)].sort());
     expect(files["config/deploy.yml"]).toMatch(/^service: app\nimage: acme\/app\n/);
     expect(files["config/litestream.yml"]).toContain("path: /data/app.db");

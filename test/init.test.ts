@@ -78,7 +78,7 @@ async function generateAndVerify(dir: string, line: LitestreamLine, expected: { 
 describe("detection", () => {
   it("reads Kamal, Rails, Compose and systemd settings of the fixture apps", () => {
     const rails = detectApp(path.join(repo, "test/fixtures/apps/rails-kamal"));
-    expect(rails.kamal).toMatchObject({ service: "myapp", volume: "myapp_storage:/rails/storage", servers: ["203.0.113.10"], version: "2.10", railsUser: true });
+    expect(rails.kamal).toMatchObject({ service: "myapp", volume: "myapp_storage:/rails/storage", servers: ["203.0.113.10"], version: "2.10.1", railsUser: true });
     expect(rails.databases.map((d) => `${d.name}=${d.path}:${d.role}`)).toEqual([
       "primary=storage/production.sqlite3:primary",
       "cache=storage/production_cache.sqlite3:cache",

@@ -26,10 +26,25 @@ function composeOf(example: ProjectInput): { appService: string; volume: string 
   return (example as { targets?: { compose?: { appService: string; volume: string } } }).targets?.compose;
 }
 
+/** The Kamal host of each environment, by the deploy file that describes its servers. */
+function kamalHostsOf(example: ProjectInput): Record<string, string> {
+  type Kamal = { host?: string; destination?: string | false };
+  const top = (example as { targets?: { kamal?: Kamal } }).targets?.kamal;
+  const environments = (example as { environments?: Record<string, { targets?: { kamal?: Kamal } }> }).environments ?? {};
+  const hosts: Record<string, string> = {};
+  for (const [name, env] of Object.entries(environments)) {
+    const kamal = { ...top, ...env.targets?.kamal };
+    if (!kamal.host) continue;
+    const destination = kamal.destination ?? (name === "production" ? false : name);
+    hosts[destination === false ? "config/deploy.yml" : `config/deploy.${destination}.yml`] = kamal.host;
+  }
+  return hosts;
+}
+
 describe("secret values", () => {
   it.each(exampleNames())("from the environment or the user's files appear in no file we own for %s", (name) => {
     const example = examples.get(name)!;
-    const { files } = generate(example, { existing: existingWithSentinels(sentinels, composeOf(example)) });
+    const { files } = generate(example, { existing: existingWithSentinels(sentinels, composeOf(example), kamalHostsOf(example)) });
     expect(files.length).toBeGreaterThan(1);
     expect(leaksIn(files, sentinels)).toEqual([]);
     for (const file of files) if (file.ownership === "generated") expect(file.content, file.path).not.toContain(SENTINEL);

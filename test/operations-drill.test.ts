@@ -142,7 +142,7 @@ describe.each(["0.3", "0.5"] as const)("restore drill, Litestream %s", (line: Li
 describe("the drill's schedulers", () => {
   const project: ProjectInput = {
     name: "ops",
-    litestream: { version: "0.5", release: "0.5.17" },
+    litestream: { version: "0.5", release: "0.5.17", verify: false },
     storage: { provider: "minio", endpoint: "http://127.0.0.1:9000", bucket: "backups", credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } } },
     databases: [{ name: "app", path: "/srv/app/data/app.db" }],
     verification: { schedule: "*-*-* 04:00:00" },

@@ -93,9 +93,9 @@ describe.each(["0.3", "0.5"] as const)("runbook commands, Litestream %s", (line:
 });
 
 describe("runbook spelling per target", () => {
-  const base = { name: "ops", litestream: { version: "0.5" as const, release: "0.5.17" }, runbook: true, storage: { provider: "file" as const, path: "/backups" }, databases: [{ name: "app", path: "/data/app.db" }] };
+  const base = { name: "ops", litestream: { version: "0.5" as const, release: "0.5.17", verify: false }, runbook: true, storage: { provider: "file" as const, path: "/backups" }, databases: [{ name: "app", path: "/data/app.db" }] };
   it("Kamal: accessory exec --reuse; Compose: exec in the litestream service; systemd: the unit's user and environment", () => {
-    const kamal = fileOf(generate({ ...base, targets: { kamal: { version: "2.10", volume: "app_data:/data", host: "app.example.com" } } }).files, "runbook").content;
+    const kamal = fileOf(generate({ ...base, targets: { kamal: { version: "2.12", volume: "app_data:/data", host: "app.example.com" } } }).files, "runbook").content;
     expect(kamal).toContain(`kamal accessory exec litestream --reuse 'litestream restore -config /etc/litestream.yml -integrity-check full -o /data/app.db.restored /data/app.db'`);
     expect(kamal).toContain("kamal app stop\n");
     const systemd = fileOf(generate({ ...base, targets: { systemd: { appUnit: "app.service" } } }).files, "runbook").content;

@@ -57,7 +57,7 @@ function questions(a: Answers, d: Detection): Question[] {
     list.push(
       { key: "volume", text: "The app's volume, as the app mounts it (name:/path)", default: d.kamal?.volume ?? `${a.name}_storage:/rails/storage`, check: volume },
       { key: "host", text: "The host that runs the app (and the accessory)", default: d.kamal?.servers[0], check: (v) => (/^[A-Za-z0-9][A-Za-z0-9_.:@[\]-]*$/.test(v) ? undefined : "a host name or IP address") },
-      { key: "kamalVersion", text: "Kamal version you deploy with", default: d.kamal?.version ?? "2.10", check: (v) => (/^2\.\d+(\.\d+)?$/.test(v) ? undefined : 'e.g. "2.10"') },
+      { key: "kamalVersion", text: "Kamal version you deploy with", default: d.kamal?.version ?? "2.12", check: (v) => (/^2\.\d+(\.\d+)?$/.test(v) ? undefined : 'e.g. "2.12" or "2.10.1"') },
     );
   }
   if (a.target === "compose") {
@@ -147,6 +147,11 @@ export function descriptionFrom(a: Answers, d: Detection): DescriptionDraft {
   }
   const targets = targetsFrom(a, d, comments);
   if (targets) value.targets = targets;
+  if (a.target === "systemd") {
+    // The install script downloads the release .deb: it is verified only against a known SHA-256 (docs/versions.md).
+    value.litestream = { version: a.litestream, verify: false };
+    comments["litestream.verify"] = "No SHA-256 of this release's .deb is known here: copy its line from the release's checksums.txt into checksum: \"sha256:…\" to have the install script verify the download.";
+  }
   return { value, comments };
 }
 

@@ -70,7 +70,7 @@ function detectKamal(dir: string, detection: Detection): void {
   const hosts = Array.isArray(doc.servers) ? strings(doc.servers) : Object.values(servers).flatMap((role) => strings(Array.isArray(role) ? role : record(role).hosts));
   const service = typeof doc.service === "string" ? doc.service : undefined;
   const volume = strings(doc.volumes).find((v) => /^[A-Za-z0-9][\w.-]*:\//.test(v));
-  const version = /^\s+kamal \((2\.\d+)/m.exec(read(dir, "Gemfile.lock") ?? "")?.[1];
+  const version = /^\s+kamal \((2\.\d+(?:\.\d+)?)/m.exec(read(dir, "Gemfile.lock") ?? "")?.[1];
   const railsUser = /useradd[^\n]*--uid 1000/.test(read(dir, "Dockerfile") ?? "");
   detection.kamal = { file, ...(service ? { service } : {}), ...(volume ? { volume } : {}), servers: hosts, ...(version ? { version } : {}), railsUser };
   if (service) detection.name = slug(service);

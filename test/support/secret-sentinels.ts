@@ -32,7 +32,7 @@ export function sentinelFor(where: string): string {
 }
 
 /** The user's existing files, each with a sentinel secret outside any block we write. */
-export function existingWithSentinels(sentinels: Map<string, string | undefined>, compose?: { appService: string; volume: string }): ExistingFileReader {
+export function existingWithSentinels(sentinels: Map<string, string | undefined>, compose?: { appService: string; volume: string }, kamalHosts: Record<string, string> = {}): ExistingFileReader {
   const files = new Map<string, string>();
   return (path) => {
     const known = files.get(path);
@@ -40,7 +40,9 @@ export function existingWithSentinels(sentinels: Map<string, string | undefined>
     const value = sentinelFor(path);
     let text: string | undefined;
     if (/^config\/deploy(\.[a-z0-9_-]+)?\.yml$/.test(path)) {
-      text = DEPLOY_FIXTURE.replace("    SOLID_QUEUE_IN_PUMA: true\n", `    SOLID_QUEUE_IN_PUMA: true\n    USER_TOKEN: "${value}"\n`);
+      // The app runs where the accessory boots (Kamal's volume is local to its host): the user's servers say so.
+      const host = kamalHosts[path] ?? "203.0.113.10";
+      text = DEPLOY_FIXTURE.replace("    SOLID_QUEUE_IN_PUMA: true\n", `    SOLID_QUEUE_IN_PUMA: true\n    USER_TOKEN: "${value}"\n`).replace("  web:\n    - 203.0.113.10\n", `  web:\n    - ${host}\n`);
     } else if (/^\.kamal\/secrets(\.[a-z0-9_-]+)?$/.test(path)) {
       text = `# the user's own secrets\nUSER_API_KEY=${value}\n`;
     } else if (compose && path === "compose.yaml") {
