@@ -13,7 +13,7 @@ import rails from "../examples/000-rails-kamal-hetzner/litestream.config.js";
 function synthetic(count: number, targets: "all" | "none" = "all"): ProjectInput {
   return {
     name: "many",
-    litestream: { version: "0.3" },
+    litestream: { version: "0.3", verify: false },
     storage: {
       provider: "hetzner",
       location: "nbg1",
