@@ -57,8 +57,12 @@ install_litestream_built() {
   echo "built Litestream $release in $(($(date +%s) - start))s" >&2
 }
 
-install_compose() {
-  [ -x "$TOOLS/bin/docker-compose" ] && return 0
+# Fetches one package of Debian $COMPOSE_SUITE with apt under a private configuration (only this
+# temporary list is read or written; the system's apt state is untouched; signatures are checked)
+# and unpacks it with dpkg-deb into $2.
+unpack_debian_package() {
+  package=$1
+  into=$2
   mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2; exit }')
   [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null)
   [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
@@ -66,16 +70,20 @@ install_compose() {
   apt=$(mktemp -d)
   mkdir -p "$apt/lists/partial" "$apt/archives/partial"
   echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $COMPOSE_SUITE main" >"$apt/sources.list"
-  # Only this private list is read or written; the system's apt state is untouched.
   set -- -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
     -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o Dir::State::status=/dev/null \
     -o "APT::Architecture=$arch" -o Acquire::Languages=none -o APT::Sandbox::User=root
   apt-get -qq "$@" update >&2
-  (cd "$apt" && apt-get -qq "$@" download docker-compose >&2)
-  rm -rf "$TOOLS/compose"
-  dpkg-deb -x "$apt"/docker-compose_*.deb "$TOOLS/compose"
+  (cd "$apt" && apt-get -qq "$@" download "$package" >&2)
+  rm -rf "$into"
+  dpkg-deb -x "$apt/${package}"_*.deb "$into"
   rm -rf "$apt"
+}
+
+install_compose() {
+  [ -x "$TOOLS/bin/docker-compose" ] && return 0
+  unpack_debian_package docker-compose "$TOOLS/compose"
   ln -sf "$TOOLS/compose/usr/libexec/docker/cli-plugins/docker-compose" "$TOOLS/bin/docker-compose"
 }
 
@@ -91,26 +99,10 @@ install_dockerfile_checker() {
 }
 
 # promtool (`check rules`, `test rules`) from Debian's promtool package (the prometheus server package
-# depends on it; the server itself is not fetched): downloaded with apt under a private configuration
-# like Compose and unpacked with dpkg-deb.
+# depends on it; the server itself is not fetched).
 install_promtool() {
   [ -x "$TOOLS/bin/promtool" ] && return 0
-  mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2; exit }')
-  [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null)
-  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-  arch=$(dpkg --print-architecture)
-  apt=$(mktemp -d)
-  mkdir -p "$apt/lists/partial" "$apt/archives/partial"
-  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $COMPOSE_SUITE main" >"$apt/sources.list"
-  set -- -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
-    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o Dir::State::status=/dev/null \
-    -o "APT::Architecture=$arch" -o Acquire::Languages=none -o APT::Sandbox::User=root
-  apt-get -qq "$@" update >&2
-  (cd "$apt" && apt-get -qq "$@" download promtool >&2)
-  rm -rf "$TOOLS/promtool"
-  dpkg-deb -x "$apt"/promtool_*.deb "$TOOLS/promtool"
-  rm -rf "$apt"
+  unpack_debian_package promtool "$TOOLS/promtool"
   ln -sf "$TOOLS/promtool/usr/bin/promtool" "$TOOLS/bin/promtool"
 }
 
