@@ -2,11 +2,11 @@
  * How an operator runs a command where an environment's Litestream runs: one spelling per target
  * (docs/operations.md). The Litestream arguments are the same everywhere; only the prefix changes.
  */
-import path from "node:path/posix";
 import type { ExistingFileReader } from "../artifact.js";
 import type { EnvironmentPlan, Plan } from "../plan.js";
 import { shellWord, shellWords } from "../render/quote/sh.js";
-import { findUserCompose, DEFAULT_COMPOSE_FILES } from "../targets/compose/existing.js";
+import { findUserCompose } from "../targets/compose/existing.js";
+import { composeFiles } from "../targets/compose/index.js";
 import { HEREDOC_CONFIG_PATH } from "../targets/compose/heredoc.js";
 import { withComposeDefaults } from "../targets/compose/schema.js";
 import { MOUNTED_CONFIG_PATH, SIDECAR_SERVICE } from "../targets/compose/sidecar.js";
@@ -70,15 +70,7 @@ function composeRunner(plan: Plan, env: EnvironmentPlan, existing: ExistingFileR
   const target = withComposeDefaults(env.targets.compose ?? {});
   if (!target) return undefined;
   const userFile = findUserCompose(target, existing);
-  const several = plan.environments.length > 1;
-  const override = target.overrideFile ?? path.join(path.dirname(userFile.path), several ? `compose.litestream.${env.name}.yaml` : "compose.litestream.yaml");
-  const files =
-    target.output === "override"
-      ? `-f ${shellWord(userFile.path)} -f ${shellWord(override)} `
-      : (DEFAULT_COMPOSE_FILES as readonly string[]).includes(userFile.path)
-        ? ""
-        : `-f ${shellWord(userFile.path)} `;
-  const compose = `docker compose ${files}`;
+  const compose = `docker compose ${composeFiles(plan, env, target, userFile).fileArgs}`;
   const config = target.configDelivery === "heredoc" ? HEREDOC_CONFIG_PATH : MOUNTED_CONFIG_PATH;
   return {
     target: "compose",

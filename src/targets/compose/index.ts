@@ -9,7 +9,7 @@ import { defineTarget, targetIssuePath } from "../contract.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
-import { compareRelease } from "../../plan.js";
+import { compareRelease, type EnvironmentPlan, type Plan } from "../../plan.js";
 import { renderTemplate } from "../../templates.js";
 import { renderOverrideFile, updateComposeFile, type Waiter } from "./compose-file.js";
 import { unrepresentableText } from "../../render/quote/text.js";
@@ -136,22 +136,32 @@ interface ComposeLayout {
   upCommand: string;
 }
 
-function composeLayout(context: TargetContext, target: ComposeTargetConfig, userFile: UserComposeFile): ComposeLayout {
-  const { plan, env } = context;
+/**
+ * Where the override goes and the `-f` arguments that load the stack with the Litestream services
+ * ("" when the edited file is one Compose finds by itself). Shared with the runbook's commands.
+ */
+export function composeFiles(plan: Plan, env: EnvironmentPlan, target: ComposeTargetConfig, userFile: UserComposeFile): { overrideFile: string; fileArgs: string } {
   const several = plan.environments.length > 1;
-  // Compose resolves relative paths against the project directory: the first file's directory.
-  const projectDir = path.dirname(userFile.path);
-  const overrideFile = target.overrideFile ?? path.join(projectDir, several ? `compose.litestream.${env.name}.yaml` : "compose.litestream.yaml");
-  const relativeConfig = path.relative(projectDir, env.configFile);
-  const opEnvFile = envBindings(env).some((b) => b.source.kind === "op")
-    ? path.join(projectDir, several ? `litestream.${env.name}.op.env` : "litestream.op.env")
-    : undefined;
+  const overrideFile = target.overrideFile ?? path.join(path.dirname(userFile.path), several ? `compose.litestream.${env.name}.yaml` : "compose.litestream.yaml");
   const fileArgs =
     target.output === "override"
       ? `-f ${shellWord(userFile.path)} -f ${shellWord(overrideFile)} `
       : (DEFAULT_COMPOSE_FILES as readonly string[]).includes(userFile.path)
         ? ""
         : `-f ${shellWord(userFile.path)} `;
+  return { overrideFile, fileArgs };
+}
+
+function composeLayout(context: TargetContext, target: ComposeTargetConfig, userFile: UserComposeFile): ComposeLayout {
+  const { plan, env } = context;
+  const several = plan.environments.length > 1;
+  // Compose resolves relative paths against the project directory: the first file's directory.
+  const projectDir = path.dirname(userFile.path);
+  const { overrideFile, fileArgs } = composeFiles(plan, env, target, userFile);
+  const relativeConfig = path.relative(projectDir, env.configFile);
+  const opEnvFile = envBindings(env).some((b) => b.source.kind === "op")
+    ? path.join(projectDir, several ? `litestream.${env.name}.op.env` : "litestream.op.env")
+    : undefined;
   return {
     overrideFile,
     bindSource: relativeConfig.startsWith("../") ? relativeConfig : `./${relativeConfig}`,
