@@ -10,6 +10,7 @@ import { resolveDestination, type Destination } from "./providers.js";
 import type { DatabaseConfig, EnvironmentConfig, ProjectConfig } from "./schema/project.js";
 import { debAssets, DEB_CHECKSUMS, type DebArch, IMAGE_DIGESTS, lineOf, readsKey, RELEASE_LINES } from "./versions/index.js";
 import { checkMigration } from "./plan/migration.js";
+import { checkDirectoryDatabases } from "./plan/directories.js";
 import { checkKnownBad, checkReleaseKnown, requireBehaviour, requireKey, type KeyRequest } from "./plan/release-gates.js";
 import type { StorageConfig } from "./schema/storage.js";
 import { checkConfigFiles, checkLocations, checkVersionFeatures, locationKeyOf, locationOf } from "./plan/checks.js";
@@ -160,6 +161,7 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   if (heartbeat) plan.heartbeat = planHeartbeat(heartbeat, env.heartbeat ? at("heartbeat") : ["heartbeat"], issues, warnings);
   if (input.version === "0.5") Object.assign(plan, globalTimings05(plan, project, warnings, at));
   checkReleaseGates(input, plan, { storages, storagePath, replicaNames }, at);
+  if (input.version === "0.5") checkDirectoryDatabases(project, envName, plan, issues, at);
   return plan;
 }
 
@@ -240,6 +242,10 @@ function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
   };
   if (db.truncatePageN !== undefined) plan.truncatePageN = db.truncatePageN;
   if (db.maxSyncWalBytes !== undefined) plan.maxSyncWalBytes = db.maxSyncWalBytes;
+  if (db.directory) {
+    const { metaDir, ...rest } = db.directory;
+    plan.directory = { ...rest, ...(metaDir !== undefined ? { metaDir: resolvePath(metaDir, ["databases", i, "directory", "metaDir"], "meta-dir") } : {}) };
+  }
   return plan;
 }
 
@@ -321,6 +327,13 @@ function checkReleaseGates(input: EnvironmentInput, plan: EnvironmentPlan, { sto
   project.databases.forEach((db, i) => {
     if (db.truncatePageN !== undefined) want("db", "truncate-page-n", ["databases", i, "truncatePageN"], "remove truncatePageN", true);
     if (db.maxSyncWalBytes !== undefined) want("db", "max-sync-wal-bytes", ["databases", i, "maxSyncWalBytes"], "remove maxSyncWalBytes", true);
+    if (db.directory) {
+      const where = ["databases", i, "directory"];
+      want("db", "dir", where, "describe each database with its own path", true);
+      if (db.directory.recursive !== undefined) want("db", "recursive", [...where, "recursive"], "remove directory.recursive", true);
+      if (db.directory.watch !== undefined) want("db", "watch", [...where, "watch"], "remove directory.watch", true);
+      if (db.directory.metaDir !== undefined) want("db", "meta-dir", [...where, "metaDir"], "remove directory.metaDir (metadata then sits beside each tenant)", true);
+    }
   });
   storages.forEach((s, i) => {
     for (const [field, key] of UPLOAD_KEYS) {

@@ -7,9 +7,10 @@ import { describeDuration } from "../duration.js";
 import { headerLines } from "../header.js";
 import { ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
 import { replicaUnder03 } from "../plan/migration.js";
-import { readsKey, type KeyScope } from "../versions/index.js";
+import { hasBehaviour, readsKey, type KeyScope } from "../versions/index.js";
 
 type Node = Scalar | YAMLMap | YAMLSeq;
+type Entries = Array<[string, Node | undefined]>;
 
 function scalar(value: string | number | boolean, comment?: string): Scalar {
   const node = new Scalar(value);
@@ -80,9 +81,17 @@ export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string
     ]);
   }
   if (v05) top.push(...globals05(env, release));
-  top.push(["dbs", seq(env.databases.map((db) => renderDatabase(db, env, release)))]);
+  const replicas = env.databases.map((db) => (v05 ? replicaEntries(db, db.replicas[0], env, release) : []));
+  const defaults = replicaDefaults(replicas, release);
+  top.push(...defaults);
+  const hoisted = new Set(defaults.map(([key]) => key));
+  const withoutDefaults = (entries: Entries) => entries.filter(([key]) => !hoisted.has(key));
+  top.push(["dbs", seq(env.databases.map((db, i) => renderDatabase(db, env, release, withoutDefaults(replicas[i]!))))]);
 
-  const doc = new Document(map(gated(release, "top", top)), { version: "1.1" });
+  const root = map(gated(release, "top", top));
+  const firstDefault = root.items.find((pair) => hoisted.has((pair.key as Scalar).value as string));
+  if (firstDefault) (firstDefault.key as Scalar).commentBefore = " Replica settings every database shares, written once (Litestream 0.5.3+); each database keeps its own type and path.";
+  const doc = new Document(root, { version: "1.1" });
   doc.commentBefore = [...headerLines(`Litestream ${release} config for environment "${env.name}"`), ...credentialNote(env), ...migrationNote(plan, env)]
     .map((line) => ` ${line}`)
     .join("\n");
@@ -144,20 +153,54 @@ function globals05(env: EnvironmentPlan, release: string): Array<[string, Node |
   return out;
 }
 
-function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, release: string): YAMLMap {
+/**
+ * 0.5.3+: the replica keys every database has with the same value (and comment), written once at
+ * the top level; each database keeps its `type` (a top-level type is not applied) and its `path`.
+ * Automatic and deterministic: it depends on the databases only (docs/versions.md).
+ */
+function replicaDefaults(replicas: Entries[], release: string): Entries {
+  const [first, ...rest] = replicas;
+  if (!first || rest.length === 0 || !hasBehaviour(release, "replicaDefaults")) return [];
+  const signatures = replicas.map((entries) => new Map(entries.map(([key, node]) => [key, signature(node)])));
+  return first.filter(([key, node]) => {
+    if (key === "type" || key === "path" || !readsKey(release, "top", key)) return false;
+    const value = signature(node);
+    return value !== undefined && signatures.every((s) => s.get(key) === value);
+  });
+}
+
+/** What a scalar is written as, comment included; undefined for maps and lists (never shared). */
+function signature(node: Node | undefined): string | undefined {
+  return node instanceof Scalar ? JSON.stringify([node.value, node.type ?? "", node.comment ?? ""]) : undefined;
+}
+
+function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, release: string, replica05: Entries): YAMLMap {
   const comment = db.role ? ` ${db.name}: role ${db.role}${db.roleReason ? ` (${db.roleReason})` : ""}` : undefined;
-  const entries: Array<[string, Node | undefined]> = [["path", scalar(db.path)]];
-  const first = db.replicas[0];
+  const entries: Entries = db.directory ? directoryEntries(db) : [["path", scalar(db.path)]];
   if (release.startsWith("0.5.")) {
     // 0.5.6+: restore before replicating when the file is missing; start fresh when there is no backup.
-    if (env.restoreOnBoot) entries.push(["restore-if-db-not-exists", scalar(true)]);
+    if (env.restoreOnBoot && !db.directory) entries.push(["restore-if-db-not-exists", scalar(true)]);
     if (db.truncatePageN !== undefined) entries.push(["truncate-page-n", scalar(db.truncatePageN)]);
     if (db.maxSyncWalBytes !== undefined) entries.push(["max-sync-wal-bytes", scalar(db.maxSyncWalBytes)]);
-    if (first) entries.push(["replica", renderReplica(db, first, env, release)]);
+    if (db.replicas[0]) entries.push(["replica", map(replica05)]);
   } else {
-    entries.push(["replicas", seq(db.replicas.map((r) => renderReplica(db, r, env, release)))]);
+    entries.push(["replicas", seq(db.replicas.map((r) => map(replicaEntries(db, r, env, release))))]);
   }
   return map(gated(release, "db", entries), comment);
+}
+
+/** `dir` + `pattern` (+ `recursive`, `watch`, `meta-dir`): each file found replicates to <replica path>/<its path inside dir>. */
+function directoryEntries(db: DatabasePlan): Entries {
+  const d = db.directory!;
+  const pattern = scalar(d.pattern);
+  pattern.type = "QUOTE_DOUBLE";
+  return [
+    ["dir", scalar(db.path, "a directory of databases: each file replicates to <replica path>/<its path inside dir>")],
+    ["pattern", pattern],
+    ["recursive", d.recursive !== undefined ? scalar(d.recursive) : undefined],
+    ["watch", d.watch !== undefined ? scalar(d.watch) : undefined],
+    ["meta-dir", d.metaDir !== undefined ? scalar(d.metaDir) : undefined],
+  ];
 }
 
 function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string, Node | undefined]> {
@@ -192,7 +235,9 @@ function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string
   }
 }
 
-function renderReplica(db: DatabasePlan, r: ReplicaPlan, env: EnvironmentPlan, release: string): YAMLMap {
+/** One replica's keys, only those the release reads. */
+function replicaEntries(db: DatabasePlan, r: ReplicaPlan | undefined, env: EnvironmentPlan, release: string): Entries {
+  if (!r) return [];
   const v05 = release.startsWith("0.5.");
   const implied = db.role ? `role ${db.role}` : undefined;
   const entries: Array<[string, Node | undefined]> = [];
@@ -226,5 +271,5 @@ function renderReplica(db: DatabasePlan, r: ReplicaPlan, env: EnvironmentPlan, r
       entries.push(["sse-kms-key-id", scalar(encryption.sse.kmsKeyId)]);
     }
   }
-  return map(gated(release, "replica", entries));
+  return gated(release, "replica", entries).filter(([, node]) => node !== undefined);
 }

@@ -57,6 +57,19 @@ export interface DatabasePlan {
   truncatePageN?: number;
   /** 0.5.15+: max-sync-wal-bytes. */
   maxSyncWalBytes?: number;
+  /**
+   * 0.5.3+: `path` is a directory of tenant databases (dir + pattern). Each file found replicates to
+   * `<replica path>/<its path inside the directory>`; there is no restore on boot (docs/versions.md).
+   */
+  directory?: DirectoryPlan;
+}
+
+export interface DirectoryPlan {
+  pattern: string;
+  recursive?: boolean;
+  watch?: boolean;
+  /** Absolute. */
+  metaDir?: string;
 }
 
 /** An environment variable the Litestream process needs, and the reference it is resolved from. */

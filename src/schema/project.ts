@@ -36,9 +36,19 @@ const Litestream = z.strictObject({
   walAutocheckpointOff: z.boolean().optional().meta({ description: "The app sets PRAGMA wal_autocheckpoint=0 (0.5.6-0.5.7 stop replicating then)." }),
 });
 
+const Directory = z.strictObject({
+  pattern: LiteralString.meta({ description: 'Which files of the directory are databases, a glob such as "*.db" (Go filepath.Match).' }),
+  recursive: z.boolean().optional().meta({ description: "Also look in subdirectories." }),
+  watch: z.boolean().optional().meta({ description: "0.5.4+: replicate databases created after Litestream started." }),
+  metaDir: FsPath.optional().meta({ description: "0.5.13+: where Litestream keeps each tenant's metadata (default: beside each file)." }),
+});
+
 const Database = z.strictObject({
   name: Slug.optional().meta({ description: "Defaults to the file name without extension; used in the replica path." }),
-  path: FsPath,
+  path: FsPath.meta({ description: "The database file, or with `directory` the directory of tenant databases." }),
+  directory: Directory.optional().meta({
+    description: "0.5.3+: `path` is a directory of databases (dir + pattern); each file found replicates to <replica path>/<file path inside the directory> (docs/versions.md).",
+  }),
   role: Slug.optional().meta({ description: "primary | queue | cache | cable, or a role defined under `roles`." }),
   replication: Replication.optional(),
   truncatePageN: z.int().min(1).optional().meta({ description: "0.5.3+: WAL pages after which a checkpoint truncates the WAL (truncate-page-n)." }),
@@ -151,6 +161,7 @@ export type ProjectInput = z.input<typeof Project>;
 export type ProjectConfig = z.output<typeof Project>;
 export type EnvironmentConfig = z.output<typeof Environment>;
 export type DatabaseConfig = z.output<typeof Database>;
+export type DirectoryConfig = z.output<typeof Directory>;
 export type EncryptionConfig = z.output<typeof Encryption>;
 export type MigrateFromConfig = z.output<typeof MigrateFrom>;
 export { EnvVarName };

@@ -31,7 +31,11 @@ const row = (line: LitestreamLine, scope: KeyScope, since: string, keys: string[
 const REPLICA_03 = ["type", "name", "path", "url", "retention", "retention-check-interval", "sync-interval", "snapshot-interval", "validation-interval", "access-key-id", "secret-access-key", "region", "bucket", "endpoint", "force-path-style", "skip-verify", "account-name", "account-key", "host", "user", "password", "key-path", "age"];
 const REPLICA_05_0 = ["type", "path", "url", "bucket", "endpoint", "region", "force-path-style", "skip-verify", "sync-interval", "access-key-id", "secret-access-key", "account-name", "account-key", "host", "user", "password", "key-path"];
 
-/** Replica keys of 0.5, each with the release that brought it; from 0.5.3 each is also a top-level default. */
+/**
+ * Replica keys of 0.5, each with the release that brought it; from 0.5.3 each but `type` is also a
+ * top-level default (measured on 0.5.8, 0.5.12, 0.5.17: a top-level `type` is not applied, a replica
+ * without its own is a file replica; a replica's own value overrides the default).
+ */
 const REPLICA_05: KeyRow[] = [
   ...row("0.5", "replica", "0.5.0", REPLICA_05_0),
   ...row("0.5", "replica", "0.5.3", ["sign-payload", "require-content-md5", "part-size", "concurrency", "host-key"]),
@@ -104,6 +108,8 @@ export const BEHAVIOUR_TABLE = {
   prettyLogging: { "0.3": undefined, "0.5": "0.5.11", what: 'logging type "pretty"' },
   /** 0.5 restores 0.3 backups reliably from 0.5.12 (0.5.17 for WAL segments over 4 GB). */
   restoreFrom03: { "0.3": undefined, "0.5": "0.5.12", what: "restoring a 0.3 backup" },
+  /** Replica settings shared by every database written once at the top level (0.5.3+). */
+  replicaDefaults: { "0.3": undefined, "0.5": "0.5.3", what: "top-level replica defaults" },
 } as const satisfies Record<string, { "0.3": string | undefined; "0.5": string | undefined; what: string }>;
 
 export type Behaviour = keyof typeof BEHAVIOUR_TABLE;
