@@ -62,10 +62,13 @@ describe("top-level replica defaults: 0.5.2 vs 0.5.3", () => {
     expect(configText(describeShop("0.5.3"))).toContain("# Replica settings every database shares, written once (Litestream 0.5.3+); each database keeps its own type and path.\nbucket: shop-backups\n");
   });
 
-  it("upload settings are shared the same way", () => {
+  it("part-size and concurrency stay under each database: Litestream ignores them at the top level", () => {
     const c = configOf(describeShop("0.5.17", { storage: { ...aws, partSize: "16MiB", concurrency: 4 } }));
-    expect({ "part-size": c["part-size"], concurrency: c.concurrency }).toEqual({ "part-size": "16MiB", concurrency: 4 });
-    expect(dbs(c).map((db) => db.replica)).toEqual([{ type: "s3", path: "shop/main" }, { type: "s3", path: "shop/search" }]);
+    expect({ bucket: c.bucket, "part-size": c["part-size"], concurrency: c.concurrency }).toEqual({ bucket: "shop-backups", "part-size": undefined, concurrency: undefined });
+    expect(dbs(c).map((db) => db.replica)).toEqual([
+      { type: "s3", path: "shop/main", "part-size": "16MiB", concurrency: 4 },
+      { type: "s3", path: "shop/search", "part-size": "16MiB", concurrency: 4 },
+    ]);
   });
 
   it("a key whose value (or comment) differs between databases stays under each database", () => {
@@ -90,6 +93,37 @@ describe("top-level replica defaults: 0.5.2 vs 0.5.3", () => {
     expect(configText(many)).toBe(text);
     expect(text.match(/^bucket: /gm)).toHaveLength(1);
     expect(text.match(/^ +bucket: /gm)).toBeNull();
+  });
+});
+
+describe("Litestream 0.5.17 ignores type and part-size at the top level (why they stay per replica)", () => {
+  it("a replica with no type of its own is a file replica, whatever the top level says", async () => {
+    const dir = makeTempDir("ld-top-type");
+    const config = join(dir, "litestream.yml");
+    writeFileSync(config, `type: s3\nbucket: b\ndbs:\n  - path: ${join(dir, "a.db")}\n    replica:\n      path: p\n`);
+    const listed = await runLitestream(["databases", "-config", config], { binary: releaseBinary("0.5.17") });
+    expect(parseDatabasesOutput(listed.stdout)).toEqual([{ path: join(dir, "a.db"), replicas: ["file"] }]);
+  });
+
+  it("a 1MB part-size under the replica stops uploads; the same at the top level changes nothing", async () => {
+    const s3 = await startS3({ buckets: ["b"] });
+    const dir = makeTempDir("ld-part-size");
+    const db = join(dir, "a.db");
+    await createWalDb(db);
+    await insertRows(db, 1, 3);
+    const replica = `    replica:\n      type: s3\n      bucket: b\n      path: p\n      endpoint: ${s3.endpoint}\n      force-path-style: true\n      region: us-east-1\n`;
+    const opts = { binary: releaseBinary("0.5.17"), env: { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY } };
+    const run = async (text: string, expected: RegExp) => {
+      const config = join(dir, "litestream.yml");
+      writeFileSync(config, text);
+      const replicate = startReplicate(config, opts);
+      await replicate.waitForLog(expected, 20_000);
+      await replicate.stop();
+      return replicate.output();
+    };
+    await run(`dbs:\n  - path: ${db}\n${replica}      part-size: 1MB\n`, /part size must be at least 5242880 bytes/);
+    const top = await run(`part-size: 1MB\ndbs:\n  - path: ${db}\n${replica}`, /snapshot complete/);
+    expect(top).not.toContain("part size must be at least");
   });
 });
 

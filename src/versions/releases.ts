@@ -31,11 +31,7 @@ const row = (line: LitestreamLine, scope: KeyScope, since: string, keys: string[
 const REPLICA_03 = ["type", "name", "path", "url", "retention", "retention-check-interval", "sync-interval", "snapshot-interval", "validation-interval", "access-key-id", "secret-access-key", "region", "bucket", "endpoint", "force-path-style", "skip-verify", "account-name", "account-key", "host", "user", "password", "key-path", "age"];
 const REPLICA_05_0 = ["type", "path", "url", "bucket", "endpoint", "region", "force-path-style", "skip-verify", "sync-interval", "access-key-id", "secret-access-key", "account-name", "account-key", "host", "user", "password", "key-path"];
 
-/**
- * Replica keys of 0.5, each with the release that brought it; from 0.5.3 each but `type` is also a
- * top-level default (measured on 0.5.8, 0.5.12, 0.5.17: a top-level `type` is not applied, a replica
- * without its own is a file replica; a replica's own value overrides the default).
- */
+/** Replica keys of 0.5, each with the release that brought it. */
 const REPLICA_05: KeyRow[] = [
   ...row("0.5", "replica", "0.5.0", REPLICA_05_0),
   ...row("0.5", "replica", "0.5.3", ["sign-payload", "require-content-md5", "part-size", "concurrency", "host-key"]),
@@ -44,6 +40,15 @@ const REPLICA_05: KeyRow[] = [
   ...row("0.5", "replica", "0.5.14", ["storage-class"]),
   ...row("0.5", "replica", "0.5.15", ["max-sync-ltx-files"]),
 ];
+
+/**
+ * The replica keys 0.5.3+ also reads at the top level, as a default for every replica (a replica's
+ * own value wins). Not `type` (a replica without one is a file replica), `path`, `url`, `part-size`,
+ * `concurrency`, `host-key`: parsed there and never applied (measured on 0.5.8, 0.5.12, 0.5.17;
+ * ReplicaSettings.SetDefaults in 0.5.8 and 0.5.12). `storage-class` and `max-sync-ltx-files` are
+ * not known to be applied, so they stay per replica.
+ */
+const REPLICA_DEFAULTS_05 = ["sync-interval", "access-key-id", "secret-access-key", "region", "bucket", "endpoint", "force-path-style", "sign-payload", "require-content-md5", "skip-verify", "sse-customer-algorithm", "sse-customer-key", "sse-customer-key-path", "sse-kms-key-id", "account-name", "account-key", "sas-token", "host", "user", "password", "key-path", "auto-recover"];
 
 export const KEY_TABLE: readonly KeyRow[] = [
   ...row("0.3", "top", "0.3.9", ["addr", "dbs", "exec", "access-key-id", "secret-access-key", "logging"]),
@@ -57,7 +62,7 @@ export const KEY_TABLE: readonly KeyRow[] = [
   ...row("0.5", "top", "0.5.6", ["heartbeat-url", "heartbeat-interval", "shutdown-sync-timeout", "shutdown-sync-interval"]),
   ...row("0.5", "top", "0.5.7", ["socket", "verify-compaction", "validation"]),
   ...row("0.5", "top", "0.5.8", ["retention"]),
-  ...REPLICA_05.filter((r) => r.key !== "type").map((r) => ({ ...r, scope: "top" as const, since: compareRelease(r.since, "0.5.3") < 0 ? "0.5.3" : r.since })),
+  ...REPLICA_05.filter((r) => REPLICA_DEFAULTS_05.includes(r.key)).map((r) => ({ ...r, scope: "top" as const, since: compareRelease(r.since, "0.5.3") < 0 ? "0.5.3" : r.since })),
   ...row("0.5", "logging", "0.5.0", ["level", "type", "stderr"]),
   ...row("0.5", "logging", "0.5.11", ["source"]),
   ...row("0.5", "snapshot", "0.5.0", ["interval", "retention"]),
