@@ -2,6 +2,8 @@
 // hand-written litestream.yml to `production.sqlite3` at the root of a bucket that each of them
 // configures at run time (LITESTREAM_BUCKET, LITESTREAM_ENDPOINT). The generated files keep that exact
 // path, so the first restore on a new host finds the existing backup, and run the migrations after it.
+// Users who run the image without a bucket: `ENV LITESTREAM_ENABLED=auto` in the image (or -e at run
+// time) starts the app alone when none of the variables is set (docs/entrypoint.md).
 import { defineProject } from "../../src/index.js";
 
 export default defineProject({

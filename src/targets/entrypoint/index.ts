@@ -173,7 +173,7 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
 
 function environmentDocs(bindings: EnvBinding[], configPath: string): string[] {
   const rows: Array<[string, string]> = [
-    ["LITESTREAM_ENABLED", "true (default), false or auto: false starts the app without Litestream; auto does so only when none of the variables below is set (docs/entrypoint.md)."],
+    ["LITESTREAM_ENABLED", "true (default), false or auto: false runs the app alone; auto too, when none of the variables below is set."],
     ["LITESTREAM_CONFIG", `the Litestream config file (default ${configPath}).`],
     ...bindings.map((b): [string, string] => [b.name, `${b.purpose}, required${sourceNote(b)}.`]),
   ];
