@@ -19,6 +19,8 @@ export interface EnvBinding {
   renamed: boolean;
   /** Also written as ${NAME} inside litestream.yml. */
   expandedInConfig: boolean;
+  /** A non-secret setting read at start-up (e.g. "storage.bucket"), checked by src/render/startup-checks.ts. */
+  setting?: string;
 }
 
 export function envBindings(env: EnvironmentPlan): EnvBinding[] {
@@ -31,6 +33,7 @@ export function envBindings(env: EnvironmentPlan): EnvBinding[] {
       purpose: v.purpose,
       renamed: secretName !== v.name,
       expandedInConfig: v.expandedInConfig,
+      ...(v.setting ? { setting: v.setting } : {}),
     };
   });
 }

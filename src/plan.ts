@@ -13,8 +13,10 @@ import { checkMigration } from "./plan/migration.js";
 import { checkDirectoryDatabases } from "./plan/directories.js";
 import { checkKnownBad, checkReleaseKnown, requireBehaviour, requireKey, type KeyRequest } from "./plan/release-gates.js";
 import type { StorageConfig } from "./schema/storage.js";
-import { checkConfigFiles, checkLocations, checkVersionFeatures, locationKeyOf, locationOf } from "./plan/checks.js";
-import { planEnvVars } from "./plan/env-vars.js";
+import { settingText } from "./schema/common.js";
+import { checkConfigFiles, checkLocations, checkVersionFeatures, locationKeyOf, locationOf, variableLocationsWarning } from "./plan/checks.js";
+import { planEnvVars, planRuntimeSettings } from "./plan/env-vars.js";
+import { exactReplicaPath, pickReplicaPath } from "./plan/replica-paths.js";
 import { storageAt, type DatabasePlan, type DebPlan, type EnvironmentInput, type EnvironmentPlan, type LitestreamPlan, type Plan, type ReplicaPlan, type Setting, type ShutdownPlan, type Warning } from "./plan/model.js";
 import { mergeTargets } from "./targets/merge.js";
 import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer } from "./plan/timings.js";
@@ -58,6 +60,8 @@ export function planProjectCollecting(project: ProjectConfig): { plan: Plan; iss
     });
   }
   checkLocations(environments, project, issues);
+  const variableLocations = variableLocationsWarning(environments);
+  if (variableLocations) warnings.push(variableLocations);
   checkConfigFiles(environments, issues);
   checkMigration(environments, version === "0.5" ? litestream.migrateFrom : undefined, issues, migrationHint(project));
   return { plan: { name: project.name, litestream, environments, warnings }, issues: issues.items };
@@ -105,7 +109,7 @@ function planLitestream(project: ProjectConfig, issues: IssueList): LitestreamPl
 /** A fix for a 0.5 location shared with the 0.3 one: a new prefix, or a new directory. */
 function migrationHint(project: ProjectConfig): string {
   const storage = project.storage ?? project.replicas?.[0];
-  if (storage && "bucket" in storage) return `storage.prefix: "${storage.prefix ?? project.name}-v05"`;
+  if (storage && "bucket" in storage) return `storage.prefix: "${storage.prefix === undefined ? project.name : settingText(storage.prefix) || project.name}-v05"`;
   if (storage && "path" in storage) return `storage.path: "${storage.path.replace(/\/$/, "")}-v05"`;
   return "a storage prefix or directory of its own";
 }
@@ -150,9 +154,15 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
     databases,
     restoreOnBoot: env.restoreOnBoot ?? project.restoreOnBoot ?? true,
     shutdown: planShutdown(input, at),
-    env: planEnvVars(storages, storagePath, encryption, heartbeat, issues),
+    env: [],
     targets: mergeTargets(project.targets, env.targets),
   };
+  const credentials = planEnvVars(storages, storagePath, encryption, heartbeat, issues);
+  const replicaPaths = project.databases.flatMap((db, i) => [
+    { value: db.replicaPath, where: ["databases", i, "replicaPath"] },
+    { value: env.databases?.[input.dbNames[i] ?? ""]?.replicaPath, where: at("databases", input.dbNames[i] ?? "", "replicaPath") },
+  ]);
+  plan.env = [...credentials, ...planRuntimeSettings(storages, storagePath, replicaPaths, credentials, issues)];
   const monitoring = env.monitoring ?? project.monitoring;
   if (monitoring) plan.monitoring = monitoring;
   const logging = env.logging ?? project.logging;
@@ -287,7 +297,16 @@ function planReplica(input: EnvironmentInput, d: DatabaseInput, { storage, r, na
   if (destination.type === "sftp" && destination.keyPath) destination.keyPath = d.resolvePath(destination.keyPath, [...where, "keyPath"], "SSH key path");
   const replicaName = d.replicaNames[r] ?? storage.provider;
   const settings = layerSettings([...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...where, "replication"] }], warnings);
-  const replicaPath = replicaPathOf(destination, name);
+  const exact = pickReplicaPath(
+    [
+      { value: input.env.databases?.[name]?.replicaPath, where: d.at("databases", name, "replicaPath") },
+      { value: d.db.replicaPath, where: ["databases", d.index, "replicaPath"] },
+    ],
+    replicaName,
+    d.replicaNames,
+    issues,
+  );
+  const replicaPath = exact ? exactReplicaPath(exact, destination, (value, at) => d.resolvePath(value, at, "replicaPath"), issues) : replicaPathOf(destination, name);
   checkTimings(settings, version, `database ${name}`, issues);
   return {
     ...destination,
@@ -296,6 +315,7 @@ function planReplica(input: EnvironmentInput, d: DatabaseInput, { storage, r, na
     settings,
     location: locationOf(destination, replicaPath),
     locationKey: locationKeyOf(destination, replicaPath),
+    ...(exact ? { exactPathAt: exact.where } : {}),
   };
 }
 

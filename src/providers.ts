@@ -2,6 +2,7 @@
  * Provider presets → the replica fields Litestream needs (type, endpoint, region, path style).
  * Endpoint forms and quirks: docs/storage.md.
  */
+import { settingText } from "./schema/common.js";
 import type { StorageConfig } from "./schema/storage.js";
 
 export type ReplicaType = Destination["type"];
@@ -67,11 +68,15 @@ function s3Upload(storage: StorageConfig): S3Upload {
 
 export function resolveDestination(storage: StorageConfig, defaultPrefix: string): Destination {
   // Object stores default to a prefix named after the project; file and sftp use their directory.
-  const base = "bucket" in storage ? ((storage as { prefix?: string }).prefix ?? defaultPrefix) : "";
+  // Settings given as { env: "NAME" } become ${NAME}, which Litestream expands at start-up (docs/storage.md).
+  const prefix = "bucket" in storage ? storage.prefix : undefined;
+  const base = "bucket" in storage ? (prefix === undefined ? defaultPrefix : settingText(prefix)) : "";
+  const bucket = "bucket" in storage ? settingText(storage.bucket) : "";
+  const text = <T extends Parameters<typeof settingText>[0] | undefined>(value: T) => (value === undefined ? undefined : settingText(value));
   const s3 = (endpoint: string | undefined, region: string, notes: Destination["notes"] = {}): S3Destination => ({
     provider: storage.provider,
     type: "s3",
-    bucket: "bucket" in storage ? storage.bucket : "",
+    bucket,
     base,
     ...(endpoint ? { endpoint } : {}),
     region,
@@ -83,12 +88,12 @@ export function resolveDestination(storage: StorageConfig, defaultPrefix: string
   switch (storage.provider) {
     case "aws":
       // With no endpoint and no region Litestream calls GetBucketLocation, which needs its own permission.
-      return s3(undefined, storage.region, { region: "explicit region: no GetBucketLocation call needed" });
+      return s3(undefined, settingText(storage.region), { region: "explicit region: no GetBucketLocation call needed" });
     case "r2": {
       const host = storage.jurisdiction
         ? `${storage.accountId}.${storage.jurisdiction}.r2.cloudflarestorage.com`
         : `${storage.accountId}.r2.cloudflarestorage.com`;
-      return s3(storage.endpoint ?? `https://${host}`, "auto", {
+      return s3(text(storage.endpoint) ?? `https://${host}`, "auto", {
         endpoint: "Cloudflare R2 (https only)",
         region: "R2 requires region auto",
       });
@@ -111,19 +116,19 @@ export function resolveDestination(storage: StorageConfig, defaultPrefix: string
     case "wasabi":
       return s3(`https://s3.${storage.region}.wasabisys.com`, storage.region, { endpoint: "Wasabi" });
     case "tigris":
-      return s3(storage.endpoint ?? "https://fly.storage.tigris.dev", "auto", { endpoint: "Tigris" });
+      return s3(text(storage.endpoint) ?? "https://fly.storage.tigris.dev", "auto", { endpoint: "Tigris" });
     case "minio":
-      return s3(storage.endpoint.replace(/\/$/, ""), storage.region ?? "us-east-1", { endpoint: "MinIO" });
+      return s3(settingText(storage.endpoint).replace(/\/$/, ""), text(storage.region) ?? "us-east-1", { endpoint: "MinIO" });
     case "s3": {
-      const destination = s3(storage.endpoint.replace(/\/$/, ""), storage.region);
+      const destination = s3(settingText(storage.endpoint).replace(/\/$/, ""), settingText(storage.region));
       // An endpoint already implies path style; only an explicit `false` needs writing.
       if (storage.forcePathStyle === false) destination.forcePathStyle = false;
       return destination;
     }
     case "gcs":
-      return { provider: "gcs", type: "gcs", bucket: storage.bucket, base, notes: {} };
+      return { provider: "gcs", type: "gcs", bucket, base, notes: {} };
     case "azure":
-      return { provider: "azure", type: "abs", bucket: storage.bucket, base, accountName: storage.accountName, notes: {} };
+      return { provider: "azure", type: "abs", bucket, base, accountName: storage.accountName, notes: {} };
     case "sftp":
       return {
         provider: "sftp",

@@ -2,6 +2,21 @@
 // Generated from templates/*.hbs by scripts/compile-templates.ts (`npm run templates`): do not edit.
 export const TEMPLATE_SPECS = {
   "compose-heredoc.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# Settings read at start-up must be set: an empty one would make Litestream use an empty value (docs/storage.md).\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"checks"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":9}}})) != null ? stack1 : "");
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"2":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -10,12 +25,12 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# Quoted delimiter: the shell expands nothing, Litestream expands its own variables.\ncat > \"$LITESTREAM_CONFIG\" <<'"
-    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":4,"column":32},"end":{"line":4,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":4,"column":30},"end":{"line":4,"column":43}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":10,"column":32},"end":{"line":10,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":10,"column":30},"end":{"line":10,"column":43}}}) : helper))) != null ? stack1 : "")
     + "'\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"config") || alias1(depth0, "config", {"start":{"line":5,"column":2},"end":{"line":5,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"config","hash":{},"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":5,"column":10}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":5,"column":12},"end":{"line":5,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":5,"column":10},"end":{"line":5,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"config") || alias1(depth0, "config", {"start":{"line":11,"column":2},"end":{"line":11,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"config","hash":{},"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":11,"column":10}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":11,"column":12},"end":{"line":11,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":11,"column":10},"end":{"line":11,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"1":function(container,depth0,helpers,partials,data) {
+},"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -24,13 +39,8 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# A 0-byte database (opened before the restore) is set aside so that its backup is restored (docs/lifecycle.md).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":11,"column":9}}})) != null ? stack1 : "");
-},"2":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
-    + "\n";
-},"3":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":17,"column":9}}})) != null ? stack1 : "");
+},"4":function(container,depth0,helpers,partials,data) {
     return "# exec: Litestream becomes the main process, so `docker stop` reaches it and it syncs one last time.\nexec litestream replicate -config \"$LITESTREAM_CONFIG\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -41,8 +51,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "set -eu\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"config"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":6,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":15,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"checks"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"config"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "compose-op-env.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -150,8 +161,23 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":49,"column":86},"end":{"line":49,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":49,"column":84},"end":{"line":49,"column":96}}}) : helper))) != null ? stack1 : "")
     + "): give the app the AWS_*\n# variables the container had, not the keys Litestream passes on to its child, then become the app.\nif [ \"${LITESTREAM_ENTRYPOINT_STAGE:-}\" = app ]; then\n  unset LITESTREAM_ENTRYPOINT_STAGE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID+set}\" ]; then\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY+set}\" ]; then\n    export AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN+set}\" ]; then\n    export AWS_SESSION_TOKEN=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\"\n  fi\n  unset LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\n  exec \"$@\"\nfi\n";
 },"7":function(container,depth0,helpers,partials,data) {
-    return "\n# As PID 1, sh ignores SIGTERM unless trapped, and runs a trap only once its foreground command ends:\n# each start-up step runs in the background and a stop ends it (docs/entrypoint.md). A background\n# command's stdin would be /dev/null: fd 3 keeps the container's stdin (if any) for the steps.\ncommand exec 3<&0 || exec 3</dev/null\nstep_pid=\"\"\nstop_step() {\n  trap - TERM INT\n  if [ -n \"$step_pid\" ]; then\n    kill -TERM \"$step_pid\" 2>/dev/null || true\n    wait \"$step_pid\" || true\n  fi\n  echo \"litestream-entrypoint: stopped by SIG$1 before the app started\" >&2\n  exit \"$2\"\n}\ntrap 'stop_step TERM 143' TERM\ntrap 'stop_step INT 130' INT\nrun_step() {\n  \"$@\" <&3 3<&- &\n  step_pid=$!\n  step_status=0\n  wait \"$step_pid\" || step_status=$?\n  step_pid=\"\"\n  return \"$step_status\"\n}\n";
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "    # Replicate only when configured: with none of the variables below set, the app runs alone.\n    if "
+    + ((stack1 = (((helper = lookupProperty(helpers,"autoTest") || alias1(depth0, "autoTest", {"start":{"line":81,"column":9},"end":{"line":81,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoTest","hash":{},"data":data,"loc":{"start":{"line":81,"column":7},"end":{"line":81,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "; then\n      litestream_enabled=true\n    else\n      litestream_enabled=false\n      echo \"litestream-entrypoint: LITESTREAM_ENABLED=auto and none of "
+    + ((stack1 = (((helper = lookupProperty(helpers,"autoNames") || alias1(depth0, "autoNames", {"start":{"line":85,"column":73},"end":{"line":85,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoNames","hash":{},"data":data,"loc":{"start":{"line":85,"column":71},"end":{"line":85,"column":84}}}) : helper))) != null ? stack1 : "")
+    + " is set: starting the app without restore or replication\" >&2\n    fi\n";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "    # Nothing is read from the environment: the config is complete, so auto means true.\n    litestream_enabled=true\n";
+},"9":function(container,depth0,helpers,partials,data) {
+    return "\n# As PID 1, sh ignores SIGTERM unless trapped, and runs a trap only once its foreground command ends:\n# each start-up step runs in the background and a stop ends it (docs/entrypoint.md). A background\n# command's stdin would be /dev/null: fd 3 keeps the container's stdin (if any) for the steps.\ncommand exec 3<&0 || exec 3</dev/null\nstep_pid=\"\"\nstop_step() {\n  trap - TERM INT\n  if [ -n \"$step_pid\" ]; then\n    kill -TERM \"$step_pid\" 2>/dev/null || true\n    wait \"$step_pid\" || true\n  fi\n  echo \"litestream-entrypoint: stopped by SIG$1 before the app started\" >&2\n  exit \"$2\"\n}\ntrap 'stop_step TERM 143' TERM\ntrap 'stop_step INT 130' INT\nrun_step() {\n  \"$@\" <&3 3<&- &\n  step_pid=$!\n  step_status=0\n  wait \"$step_pid\" || step_status=$?\n  step_pid=\"\"\n  return \"$step_status\"\n}\n";
+},"10":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -160,10 +186,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\nif [ \"$litestream_enabled\" = true ]; then\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":115,"column":0},"end":{"line":131,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":129,"column":0},"end":{"line":145,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"settingChecks"),"length"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":146,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":155,"column":0},"end":{"line":174,"column":7}}})) != null ? stack1 : "")
     + "fi\n";
-},"9":function(container,depth0,helpers,partials,data) {
+},"11":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -172,12 +199,12 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # Credentials, read by Litestream from these variables (never from a file).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"renames"),{"name":"each","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":117,"column":0},"end":{"line":119,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"renames"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":133,"column":9}}})) != null ? stack1 : "")
     + "  missing=\"\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"required"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":123,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"required"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":137,"column":9}}})) != null ? stack1 : "")
     + "  if [ -n \"$missing\" ]; then\n    echo \"litestream-entrypoint: not set:$missing (set LITESTREAM_ENABLED=false to start the app without Litestream)\" >&2\n    exit 78\n  fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":130,"column":7}}})) != null ? stack1 : "");
-},"10":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":144,"column":7}}})) != null ? stack1 : "");
+},"12":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -186,13 +213,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  if [ -n \"${"
-    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":118,"column":17},"end":{"line":118,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":118,"column":14},"end":{"line":118,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":132,"column":17},"end":{"line":132,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":132,"column":14},"end":{"line":132,"column":30}}}) : helper))) != null ? stack1 : "")
     + ":-}\" ]; then export "
-    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":118,"column":53},"end":{"line":118,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":118,"column":51},"end":{"line":118,"column":59}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":132,"column":53},"end":{"line":132,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":132,"column":51},"end":{"line":132,"column":59}}}) : helper))) != null ? stack1 : "")
     + "=\"$"
-    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":118,"column":64},"end":{"line":118,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":118,"column":62},"end":{"line":118,"column":76}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":132,"column":64},"end":{"line":132,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":132,"column":62},"end":{"line":132,"column":76}}}) : helper))) != null ? stack1 : "")
     + "\"; fi\n";
-},"11":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "  if [ -z \"${"
@@ -200,9 +227,26 @@ export const TEMPLATE_SPECS = {
     + ":-}\" ]; then missing=\"$missing "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\"; fi\n";
-},"12":function(container,depth0,helpers,partials,data) {
+},"14":function(container,depth0,helpers,partials,data) {
     return "\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":7}}})) != null ? stack1 : "");
+},"16":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "  "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -211,20 +255,14 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":134,"column":0},"end":{"line":141,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":157,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
     + "  restore_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":143,"column":20},"end":{"line":143,"column":34}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":143,"column":18},"end":{"line":143,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":166,"column":20},"end":{"line":166,"column":34}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":166,"column":18},"end":{"line":166,"column":36}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":9}}})) != null ? stack1 : "");
-},"14":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":173,"column":9}}})) != null ? stack1 : "");
+},"18":function(container,depth0,helpers,partials,data) {
     return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
-},"15":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "  "
-    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
-    + "\n";
-},"16":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -233,16 +271,16 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":157,"column":0},"end":{"line":159,"column":9}}})) != null ? stack1 : "");
-},"17":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":180,"column":0},"end":{"line":182,"column":9}}})) != null ? stack1 : "");
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "run_step "
-    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":158,"column":11},"end":{"line":158,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":181,"column":11},"end":{"line":181,"column":21}} ), depth0)) != null ? stack1 : "")
     + "\n";
-},"18":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     return "exec 3<&-\n";
-},"19":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -251,11 +289,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":172,"column":43},"end":{"line":172,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":172,"column":41},"end":{"line":172,"column":52}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":195,"column":43},"end":{"line":195,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":195,"column":41},"end":{"line":195,"column":52}}}) : helper))) != null ? stack1 : "")
     + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
-},"20":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
-},"21":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     return "exec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"$app_exec\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -292,22 +330,24 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"appExec") || alias1(depth0, "appExec", {"start":{"line":46,"column":11},"end":{"line":46,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appExec","hash":{},"data":data,"loc":{"start":{"line":46,"column":9},"end":{"line":46,"column":20}}}) : helper))) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
-    + "\nif [ \"$#\" -gt 0 ]; then\n  echo \"litestream-entrypoint: running the one-off command \\\"$1\\\" without Litestream\" >&2\n  exec \"$@\"\nfi\n\ncase \"${LITESTREAM_ENABLED:-true}\" in\n  true | True | TRUE | 1 | yes | on) litestream_enabled=true ;;\n  false | False | FALSE | 0 | no | off)\n    litestream_enabled=false\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED=$LITESTREAM_ENABLED: starting the app without Litestream\" >&2\n    ;;\n  *)\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED must be true or false, not \\\"$LITESTREAM_ENABLED\\\"\" >&2\n    exit 64\n    ;;\nesac\n\nif [ -z \"${LITESTREAM_CONFIG:-}\" ]; then LITESTREAM_CONFIG="
-    + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":84,"column":61},"end":{"line":84,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":84,"column":59},"end":{"line":84,"column":76}}}) : helper))) != null ? stack1 : "")
+    + "\nif [ \"$#\" -gt 0 ]; then\n  echo \"litestream-entrypoint: running the one-off command \\\"$1\\\" without Litestream\" >&2\n  exec \"$@\"\nfi\n\ncase \"${LITESTREAM_ENABLED:-true}\" in\n  true | True | TRUE | 1 | yes | on) litestream_enabled=true ;;\n  false | False | FALSE | 0 | no | off)\n    litestream_enabled=false\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED=$LITESTREAM_ENABLED: starting the app without Litestream\" >&2\n    ;;\n  auto | Auto | AUTO)\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"autoTest"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":90,"column":7}}})) != null ? stack1 : "")
+    + "    ;;\n  *)\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED must be true, false or auto, not \\\"$LITESTREAM_ENABLED\\\"\" >&2\n    exit 64\n    ;;\nesac\n\nif [ -z \"${LITESTREAM_CONFIG:-}\" ]; then LITESTREAM_CONFIG="
+    + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":98,"column":61},"end":{"line":98,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":98,"column":59},"end":{"line":98,"column":76}}}) : helper))) != null ? stack1 : "")
     + "; fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":153,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":160,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":99,"column":0},"end":{"line":125,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":126,"column":0},"end":{"line":176,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":177,"column":0},"end":{"line":183,"column":7}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":185,"column":0},"end":{"line":187,"column":7}}})) != null ? stack1 : "")
     + "if [ \"$litestream_enabled\" = false ]; then\n  exec "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":166,"column":9},"end":{"line":166,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":166,"column":7},"end":{"line":166,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":189,"column":9},"end":{"line":189,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":189,"column":7},"end":{"line":189,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":178,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":191,"column":0},"end":{"line":201,"column":7}}})) != null ? stack1 : "")
     + "\n# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":180,"column":4},"end":{"line":180,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":180,"column":2},"end":{"line":180,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":203,"column":4},"end":{"line":203,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":203,"column":2},"end":{"line":203,"column":14}}}) : helper))) != null ? stack1 : "")
     + ". Replicate, with the app as Litestream's child.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(21, data, 0),"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":192,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(24, data, 0),"data":data,"loc":{"start":{"line":204,"column":0},"end":{"line":215,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -856,14 +896,25 @@ export const TEMPLATE_SPECS = {
 },"2":function(container,depth0,helpers,partials,data) {
     return "# (The config's restore-if-db-not-exists would restore too, but only after this unit counts as\n# started, and it skips a 0-byte file.)\n";
 },"3":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# Settings read at start-up from the EnvironmentFile must be set: Litestream would otherwise use an\n# empty value (docs/storage.md). A missing one fails the start with its name in the journal.\nExecStartPre="
+    + ((stack1 = (((helper = lookupProperty(helpers,"startupCheck") || container.strict(depth0, "startupCheck", {"start":{"line":39,"column":15},"end":{"line":39,"column":27}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"startupCheck","hash":{},"data":data,"loc":{"start":{"line":39,"column":13},"end":{"line":39,"column":29}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "ExecStartPre="
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"4":function(container,depth0,helpers,partials,data) {
-    return "# No restore before start: restoreOnBoot is off in the project description.\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    return "# No restore before start: restoreOnBoot is off in the project description.\n";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -872,13 +923,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"homeRoots") || alias1(depth0, "homeRoots", {"start":{"line":60,"column":4},"end":{"line":60,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeRoots","hash":{},"data":data,"loc":{"start":{"line":60,"column":2},"end":{"line":60,"column":15}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeRoots") || alias1(depth0, "homeRoots", {"start":{"line":65,"column":4},"end":{"line":65,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeRoots","hash":{},"data":data,"loc":{"start":{"line":65,"column":2},"end":{"line":65,"column":15}}}) : helper))) != null ? stack1 : "")
     + " are replaced by an empty tmpfs; only these directories below them are visible.\nProtectHome=tmpfs\nBindPaths="
-    + ((stack1 = (((helper = lookupProperty(helpers,"homeDirs") || alias1(depth0, "homeDirs", {"start":{"line":62,"column":12},"end":{"line":62,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeDirs","hash":{},"data":data,"loc":{"start":{"line":62,"column":10},"end":{"line":62,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeDirs") || alias1(depth0, "homeDirs", {"start":{"line":67,"column":12},"end":{"line":67,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeDirs","hash":{},"data":data,"loc":{"start":{"line":67,"column":10},"end":{"line":67,"column":22}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"6":function(container,depth0,helpers,partials,data) {
-    return "ProtectHome=yes\n";
 },"7":function(container,depth0,helpers,partials,data) {
+    return "ProtectHome=yes\n";
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -887,11 +938,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# No PrivateTmp=: Litestream writes in "
-    + ((stack1 = (((helper = lookupProperty(helpers,"tmpDirs") || container.strict(depth0, "tmpDirs", {"start":{"line":67,"column":41},"end":{"line":67,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"tmpDirs","hash":{},"data":data,"loc":{"start":{"line":67,"column":39},"end":{"line":67,"column":50}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"tmpDirs") || container.strict(depth0, "tmpDirs", {"start":{"line":72,"column":41},"end":{"line":72,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"tmpDirs","hash":{},"data":data,"loc":{"start":{"line":72,"column":39},"end":{"line":72,"column":50}}}) : helper))) != null ? stack1 : "")
     + ".\n";
-},"8":function(container,depth0,helpers,partials,data) {
-    return "PrivateTmp=yes\n";
 },"9":function(container,depth0,helpers,partials,data) {
+    return "PrivateTmp=yes\n";
+},"10":function(container,depth0,helpers,partials,data) {
     return "CapabilityBoundingSet=\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -917,21 +968,22 @@ export const TEMPLATE_SPECS = {
     + "\n# Files Litestream creates (-wal/-shm, .<db>-litestream, file replicas) stay writable for the\n# group it shares with the app, and nothing is readable by others.\nUMask=0007\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasEnv"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"restores"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":41,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupCheck"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":40,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"restores"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":43,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":46,"column":11}}})) != null ? stack1 : "")
     + "ExecStart="
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":42,"column":12},"end":{"line":42,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":42,"column":10},"end":{"line":42,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":47,"column":12},"end":{"line":47,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":47,"column":10},"end":{"line":47,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\nRestart=always\nRestartSec=5s\n# On stop, SIGTERM goes to Litestream alone (KillMode=mixed), which then syncs the last changes; the\n# app units, ordered after this unit, are stopped before it. SIGKILL follows after TimeoutStopSec=,\n# the grace period every target of this project asks for:\n#   "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":48,"column":6},"end":{"line":48,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":48,"column":4},"end":{"line":48,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":53,"column":6},"end":{"line":53,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":53,"column":4},"end":{"line":53,"column":19}}}) : helper))) != null ? stack1 : "")
     + ".\n# systemd's own default is 90s (the 10s is Docker's); it is set here so that a lower\n# DefaultTimeoutStopSec= on the host cannot cut the final sync short.\nKillMode=mixed\nKillSignal=SIGTERM\nTimeoutStopSec="
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":53,"column":17},"end":{"line":53,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":53,"column":15},"end":{"line":53,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":58,"column":17},"end":{"line":58,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":58,"column":15},"end":{"line":58,"column":31}}}) : helper))) != null ? stack1 : "")
     + "s\n\n# Hardening. Litestream writes next to each database (-wal, -shm, .<db>-litestream) and into file\n# replicas: those directories are the only writable ones.\nProtectSystem=strict\nReadWritePaths="
-    + ((stack1 = (((helper = lookupProperty(helpers,"readWritePaths") || alias1(depth0, "readWritePaths", {"start":{"line":58,"column":17},"end":{"line":58,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"readWritePaths","hash":{},"data":data,"loc":{"start":{"line":58,"column":15},"end":{"line":58,"column":33}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"readWritePaths") || alias1(depth0, "readWritePaths", {"start":{"line":63,"column":17},"end":{"line":63,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"readWritePaths","hash":{},"data":data,"loc":{"start":{"line":63,"column":15},"end":{"line":63,"column":33}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"homeDirs"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"tmpDirs"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":66,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"homeDirs"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"tmpDirs"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"data":data,"loc":{"start":{"line":71,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
     + "PrivateDevices=yes\nPrivateMounts=yes\nNoNewPrivileges=yes\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"dropCapabilities"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"dropCapabilities"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":81,"column":7}}})) != null ? stack1 : "")
     + "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nProtectClock=yes\nProtectControlGroups=yes\nProtectHostname=yes\nProtectKernelLogs=yes\nProtectKernelModules=yes\nProtectKernelTunables=yes\nProtectProc=invisible\nProcSubset=pid\nRemoveIPC=yes\nSystemCallArchitectures=native\n# No SystemCallFilter=: a system call missing from the list would kill Litestream (SIGSYS) mid-write.\n\n[Install]\nWantedBy=multi-user.target\n";
 },"useData":true},
   "systemd-restore.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {

@@ -307,7 +307,7 @@ describe("entrypoint script: run for real with Litestream 0.3.13 and a file repl
     appScript(sb, "app", `#!/bin/sh\ntouch '${join(sb.dir, "marker")}'\n`);
     const run = await sb.run({ env: { LITESTREAM_ENABLED: "maybe" }, path: sb.stubPath });
     expect(run.code).toBe(64);
-    expect(run.stderr).toContain('LITESTREAM_ENABLED must be true or false, not "maybe"');
+    expect(run.stderr).toContain('LITESTREAM_ENABLED must be true, false or auto, not "maybe"');
     expect(existsSync(join(sb.dir, "marker"))).toBe(false);
     expect(existsSync(sb.stubMarker)).toBe(false);
   });

@@ -203,28 +203,38 @@ function directoryEntries(db: DatabasePlan): Entries {
   ];
 }
 
+/**
+ * A destination value. One holding ${NAME} (a setting read at start-up) is double-quoted: Litestream
+ * expands the raw text before YAML parses it, so a value with "#" or ": " stays one string.
+ */
+function dest(value: string, comment?: string): Scalar {
+  const node = scalar(value, comment);
+  if (value.includes("${")) node.type = "QUOTE_DOUBLE";
+  return node;
+}
+
 function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string, Node | undefined]> {
   switch (r.type) {
     case "file":
-      return [["path", scalar(r.path)]];
+      return [["path", dest(r.path)]];
     case "sftp":
       return [
         ["host", scalar(r.host)],
         ["user", scalar(r.user)],
-        ["path", scalar(r.path)],
+        ["path", dest(r.path)],
         ["key-path", r.keyPath ? scalar(r.keyPath) : undefined],
         ["password", env.env.some((e) => e.name === ENV.sftpPassword) ? ref(ENV.sftpPassword) : undefined],
       ];
     case "abs":
-      return [["account-name", scalar(r.accountName)], ["bucket", scalar(r.bucket)], ["path", scalar(r.path)]];
+      return [["account-name", scalar(r.accountName)], ["bucket", dest(r.bucket)], ["path", dest(r.path)]];
     case "gcs":
-      return [["bucket", scalar(r.bucket)], ["path", scalar(r.path)]];
+      return [["bucket", dest(r.bucket)], ["path", dest(r.path)]];
     case "s3":
       return [
-        ["bucket", scalar(r.bucket)],
-        ["path", scalar(r.path)],
-        ["endpoint", r.endpoint ? scalar(r.endpoint, r.notes.endpoint) : undefined],
-        ["region", scalar(r.region, r.notes.region)],
+        ["bucket", dest(r.bucket)],
+        ["path", dest(r.path)],
+        ["endpoint", r.endpoint ? dest(r.endpoint, r.notes.endpoint) : undefined],
+        ["region", dest(r.region, r.notes.region)],
         ["force-path-style", r.forcePathStyle !== undefined ? scalar(r.forcePathStyle) : undefined],
         ["skip-verify", r.skipVerify ? scalar(true) : undefined],
         ["storage-class", r.upload.storageClass !== undefined ? scalar(r.upload.storageClass) : undefined],

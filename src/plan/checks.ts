@@ -2,12 +2,12 @@
  * Cross-field checks: features of the other Litestream line, and replica locations or config files
  * that two writers would share.
  */
-import type { IssueList, IssuePath } from "../errors.js";
+import { formatPath, type IssueList, type IssuePath } from "../errors.js";
 import { resolveDestination, type Destination } from "../providers.js";
 import type { ReplicationInput } from "../schema/common.js";
 import type { EncryptionConfig, ProjectConfig } from "../schema/project.js";
 import type { StorageConfig } from "../schema/storage.js";
-import { storageAt, type EnvironmentInput, type EnvironmentPlan } from "./model.js";
+import { storageAt, type EnvironmentInput, type EnvironmentPlan, type Warning } from "./model.js";
 
 export function checkVersionFeatures(
   input: Pick<EnvironmentInput, "project" | "env" | "version" | "issues">,
@@ -79,7 +79,8 @@ export function locationOf(d: Destination, replicaPath: string): string {
 export function locationKeyOf(d: Destination, replicaPath: string): string {
   if (d.type !== "s3") return locationOf(d, replicaPath);
   // AWS bucket names are global; any other endpoint has buckets of its own.
-  const host = d.endpoint ? d.endpoint.replace(/^https?:\/\//, "").replace(/\/$/, "").toLowerCase() : "aws";
+  // An endpoint from a variable (${NAME}) keeps its case: the name is what identifies it.
+  const host = d.endpoint ? d.endpoint.replace(/^https?:\/\//, "").replace(/\/$/, "").replace(/^[^$]*$/, (h) => h.toLowerCase()) : "aws";
   return `s3://${host}/${d.bucket}/${replicaPath}`;
 }
 
@@ -91,6 +92,7 @@ interface Writer {
   key: string;
   label: string;
   objectStore: boolean;
+  exactPathAt?: IssuePath;
 }
 
 /**
@@ -101,7 +103,7 @@ interface Writer {
  */
 export function checkLocations(environments: EnvironmentPlan[], project: ProjectConfig, issues: IssueList): void {
   const writers: Writer[] = environments.flatMap((env) =>
-    env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, key: r.locationKey, label: r.location, objectStore: r.bucket !== undefined }))),
+    env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, key: r.locationKey, label: r.location, objectStore: r.bucket !== undefined, ...(r.exactPathAt ? { exactPathAt: r.exactPathAt } : {}) }))),
   ).map((w, index) => ({ ...w, index }));
   const first = new Map<string, Writer>();
   for (const w of writers) if (!first.has(w.key)) first.set(w.key, w);
@@ -120,7 +122,9 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
           issues.add(
             where(w),
             `${owner(w)} replicates to ${w.label}, which ${owner(earlier)} already uses: two writers on one replica path lose data with no error`,
-            earlier.env === w.env
+            w.exactPathAt
+              ? `give ${formatPath(w.exactPathAt)} a path of its own${earlier.env === w.env ? "" : ` (per environment: environments.${w.env}.databases.${w.db}.replicaPath)`}`
+              : earlier.env === w.env
               ? "give each replica its own path (or name)"
               : w.objectStore
                 ? `set environments.${w.env}.prefix to one of its own, e.g. "${project.name}-${w.env}" (or give it its own storage)`
@@ -133,11 +137,31 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
       if (other.index >= w.index) continue;
       found.push({
         order: [w.index, other.index],
-        add: () => issues.add(where(w), `${owner(w)} replicates to ${w.label}, nested with ${other.label} (${owner(other)})`, "use sibling prefixes, not nested ones", "replica.nested"),
+        add: () =>
+          issues.add(
+            where(w),
+            `${owner(w)} replicates to ${w.label}, nested with ${other.label} (${owner(other)})`,
+            w.exactPathAt ?? other.exactPathAt ? `use sibling paths, not nested ones: change ${formatPath((w.exactPathAt ?? other.exactPathAt)!)}` : "use sibling prefixes, not nested ones",
+            "replica.nested",
+          ),
       });
     }
   }
   found.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]).forEach((f) => f.add());
+}
+
+/**
+ * Locations built from variables (${NAME}) are compared by their text: the same variable is the same
+ * place, but two different variables may hold the same value at run time (docs/storage.md).
+ */
+export function variableLocationsWarning(environments: EnvironmentPlan[]): Warning | undefined {
+  const replicas = environments.flatMap((env) => env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, location: r.location }))));
+  const variable = replicas.filter((r) => r.location.includes("${"));
+  if (replicas.length < 2 || variable.length === 0) return undefined;
+  return {
+    path: [],
+    message: `${variable.length} replica location${variable.length > 1 ? "s are" : " is"} built from environment variables (e.g. ${variable[0]!.location}): they are checked for clashes by their text only, so make sure no two databases or environments resolve to the same bucket and path at run time`,
+  };
 }
 
 /** The first writers of the places that contain `key` ("a/b" contains "a/b/c"). */

@@ -2,8 +2,8 @@
  * The environment variables Litestream needs for one environment, and the references they come from.
  */
 import { formatPath, type IssueList, type IssuePath } from "../errors.js";
-import { toSecretReference } from "../schema/common.js";
-import type { EncryptionConfig, ProjectConfig } from "../schema/project.js";
+import { isEnvSetting, toSecretReference } from "../schema/common.js";
+import type { EncryptionConfig, ProjectConfig, ReplicaPathConfig } from "../schema/project.js";
 import type { StorageConfig } from "../schema/storage.js";
 import { storageAt, type EnvVarPlan } from "./model.js";
 
@@ -64,4 +64,54 @@ export function planEnvVars(
   }
   if (heartbeat) need(ENV.heartbeatUrl, heartbeat.url, "heartbeat URL", ["heartbeat", "url"], true);
   return [...vars.values()].map(({ where: _where, ...v }) => v);
+}
+
+/** The storage fields that may be given as { env: "NAME" }, and what they are called in messages. */
+const SETTING_FIELDS = [
+  ["bucket", "bucket"],
+  ["endpoint", "endpoint"],
+  ["region", "region"],
+  ["prefix", "prefix"],
+] as const;
+
+/** Providers whose endpoint must be https (R2 and Tigris refuse http): checked at start-up when it is a variable. */
+const HTTPS_ONLY = new Set(["r2", "tigris"]);
+
+/**
+ * Non-secret settings known only at run time ({ env: "NAME" }): each is passed to Litestream under
+ * the user's own name and written as ${NAME} in litestream.yml (docs/storage.md).
+ */
+export function planRuntimeSettings(
+  storages: StorageConfig[],
+  storagePath: IssuePath,
+  replicaPaths: Array<{ value: ReplicaPathConfig | undefined; where: IssuePath }>,
+  taken: EnvVarPlan[],
+  issues: IssueList,
+): EnvVarPlan[] {
+  const vars = new Map<string, EnvVarPlan>();
+  const need = (name: string, where: IssuePath, mustBe?: "https") => {
+    const credential = taken.find((v) => v.name === name);
+    if (credential) {
+      issues.add(where, `${name} is also the variable of the ${credential.purpose}: one variable cannot hold both`, "read this setting from a variable of its own", "setting.conflict");
+      return;
+    }
+    const setting = formatPath(where);
+    const existing = vars.get(name);
+    if (existing) {
+      if (mustBe) existing.mustBe = mustBe;
+      return;
+    }
+    vars.set(name, { name, source: { kind: "env", name }, purpose: `${setting} (a setting read at start-up)`, expandedInConfig: true, setting, ...(mustBe ? { mustBe } : {}) });
+  };
+  storages.forEach((s, i) => {
+    for (const [field] of SETTING_FIELDS) {
+      const value = (s as Partial<Record<string, unknown>>)[field];
+      if (isEnvSetting(value)) need(value.env, [...storageAt(storagePath, i), field], field === "endpoint" && HTTPS_ONLY.has(s.provider) ? "https" : undefined);
+    }
+  });
+  for (const { value, where } of replicaPaths) {
+    if (isEnvSetting(value)) need(value.env, where);
+    else if (value && typeof value === "object") for (const [replica, one] of Object.entries(value)) if (isEnvSetting(one)) need(one.env, [...where, replica]);
+  }
+  return [...vars.values()];
 }

@@ -45,6 +45,8 @@ export interface ReplicaPlacement {
   location: string;
   /** Identity of the replica location, compared across databases and environments (nesting by "/"). */
   locationKey: string;
+  /** Where the description gives this replica's exact path (replicaPath), when it does. */
+  exactPathAt?: IssuePath;
 }
 
 export interface DatabasePlan {
@@ -79,6 +81,10 @@ export interface EnvVarPlan {
   purpose: string;
   /** Also written as ${NAME} inside litestream.yml (Litestream expands it at start-up). */
   expandedInConfig: boolean;
+  /** A non-secret setting known only at run time: which one (for the start-up check's message). */
+  setting?: string;
+  /** 'https': the value must start with https:// (a provider that refuses http). */
+  mustBe?: "https";
 }
 
 export interface EnvironmentPlan {

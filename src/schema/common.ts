@@ -139,3 +139,38 @@ export const Replication = z
   .meta({ description: "Replication timing." });
 
 export type ReplicationInput = z.input<typeof Replication>;
+
+/**
+ * A non-secret setting known only at run time: written as `${NAME}` into litestream.yml for
+ * Litestream's own expansion, and checked at start-up by every target (docs/storage.md).
+ */
+export const EnvSetting = z
+  .strictObject({ env: EnvVarName })
+  .meta({ description: 'Read at start-up from this environment variable: written as ${NAME} in litestream.yml, and every target refuses to start while it is unset or empty.' });
+
+export type EnvSettingConfig = z.output<typeof EnvSetting>;
+
+/** A literal value, or `{ env: "NAME" }` for one known only at run time. */
+export const orEnv = <T extends z.ZodType>(literal: T) => z.union([literal, EnvSetting]);
+
+export const isEnvSetting = (value: unknown): value is EnvSettingConfig => typeof value === "object" && value !== null && "env" in value;
+
+/** The text Litestream reads: the literal itself, or `${NAME}` for an environment setting. */
+export function settingText(value: string | EnvSettingConfig): string {
+  return typeof value === "string" ? value : `\${${value.env}}`;
+}
+
+/** Database name: a Slug that may also hold dots ("production.sqlite3"), which stays a label only. */
+export const DatabaseName = Text.regex(
+  /^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*(?<!\.)$/,
+  formatMessage("use lower-case letters, digits, '-', '_' and single dots inside the name", 'e.g. "main" or "production.sqlite3"', "name.invalid"),
+).max(63);
+
+/**
+ * An exact replica path, used as written instead of `<prefix>/<database name>`: the key in the
+ * bucket (no leading "/"), or the directory for file and SFTP replicas.
+ */
+export const ReplicaPathText = LiteralString.regex(
+  /^(?!.*\/\/)(?!.*\/$)(?!(?:.*\/)?\.\.?(?:\/|$))/,
+  formatMessage("write the replica path without a trailing '/', '//' or '.'/'..' segments", 'e.g. "production.sqlite3" or "litestream/pb_data.db"', "replica-path.invalid"),
+);

@@ -3,9 +3,9 @@
  * Strict objects everywhere: an unknown key is an error (Litestream itself ignores them silently).
  */
 import { z } from "zod";
-import { Duration, EnvVarName, formatMessage, FsPath, LiteralString, portInRange, Replication, SecretRef, Slug, Text } from "./common.js";
+import { DatabaseName, Duration, EnvSetting, EnvVarName, formatMessage, FsPath, LiteralString, portInRange, Replication, ReplicaPathText, SecretRef, Slug, Text } from "./common.js";
 import { MonitoringAlerts, Runbook, Verification } from "./operations.js";
-import { Storage } from "./storage.js";
+import { Prefix, Storage } from "./storage.js";
 import { TargetOverrides, Targets } from "./targets.js";
 
 export const USE_CASE_PRESETS = ["personal", "active", "critical"] as const;
@@ -43,8 +43,17 @@ const Directory = z.strictObject({
   metaDir: FsPath.optional().meta({ description: "0.5.13+: where Litestream keeps each tenant's metadata (default: beside each file)." }),
 });
 
+/** An exact replica path for every replica of a database, or one per replica name (several replicas, 0.3). */
+const ReplicaPath = z
+  .union([ReplicaPathText, EnvSetting, z.record(Slug, z.union([ReplicaPathText, EnvSetting]))])
+  .meta({
+    description:
+      'Keep an existing backup: the exact replica path, used as is instead of <prefix>/<database name> (the key in the bucket, e.g. "production.sqlite3", or the directory of a file/SFTP replica); { env: "NAME" } reads it at start-up; { <replica name>: path } for several replicas.',
+  });
+
 const Database = z.strictObject({
-  name: Slug.optional().meta({ description: "Defaults to the file name without extension; used in the replica path." }),
+  name: DatabaseName.optional().meta({ description: "Defaults to the file name without extension; used in the replica path (dots allowed: a label only)." }),
+  replicaPath: ReplicaPath.optional(),
   path: FsPath.meta({ description: "The database file, or with `directory` the directory of tenant databases." }),
   directory: Directory.optional().meta({
     description: "0.5.3+: `path` is a directory of databases (dir + pattern); each file found replicates to <replica path>/<file path inside the directory> (docs/versions.md).",
@@ -57,6 +66,7 @@ const Database = z.strictObject({
 
 const DatabaseOverride = z.strictObject({
   path: FsPath.optional(),
+  replicaPath: ReplicaPath.optional().meta({ description: "This environment's exact replica path (replaces the database's)." }),
   replication: Replication.optional(),
 });
 
@@ -110,12 +120,12 @@ const Environment = z.strictObject({
   configFile: LiteralString.optional().meta({ description: "Where this environment's litestream.yml is written." }),
   storage: Storage.optional(),
   replicas: z.array(Storage).min(1).optional(),
-  prefix: LiteralString.optional().meta({
-    description: "Keep the inherited storage but use this bucket prefix (e.g. a per-environment prefix in one bucket).",
+  prefix: Prefix.optional().meta({
+    description: 'Keep the inherited storage but use this bucket prefix (e.g. a per-environment prefix in one bucket; "" = the bucket root).',
   }),
   preset: z.enum(USE_CASE_PRESETS).optional(),
   replication: Replication.optional(),
-  databases: z.record(Slug, DatabaseOverride).optional(),
+  databases: z.record(DatabaseName, DatabaseOverride).optional(),
   monitoring: Monitoring.optional(),
   logging: Logging.optional(),
   heartbeat: Heartbeat.optional(),
@@ -164,4 +174,5 @@ export type DatabaseConfig = z.output<typeof Database>;
 export type DirectoryConfig = z.output<typeof Directory>;
 export type EncryptionConfig = z.output<typeof Encryption>;
 export type MigrateFromConfig = z.output<typeof MigrateFrom>;
+export type ReplicaPathConfig = z.output<typeof ReplicaPath>;
 export { EnvVarName };

@@ -3,7 +3,7 @@
  * `providers.ts` turns each preset into endpoint, region and path style.
  */
 import { z } from "zod";
-import { formatMessage, FsPath, LiteralString, portInRange, Replication, SecretRef, Slug, Text } from "./common.js";
+import { dollarProblem, EnvSetting, formatMessage, FsPath, LiteralString, orEnv, portInRange, Replication, SecretRef, Slug, Text } from "./common.js";
 
 const S3Credentials = z
   .strictObject({ accessKeyId: SecretRef, secretAccessKey: SecretRef })
@@ -32,12 +32,16 @@ const AzureContainer = Text.regex(
   formatMessage("an Azure container name is 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit", 'e.g. "my-app-backups"', "bucket.invalid"),
 );
 
-const Prefix = LiteralString.regex(
-  /^[^/].*[^/]$|^[^/]$/,
-  formatMessage("write the prefix without leading or trailing '/'", 'e.g. "my-app" or "my-app/production"', "prefix.slash"),
-)
-  .optional()
-  .meta({ description: "Path prefix inside the bucket; each database replicates to <prefix>/<database name>." });
+/** "" puts each database at the bucket root (`<database name>`), as many existing deployments do. */
+export const Prefix = z
+  .union([
+    Text.superRefine((value, ctx) => {
+      const problem = dollarProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem.problem, params: { fix: problem.fix, code: "text.dollar" }, continue: false });
+    }).regex(/^(?:[^/](?:.*[^/])?)?$/, formatMessage("write the prefix without leading or trailing '/'", 'e.g. "my-app" or "my-app/production" ("" for the bucket root)', "prefix.slash")),
+    EnvSetting,
+  ])
+  .meta({ description: 'Path prefix inside the bucket; each database replicates to <prefix>/<database name> ("" = the bucket root; a database\'s replicaPath replaces both).' });
 
 const HttpsUrl = LiteralString.regex(
   /^https:\/\/[^/\s]+\/?$/,
@@ -59,8 +63,8 @@ const replicaCommon = {
 
 const objectStoreCommon = {
   ...replicaCommon,
-  bucket: Bucket,
-  prefix: Prefix,
+  bucket: orEnv(Bucket),
+  prefix: Prefix.optional(),
 };
 
 const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
@@ -94,7 +98,7 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("aws"),
     ...objectStoreCommon,
-    region: Region(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"', "eu-central-1"),
+    region: orEnv(Region(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"', "eu-central-1")),
     ...s3Tuning,
     credentials: S3Credentials.optional().meta({ description: "Omit to use the instance/task role." }),
   }),
@@ -103,7 +107,7 @@ export const Storage = z.discriminatedUnion("provider", [
     ...s3Common,
     accountId: Text.regex(/^[0-9a-f]{32}$/, formatMessage("the Cloudflare account id is 32 hex characters", "copy it from the R2 page of the Cloudflare dashboard (32 characters 0-9, a-f)", "r2.account-id")),
     jurisdiction: z.enum(["eu", "fedramp"]).optional(),
-    endpoint: HttpsUrl.optional().meta({ description: "Override; R2 only accepts https." }),
+    endpoint: orEnv(HttpsUrl).optional().meta({ description: "Override; R2 only accepts https." }),
   }),
   z.strictObject({
     provider: z.literal("b2"),
@@ -133,19 +137,19 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("tigris"),
     ...s3Common,
-    endpoint: HttpsUrl.optional().meta({ description: "Defaults to https://fly.storage.tigris.dev." }),
+    endpoint: orEnv(HttpsUrl).optional().meta({ description: "Defaults to https://fly.storage.tigris.dev." }),
   }),
   z.strictObject({
     provider: z.literal("minio"),
     ...s3Common,
-    endpoint: HttpUrl,
-    region: LiteralString.optional(),
+    endpoint: orEnv(HttpUrl),
+    region: orEnv(LiteralString).optional(),
   }),
   z.strictObject({
     provider: z.literal("s3"),
     ...s3Common,
-    endpoint: HttpUrl,
-    region: LiteralString,
+    endpoint: orEnv(HttpUrl),
+    region: orEnv(LiteralString),
     forcePathStyle: z.boolean().optional().meta({ description: "Defaults to true when an endpoint is set." }),
   }),
   z.strictObject({
@@ -155,7 +159,7 @@ export const Storage = z.discriminatedUnion("provider", [
   z.strictObject({
     provider: z.literal("azure"),
     ...objectStoreCommon,
-    bucket: AzureContainer.meta({ description: "The blob container." }),
+    bucket: orEnv(AzureContainer).meta({ description: "The blob container." }),
     accountName: Text.regex(/^[a-z0-9]{3,24}$/, formatMessage("an Azure storage account name is 3-24 lower-case letters and digits", 'e.g. "myappbackups"', "azure.account-name")),
     credentials: z.strictObject({ accountKey: SecretRef }),
   }),

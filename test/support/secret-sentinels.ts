@@ -94,12 +94,16 @@ export function poisonEnvironment(plans: Plan[], sentinels: Map<string, string |
 
 /** Every secret reference in a description ({ env }, { op }, "op://…"), with its path. */
 export function secretReferences(node: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+  // { env } there is a non-secret setting read at start-up (docs/storage.md), not a secret reference.
+  if (path.some((key) => SETTING_KEYS.has(String(key)))) return [];
   if (typeof node === "string") return node.startsWith("op://") ? [path] : [];
   if (!node || typeof node !== "object") return [];
   const keys = Object.keys(node);
   if (keys.length === 1 && (keys[0] === "env" || keys[0] === "op") && typeof (node as Record<string, unknown>)[keys[0]] === "string" && path.length) return [path];
   return Object.entries(node).flatMap(([key, value]) => secretReferences(value, [...path, Array.isArray(node) ? Number(key) : key]));
 }
+
+const SETTING_KEYS = new Set(["bucket", "endpoint", "region", "prefix", "replicaPath"]);
 
 /** A copy of `input` with the value at `path` replaced. */
 export function withValueAt(input: unknown, path: Array<string | number>, value: unknown): unknown {

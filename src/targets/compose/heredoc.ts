@@ -20,11 +20,12 @@ export type ScriptAction = { kind: "replicate" } | { kind: "restore"; databases:
  * written into the compose file through escapeDollars. `config` undefined: the config is mounted
  * at `mountedConfig` (configs/bind) and the script only restores.
  */
-export function renderScript(action: ScriptAction, config: { content: string } | { mounted: string }): string {
+export function renderScript(action: ScriptAction, config: { content: string } | { mounted: string }, checks: string[] = []): string {
   const configWord = "content" in config ? `"$${CONFIG_PATH_VARIABLE}"` : shellWord(config.mounted);
   // Flags before the positional path (Go flag parsing); each path exactly as in the config.
   const restore = `litestream restore -if-db-not-exists -if-replica-exists -config ${configWord}`;
   return renderTemplate("compose-heredoc.sh.hbs", {
+    checks,
     config: "content" in config ? config.content : "",
     delimiter: "content" in config ? heredocDelimiter(config.content) : "",
     restore: action.kind === "restore",

@@ -10,6 +10,7 @@ import type { DatabasePlan, EnvironmentPlan, Plan } from "../../plan.js";
 import { escapeDollars } from "./interpolation.js";
 import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderScript } from "./heredoc.js";
 import type { ComposeTargetConfig } from "./schema.js";
+import { requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
 
 export const SIDECAR_SERVICE = "litestream";
 export const RESTORE_SERVICE = "litestream-restore";
@@ -104,7 +105,7 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
   if (restoreNames.length) entries.push(["depends_on", dependsOnCompleted(restoreNames)]);
   if (preStart) entries.push(["pre_start", seq([restoreStep(input)])]);
   if (target.configDelivery === "heredoc") {
-    entries.push(...shellCommand(renderScript({ kind: "replicate" }, { content: input.config }), explain, true));
+    entries.push(...shellCommand(renderScript({ kind: "replicate" }, { content: input.config }, settingChecks(input)), explain, true));
   } else {
     entries.push(["command", flow(["replicate", "-config", MOUNTED_CONFIG_PATH])]);
     if (target.configDelivery === "configs") entries.push(configsMount());
@@ -131,7 +132,7 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
 
 /** The pre_start step (Compose 5.3+): the restore script, in its own container with the service's volumes. */
 function restoreStep(input: ServicesInput): YAMLMap {
-  const script = renderScript({ kind: "restore", databases: input.env.databases.map((db) => db.path) }, { content: input.config });
+  const script = renderScript({ kind: "restore", databases: input.env.databases.map((db) => db.path) }, { content: input.config }, settingChecks(input));
   const environment: Entry[] = input.bindings.map((binding) => [binding.name, requiredReference(binding, input)]);
   environment.push([CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH]);
   return map([
@@ -164,7 +165,7 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
   if (!isScratch(input.plan.litestream.image)) {
     const databases = env.databases.map((db) => db.path);
     const heredoc = target.configDelivery === "heredoc";
-    const script = renderScript({ kind: "restore", databases }, heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH });
+    const script = renderScript({ kind: "restore", databases }, heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH }, settingChecks(input));
     return [
       {
         name: RESTORE_SERVICE,
@@ -195,6 +196,9 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
         : `The same for database ${db.name}.`,
   }));
 }
+
+/** The start-up check of docs/storage.md; the exec-form services rely on ${NAME:?…} in their environment. */
+const settingChecks = (input: ServicesInput) => startupCheckLines(requiredSettings(input.env), "litestream");
 
 export function isScratch(image: string): boolean {
   return /scratch/.test(image.slice(image.lastIndexOf(":") + 1));

@@ -4,6 +4,7 @@
  * app under `litestream replicate -exec`, and the Dockerfile lines that install Litestream, the config
  * and the entrypoint into the image.
  */
+import { anyVariableSet, requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
 import type { Artifact, TargetContext } from "../../artifact.js";
 import { defineTarget, targetIssuePath } from "../contract.js";
 import { EntrypointTarget } from "./schema.js";
@@ -162,14 +163,17 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
     appShell: shellWords(appCommand),
     appExec: shellWord(execWords(appCommand)),
     renames: bindings.filter((b) => b.renamed).map((b) => ({ name: b.name, secretName: b.secretName })),
-    required: bindings.map((b) => b.name),
+    required: bindings.filter((b) => !b.setting).map((b) => b.name),
+    settingChecks: startupCheckLines(requiredSettings(env), RESTORE_TAG),
+    autoTest: anyVariableSet(bindings.map((b) => b.secretName)),
+    autoNames: bindings.map((b) => b.secretName).join(", "),
     separateAwsKeys,
   });
 }
 
 function environmentDocs(bindings: EnvBinding[], configPath: string): string[] {
   const rows: Array<[string, string]> = [
-    ["LITESTREAM_ENABLED", "true (default) or false: false starts the app without Litestream."],
+    ["LITESTREAM_ENABLED", "true (default), false or auto: false runs the app alone; auto too, when none of the variables below is set."],
     ["LITESTREAM_CONFIG", `the Litestream config file (default ${configPath}).`],
     ...bindings.map((b): [string, string] => [b.name, `${b.purpose}, required${sourceNote(b)}.`]),
   ];

@@ -2,6 +2,7 @@
  * plan → the `litestream` accessory: its value (checked against Kamal's own rules for the
  * configured release) and its YAML node with the comments a reader needs.
  */
+import { requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
 import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { TargetContext } from "../../artifact.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
@@ -121,6 +122,7 @@ function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageT
     databases: env.databases.map((db) => db.path),
     mount: settings.volume.mount,
     ...(settings.appUser ? { appUser: settings.appUser } : {}),
+    checks: startupCheckLines(requiredSettings(env), "litestream"),
   });
   if ("problem" in built) {
     issues.add(settings.at("volume"), built.problem, "use database paths without quotes, $, \\, backticks or control characters", "kamal.cmd.path");

@@ -37,6 +37,8 @@ export interface RestoreScriptInput {
   mount: string;
   /** uid:gid that must own restored databases and their directories. */
   appUser?: string;
+  /** The start-up check of settings read from the environment (src/render/startup-checks.ts). */
+  checks?: string[];
 }
 
 export type RestoreScript = { lines: string[]; cmd: string } | { problem: string };
@@ -61,6 +63,7 @@ export function restoreThenReplicateScript(input: RestoreScriptInput): RestoreSc
   const handOver = input.appUser ? [`chown ${input.appUser} ${databaseDirectories(input.databases, input.mount).map(shellWord).join(" ")}`] : [];
   const lines = [
     "set -e",
+    ...(input.checks ?? []),
     `rm -f ${marker}`,
     ...eachDatabase(input.databases, steps),
     ...handOver,

@@ -4,6 +4,7 @@
  * EnvironmentFile (variable names only), a drop-in per app unit that orders it after the restore,
  * optionally a oneshot unit for the beforeApp steps, and an install script (docs/systemd.md).
  */
+import { requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
 import path from "node:path/posix";
 import type { Artifact, TargetContext } from "../../artifact.js";
 import { defineTarget } from "../contract.js";
@@ -49,6 +50,12 @@ export function renderSystemd(ctx: TargetContext, s: SystemdSettings): Artifact[
   return artifacts;
 }
 
+/** One ExecStartPre= line: the lines of src/render/startup-checks.ts joined by "; " ($ written $$). */
+function startupCheck(ctx: TargetContext): string | undefined {
+  const lines = startupCheckLines(requiredSettings(ctx.env), "litestream");
+  return lines.length ? systemdCommandLine(["/bin/sh", "-c", lines.join("; ")]) : undefined;
+}
+
 export function dropInPath(s: SystemdSettings, appUnit: string): string {
   return `${UNIT_DIR}/${appUnit}.d/${s.serviceName}.conf`;
 }
@@ -69,6 +76,7 @@ function renderUnit(ctx: TargetContext, s: SystemdSettings, hasEnv: boolean): st
     hasEnv,
     envPath: s.envPath,
     restoreScript,
+    startupCheck: startupCheck(ctx),
     restores: restoreScript ? env.databases.map((db) => systemdCommandLine(["/bin/sh", restoreScript, db.path])) : [],
     v05: plan.litestream.version === "0.5",
     execStart: systemdCommandLine([s.binary, "replicate", "-config", s.configPath]),

@@ -1,0 +1,44 @@
+/**
+ * The start-up check every target runs before Litestream: each setting given as { env: "NAME" }
+ * (written as ${NAME} in litestream.yml) must be set and non-empty, or the start fails with a
+ * message naming the variable and the setting, never with an empty bucket (docs/storage.md).
+ *
+ * Each line is one complete sh command, so the lines also work joined by "; " (Kamal's cmd, a
+ * systemd ExecStartPre=). A variable is only ever read as the quoted expansion "${NAME:-}".
+ */
+import type { EnvironmentPlan } from "../plan/model.js";
+import { shellWord } from "./quote/sh.js";
+
+export interface RequiredSetting {
+  /** The variable, e.g. LITESTREAM_BUCKET. */
+  name: string;
+  /** Which setting it holds, e.g. "storage.bucket". */
+  setting: string;
+  /** "https": the value must start with https:// (R2 and Tigris refuse http). */
+  mustBe?: "https";
+}
+
+/** The settings of one environment that are read from the environment at start-up. */
+export function requiredSettings(env: EnvironmentPlan): RequiredSetting[] {
+  return env.env.flatMap((v) => (v.setting ? [{ name: v.name, setting: v.setting, ...(v.mustBe ? { mustBe: v.mustBe } : {}) }] : []));
+}
+
+/** The sh lines (none when nothing is read at start-up); `exit 78` (EX_CONFIG) when any is missing. */
+export function startupCheckLines(settings: readonly RequiredSetting[], tag: string): string[] {
+  if (settings.length === 0) return [];
+  const say = (message: string) => `printf '%s\\n' ${shellWord(`${tag}: ${message}`)} >&2`;
+  const lines = ["litestream_unset=0"];
+  for (const s of settings) {
+    lines.push(`if [ -z "\${${s.name}:-}" ]; then ${say(`${s.name} is not set or empty: it is ${s.setting} of the Litestream config (written there as \${${s.name}}); set it in this service's environment`)}; litestream_unset=1; fi`);
+    if (s.mustBe === "https") {
+      lines.push(`case "\${${s.name}:-https://}" in https://*) ;; *) ${say(`${s.name} must start with https:// (it is ${s.setting}; this provider refuses http)`)}; litestream_unset=1 ;; esac`);
+    }
+  }
+  lines.push(`if [ "$litestream_unset" -ne 0 ]; then ${say("not starting Litestream with an empty setting (docs/storage.md)")}; exit 78; fi`);
+  return lines;
+}
+
+/** An sh condition true when at least one of the variables is set and non-empty (LITESTREAM_ENABLED=auto). */
+export function anyVariableSet(names: readonly string[]): string {
+  return names.map((name) => `[ -n "\${${name}:-}" ]`).join(" || ");
+}
