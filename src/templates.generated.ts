@@ -161,7 +161,7 @@ export const TEMPLATE_SPECS = {
 
   return "\nif [ \"$litestream_enabled\" = true ]; then\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":115,"column":0},"end":{"line":131,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":159,"column":7}}})) != null ? stack1 : "")
     + "fi\n";
 },"9":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -203,7 +203,7 @@ export const TEMPLATE_SPECS = {
 },"12":function(container,depth0,helpers,partials,data) {
     return "\n";
 },"13":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -212,19 +212,43 @@ export const TEMPLATE_SPECS = {
 
   return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":134,"column":0},"end":{"line":141,"column":7}}})) != null ? stack1 : "")
-    + "  restore_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":143,"column":20},"end":{"line":143,"column":34}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":143,"column":18},"end":{"line":143,"column":36}}}) : helper))) != null ? stack1 : "")
-    + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.program(16, data, 0),"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":155,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":156,"column":0},"end":{"line":158,"column":9}}})) != null ? stack1 : "");
 },"14":function(container,depth0,helpers,partials,data) {
     return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
 },"15":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  # A failed attempt is retried with back-off (restoreRetry: "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":143,"column":63},"end":{"line":143,"column":77}} ), depth0)) != null ? stack1 : "")
+    + " attempts, waits up to "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":143,"column":104},"end":{"line":143,"column":125}} ), depth0)) != null ? stack1 : "")
+    + "s),\n  # e.g. on a device that boots before its network is up; after the last one the app is not started.\n  restore_database() {\n    run_step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":146,"column":15},"end":{"line":146,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":146,"column":13},"end":{"line":146,"column":31}}}) : helper))) != null ? stack1 : "")
+    + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
+},"16":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  restore_database() {\n    if ! run_step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":150,"column":20},"end":{"line":150,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":150,"column":18},"end":{"line":150,"column":36}}}) : helper))) != null ? stack1 : "")
+    + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"16":function(container,depth0,helpers,partials,data) {
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -233,16 +257,16 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":157,"column":0},"end":{"line":159,"column":9}}})) != null ? stack1 : "");
-},"17":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":165,"column":0},"end":{"line":167,"column":9}}})) != null ? stack1 : "");
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "run_step "
-    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":158,"column":11},"end":{"line":158,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":166,"column":11},"end":{"line":166,"column":21}} ), depth0)) != null ? stack1 : "")
     + "\n";
-},"18":function(container,depth0,helpers,partials,data) {
+},"20":function(container,depth0,helpers,partials,data) {
     return "exec 3<&-\n";
-},"19":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -251,11 +275,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":172,"column":43},"end":{"line":172,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":172,"column":41},"end":{"line":172,"column":52}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":180,"column":43},"end":{"line":180,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":180,"column":41},"end":{"line":180,"column":52}}}) : helper))) != null ? stack1 : "")
     + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
-},"20":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
-},"21":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     return "exec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"$app_exec\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -296,18 +320,18 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":84,"column":61},"end":{"line":84,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":84,"column":59},"end":{"line":84,"column":76}}}) : helper))) != null ? stack1 : "")
     + "; fi\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":153,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":160,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":161,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":168,"column":7}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":170,"column":0},"end":{"line":172,"column":7}}})) != null ? stack1 : "")
     + "if [ \"$litestream_enabled\" = false ]; then\n  exec "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":166,"column":9},"end":{"line":166,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":166,"column":7},"end":{"line":166,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":174,"column":9},"end":{"line":174,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":174,"column":7},"end":{"line":174,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":178,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":176,"column":0},"end":{"line":186,"column":7}}})) != null ? stack1 : "")
     + "\n# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":180,"column":4},"end":{"line":180,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":180,"column":2},"end":{"line":180,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":188,"column":4},"end":{"line":188,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":188,"column":2},"end":{"line":188,"column":14}}}) : helper))) != null ? stack1 : "")
     + ". Replicate, with the app as Litestream's child.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.program(21, data, 0),"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":192,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(23, data, 0),"data":data,"loc":{"start":{"line":189,"column":0},"end":{"line":200,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -862,8 +886,19 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
 },"4":function(container,depth0,helpers,partials,data) {
-    return "# No restore before start: restoreOnBoot is off in the project description.\n";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# restoreRetry: a failing restore is tried "
+    + ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":40,"column":45},"end":{"line":40,"column":59}} ), depth0)) != null ? stack1 : "")
+    + " times with back-off (the network may come up\n# after boot). The start-up may then take longer than systemd's default 90 s: the retry bounds it.\nTimeoutStartSec=infinity\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    return "# No restore before start: restoreOnBoot is off in the project description.\n";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -872,13 +907,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"homeRoots") || alias1(depth0, "homeRoots", {"start":{"line":60,"column":4},"end":{"line":60,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeRoots","hash":{},"data":data,"loc":{"start":{"line":60,"column":2},"end":{"line":60,"column":15}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeRoots") || alias1(depth0, "homeRoots", {"start":{"line":65,"column":4},"end":{"line":65,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeRoots","hash":{},"data":data,"loc":{"start":{"line":65,"column":2},"end":{"line":65,"column":15}}}) : helper))) != null ? stack1 : "")
     + " are replaced by an empty tmpfs; only these directories below them are visible.\nProtectHome=tmpfs\nBindPaths="
-    + ((stack1 = (((helper = lookupProperty(helpers,"homeDirs") || alias1(depth0, "homeDirs", {"start":{"line":62,"column":12},"end":{"line":62,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeDirs","hash":{},"data":data,"loc":{"start":{"line":62,"column":10},"end":{"line":62,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeDirs") || alias1(depth0, "homeDirs", {"start":{"line":67,"column":12},"end":{"line":67,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeDirs","hash":{},"data":data,"loc":{"start":{"line":67,"column":10},"end":{"line":67,"column":22}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"6":function(container,depth0,helpers,partials,data) {
-    return "ProtectHome=yes\n";
 },"7":function(container,depth0,helpers,partials,data) {
+    return "ProtectHome=yes\n";
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -887,11 +922,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# No PrivateTmp=: Litestream writes in "
-    + ((stack1 = (((helper = lookupProperty(helpers,"tmpDirs") || container.strict(depth0, "tmpDirs", {"start":{"line":67,"column":41},"end":{"line":67,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"tmpDirs","hash":{},"data":data,"loc":{"start":{"line":67,"column":39},"end":{"line":67,"column":50}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"tmpDirs") || container.strict(depth0, "tmpDirs", {"start":{"line":72,"column":41},"end":{"line":72,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"tmpDirs","hash":{},"data":data,"loc":{"start":{"line":72,"column":39},"end":{"line":72,"column":50}}}) : helper))) != null ? stack1 : "")
     + ".\n";
-},"8":function(container,depth0,helpers,partials,data) {
-    return "PrivateTmp=yes\n";
 },"9":function(container,depth0,helpers,partials,data) {
+    return "PrivateTmp=yes\n";
+},"10":function(container,depth0,helpers,partials,data) {
     return "CapabilityBoundingSet=\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -918,20 +953,21 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasEnv"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"restores"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":41,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":43,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":46,"column":11}}})) != null ? stack1 : "")
     + "ExecStart="
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":42,"column":12},"end":{"line":42,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":42,"column":10},"end":{"line":42,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":47,"column":12},"end":{"line":47,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":47,"column":10},"end":{"line":47,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\nRestart=always\nRestartSec=5s\n# On stop, SIGTERM goes to Litestream alone (KillMode=mixed), which then syncs the last changes; the\n# app units, ordered after this unit, are stopped before it. SIGKILL follows after TimeoutStopSec=,\n# the grace period every target of this project asks for:\n#   "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":48,"column":6},"end":{"line":48,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":48,"column":4},"end":{"line":48,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":53,"column":6},"end":{"line":53,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":53,"column":4},"end":{"line":53,"column":19}}}) : helper))) != null ? stack1 : "")
     + ".\n# systemd's own default is 90s (the 10s is Docker's); it is set here so that a lower\n# DefaultTimeoutStopSec= on the host cannot cut the final sync short.\nKillMode=mixed\nKillSignal=SIGTERM\nTimeoutStopSec="
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":53,"column":17},"end":{"line":53,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":53,"column":15},"end":{"line":53,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":58,"column":17},"end":{"line":58,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":58,"column":15},"end":{"line":58,"column":31}}}) : helper))) != null ? stack1 : "")
     + "s\n\n# Hardening. Litestream writes next to each database (-wal, -shm, .<db>-litestream) and into file\n# replicas: those directories are the only writable ones.\nProtectSystem=strict\nReadWritePaths="
-    + ((stack1 = (((helper = lookupProperty(helpers,"readWritePaths") || alias1(depth0, "readWritePaths", {"start":{"line":58,"column":17},"end":{"line":58,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"readWritePaths","hash":{},"data":data,"loc":{"start":{"line":58,"column":15},"end":{"line":58,"column":33}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"readWritePaths") || alias1(depth0, "readWritePaths", {"start":{"line":63,"column":17},"end":{"line":63,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"readWritePaths","hash":{},"data":data,"loc":{"start":{"line":63,"column":15},"end":{"line":63,"column":33}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"homeDirs"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":59,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"tmpDirs"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":66,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"homeDirs"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"tmpDirs"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"data":data,"loc":{"start":{"line":71,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
     + "PrivateDevices=yes\nPrivateMounts=yes\nNoNewPrivileges=yes\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"dropCapabilities"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":74,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"dropCapabilities"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":81,"column":7}}})) != null ? stack1 : "")
     + "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nProtectClock=yes\nProtectControlGroups=yes\nProtectHostname=yes\nProtectKernelLogs=yes\nProtectKernelModules=yes\nProtectKernelTunables=yes\nProtectProc=invisible\nProcSubset=pid\nRemoveIPC=yes\nSystemCallArchitectures=native\n# No SystemCallFilter=: a system call missing from the list would kill Litestream (SIGSYS) mid-write.\n\n[Install]\nWantedBy=multi-user.target\n";
 },"useData":true},
   "systemd-restore.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {

@@ -142,7 +142,7 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
   // 0.3 and 0.5 alike restore explicitly: 0.5's restore-if-db-not-exists would run only inside
   // `replicate`, after the empty-file check and the beforeApp steps.
   const restoreLines = env.restoreOnBoot
-    ? env.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db.path), restore: "restore_database", tag: RESTORE_TAG }))
+    ? env.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db.path), restore: "restore_database", tag: RESTORE_TAG, retry: env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" } }))
     : [];
   const execStep = beforeApp.length ? 3 : 2;
   return renderTemplate("entrypoint.sh.hbs", {
@@ -150,6 +150,7 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
     defaultConfig: configPath,
     environmentDocs: environmentDocs(bindings, configPath),
     restore: env.restoreOnBoot,
+    retry: env.restoreRetry,
     litestreamSetup: env.restoreOnBoot || bindings.length > 0,
     restoreLines,
     restoreProgram: separateAwsKeys ? "litestream_restore" : "litestream restore",

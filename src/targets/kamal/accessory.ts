@@ -121,6 +121,7 @@ function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageT
     databases: env.databases.map((db) => db.path),
     mount: settings.volume.mount,
     ...(settings.appUser ? { appUser: settings.appUser } : {}),
+    ...(env.restoreRetry ? { retry: env.restoreRetry } : {}),
   });
   if ("problem" in built) {
     issues.add(settings.at("volume"), built.problem, "use database paths without quotes, $, \\, backticks or control characters", "kamal.cmd.path");
