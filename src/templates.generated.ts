@@ -431,7 +431,7 @@ export const TEMPLATE_SPECS = {
     };
 
   return "ENV_FILE="
-    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":34,"column":11},"end":{"line":34,"column":18}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":34,"column":9},"end":{"line":34,"column":20}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":35,"column":11},"end":{"line":35,"column":18}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":35,"column":9},"end":{"line":35,"column":20}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"10":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -442,13 +442,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "else\n  arch=$(dpkg --print-architecture)\n  case \"$arch\" in\n    amd64) url="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlAmd64") || alias1(depth0, "debUrlAmd64", {"start":{"line":54,"column":17},"end":{"line":54,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlAmd64","hash":{},"data":data,"loc":{"start":{"line":54,"column":15},"end":{"line":54,"column":30}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":54,"column":30},"end":{"line":54,"column":80}}})) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlAmd64") || alias1(depth0, "debUrlAmd64", {"start":{"line":55,"column":17},"end":{"line":55,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlAmd64","hash":{},"data":data,"loc":{"start":{"line":55,"column":15},"end":{"line":55,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":30},"end":{"line":55,"column":80}}})) != null ? stack1 : "")
     + " ;;\n    arm64) url="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlArm64") || alias1(depth0, "debUrlArm64", {"start":{"line":55,"column":17},"end":{"line":55,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlArm64","hash":{},"data":data,"loc":{"start":{"line":55,"column":15},"end":{"line":55,"column":30}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":30},"end":{"line":55,"column":80}}})) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlArm64") || alias1(depth0, "debUrlArm64", {"start":{"line":56,"column":17},"end":{"line":56,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlArm64","hash":{},"data":data,"loc":{"start":{"line":56,"column":15},"end":{"line":56,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":30},"end":{"line":56,"column":80}}})) != null ? stack1 : "")
     + " ;;\n    *) fail \"Litestream $RELEASE has no .deb for $arch here; install it as $LITESTREAM yourself\" ;;\n  esac\n  tmp=$(mktemp -d)\n  trap 'rm -rf \"$tmp\"' EXIT\n  echo \"Downloading $url\"\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsSL --retry 3 -o \"$tmp/litestream.deb\" \"$url\"\n  elif command -v wget >/dev/null 2>&1; then\n    wget -q -O \"$tmp/litestream.deb\" \"$url\"\n  else\n    fail \"curl or wget is needed to download $url\"\n  fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "")
     + "  # The .deb also ships /etc/litestream.yml and a unit in /usr/lib/systemd/system; neither is used.\n  dpkg --force-confdef --force-confold -i \"$tmp/litestream.deb\"\n  installed=$(\"$LITESTREAM\" version)\n  [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ] || fail \"$LITESTREAM reports $installed, not $RELEASE\"\n";
 },"11":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -459,7 +459,7 @@ export const TEMPLATE_SPECS = {
     };
 
   return " sha256="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Amd64") || container.strict(depth0, "debSha256Amd64", {"start":{"line":54,"column":57},"end":{"line":54,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Amd64","hash":{},"data":data,"loc":{"start":{"line":54,"column":55},"end":{"line":54,"column":73}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Amd64") || container.strict(depth0, "debSha256Amd64", {"start":{"line":55,"column":57},"end":{"line":55,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Amd64","hash":{},"data":data,"loc":{"start":{"line":55,"column":55},"end":{"line":55,"column":73}}}) : helper))) != null ? stack1 : "");
 },"12":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -469,7 +469,7 @@ export const TEMPLATE_SPECS = {
     };
 
   return " sha256="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Arm64") || container.strict(depth0, "debSha256Arm64", {"start":{"line":55,"column":57},"end":{"line":55,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Arm64","hash":{},"data":data,"loc":{"start":{"line":55,"column":55},"end":{"line":55,"column":73}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Arm64") || container.strict(depth0, "debSha256Arm64", {"start":{"line":56,"column":57},"end":{"line":56,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Arm64","hash":{},"data":data,"loc":{"start":{"line":56,"column":55},"end":{"line":56,"column":73}}}) : helper))) != null ? stack1 : "");
 },"13":function(container,depth0,helpers,partials,data) {
     return "  [ -n \"$sha256\" ] || fail \"no SHA-256 is known for the $arch .deb of Litestream $RELEASE: add it to litestream.checksum and generate again\"\n  echo \"$sha256  $tmp/litestream.deb\" | sha256sum -c - >/dev/null || fail \"$url does not match its SHA-256 $sha256\"\n";
 },"14":function(container,depth0,helpers,partials,data) {
@@ -485,11 +485,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":96,"column":4},"end":{"line":96,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":96,"column":2},"end":{"line":96,"column":13}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":97,"column":4},"end":{"line":97,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":97,"column":2},"end":{"line":97,"column":13}}}) : helper))) != null ? stack1 : "")
     + " gets the group from its next login or restart.\nusermod -a -G "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":97,"column":16},"end":{"line":97,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":97,"column":14},"end":{"line":97,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":98,"column":16},"end":{"line":98,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":98,"column":14},"end":{"line":98,"column":23}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":97,"column":26},"end":{"line":97,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":97,"column":24},"end":{"line":97,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":98,"column":26},"end":{"line":98,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":98,"column":24},"end":{"line":98,"column":35}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"17":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -500,11 +500,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "share_database "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":122,"column":17},"end":{"line":122,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":122,"column":15},"end":{"line":122,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":123,"column":17},"end":{"line":123,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":123,"column":15},"end":{"line":123,"column":22}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":122,"column":25},"end":{"line":122,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":122,"column":23},"end":{"line":122,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":123,"column":25},"end":{"line":123,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":123,"column":23},"end":{"line":123,"column":31}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":123,"column":0},"end":{"line":125,"column":11}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":124,"column":0},"end":{"line":126,"column":11}}})) != null ? stack1 : "");
 },"18":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -514,15 +514,15 @@ export const TEMPLATE_SPECS = {
     };
 
   return "check_reachable "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":124,"column":18},"end":{"line":124,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":124,"column":16},"end":{"line":124,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":125,"column":18},"end":{"line":125,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":125,"column":16},"end":{"line":125,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"19":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "install -d -m 0750 -o "
-    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":128,"column":24},"end":{"line":128,"column":31}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":129,"column":24},"end":{"line":129,"column":31}} ), depth0)) != null ? stack1 : "")
     + " -g "
-    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":128,"column":39},"end":{"line":128,"column":47}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":129,"column":39},"end":{"line":129,"column":47}} ), depth0)) != null ? stack1 : "")
     + " "
     + ((stack1 = alias2(depth0, depth0)) != null ? stack1 : "")
     + "\n";
@@ -534,16 +534,44 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "install_file "
-    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":141,"column":15},"end":{"line":141,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":141,"column":13},"end":{"line":141,"column":21}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":141,"column":24},"end":{"line":141,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":141,"column":22},"end":{"line":141,"column":31}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":141,"column":34},"end":{"line":141,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":141,"column":32},"end":{"line":141,"column":40}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":141,"column":43},"end":{"line":141,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":141,"column":41},"end":{"line":141,"column":47}}}) : helper))) != null ? stack1 : "")
-    + "\n";
+  return "# The SFTP private key is read by "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":132,"column":36},"end":{"line":132,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":132,"column":34},"end":{"line":132,"column":42}}}) : helper))) != null ? stack1 : "")
+    + ", inside the unit's sandbox (docs/systemd.md).\ncheck_key_readable() {\n  runuser -u "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":134,"column":15},"end":{"line":134,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":134,"column":13},"end":{"line":134,"column":21}}}) : helper))) != null ? stack1 : "")
+    + " -- test -r \"$1\" ||\n    printf 'install-"
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":135,"column":22},"end":{"line":135,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":135,"column":20},"end":{"line":135,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ": warning: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":135,"column":48},"end":{"line":135,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":135,"column":46},"end":{"line":135,"column":54}}}) : helper))) != null ? stack1 : "")
+    + " cannot read the SFTP key %s: chown "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":135,"column":92},"end":{"line":135,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":135,"column":90},"end":{"line":135,"column":98}}}) : helper))) != null ? stack1 : "")
+    + " it (mode 0600) or copy it to "
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":135,"column":130},"end":{"line":135,"column":139}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":135,"column":128},"end":{"line":135,"column":141}}}) : helper))) != null ? stack1 : "")
+    + "/, or replication fails\\n' \"$1\" >&2\n}\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sftpKeys"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":137,"column":0},"end":{"line":139,"column":9}}})) != null ? stack1 : "");
 },"21":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "check_key_readable "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"22":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "install_file "
+    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":152,"column":15},"end":{"line":152,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":152,"column":13},"end":{"line":152,"column":21}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":152,"column":24},"end":{"line":152,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":152,"column":22},"end":{"line":152,"column":31}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":152,"column":34},"end":{"line":152,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":152,"column":32},"end":{"line":152,"column":40}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":152,"column":43},"end":{"line":152,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":152,"column":41},"end":{"line":152,"column":47}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -552,10 +580,10 @@ export const TEMPLATE_SPECS = {
     };
 
   return "if [ ! -e \"$ENV_FILE\" ]; then\n  install -m 0600 -o root -g root "
-    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":145,"column":36},"end":{"line":145,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":145,"column":34},"end":{"line":145,"column":45}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":156,"column":36},"end":{"line":156,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":156,"column":34},"end":{"line":156,"column":45}}}) : helper))) != null ? stack1 : "")
     + " \"$ENV_FILE\"\n  echo \"Created $ENV_FILE from its template\"\nfi\nchown root:root \"$ENV_FILE\"\nchmod 0600 \"$ENV_FILE\"\nmissing=\"\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":9}}})) != null ? stack1 : "");
-},"22":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":9}}})) != null ? stack1 : "");
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "grep -Eq '^"
@@ -563,9 +591,11 @@ export const TEMPLATE_SPECS = {
     + "=.+' \"$ENV_FILE\" || missing=\"$missing "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\"\n";
-},"23":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
+    return "  if [ -n \"$missing\" ]; then\n    echo \"Before the first boot, set$missing in $ENV_FILE\" >&2\n  fi\n";
+},"26":function(container,depth0,helpers,partials,data) {
     return "if [ -n \"$missing\" ]; then\n  echo \"$UNIT is enabled but not started: set$missing in $ENV_FILE, then run this script again\" >&2\n  exit 2\nfi\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "systemctl cat "
@@ -573,7 +603,7 @@ export const TEMPLATE_SPECS = {
     + " >/dev/null 2>&1 ||\n  printf 'Note: %s does not exist yet; its drop-in applies once it does\\n' "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"28":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -582,9 +612,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "[ -e "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":176,"column":7},"end":{"line":176,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":176,"column":5},"end":{"line":176,"column":13}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":198,"column":7},"end":{"line":198,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":198,"column":5},"end":{"line":198,"column":13}}}) : helper))) != null ? stack1 : "")
     + " ] ||\n  printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\\n' "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":177,"column":174},"end":{"line":177,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":177,"column":172},"end":{"line":177,"column":180}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":199,"column":174},"end":{"line":199,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":199,"column":172},"end":{"line":199,"column":180}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -620,61 +650,64 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":26,"column":15},"end":{"line":26,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":26,"column":13},"end":{"line":26,"column":25}}}) : helper))) != null ? stack1 : "")
     + " and starts it"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":39},"end":{"line":26,"column":96}}})) != null ? stack1 : "")
-    + ".\nset -eu\n\nRELEASE="
-    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":29,"column":10},"end":{"line":29,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":29,"column":8},"end":{"line":29,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "; in an image build\n#    (no running systemd) it only enables it, to start at boot.\nset -eu\n\nRELEASE="
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":30,"column":10},"end":{"line":30,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":30,"column":8},"end":{"line":30,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nLITESTREAM="
-    + ((stack1 = (((helper = lookupProperty(helpers,"binary") || alias1(depth0, "binary", {"start":{"line":30,"column":13},"end":{"line":30,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binary","hash":{},"data":data,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"binary") || alias1(depth0, "binary", {"start":{"line":31,"column":13},"end":{"line":31,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binary","hash":{},"data":data,"loc":{"start":{"line":31,"column":11},"end":{"line":31,"column":21}}}) : helper))) != null ? stack1 : "")
     + "\nUNIT="
-    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":31,"column":7},"end":{"line":31,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":31,"column":5},"end":{"line":31,"column":17}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":32,"column":7},"end":{"line":32,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":32,"column":5},"end":{"line":32,"column":17}}}) : helper))) != null ? stack1 : "")
     + "\nCONFIG="
-    + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":32,"column":9},"end":{"line":32,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":32,"column":7},"end":{"line":32,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":33,"column":9},"end":{"line":33,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":33,"column":7},"end":{"line":33,"column":21}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
     + "here=$(CDPATH='' cd -- \"$(dirname -- \"$0\")\" && pwd)\n\nfail() {\n  echo \"install-"
-    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":39,"column":18},"end":{"line":39,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":39,"column":16},"end":{"line":39,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":40,"column":18},"end":{"line":40,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":40,"column":16},"end":{"line":40,"column":31}}}) : helper))) != null ? stack1 : "")
     + ": $*\" >&2\n  exit 1\n}\n\n[ \"$(id -u)\" -eq 0 ] || fail \"run it as root: sudo sh $0\"\ncommand -v systemctl >/dev/null 2>&1 || fail \"systemctl not found: this host does not run systemd\"\n\n# 1. Litestream\ninstalled=$(\"$LITESTREAM\" version 2>/dev/null || true)\nif [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ]; then\n  echo \"Litestream $RELEASE is installed\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.program(15, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":85,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.program(15, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":51,"column":0},"end":{"line":86,"column":7}}})) != null ? stack1 : "")
     + "fi\n\n# 2. The service user\nif ! getent group "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":89,"column":20},"end":{"line":89,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":89,"column":18},"end":{"line":89,"column":27}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":90,"column":20},"end":{"line":90,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":90,"column":18},"end":{"line":90,"column":27}}}) : helper))) != null ? stack1 : "")
     + " >/dev/null; then\n  groupadd --system "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":90,"column":22},"end":{"line":90,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":90,"column":20},"end":{"line":90,"column":29}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":91,"column":22},"end":{"line":91,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":91,"column":20},"end":{"line":91,"column":29}}}) : helper))) != null ? stack1 : "")
     + "\nfi\nif ! id -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":92,"column":13},"end":{"line":92,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":92,"column":11},"end":{"line":92,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":93,"column":13},"end":{"line":93,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":93,"column":11},"end":{"line":93,"column":19}}}) : helper))) != null ? stack1 : "")
     + " >/dev/null 2>&1; then\n  useradd --system --gid "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":93,"column":27},"end":{"line":93,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":93,"column":25},"end":{"line":93,"column":34}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":94,"column":27},"end":{"line":94,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":94,"column":25},"end":{"line":94,"column":34}}}) : helper))) != null ? stack1 : "")
     + " --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":93,"column":104},"end":{"line":93,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":93,"column":102},"end":{"line":93,"column":110}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":94,"column":104},"end":{"line":94,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":94,"column":102},"end":{"line":94,"column":110}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":95,"column":0},"end":{"line":98,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":0},"end":{"line":99,"column":7}}})) != null ? stack1 : "")
     + "\n# 3. Database directories shared by the app and Litestream\nshare_database() {\n  mkdir -p \"$1\"\n  chgrp "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":103,"column":10},"end":{"line":103,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":103,"column":8},"end":{"line":103,"column":17}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":104,"column":10},"end":{"line":104,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":104,"column":8},"end":{"line":104,"column":17}}}) : helper))) != null ? stack1 : "")
     + " \"$1\"\n  chmod 2770 \"$1\"\n  for file in \"$1/$2\" \"$1/$2-wal\" \"$1/$2-shm\"; do\n    if [ -e \"$file\" ]; then\n      chgrp "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":107,"column":14},"end":{"line":107,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":107,"column":12},"end":{"line":107,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":108,"column":14},"end":{"line":108,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":108,"column":12},"end":{"line":108,"column":21}}}) : helper))) != null ? stack1 : "")
     + " \"$file\"\n      chmod 0660 \"$file\"\n    fi\n  done\n  if [ -d \"$1/.$2-litestream\" ]; then\n    chgrp -R "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":112,"column":15},"end":{"line":112,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":112,"column":13},"end":{"line":112,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":113,"column":15},"end":{"line":113,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":113,"column":13},"end":{"line":113,"column":22}}}) : helper))) != null ? stack1 : "")
     + " \"$1/.$2-litestream\"\n    chmod -R u+rwX,g+rwX,o-rwx \"$1/.$2-litestream\"\n  fi\n}\n# Warns when the service user cannot reach a directory (search permission on each parent).\ncheck_reachable() {\n  runuser -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":118,"column":15},"end":{"line":118,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":118,"column":13},"end":{"line":118,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":119,"column":15},"end":{"line":119,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":119,"column":13},"end":{"line":119,"column":21}}}) : helper))) != null ? stack1 : "")
     + " -- test -w \"$1\" ||\n    printf 'install-"
-    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":119,"column":22},"end":{"line":119,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":119,"column":20},"end":{"line":119,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":120,"column":22},"end":{"line":120,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":120,"column":20},"end":{"line":120,"column":35}}}) : helper))) != null ? stack1 : "")
     + ": warning: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":119,"column":48},"end":{"line":119,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":119,"column":46},"end":{"line":119,"column":54}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":120,"column":48},"end":{"line":120,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":120,"column":46},"end":{"line":120,"column":54}}}) : helper))) != null ? stack1 : "")
     + " cannot reach %s: it needs search (x) permission on each parent directory\\n' \"$1\" >&2\n}\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":126,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":127,"column":0},"end":{"line":129,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":122,"column":0},"end":{"line":127,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":130,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"sftpKeys"),"length"),{"name":"if","hash":{},"fn":container.program(20, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":140,"column":7}}})) != null ? stack1 : "")
     + "\n# 4. Config, credentials, restore script, units and drop-ins\nchanged=\"\"\ninstall_file() {\n  if [ ! -f \"$4\" ] || ! cmp -s \"$3\" \"$4\"; then\n    changed=yes\n  fi\n  install -D -m \"$1\" -o root -g \"$2\" \"$3\" \"$4\"\n}\ninstall -d -m 0750 -o root -g "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":139,"column":32},"end":{"line":139,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":139,"column":30},"end":{"line":139,"column":39}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":150,"column":32},"end":{"line":150,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":150,"column":30},"end":{"line":150,"column":39}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":139,"column":42},"end":{"line":139,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":139,"column":40},"end":{"line":139,"column":53}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":150,"column":42},"end":{"line":150,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":150,"column":40},"end":{"line":150,"column":53}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(20, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":140,"column":0},"end":{"line":142,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(21, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":143,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
-    + "\n# 5. Enable and start\nsystemctl daemon-reload\nsystemctl enable \"$UNIT\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(23, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(22, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(23, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":165,"column":7}}})) != null ? stack1 : "")
+    + "\n# 5. Enable and start. Without a running systemd (an image build, a chroot) the unit is only enabled:\n# systemctl daemon-reload and start would fail there; it starts at the next boot.\nif [ ! -d /run/systemd/system ]; then\n  systemctl enable \"$UNIT\"\n  echo \"systemd is not running here (an image build?): $UNIT is enabled and starts at boot; nothing was started\"\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(25, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":172,"column":0},"end":{"line":176,"column":7}}})) != null ? stack1 : "")
+    + "  exit 0\nfi\nsystemctl daemon-reload\nsystemctl enable \"$UNIT\"\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(26, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":186,"column":7}}})) != null ? stack1 : "")
     + "if ! systemctl is-active --quiet \"$UNIT\"; then\n  systemctl start \"$UNIT\"\nelif [ -n \"$changed\" ]; then\n  printf 'Restarting %s for the new configuration (%s restart with it)\\n' \"$UNIT\" "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":168,"column":84},"end":{"line":168,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":168,"column":82},"end":{"line":168,"column":98}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":190,"column":84},"end":{"line":190,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":190,"column":82},"end":{"line":190,"column":98}}}) : helper))) != null ? stack1 : "")
     + "\n  systemctl restart \"$UNIT\"\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(24, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":174,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(25, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":175,"column":0},"end":{"line":178,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(27, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":193,"column":0},"end":{"line":196,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(28, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":197,"column":0},"end":{"line":200,"column":9}}})) != null ? stack1 : "")
     + "systemctl --no-pager --lines=5 status \"$UNIT\"\n";
 },"useData":true,"useDepths":true},
   "operations-drill.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
