@@ -3,13 +3,14 @@
 // against s3rver behind a TCP proxy that refuses connections and then accepts them. The app (a sh
 // script) records what it saw: it must start only after the restore, with the backup's rows.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, type ProjectInput } from "../src/index.js";
 import { composeModel } from "./harness/compose.js";
-import { binaryFor, runLitestream, type LitestreamLine } from "./harness/litestream.js";
+import { leaveBackup as leaveBackupOf } from "./support/backup.js";
+import { binaryFor, type LitestreamLine } from "./harness/litestream.js";
 import { closeAllProxies, startTcpProxy, type TcpProxy } from "./harness/proxy.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { sqlite } from "./harness/sqlite.js";
@@ -99,28 +100,7 @@ async function device(line: LitestreamLine, retry: { attempts: number; maxDelayS
   };
 }
 
-/** A backup holding rows "backed-1,backed-2"; the database is then removed (a new device). */
-async function leaveBackup(d: Device): Promise<void> {
-  await sqlite(d.db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('backed-1'), ('backed-2');");
-  const probe = join(d.dir, "probe.db");
-  const waiter = join(d.dir, "apps", "wait-for-backup");
-  writeFileSync(
-    waiter,
-    `#!/bin/sh
-i=0
-until rm -f '${probe}' && litestream restore -config '${d.config}' -o '${probe}' '${d.db}' >/dev/null 2>&1 && [ "$(sqlite3 '${probe}' 'SELECT count(*) FROM t')" = 2 ]; do
-  i=$((i + 1)); if [ "$i" -gt 300 ]; then exit 9; fi
-  sleep 0.2
-done
-`,
-  );
-  chmodSync(waiter, 0o755);
-  const r = await runLitestream(["replicate", "-config", d.config, "-exec", waiter], { line: d.line, env: d.env, timeoutMs: 120_000 });
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${d.db}${suffix}`, { force: true });
-  rmSync(join(dirname(d.db), ".app.db-litestream"), { recursive: true, force: true });
-  rmSync(probe, { force: true });
-}
+const leaveBackup = (d: Device) => leaveBackupOf({ dir: d.dir, db: d.db, config: d.config, line: d.line, env: d.env });
 
 /** The accessory's cmd split into words by a shell, as Kamal's remote shell does: ["-c", script]. */
 async function kamalScript(accessoryFile: string): Promise<string> {
