@@ -127,7 +127,8 @@ interface Running {
 }
 
 function run(argv: string[], env: Record<string, string>): Running {
-  const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+  // cwd: the case's own directory, so that nothing a script writes lands in the checkout.
+  const child = spawn(argv[0]!, argv.slice(1), { env, cwd: env.HOME, stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   let output = "";
   child.stdout!.on("data", (b: Buffer) => (output += b.toString()));
