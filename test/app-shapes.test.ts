@@ -12,20 +12,12 @@ import { binaryFor, listDatabases, type LitestreamLine } from "./harness/litestr
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { LITESTREAM_05_RELEASE } from "./harness/tools.js";
 import { leaveBackup } from "./support/backup.js";
+import { writeFiles } from "./support/project-files.js";
 
 afterAll(cleanupTempDirs);
 
 const LINES: LitestreamLine[] = ["0.3", "0.5"];
 const litestream = (line: LitestreamLine) => (line === "0.3" ? { version: "0.3" as const, verify: false } : { version: "0.5" as const, release: LITESTREAM_05_RELEASE, verify: false });
-
-function write(root: string, files: Array<{ path: string; content: string; mode?: number }>): Map<string, string> {
-  for (const f of files) {
-    mkdirSync(dirname(join(root, f.path)), { recursive: true });
-    writeFileSync(join(root, f.path), f.content);
-    if (f.mode) chmodSync(join(root, f.path), f.mode);
-  }
-  return new Map(files.map((f) => [f.path, f.content]));
-}
 
 /** An executable that appends "<name> <args…>: <rows of t>" to the log, then runs `then`. */
 function recorder(path: string, db: string, log: string, name: string, then = ""): void {
@@ -62,7 +54,7 @@ describe.each(LINES)("Elixir release on the entrypoint, Litestream %s", (line) =
       databases: [{ name: "app", path: db }],
       targets: { entrypoint: { beforeApp: [[app, "eval", "App.Release.migrate"]], appCommand: [app, "start"] } },
     };
-    write(join(dir, "project"), generate(project).files);
+    writeFiles(join(dir, "project"), generate(project).files);
     const config = join(dir, "project", "config", "litestream.yml");
     expect((await listDatabases(config, {}, line)).map((d) => d.path)).toEqual([db]);
     mkdirSync(join(dir, "bin"));
@@ -91,7 +83,7 @@ describe.each(LINES)("Rails on Kamal: db:prepare, then web and a solid_queue wor
       databases: [{ name: "production", path: db }],
       targets: { kamal: { version: "2.12", volume: `shop_storage:${storage}`, host: "shop.example.com", appUser: "0:0", beforeApp: [["./bin/rails", "db:prepare"]] } },
     };
-    const files = write(join(dir, "project"), generate(project).files);
+    const files = writeFiles(join(dir, "project"), generate(project).files);
     const config = join(dir, "project", "config", "litestream.yml");
     expect((await listDatabases(config, {}, line)).map((d) => d.path)).toEqual([db]);
     mkdirSync(join(dir, "bin"));

@@ -4,12 +4,13 @@
 // script) records what it saw: it must start only after the restore, with the backup's rows.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, type ProjectInput } from "../src/index.js";
 import { composeModel } from "./harness/compose.js";
 import { leaveBackup as leaveBackupOf } from "./support/backup.js";
+import { writeFiles } from "./support/project-files.js";
 import { binaryFor, type LitestreamLine } from "./harness/litestream.js";
 import { closeAllProxies, startTcpProxy, type TcpProxy } from "./harness/proxy.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
@@ -67,14 +68,7 @@ async function device(line: LitestreamLine, retry: { attempts: number; maxDelayS
       compose: { appService: "web", volume: `sensor_data:${join(dir, "data")}` },
     },
   };
-  const files = new Map<string, string>();
-  for (const file of generate(project).files) {
-    files.set(file.path, file.content);
-    const target = join(dir, "project", file.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, file.content);
-    if (file.mode) chmodSync(target, file.mode);
-  }
+  const files = writeFiles(join(dir, "project"), generate(project).files);
   mkdirSync(join(dir, "data"));
   mkdirSync(join(dir, "bin"));
   symlinkSync(binaryFor(line), join(dir, "bin", "litestream"));
