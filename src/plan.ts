@@ -168,6 +168,8 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   const logging = env.logging ?? project.logging;
   if (logging) plan.logging = logging;
   if (encryption) plan.encryption = encryption;
+  const restoreRetry = env.restoreRetry ?? project.restoreRetry;
+  if (restoreRetry && plan.restoreOnBoot) plan.restoreRetry = { attempts: restoreRetry.attempts, maxDelaySeconds: restoreRetry.maxDelaySeconds ?? 60 };
   if (heartbeat) plan.heartbeat = planHeartbeat(heartbeat, env.heartbeat ? at("heartbeat") : ["heartbeat"], issues, warnings);
   if (input.version === "0.5") Object.assign(plan, globalTimings05(plan, project, warnings, at));
   checkReleaseGates(input, plan, { storages, storagePath, replicaNames }, at);

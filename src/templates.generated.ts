@@ -74,7 +74,23 @@ export const TEMPLATE_SPECS = {
     + "\n# (Portainer cannot run `op`: set the variables in the stack's environment instead.)\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"lines"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":10,"column":9}}})) != null ? stack1 : "");
 },"useData":true},
-  "dockerfile-litestream.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+  "dockerfile-litestream.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"oneWriter"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":18,"column":9}}})) != null ? stack1 : "");
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "# "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -97,16 +113,18 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":12,"column":30},"end":{"line":12,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":12,"column":28},"end":{"line":12,"column":44}}}) : helper))) != null ? stack1 : "")
     + ".\n# Why: "
     + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":13,"column":9},"end":{"line":13,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":13,"column":7},"end":{"line":13,"column":22}}}) : helper))) != null ? stack1 : "")
-    + ".\n\n# Litestream "
-    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":15,"column":15},"end":{"line":15,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":15,"column":13},"end":{"line":15,"column":24}}}) : helper))) != null ? stack1 : "")
+    + ".\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"oneWriter"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":14,"column":0},"end":{"line":19,"column":7}}})) != null ? stack1 : "")
+    + "\n# Litestream "
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":21,"column":15},"end":{"line":21,"column":22}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":21,"column":13},"end":{"line":21,"column":24}}}) : helper))) != null ? stack1 : "")
     + ", copied from its official image: a static binary that runs on any base image,\n# pulled for the platform being built, with no curl or package manager needed in this image; the tag\n# pins the release.\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"copyBinary") || alias1(depth0, "copyBinary", {"start":{"line":18,"column":2},"end":{"line":18,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyBinary","hash":{},"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":18,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyBinary") || alias1(depth0, "copyBinary", {"start":{"line":24,"column":2},"end":{"line":24,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyBinary","hash":{},"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":24,"column":14}}}) : helper))) != null ? stack1 : "")
     + "\n\n# The generated config, where the entrypoint reads it (LITESTREAM_CONFIG overrides the path).\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"copyConfig") || alias1(depth0, "copyConfig", {"start":{"line":21,"column":2},"end":{"line":21,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyConfig","hash":{},"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":21,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyConfig") || alias1(depth0, "copyConfig", {"start":{"line":27,"column":2},"end":{"line":27,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyConfig","hash":{},"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":27,"column":14}}}) : helper))) != null ? stack1 : "")
     + "\n\n# Restores missing databases, then runs the app under `litestream replicate -exec`\n# (COPY --chmod needs BuildKit, Docker's default builder since 23.0).\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"copyEntrypoint") || alias1(depth0, "copyEntrypoint", {"start":{"line":25,"column":2},"end":{"line":25,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyEntrypoint","hash":{},"data":data,"loc":{"start":{"line":25,"column":0},"end":{"line":25,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyEntrypoint") || alias1(depth0, "copyEntrypoint", {"start":{"line":31,"column":2},"end":{"line":31,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyEntrypoint","hash":{},"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":31,"column":18}}}) : helper))) != null ? stack1 : "")
     + "\nENTRYPOINT "
-    + ((stack1 = (((helper = lookupProperty(helpers,"entrypointJson") || alias1(depth0, "entrypointJson", {"start":{"line":26,"column":13},"end":{"line":26,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entrypointJson","hash":{},"data":data,"loc":{"start":{"line":26,"column":11},"end":{"line":26,"column":29}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"entrypointJson") || alias1(depth0, "entrypointJson", {"start":{"line":32,"column":13},"end":{"line":32,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entrypointJson","hash":{},"data":data,"loc":{"start":{"line":32,"column":11},"end":{"line":32,"column":29}}}) : helper))) != null ? stack1 : "")
     + "\n# Empty on purpose: arguments would run a one-off command without Litestream.\nCMD []\n";
 },"useData":true},
   "entrypoint.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
@@ -142,12 +160,28 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":25,"column":6},"end":{"line":25,"column":13}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":25,"column":4},"end":{"line":25,"column":15}}}) : helper))) != null ? stack1 : "")
     + ". the app gets the container's own AWS_* variables, Litestream its LITESTREAM_* keys (Litestream\n#      would otherwise prefer an app's AWS_* keys, and hand its own to the app as AWS_*).\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"oneWriter"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "");
+},"6":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "# "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"7":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "#   "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"6":function(container,depth0,helpers,partials,data) {
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -156,11 +190,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# Step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || alias1(depth0, "awsStep", {"start":{"line":49,"column":9},"end":{"line":49,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":49,"column":7},"end":{"line":49,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || alias1(depth0, "awsStep", {"start":{"line":55,"column":9},"end":{"line":55,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":55,"column":7},"end":{"line":55,"column":18}}}) : helper))) != null ? stack1 : "")
     + ", when Litestream runs this script again as its -exec child (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":49,"column":86},"end":{"line":49,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":49,"column":84},"end":{"line":49,"column":96}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":55,"column":86},"end":{"line":55,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":55,"column":84},"end":{"line":55,"column":96}}}) : helper))) != null ? stack1 : "")
     + "): give the app the AWS_*\n# variables the container had, not the keys Litestream passes on to its child, then become the app.\nif [ \"${LITESTREAM_ENTRYPOINT_STAGE:-}\" = app ]; then\n  unset LITESTREAM_ENTRYPOINT_STAGE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID+set}\" ]; then\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY+set}\" ]; then\n    export AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN+set}\" ]; then\n    export AWS_SESSION_TOKEN=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\"\n  fi\n  unset LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\n  exec \"$@\"\nfi\n";
-},"7":function(container,depth0,helpers,partials,data) {
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -169,15 +203,15 @@ export const TEMPLATE_SPECS = {
     };
 
   return "    # Replicate only when configured: with none of the variables below set, the app runs alone.\n    if "
-    + ((stack1 = (((helper = lookupProperty(helpers,"autoTest") || alias1(depth0, "autoTest", {"start":{"line":81,"column":9},"end":{"line":81,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoTest","hash":{},"data":data,"loc":{"start":{"line":81,"column":7},"end":{"line":81,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"autoTest") || alias1(depth0, "autoTest", {"start":{"line":87,"column":9},"end":{"line":87,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoTest","hash":{},"data":data,"loc":{"start":{"line":87,"column":7},"end":{"line":87,"column":19}}}) : helper))) != null ? stack1 : "")
     + "; then\n      litestream_enabled=true\n    else\n      litestream_enabled=false\n      echo \"litestream-entrypoint: LITESTREAM_ENABLED=auto and none of "
-    + ((stack1 = (((helper = lookupProperty(helpers,"autoNames") || alias1(depth0, "autoNames", {"start":{"line":85,"column":73},"end":{"line":85,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoNames","hash":{},"data":data,"loc":{"start":{"line":85,"column":71},"end":{"line":85,"column":84}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"autoNames") || alias1(depth0, "autoNames", {"start":{"line":91,"column":73},"end":{"line":91,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoNames","hash":{},"data":data,"loc":{"start":{"line":91,"column":71},"end":{"line":91,"column":84}}}) : helper))) != null ? stack1 : "")
     + " is set: starting the app without restore or replication\" >&2\n    fi\n";
-},"8":function(container,depth0,helpers,partials,data) {
-    return "    # Nothing is read from the environment: the config is complete, so auto means true.\n    litestream_enabled=true\n";
-},"9":function(container,depth0,helpers,partials,data) {
-    return "\n# As PID 1, sh ignores SIGTERM unless trapped, and runs a trap only once its foreground command ends:\n# each start-up step runs in the background and a stop ends it (docs/entrypoint.md). A background\n# command's stdin would be /dev/null: fd 3 keeps the container's stdin (if any) for the steps.\ncommand exec 3<&0 || exec 3</dev/null\nstep_pid=\"\"\nstop_step() {\n  trap - TERM INT\n  if [ -n \"$step_pid\" ]; then\n    kill -TERM \"$step_pid\" 2>/dev/null || true\n    wait \"$step_pid\" || true\n  fi\n  echo \"litestream-entrypoint: stopped by SIG$1 before the app started\" >&2\n  exit \"$2\"\n}\ntrap 'stop_step TERM 143' TERM\ntrap 'stop_step INT 130' INT\nrun_step() {\n  \"$@\" <&3 3<&- &\n  step_pid=$!\n  step_status=0\n  wait \"$step_pid\" || step_status=$?\n  step_pid=\"\"\n  return \"$step_status\"\n}\n";
 },"10":function(container,depth0,helpers,partials,data) {
+    return "    # Nothing is read from the environment: the config is complete, so auto means true.\n    litestream_enabled=true\n";
+},"11":function(container,depth0,helpers,partials,data) {
+    return "\n# As PID 1, sh ignores SIGTERM unless trapped, and runs a trap only once its foreground command ends:\n# each start-up step runs in the background and a stop ends it (docs/entrypoint.md). A background\n# command's stdin would be /dev/null: fd 3 keeps the container's stdin (if any) for the steps.\ncommand exec 3<&0 || exec 3</dev/null\nstep_pid=\"\"\nstop_step() {\n  trap - TERM INT\n  if [ -n \"$step_pid\" ]; then\n    kill -TERM \"$step_pid\" 2>/dev/null || true\n    wait \"$step_pid\" || true\n  fi\n  echo \"litestream-entrypoint: stopped by SIG$1 before the app started\" >&2\n  exit \"$2\"\n}\ntrap 'stop_step TERM 143' TERM\ntrap 'stop_step INT 130' INT\nrun_step() {\n  \"$@\" <&3 3<&- &\n  step_pid=$!\n  step_status=0\n  wait \"$step_pid\" || step_status=$?\n  step_pid=\"\"\n  return \"$step_status\"\n}\n";
+},"12":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -186,11 +220,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\nif [ \"$litestream_enabled\" = true ]; then\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":129,"column":0},"end":{"line":145,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"settingChecks"),"length"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":146,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":155,"column":0},"end":{"line":174,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"settingChecks"),"length"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":152,"column":0},"end":{"line":160,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":188,"column":7}}})) != null ? stack1 : "")
     + "fi\n";
-},"11":function(container,depth0,helpers,partials,data) {
+},"13":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -199,12 +233,12 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # Credentials, read by Litestream from these variables (never from a file).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"renames"),{"name":"each","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":133,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"renames"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":137,"column":0},"end":{"line":139,"column":9}}})) != null ? stack1 : "")
     + "  missing=\"\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"required"),{"name":"each","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":137,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"required"),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":141,"column":0},"end":{"line":143,"column":9}}})) != null ? stack1 : "")
     + "  if [ -n \"$missing\" ]; then\n    echo \"litestream-entrypoint: not set:$missing (set LITESTREAM_ENABLED=false to start the app without Litestream)\" >&2\n    exit 78\n  fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":144,"column":7}}})) != null ? stack1 : "");
-},"12":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":7}}})) != null ? stack1 : "");
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -213,13 +247,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  if [ -n \"${"
-    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":132,"column":17},"end":{"line":132,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":132,"column":14},"end":{"line":132,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":138,"column":17},"end":{"line":138,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":138,"column":14},"end":{"line":138,"column":30}}}) : helper))) != null ? stack1 : "")
     + ":-}\" ]; then export "
-    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":132,"column":53},"end":{"line":132,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":132,"column":51},"end":{"line":132,"column":59}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":138,"column":53},"end":{"line":138,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":138,"column":51},"end":{"line":138,"column":59}}}) : helper))) != null ? stack1 : "")
     + "=\"$"
-    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":132,"column":64},"end":{"line":132,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":132,"column":62},"end":{"line":132,"column":76}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":138,"column":64},"end":{"line":138,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":138,"column":62},"end":{"line":138,"column":76}}}) : helper))) != null ? stack1 : "")
     + "\"; fi\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "  if [ -z \"${"
@@ -227,9 +261,9 @@ export const TEMPLATE_SPECS = {
     + ":-}\" ]; then missing=\"$missing "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\"; fi\n";
-},"14":function(container,depth0,helpers,partials,data) {
+},"16":function(container,depth0,helpers,partials,data) {
     return "\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -238,16 +272,16 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":7}}})) != null ? stack1 : "");
-},"16":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":156,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":157,"column":0},"end":{"line":159,"column":7}}})) != null ? stack1 : "");
+},"18":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "  "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"17":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"19":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -255,31 +289,26 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":157,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
-    + "  restore_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":166,"column":20},"end":{"line":166,"column":34}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":166,"column":18},"end":{"line":166,"column":36}}}) : helper))) != null ? stack1 : "")
-    + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":173,"column":9}}})) != null ? stack1 : "");
-},"18":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":163,"column":0},"end":{"line":170,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.program(22, data, 0),"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":184,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":185,"column":0},"end":{"line":187,"column":9}}})) != null ? stack1 : "");
+},"20":function(container,depth0,helpers,partials,data) {
     return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
-},"19":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"21":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":180,"column":0},"end":{"line":182,"column":9}}})) != null ? stack1 : "");
-},"20":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "run_step "
-    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":181,"column":11},"end":{"line":181,"column":21}} ), depth0)) != null ? stack1 : "")
-    + "\n";
-},"21":function(container,depth0,helpers,partials,data) {
-    return "exec 3<&-\n";
+  return "  # A failed attempt is retried with back-off (restoreRetry: "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":172,"column":63},"end":{"line":172,"column":77}} ), depth0)) != null ? stack1 : "")
+    + " attempts, waits up to "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":172,"column":104},"end":{"line":172,"column":125}} ), depth0)) != null ? stack1 : "")
+    + "s),\n  # e.g. on a device that boots before its network is up; after the last one the app is not started.\n  restore_database() {\n    run_step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":175,"column":15},"end":{"line":175,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":175,"column":13},"end":{"line":175,"column":31}}}) : helper))) != null ? stack1 : "")
+    + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
 },"22":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -288,12 +317,41 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":195,"column":43},"end":{"line":195,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":195,"column":41},"end":{"line":195,"column":52}}}) : helper))) != null ? stack1 : "")
-    + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
+  return "  restore_database() {\n    if ! run_step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":179,"column":20},"end":{"line":179,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":179,"column":18},"end":{"line":179,"column":36}}}) : helper))) != null ? stack1 : "")
+    + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
 },"23":function(container,depth0,helpers,partials,data) {
-    return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":194,"column":0},"end":{"line":196,"column":9}}})) != null ? stack1 : "");
 },"24":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "run_step "
+    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":195,"column":11},"end":{"line":195,"column":21}} ), depth0)) != null ? stack1 : "")
+    + "\n";
+},"25":function(container,depth0,helpers,partials,data) {
+    return "exec 3<&-\n";
+},"26":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":209,"column":43},"end":{"line":209,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":209,"column":41},"end":{"line":209,"column":52}}}) : helper))) != null ? stack1 : "")
+    + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
+},"27":function(container,depth0,helpers,partials,data) {
+    return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
+},"28":function(container,depth0,helpers,partials,data) {
     return "exec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"$app_exec\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -324,30 +382,32 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":31,"column":30},"end":{"line":31,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":31,"column":28},"end":{"line":31,"column":44}}}) : helper))) != null ? stack1 : "")
     + ".\n# Why: "
     + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":32,"column":9},"end":{"line":32,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":32,"column":7},"end":{"line":32,"column":22}}}) : helper))) != null ? stack1 : "")
-    + ".\n# A stop during the restore or a start-up step ends that step and the container at once.\n#\n# Environment:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"environmentDocs"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "")
+    + ".\n# A stop during the restore or a start-up step ends that step and the container at once.\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"oneWriter"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "")
+    + "#\n# Environment:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"environmentDocs"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":44,"column":9}}})) != null ? stack1 : "")
     + "#\n# Arguments (e.g. `docker run --rm -it IMAGE sh`) run that one-off command instead of the app,\n# without restore or replication: a second replicating copy of the app would be a second writer on\n# the same backup, which loses data without any error.\nset -eu\n\n# The app's command as Litestream's -exec reads it: split into words, no shell involved.\napp_exec="
-    + ((stack1 = (((helper = lookupProperty(helpers,"appExec") || alias1(depth0, "appExec", {"start":{"line":46,"column":11},"end":{"line":46,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appExec","hash":{},"data":data,"loc":{"start":{"line":46,"column":9},"end":{"line":46,"column":20}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appExec") || alias1(depth0, "appExec", {"start":{"line":52,"column":11},"end":{"line":52,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appExec","hash":{},"data":data,"loc":{"start":{"line":52,"column":9},"end":{"line":52,"column":20}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":71,"column":7}}})) != null ? stack1 : "")
     + "\nif [ \"$#\" -gt 0 ]; then\n  echo \"litestream-entrypoint: running the one-off command \\\"$1\\\" without Litestream\" >&2\n  exec \"$@\"\nfi\n\ncase \"${LITESTREAM_ENABLED:-true}\" in\n  true | True | TRUE | 1 | yes | on) litestream_enabled=true ;;\n  false | False | FALSE | 0 | no | off)\n    litestream_enabled=false\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED=$LITESTREAM_ENABLED: starting the app without Litestream\" >&2\n    ;;\n  auto | Auto | AUTO)\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"autoTest"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":90,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"autoTest"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":96,"column":7}}})) != null ? stack1 : "")
     + "    ;;\n  *)\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED must be true, false or auto, not \\\"$LITESTREAM_ENABLED\\\"\" >&2\n    exit 64\n    ;;\nesac\n\nif [ -z \"${LITESTREAM_CONFIG:-}\" ]; then LITESTREAM_CONFIG="
-    + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":98,"column":61},"end":{"line":98,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":98,"column":59},"end":{"line":98,"column":76}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":104,"column":61},"end":{"line":104,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":104,"column":59},"end":{"line":104,"column":76}}}) : helper))) != null ? stack1 : "")
     + "; fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":99,"column":0},"end":{"line":125,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":126,"column":0},"end":{"line":176,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":177,"column":0},"end":{"line":183,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":105,"column":0},"end":{"line":131,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":190,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":191,"column":0},"end":{"line":197,"column":7}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":185,"column":0},"end":{"line":187,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":199,"column":0},"end":{"line":201,"column":7}}})) != null ? stack1 : "")
     + "if [ \"$litestream_enabled\" = false ]; then\n  exec "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":189,"column":9},"end":{"line":189,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":189,"column":7},"end":{"line":189,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":203,"column":9},"end":{"line":203,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":203,"column":7},"end":{"line":203,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":191,"column":0},"end":{"line":201,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":205,"column":0},"end":{"line":215,"column":7}}})) != null ? stack1 : "")
     + "\n# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":203,"column":4},"end":{"line":203,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":203,"column":2},"end":{"line":203,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":217,"column":4},"end":{"line":217,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":217,"column":2},"end":{"line":217,"column":14}}}) : helper))) != null ? stack1 : "")
     + ". Replicate, with the app as Litestream's child.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(24, data, 0),"data":data,"loc":{"start":{"line":204,"column":0},"end":{"line":215,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.program(28, data, 0),"data":data,"loc":{"start":{"line":218,"column":0},"end":{"line":229,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -411,7 +471,7 @@ export const TEMPLATE_SPECS = {
     };
 
   return "ENV_FILE="
-    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":34,"column":11},"end":{"line":34,"column":18}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":34,"column":9},"end":{"line":34,"column":20}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"envPath") || container.strict(depth0, "envPath", {"start":{"line":35,"column":11},"end":{"line":35,"column":18}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"envPath","hash":{},"data":data,"loc":{"start":{"line":35,"column":9},"end":{"line":35,"column":20}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"10":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -422,13 +482,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "else\n  arch=$(dpkg --print-architecture)\n  case \"$arch\" in\n    amd64) url="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlAmd64") || alias1(depth0, "debUrlAmd64", {"start":{"line":54,"column":17},"end":{"line":54,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlAmd64","hash":{},"data":data,"loc":{"start":{"line":54,"column":15},"end":{"line":54,"column":30}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":54,"column":30},"end":{"line":54,"column":80}}})) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlAmd64") || alias1(depth0, "debUrlAmd64", {"start":{"line":55,"column":17},"end":{"line":55,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlAmd64","hash":{},"data":data,"loc":{"start":{"line":55,"column":15},"end":{"line":55,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":30},"end":{"line":55,"column":80}}})) != null ? stack1 : "")
     + " ;;\n    arm64) url="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlArm64") || alias1(depth0, "debUrlArm64", {"start":{"line":55,"column":17},"end":{"line":55,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlArm64","hash":{},"data":data,"loc":{"start":{"line":55,"column":15},"end":{"line":55,"column":30}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":55,"column":30},"end":{"line":55,"column":80}}})) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"debUrlArm64") || alias1(depth0, "debUrlArm64", {"start":{"line":56,"column":17},"end":{"line":56,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"debUrlArm64","hash":{},"data":data,"loc":{"start":{"line":56,"column":15},"end":{"line":56,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":56,"column":30},"end":{"line":56,"column":80}}})) != null ? stack1 : "")
     + " ;;\n    *) fail \"Litestream $RELEASE has no .deb for $arch here; install it as $LITESTREAM yourself\" ;;\n  esac\n  tmp=$(mktemp -d)\n  trap 'rm -rf \"$tmp\"' EXIT\n  echo \"Downloading $url\"\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsSL --retry 3 -o \"$tmp/litestream.deb\" \"$url\"\n  elif command -v wget >/dev/null 2>&1; then\n    wget -q -O \"$tmp/litestream.deb\" \"$url\"\n  else\n    fail \"curl or wget is needed to download $url\"\n  fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":68,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"verifyDeb"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.program(14, data, 0),"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "")
     + "  # The .deb also ships /etc/litestream.yml and a unit in /usr/lib/systemd/system; neither is used.\n  dpkg --force-confdef --force-confold -i \"$tmp/litestream.deb\"\n  installed=$(\"$LITESTREAM\" version)\n  [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ] || fail \"$LITESTREAM reports $installed, not $RELEASE\"\n";
 },"11":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -439,7 +499,7 @@ export const TEMPLATE_SPECS = {
     };
 
   return " sha256="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Amd64") || container.strict(depth0, "debSha256Amd64", {"start":{"line":54,"column":57},"end":{"line":54,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Amd64","hash":{},"data":data,"loc":{"start":{"line":54,"column":55},"end":{"line":54,"column":73}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Amd64") || container.strict(depth0, "debSha256Amd64", {"start":{"line":55,"column":57},"end":{"line":55,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Amd64","hash":{},"data":data,"loc":{"start":{"line":55,"column":55},"end":{"line":55,"column":73}}}) : helper))) != null ? stack1 : "");
 },"12":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -449,7 +509,7 @@ export const TEMPLATE_SPECS = {
     };
 
   return " sha256="
-    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Arm64") || container.strict(depth0, "debSha256Arm64", {"start":{"line":55,"column":57},"end":{"line":55,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Arm64","hash":{},"data":data,"loc":{"start":{"line":55,"column":55},"end":{"line":55,"column":73}}}) : helper))) != null ? stack1 : "");
+    + ((stack1 = (((helper = lookupProperty(helpers,"debSha256Arm64") || container.strict(depth0, "debSha256Arm64", {"start":{"line":56,"column":57},"end":{"line":56,"column":71}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"debSha256Arm64","hash":{},"data":data,"loc":{"start":{"line":56,"column":55},"end":{"line":56,"column":73}}}) : helper))) != null ? stack1 : "");
 },"13":function(container,depth0,helpers,partials,data) {
     return "  [ -n \"$sha256\" ] || fail \"no SHA-256 is known for the $arch .deb of Litestream $RELEASE: add it to litestream.checksum and generate again\"\n  echo \"$sha256  $tmp/litestream.deb\" | sha256sum -c - >/dev/null || fail \"$url does not match its SHA-256 $sha256\"\n";
 },"14":function(container,depth0,helpers,partials,data) {
@@ -465,11 +525,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":96,"column":4},"end":{"line":96,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":96,"column":2},"end":{"line":96,"column":13}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":97,"column":4},"end":{"line":97,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":97,"column":2},"end":{"line":97,"column":13}}}) : helper))) != null ? stack1 : "")
     + " gets the group from its next login or restart.\nusermod -a -G "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":97,"column":16},"end":{"line":97,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":97,"column":14},"end":{"line":97,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":98,"column":16},"end":{"line":98,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":98,"column":14},"end":{"line":98,"column":23}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":97,"column":26},"end":{"line":97,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":97,"column":24},"end":{"line":97,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":98,"column":26},"end":{"line":98,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":98,"column":24},"end":{"line":98,"column":35}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"17":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -480,11 +540,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "share_database "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":122,"column":17},"end":{"line":122,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":122,"column":15},"end":{"line":122,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":123,"column":17},"end":{"line":123,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":123,"column":15},"end":{"line":123,"column":22}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":122,"column":25},"end":{"line":122,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":122,"column":23},"end":{"line":122,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":123,"column":25},"end":{"line":123,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":123,"column":23},"end":{"line":123,"column":31}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":123,"column":0},"end":{"line":125,"column":11}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":124,"column":0},"end":{"line":126,"column":11}}})) != null ? stack1 : "");
 },"18":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -494,15 +554,15 @@ export const TEMPLATE_SPECS = {
     };
 
   return "check_reachable "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":124,"column":18},"end":{"line":124,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":124,"column":16},"end":{"line":124,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":125,"column":18},"end":{"line":125,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":125,"column":16},"end":{"line":125,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"19":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "install -d -m 0750 -o "
-    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":128,"column":24},"end":{"line":128,"column":31}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":129,"column":24},"end":{"line":129,"column":31}} ), depth0)) != null ? stack1 : "")
     + " -g "
-    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":128,"column":39},"end":{"line":128,"column":47}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":129,"column":39},"end":{"line":129,"column":47}} ), depth0)) != null ? stack1 : "")
     + " "
     + ((stack1 = alias2(depth0, depth0)) != null ? stack1 : "")
     + "\n";
@@ -514,16 +574,44 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "install_file "
-    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":141,"column":15},"end":{"line":141,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":141,"column":13},"end":{"line":141,"column":21}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":141,"column":24},"end":{"line":141,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":141,"column":22},"end":{"line":141,"column":31}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":141,"column":34},"end":{"line":141,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":141,"column":32},"end":{"line":141,"column":40}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":141,"column":43},"end":{"line":141,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":141,"column":41},"end":{"line":141,"column":47}}}) : helper))) != null ? stack1 : "")
-    + "\n";
+  return "# The SFTP private key is read by "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":132,"column":36},"end":{"line":132,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":132,"column":34},"end":{"line":132,"column":42}}}) : helper))) != null ? stack1 : "")
+    + ", inside the unit's sandbox (docs/systemd.md).\ncheck_key_readable() {\n  runuser -u "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":134,"column":15},"end":{"line":134,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":134,"column":13},"end":{"line":134,"column":21}}}) : helper))) != null ? stack1 : "")
+    + " -- test -r \"$1\" ||\n    printf 'install-"
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":135,"column":22},"end":{"line":135,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":135,"column":20},"end":{"line":135,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ": warning: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":135,"column":48},"end":{"line":135,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":135,"column":46},"end":{"line":135,"column":54}}}) : helper))) != null ? stack1 : "")
+    + " cannot read the SFTP key %s: chown "
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":135,"column":92},"end":{"line":135,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":135,"column":90},"end":{"line":135,"column":98}}}) : helper))) != null ? stack1 : "")
+    + " it (mode 0600) or copy it to "
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":135,"column":130},"end":{"line":135,"column":139}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":135,"column":128},"end":{"line":135,"column":141}}}) : helper))) != null ? stack1 : "")
+    + "/, or replication fails\\n' \"$1\" >&2\n}\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sftpKeys"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":137,"column":0},"end":{"line":139,"column":9}}})) != null ? stack1 : "");
 },"21":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "check_key_readable "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
+},"22":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "install_file "
+    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":152,"column":15},"end":{"line":152,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":152,"column":13},"end":{"line":152,"column":21}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":152,"column":24},"end":{"line":152,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":152,"column":22},"end":{"line":152,"column":31}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":152,"column":34},"end":{"line":152,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":152,"column":32},"end":{"line":152,"column":40}}}) : helper))) != null ? stack1 : "")
+    + " "
+    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":152,"column":43},"end":{"line":152,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":152,"column":41},"end":{"line":152,"column":47}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -532,10 +620,10 @@ export const TEMPLATE_SPECS = {
     };
 
   return "if [ ! -e \"$ENV_FILE\" ]; then\n  install -m 0600 -o root -g root "
-    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":145,"column":36},"end":{"line":145,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":145,"column":34},"end":{"line":145,"column":45}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":156,"column":36},"end":{"line":156,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":156,"column":34},"end":{"line":156,"column":45}}}) : helper))) != null ? stack1 : "")
     + " \"$ENV_FILE\"\n  echo \"Created $ENV_FILE from its template\"\nfi\nchown root:root \"$ENV_FILE\"\nchmod 0600 \"$ENV_FILE\"\nmissing=\"\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":9}}})) != null ? stack1 : "");
-},"22":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":9}}})) != null ? stack1 : "");
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "grep -Eq '^"
@@ -543,9 +631,11 @@ export const TEMPLATE_SPECS = {
     + "=.+' \"$ENV_FILE\" || missing=\"$missing "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\"\n";
-},"23":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
+    return "  if [ -n \"$missing\" ]; then\n    echo \"Before the first boot, set$missing in $ENV_FILE\" >&2\n  fi\n";
+},"26":function(container,depth0,helpers,partials,data) {
     return "if [ -n \"$missing\" ]; then\n  echo \"$UNIT is enabled but not started: set$missing in $ENV_FILE, then run this script again\" >&2\n  exit 2\nfi\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "systemctl cat "
@@ -553,7 +643,7 @@ export const TEMPLATE_SPECS = {
     + " >/dev/null 2>&1 ||\n  printf 'Note: %s does not exist yet; its drop-in applies once it does\\n' "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"28":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -562,9 +652,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "[ -e "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":176,"column":7},"end":{"line":176,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":176,"column":5},"end":{"line":176,"column":13}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":198,"column":7},"end":{"line":198,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":198,"column":5},"end":{"line":198,"column":13}}}) : helper))) != null ? stack1 : "")
     + " ] ||\n  printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\\n' "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":177,"column":174},"end":{"line":177,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":177,"column":172},"end":{"line":177,"column":180}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":199,"column":174},"end":{"line":199,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":199,"column":172},"end":{"line":199,"column":180}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -600,61 +690,64 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":26,"column":15},"end":{"line":26,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":26,"column":13},"end":{"line":26,"column":25}}}) : helper))) != null ? stack1 : "")
     + " and starts it"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":39},"end":{"line":26,"column":96}}})) != null ? stack1 : "")
-    + ".\nset -eu\n\nRELEASE="
-    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":29,"column":10},"end":{"line":29,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":29,"column":8},"end":{"line":29,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "; in an image build\n#    (no running systemd) it only enables it, to start at boot.\nset -eu\n\nRELEASE="
+    + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":30,"column":10},"end":{"line":30,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":30,"column":8},"end":{"line":30,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nLITESTREAM="
-    + ((stack1 = (((helper = lookupProperty(helpers,"binary") || alias1(depth0, "binary", {"start":{"line":30,"column":13},"end":{"line":30,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binary","hash":{},"data":data,"loc":{"start":{"line":30,"column":11},"end":{"line":30,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"binary") || alias1(depth0, "binary", {"start":{"line":31,"column":13},"end":{"line":31,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"binary","hash":{},"data":data,"loc":{"start":{"line":31,"column":11},"end":{"line":31,"column":21}}}) : helper))) != null ? stack1 : "")
     + "\nUNIT="
-    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":31,"column":7},"end":{"line":31,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":31,"column":5},"end":{"line":31,"column":17}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":32,"column":7},"end":{"line":32,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":32,"column":5},"end":{"line":32,"column":17}}}) : helper))) != null ? stack1 : "")
     + "\nCONFIG="
-    + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":32,"column":9},"end":{"line":32,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":32,"column":7},"end":{"line":32,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":33,"column":9},"end":{"line":33,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":33,"column":7},"end":{"line":33,"column":21}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":33,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
     + "here=$(CDPATH='' cd -- \"$(dirname -- \"$0\")\" && pwd)\n\nfail() {\n  echo \"install-"
-    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":39,"column":18},"end":{"line":39,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":39,"column":16},"end":{"line":39,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":40,"column":18},"end":{"line":40,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":40,"column":16},"end":{"line":40,"column":31}}}) : helper))) != null ? stack1 : "")
     + ": $*\" >&2\n  exit 1\n}\n\n[ \"$(id -u)\" -eq 0 ] || fail \"run it as root: sudo sh $0\"\ncommand -v systemctl >/dev/null 2>&1 || fail \"systemctl not found: this host does not run systemd\"\n\n# 1. Litestream\ninstalled=$(\"$LITESTREAM\" version 2>/dev/null || true)\nif [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ]; then\n  echo \"Litestream $RELEASE is installed\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.program(15, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":85,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.program(15, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":51,"column":0},"end":{"line":86,"column":7}}})) != null ? stack1 : "")
     + "fi\n\n# 2. The service user\nif ! getent group "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":89,"column":20},"end":{"line":89,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":89,"column":18},"end":{"line":89,"column":27}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":90,"column":20},"end":{"line":90,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":90,"column":18},"end":{"line":90,"column":27}}}) : helper))) != null ? stack1 : "")
     + " >/dev/null; then\n  groupadd --system "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":90,"column":22},"end":{"line":90,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":90,"column":20},"end":{"line":90,"column":29}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":91,"column":22},"end":{"line":91,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":91,"column":20},"end":{"line":91,"column":29}}}) : helper))) != null ? stack1 : "")
     + "\nfi\nif ! id -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":92,"column":13},"end":{"line":92,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":92,"column":11},"end":{"line":92,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":93,"column":13},"end":{"line":93,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":93,"column":11},"end":{"line":93,"column":19}}}) : helper))) != null ? stack1 : "")
     + " >/dev/null 2>&1; then\n  useradd --system --gid "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":93,"column":27},"end":{"line":93,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":93,"column":25},"end":{"line":93,"column":34}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":94,"column":27},"end":{"line":94,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":94,"column":25},"end":{"line":94,"column":34}}}) : helper))) != null ? stack1 : "")
     + " --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":93,"column":104},"end":{"line":93,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":93,"column":102},"end":{"line":93,"column":110}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":94,"column":104},"end":{"line":94,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":94,"column":102},"end":{"line":94,"column":110}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":95,"column":0},"end":{"line":98,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":0},"end":{"line":99,"column":7}}})) != null ? stack1 : "")
     + "\n# 3. Database directories shared by the app and Litestream\nshare_database() {\n  mkdir -p \"$1\"\n  chgrp "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":103,"column":10},"end":{"line":103,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":103,"column":8},"end":{"line":103,"column":17}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":104,"column":10},"end":{"line":104,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":104,"column":8},"end":{"line":104,"column":17}}}) : helper))) != null ? stack1 : "")
     + " \"$1\"\n  chmod 2770 \"$1\"\n  for file in \"$1/$2\" \"$1/$2-wal\" \"$1/$2-shm\"; do\n    if [ -e \"$file\" ]; then\n      chgrp "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":107,"column":14},"end":{"line":107,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":107,"column":12},"end":{"line":107,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":108,"column":14},"end":{"line":108,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":108,"column":12},"end":{"line":108,"column":21}}}) : helper))) != null ? stack1 : "")
     + " \"$file\"\n      chmod 0660 \"$file\"\n    fi\n  done\n  if [ -d \"$1/.$2-litestream\" ]; then\n    chgrp -R "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":112,"column":15},"end":{"line":112,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":112,"column":13},"end":{"line":112,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":113,"column":15},"end":{"line":113,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":113,"column":13},"end":{"line":113,"column":22}}}) : helper))) != null ? stack1 : "")
     + " \"$1/.$2-litestream\"\n    chmod -R u+rwX,g+rwX,o-rwx \"$1/.$2-litestream\"\n  fi\n}\n# Warns when the service user cannot reach a directory (search permission on each parent).\ncheck_reachable() {\n  runuser -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":118,"column":15},"end":{"line":118,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":118,"column":13},"end":{"line":118,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":119,"column":15},"end":{"line":119,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":119,"column":13},"end":{"line":119,"column":21}}}) : helper))) != null ? stack1 : "")
     + " -- test -w \"$1\" ||\n    printf 'install-"
-    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":119,"column":22},"end":{"line":119,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":119,"column":20},"end":{"line":119,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":120,"column":22},"end":{"line":120,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":120,"column":20},"end":{"line":120,"column":35}}}) : helper))) != null ? stack1 : "")
     + ": warning: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":119,"column":48},"end":{"line":119,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":119,"column":46},"end":{"line":119,"column":54}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":120,"column":48},"end":{"line":120,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":120,"column":46},"end":{"line":120,"column":54}}}) : helper))) != null ? stack1 : "")
     + " cannot reach %s: it needs search (x) permission on each parent directory\\n' \"$1\" >&2\n}\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":121,"column":0},"end":{"line":126,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":127,"column":0},"end":{"line":129,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":122,"column":0},"end":{"line":127,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":130,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"sftpKeys"),"length"),{"name":"if","hash":{},"fn":container.program(20, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":140,"column":7}}})) != null ? stack1 : "")
     + "\n# 4. Config, credentials, restore script, units and drop-ins\nchanged=\"\"\ninstall_file() {\n  if [ ! -f \"$4\" ] || ! cmp -s \"$3\" \"$4\"; then\n    changed=yes\n  fi\n  install -D -m \"$1\" -o root -g \"$2\" \"$3\" \"$4\"\n}\ninstall -d -m 0750 -o root -g "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":139,"column":32},"end":{"line":139,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":139,"column":30},"end":{"line":139,"column":39}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":150,"column":32},"end":{"line":150,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":150,"column":30},"end":{"line":150,"column":39}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":139,"column":42},"end":{"line":139,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":139,"column":40},"end":{"line":139,"column":53}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":150,"column":42},"end":{"line":150,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":150,"column":40},"end":{"line":150,"column":53}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(20, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":140,"column":0},"end":{"line":142,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(21, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":143,"column":0},"end":{"line":154,"column":7}}})) != null ? stack1 : "")
-    + "\n# 5. Enable and start\nsystemctl daemon-reload\nsystemctl enable \"$UNIT\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(23, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(22, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(23, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":165,"column":7}}})) != null ? stack1 : "")
+    + "\n# 5. Enable and start. Without a running systemd (an image build, a chroot) the unit is only enabled:\n# systemctl daemon-reload and start would fail there; it starts at the next boot.\nif [ ! -d /run/systemd/system ]; then\n  systemctl enable \"$UNIT\"\n  echo \"systemd is not running here (an image build?): $UNIT is enabled and starts at boot; nothing was started\"\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(25, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":172,"column":0},"end":{"line":176,"column":7}}})) != null ? stack1 : "")
+    + "  exit 0\nfi\nsystemctl daemon-reload\nsystemctl enable \"$UNIT\"\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(26, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":186,"column":7}}})) != null ? stack1 : "")
     + "if ! systemctl is-active --quiet \"$UNIT\"; then\n  systemctl start \"$UNIT\"\nelif [ -n \"$changed\" ]; then\n  printf 'Restarting %s for the new configuration (%s restart with it)\\n' \"$UNIT\" "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":168,"column":84},"end":{"line":168,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":168,"column":82},"end":{"line":168,"column":98}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":190,"column":84},"end":{"line":190,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":190,"column":82},"end":{"line":190,"column":98}}}) : helper))) != null ? stack1 : "")
     + "\n  systemctl restart \"$UNIT\"\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(24, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":174,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(25, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":175,"column":0},"end":{"line":178,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(27, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":193,"column":0},"end":{"line":196,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(28, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":197,"column":0},"end":{"line":200,"column":9}}})) != null ? stack1 : "")
     + "systemctl --no-pager --lines=5 status \"$UNIT\"\n";
 },"useData":true,"useDepths":true},
   "operations-drill.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
@@ -913,8 +1006,19 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
 },"5":function(container,depth0,helpers,partials,data) {
-    return "# No restore before start: restoreOnBoot is off in the project description.\n";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# restoreRetry: a failing restore is tried "
+    + ((stack1 = container.lambda(container.strict(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":45,"column":45},"end":{"line":45,"column":59}} ), depth0)) != null ? stack1 : "")
+    + " times with back-off (the network may come up\n# after boot). The start-up may then take longer than systemd's default 90 s: the retry bounds it.\nTimeoutStartSec=infinity\n";
 },"6":function(container,depth0,helpers,partials,data) {
+    return "# No restore before start: restoreOnBoot is off in the project description.\n";
+},"7":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -923,13 +1027,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"homeRoots") || alias1(depth0, "homeRoots", {"start":{"line":65,"column":4},"end":{"line":65,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeRoots","hash":{},"data":data,"loc":{"start":{"line":65,"column":2},"end":{"line":65,"column":15}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeRoots") || alias1(depth0, "homeRoots", {"start":{"line":70,"column":4},"end":{"line":70,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeRoots","hash":{},"data":data,"loc":{"start":{"line":70,"column":2},"end":{"line":70,"column":15}}}) : helper))) != null ? stack1 : "")
     + " are replaced by an empty tmpfs; only these directories below them are visible.\nProtectHome=tmpfs\nBindPaths="
-    + ((stack1 = (((helper = lookupProperty(helpers,"homeDirs") || alias1(depth0, "homeDirs", {"start":{"line":67,"column":12},"end":{"line":67,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeDirs","hash":{},"data":data,"loc":{"start":{"line":67,"column":10},"end":{"line":67,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"homeDirs") || alias1(depth0, "homeDirs", {"start":{"line":72,"column":12},"end":{"line":72,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"homeDirs","hash":{},"data":data,"loc":{"start":{"line":72,"column":10},"end":{"line":72,"column":22}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"7":function(container,depth0,helpers,partials,data) {
-    return "ProtectHome=yes\n";
 },"8":function(container,depth0,helpers,partials,data) {
+    return "ProtectHome=yes\n";
+},"9":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -938,11 +1042,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# No PrivateTmp=: Litestream writes in "
-    + ((stack1 = (((helper = lookupProperty(helpers,"tmpDirs") || container.strict(depth0, "tmpDirs", {"start":{"line":72,"column":41},"end":{"line":72,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"tmpDirs","hash":{},"data":data,"loc":{"start":{"line":72,"column":39},"end":{"line":72,"column":50}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"tmpDirs") || container.strict(depth0, "tmpDirs", {"start":{"line":77,"column":41},"end":{"line":77,"column":48}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"tmpDirs","hash":{},"data":data,"loc":{"start":{"line":77,"column":39},"end":{"line":77,"column":50}}}) : helper))) != null ? stack1 : "")
     + ".\n";
-},"9":function(container,depth0,helpers,partials,data) {
-    return "PrivateTmp=yes\n";
 },"10":function(container,depth0,helpers,partials,data) {
+    return "PrivateTmp=yes\n";
+},"11":function(container,depth0,helpers,partials,data) {
     return "CapabilityBoundingSet=\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -970,20 +1074,21 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupCheck"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":40,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"restores"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":43,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":46,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":48,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":11}}})) != null ? stack1 : "")
     + "ExecStart="
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":47,"column":12},"end":{"line":47,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":47,"column":10},"end":{"line":47,"column":23}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":52,"column":12},"end":{"line":52,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":52,"column":10},"end":{"line":52,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\nRestart=always\nRestartSec=5s\n# On stop, SIGTERM goes to Litestream alone (KillMode=mixed), which then syncs the last changes; the\n# app units, ordered after this unit, are stopped before it. SIGKILL follows after TimeoutStopSec=,\n# the grace period every target of this project asks for:\n#   "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":53,"column":6},"end":{"line":53,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":53,"column":4},"end":{"line":53,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":58,"column":6},"end":{"line":58,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":58,"column":4},"end":{"line":58,"column":19}}}) : helper))) != null ? stack1 : "")
     + ".\n# systemd's own default is 90s (the 10s is Docker's); it is set here so that a lower\n# DefaultTimeoutStopSec= on the host cannot cut the final sync short.\nKillMode=mixed\nKillSignal=SIGTERM\nTimeoutStopSec="
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":58,"column":17},"end":{"line":58,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":58,"column":15},"end":{"line":58,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":63,"column":17},"end":{"line":63,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":63,"column":15},"end":{"line":63,"column":31}}}) : helper))) != null ? stack1 : "")
     + "s\n\n# Hardening. Litestream writes next to each database (-wal, -shm, .<db>-litestream) and into file\n# replicas: those directories are the only writable ones.\nProtectSystem=strict\nReadWritePaths="
-    + ((stack1 = (((helper = lookupProperty(helpers,"readWritePaths") || alias1(depth0, "readWritePaths", {"start":{"line":63,"column":17},"end":{"line":63,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"readWritePaths","hash":{},"data":data,"loc":{"start":{"line":63,"column":15},"end":{"line":63,"column":33}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"readWritePaths") || alias1(depth0, "readWritePaths", {"start":{"line":68,"column":17},"end":{"line":68,"column":31}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"readWritePaths","hash":{},"data":data,"loc":{"start":{"line":68,"column":15},"end":{"line":68,"column":33}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"homeDirs"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":70,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"tmpDirs"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.program(9, data, 0),"data":data,"loc":{"start":{"line":71,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"homeDirs"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.program(8, data, 0),"data":data,"loc":{"start":{"line":69,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"tmpDirs"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":76,"column":0},"end":{"line":80,"column":7}}})) != null ? stack1 : "")
     + "PrivateDevices=yes\nPrivateMounts=yes\nNoNewPrivileges=yes\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"dropCapabilities"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":79,"column":0},"end":{"line":81,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"dropCapabilities"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":0},"end":{"line":86,"column":7}}})) != null ? stack1 : "")
     + "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nProtectClock=yes\nProtectControlGroups=yes\nProtectHostname=yes\nProtectKernelLogs=yes\nProtectKernelModules=yes\nProtectKernelTunables=yes\nProtectProc=invisible\nProcSubset=pid\nRemoveIPC=yes\nSystemCallArchitectures=native\n# No SystemCallFilter=: a system call missing from the list would kill Litestream (SIGSYS) mid-write.\n\n[Install]\nWantedBy=multi-user.target\n";
 },"useData":true},
   "systemd-restore.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {

@@ -2,67 +2,15 @@
 // fakes of every command that would change the host (systemctl, dpkg, useradd, install, chmod, …):
 // hostile database and config file names must reach each command as one intact argument, and no
 // injected command may run.
-import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
 import { shellWord } from "../src/render/quote/sh.js";
-import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
+import { cleanupTempDirs } from "./harness/tmp.js";
+import { readCalls, runInstall as run, sandbox } from "./support/install-sandbox.js";
 
 afterAll(cleanupTempDirs);
-
-const FAKES = ["id", "systemctl", "dpkg", "useradd", "groupadd", "getent", "usermod", "install", "mkdir", "chgrp", "chmod", "chown", "runuser", "cmp", "mktemp", "curl", "wget", "sha256sum"];
-const REAL = ["dirname", "touch", "grep", "cat"];
-
-/** What a fake does besides recording its arguments. */
-const BEHAVIOUR: Record<string, string> = {
-  id: '[ "$#" -eq 1 ] && [ "$1" = -u ] && echo 0',
-  systemctl: '[ "$1" = is-active ] && exit 3',
-  cmp: "exit 1",
-};
-
-interface Call {
-  name: string;
-  args: string[];
-}
-
-function readCalls(log: string): Call[] {
-  const lines = readFileSync(log, "utf8").split("\n");
-  const calls: Call[] = [];
-  for (let i = 0; i < lines.length - 1; ) {
-    const name = lines[i++]!;
-    const count = Number(lines[i++]);
-    calls.push({ name, args: lines.slice(i, i + count) });
-    i += count;
-  }
-  return calls;
-}
-
-function run(shell: string[], script: string, cwd: string, path: string, log: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(shell[0]!, [...shell.slice(1), script], { cwd, env: { PATH: path, LOG: log }, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function sandbox(): { root: string; bin: string; path: string } {
-  const root = makeTempDir("systemd-install");
-  const bin = join(root, "bin");
-  const real = join(root, "real");
-  mkdirSync(bin);
-  mkdirSync(real);
-  for (const name of FAKES) {
-    writeFileSync(join(bin, name), `#!/bin/sh\n{ printf '%s\\n' ${name} "$#"; for a; do printf '%s\\n' "$a"; done; } >>"$LOG"\n${BEHAVIOUR[name] ?? ""}\nexit 0\n`);
-    chmodSync(join(bin, name), 0o755);
-  }
-  for (const name of REAL) symlinkSync(`/usr/bin/${name}`, join(real, name));
-  // The Litestream binary the script checks: already the pinned release, so nothing is downloaded.
-  writeFileSync(join(bin, "litestream"), '#!/bin/sh\n[ "$1" = version ] && echo v0.3.14\n');
-  chmodSync(join(bin, "litestream"), 0o755);
-  return { root, bin, path: `${bin}:${real}` };
-}
 
 const DB_DIR = "/srv/it's a \"dir\";touch CANARY;";
 const DB_FILE = 'x";touch CANARY;".db';

@@ -67,6 +67,16 @@ const VARIANTS: Record<string, () => Promise<ProjectInput> | ProjectInput> = {
   "database under /tmp (no PrivateTmp)": () => project({ databases: [{ name: "main", path: "/tmp/shop/main.db" }] }),
   "several app units (an instance among them) and beforeApp": () =>
     project({}, { appUser: "shop", appUnits: ["web.service", "worker.service", "app@blue.service"], beforeApp: [["/bin/true"], [litestreamBinary, "version"]], appWorkingDirectory: "/srv/shop", appEnvironmentFile: "/etc/shop/env" }),
+  "two environments on one host (one unit directory), restoreRetry, an SFTP replica": () =>
+    project({
+      restoreRetry: { attempts: 5 },
+      databases: [{ name: "main", path: "/srv/shop/data/main.db" }],
+      storage: { provider: "sftp", host: "backup.example.com:22", user: "shop", path: "/backups/production", keyPath: "/etc/litestream/sftp_ed25519" },
+      environments: {
+        production: {},
+        staging: { databases: { main: { path: "/srv/shop-staging/data/main.db" } }, storage: { provider: "sftp", host: "backup.example.com:22", user: "shop", path: "/backups/staging", keyPath: "/etc/litestream/sftp_ed25519" } },
+      },
+    }, { appUnits: ["web.service"] }),
   "Litestream 0.5, beforeApp, a template as app unit": () =>
     project({ litestream: { version: "0.5" }, shutdownSyncTimeout: "45s", databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }, { appUnits: ["app@.service"], beforeApp: [["/bin/true"]] }),
 };

@@ -100,10 +100,17 @@ export interface EnvironmentPlan {
   snapshot?: { interval?: Setting; retention?: Setting };
   validation?: { interval?: Setting };
   restoreOnBoot: boolean;
+  /** Retry a failing restore on boot (docs/lifecycle.md); absent: one attempt. */
+  restoreRetry?: RestoreRetryPlan;
   /** What a stop must allow for: Litestream's final sync, and the grace period every target sets. */
   shutdown: ShutdownPlan;
   env: EnvVarPlan[];
   targets: TargetsConfig;
+}
+
+export interface RestoreRetryPlan {
+  attempts: number;
+  maxDelaySeconds: number;
 }
 
 export interface ShutdownPlan {

@@ -15,7 +15,19 @@ export interface RestoreStepInput {
   restore: string;
   /** Prefix of the log lines (written to stderr). */
   tag?: string;
+  /** Retry a failing restore with back-off (docs/lifecycle.md); absent: one attempt, as before. */
+  retry?: RestoreRetry;
 }
+
+export interface RestoreRetry {
+  attempts: number;
+  maxDelaySeconds: number;
+  /** The sleep command, e.g. `run_step sleep` where a trap must be able to end the wait (default `sleep`). */
+  sleep?: string;
+}
+
+/** The first wait between two attempts; each later one doubles, up to maxDelaySeconds. */
+export const FIRST_RETRY_DELAY_SECONDS = 2;
 
 /** Suffix of the set-aside empty file, next to the database. */
 export const EMPTY_DB_SUFFIX = ".litestream-empty";
@@ -34,9 +46,36 @@ export function restoreMissingDatabase(input: RestoreStepInput): string[] {
     `  printf '%s: %s is an empty file (0 bytes, no -wal): set aside so that its backup can be restored\\n' ${tag} ${db} >&2`,
     `  mv -f ${db} ${empty}`,
     "fi",
-    `${restore} ${db}`,
+    ...(input.retry ? restoreWithRetry(`${restore} ${db}`, db, tag, input.retry) : [`${restore} ${db}`]),
     `if [ -e ${empty} ]; then`,
     `  if [ -e ${db} ]; then rm -f ${empty}; else mv -f ${empty} ${db}; fi`,
     "fi",
+  ];
+}
+
+/**
+ * `command` until it succeeds, at most `attempts` times, waiting 2 s, 4 s, … up to maxDelaySeconds
+ * in between; then a final message and exit 1, so the app is never started without the restore.
+ * Both releases exit 1 when storage is unreachable (measured: 0.3.13 at once, 0.5.17 after its S3
+ * client's own ten attempts, about 4 minutes), never 0 as if there were no backup.
+ */
+function restoreWithRetry(command: string, db: string, tag: string, retry: RestoreRetry): string[] {
+  const { attempts, maxDelaySeconds } = retry;
+  const sleep = retry.sleep ?? "sleep";
+  const first = Math.min(FIRST_RETRY_DELAY_SECONDS, maxDelaySeconds);
+  return [
+    "restore_attempt=1",
+    `restore_delay=${first}`,
+    `until ${command}; do`,
+    `  if [ "$restore_attempt" -ge ${attempts} ]; then`,
+    `    printf '%s: could not restore %s in ${attempts} attempts (is the storage reachable?): giving up; the app is not started, it would create an empty database in place of the backup\\n' ${tag} ${db} >&2`,
+    "    exit 1",
+    "  fi",
+    `  printf '%s: restore of %s failed (attempt %s of ${attempts}); retrying in %ss\\n' ${tag} ${db} "$restore_attempt" "$restore_delay" >&2`,
+    `  ${sleep} "$restore_delay"`,
+    "  restore_attempt=$((restore_attempt + 1))",
+    "  restore_delay=$((restore_delay * 2))",
+    `  if [ "$restore_delay" -gt ${maxDelaySeconds} ]; then restore_delay=${maxDelaySeconds}; fi`,
+    "done",
   ];
 }

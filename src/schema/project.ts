@@ -112,6 +112,11 @@ const Compaction = z.strictObject({
   retentionEnabled: z.boolean().optional().meta({ description: "0.5.8+: false leaves old backup files to the storage's own lifecycle rules (retention.enabled)." }),
 });
 
+const RestoreRetry = z.strictObject({
+  attempts: z.int().min(2).max(1000).meta({ description: "How many times each restore is tried before giving up (the app is then not started)." }),
+  maxDelaySeconds: z.int().min(1).max(3600).optional().meta({ description: "Longest wait between attempts; waits start at 2 s and double up to it (default 60)." }),
+});
+
 /** What one environment changes relative to the top level. */
 const Environment = z.strictObject({
   baseDir: FsPath.optional().meta({
@@ -131,6 +136,7 @@ const Environment = z.strictObject({
   heartbeat: Heartbeat.optional(),
   encryption: Encryption.optional(),
   restoreOnBoot: z.boolean().optional(),
+  restoreRetry: RestoreRetry.optional(),
   shutdownSyncTimeout: Duration.optional(),
   verification: Verification.optional(),
   runbook: Runbook.optional(),
@@ -150,6 +156,9 @@ export const Project = z.strictObject({
   roles: z.record(Slug, Replication).optional().meta({ description: "Custom database roles and their timing." }),
   restoreOnBoot: z.boolean().optional().meta({
     description: "Restore a missing database from its backup before the app starts (default true).",
+  }),
+  restoreRetry: RestoreRetry.optional().meta({
+    description: "Retry a failing restore on boot with back-off, e.g. on a device that boots before its network is up (docs/lifecycle.md).",
   }),
   shutdownSyncTimeout: Duration.optional().meta({
     description: "0.5.6+: how long Litestream keeps retrying its final sync on SIGTERM (default 30s). Every target's stop grace period is derived from it.",

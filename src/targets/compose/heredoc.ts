@@ -4,7 +4,7 @@
  * work under Portainer (a relative single-file bind mount becomes an empty directory there; see the
  * Compose section of the README).
  */
-import { restoreMissingDatabase } from "../../render/restore-steps.js";
+import { restoreMissingDatabase, type RestoreRetry } from "../../render/restore-steps.js";
 import { shellWord } from "../../render/quote/sh.js";
 import { renderTemplate } from "../../templates.js";
 
@@ -13,7 +13,7 @@ export const CONFIG_PATH_VARIABLE = "LITESTREAM_CONFIG";
 /** Where the heredoc script writes the config: /tmp is writable whatever user the image runs as. */
 export const HEREDOC_CONFIG_PATH = "/tmp/litestream.yml";
 
-export type ScriptAction = { kind: "replicate" } | { kind: "restore"; databases: string[] };
+export type ScriptAction = { kind: "replicate" } | { kind: "restore"; databases: string[]; retry?: RestoreRetry };
 
 /**
  * The script as the container's shell must see it. Compose interpolates it first, so it is
@@ -29,7 +29,7 @@ export function renderScript(action: ScriptAction, config: { content: string } |
     config: "content" in config ? config.content : "",
     delimiter: "content" in config ? heredocDelimiter(config.content) : "",
     restore: action.kind === "restore",
-    restoreLines: action.kind === "restore" ? action.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db), restore })) : [],
+    restoreLines: action.kind === "restore" ? action.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db), restore, retry: action.retry })) : [],
   });
 }
 

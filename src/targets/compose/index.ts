@@ -259,6 +259,9 @@ function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: 
       issues.add(at("restoreStep"), `restoreStep "pre_start" writes the config inside its step, so it needs configDelivery "heredoc" (not "${target.configDelivery}")`, 'set configDelivery "heredoc", or restoreStep "service"', "compose.restore-step-delivery");
     }
   }
+  if (scratch && context.env.restoreOnBoot && context.env.restoreRetry) {
+    issues.add(["litestream", "image"], `${image} has no shell, so a failing restore cannot be retried (restoreRetry)`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}, or remove restoreRetry`, "compose.retry-no-shell");
+  }
   if (target.configDelivery === "heredoc" && scratch) {
     issues.add(
       at("configDelivery"),

@@ -132,7 +132,7 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
 
 /** The pre_start step (Compose 5.3+): the restore script, in its own container with the service's volumes. */
 function restoreStep(input: ServicesInput): YAMLMap {
-  const script = renderScript({ kind: "restore", databases: input.env.databases.map((db) => db.path) }, { content: input.config }, settingChecks(input));
+  const script = renderScript({ kind: "restore", databases: input.env.databases.map((db) => db.path), ...(input.env.restoreRetry ? { retry: input.env.restoreRetry } : {}) }, { content: input.config }, settingChecks(input));
   const environment: Entry[] = input.bindings.map((binding) => [binding.name, requiredReference(binding, input)]);
   environment.push([CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH]);
   return map([
@@ -165,7 +165,7 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
   if (!isScratch(input.plan.litestream.image)) {
     const databases = env.databases.map((db) => db.path);
     const heredoc = target.configDelivery === "heredoc";
-    const script = renderScript({ kind: "restore", databases }, heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH }, settingChecks(input));
+    const script = renderScript({ kind: "restore", databases, ...(env.restoreRetry ? { retry: env.restoreRetry } : {}) }, heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH }, settingChecks(input));
     return [
       {
         name: RESTORE_SERVICE,

@@ -15,6 +15,7 @@ import { renderTemplate } from "../../templates.js";
 import { copyDestinationProblem, copyInstruction, copySourceProblem, imageReferenceProblem, jsonOnOneLine, type DockerfileValueProblem } from "../../render/quote/dockerfile.js";
 import { execWords, SHELL_OPERATORS, shellWord, shellWords, unrepresentableWord } from "../../render/quote/sh.js";
 import { restoreMissingDatabase } from "../../render/restore-steps.js";
+import { oneWriterReminder, type Platform } from "./platform.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/litestream.yml";
 export const DEFAULT_INSTALL_PATH = "/usr/local/bin/litestream-entrypoint";
@@ -34,6 +35,7 @@ export interface EntrypointSettings {
   beforeApp: string[][];
   configPath: string;
   installPath: string;
+  platform: Platform | undefined;
 }
 
 /** The merged settings with defaults; undefined (and the problems) when a command cannot be run as given. */
@@ -49,6 +51,7 @@ export function resolveEntrypoint(ctx: TargetContext): EntrypointSettings | unde
     beforeApp,
     configPath: target.configPath ?? DEFAULT_CONFIG_PATH,
     installPath: target.installPath ?? DEFAULT_INSTALL_PATH,
+    platform: target.platform,
   };
 }
 
@@ -61,7 +64,7 @@ export function renderEntrypoint(ctx: TargetContext, settings: EntrypointSetting
   return [
     {
       path: entrypointFile,
-      content: renderEntrypointScript(ctx, settings.appCommand, settings.beforeApp, settings.configPath),
+      content: renderEntrypointScript(ctx, settings),
       kind: "entrypoint",
       ownership: "generated",
       environment: ctx.env.name,
@@ -134,8 +137,9 @@ function checkArgv(argv: string[], at: IssuePath, ctx: TargetContext, rules: { l
 
 const RESTORE_TAG = "litestream-entrypoint";
 
-function renderEntrypointScript(ctx: TargetContext, appCommand: string[], beforeApp: string[][], configPath: string): string {
+function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings): string {
   const { plan, env } = ctx;
+  const { appCommand, beforeApp, configPath } = settings;
   const bindings = envBindings(env);
   // Litestream prefers AWS_* over LITESTREAM_* and hands its keys to the -exec child as AWS_*
   // (docs/entrypoint.md): only then do the app's keys need care.
@@ -143,7 +147,7 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
   // 0.3 and 0.5 alike restore explicitly: 0.5's restore-if-db-not-exists would run only inside
   // `replicate`, after the empty-file check and the beforeApp steps.
   const restoreLines = env.restoreOnBoot
-    ? env.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db.path), restore: "restore_database", tag: RESTORE_TAG }))
+    ? env.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db.path), restore: "restore_database", tag: RESTORE_TAG, retry: env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" } }))
     : [];
   const execStep = beforeApp.length ? 3 : 2;
   return renderTemplate("entrypoint.sh.hbs", {
@@ -151,6 +155,7 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
     defaultConfig: configPath,
     environmentDocs: environmentDocs(bindings, configPath),
     restore: env.restoreOnBoot,
+    retry: env.restoreRetry,
     litestreamSetup: env.restoreOnBoot || bindings.length > 0,
     restoreLines,
     restoreProgram: separateAwsKeys ? "litestream_restore" : "litestream restore",
@@ -160,6 +165,7 @@ function renderEntrypointScript(ctx: TargetContext, appCommand: string[], before
     awsStep: execStep + 1,
     graceSeconds: env.shutdown.graceSeconds,
     graceReason: env.shutdown.reason,
+    oneWriter: settings.platform ? oneWriterReminder(settings.platform, env.shutdown.graceSeconds) : [],
     appShell: shellWords(appCommand),
     appExec: shellWord(execWords(appCommand)),
     renames: bindings.filter((b) => b.renamed).map((b) => ({ name: b.name, secretName: b.secretName })),
@@ -190,6 +196,7 @@ interface DockerfileSettings {
   configPath: string;
   installPath: string;
   entrypointFile: string;
+  platform: Platform | undefined;
 }
 
 /** The Dockerfile lines, every value checked for the Dockerfile (docs/entrypoint.md); undefined when one cannot be written. */
@@ -219,5 +226,6 @@ function renderDockerfileSnippet(ctx: TargetContext, appCommand: string[], s: Do
     formerCommand: jsonOnOneLine(appCommand),
     graceSeconds: env.shutdown.graceSeconds,
     graceReason: env.shutdown.reason,
+    oneWriter: s.platform ? oneWriterReminder(s.platform, env.shutdown.graceSeconds) : [],
   });
 }

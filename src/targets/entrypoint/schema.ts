@@ -1,6 +1,7 @@
 /** Container entrypoint target: restore, then `litestream replicate -exec <app>` inside the app image. */
 import { z } from "zod";
 import { Text } from "../../schema/common.js";
+import { PLATFORMS } from "./platform.js";
 
 // Defaults are applied by the renderer, not here: an environment's `targets.entrypoint` is merged over
 // the top-level one key by key, and a zod default would silently override the top-level value.
@@ -25,6 +26,9 @@ export const EntrypointTarget = z.strictObject({
     }),
   configPath: AbsolutePath.optional().meta({
     description: "Where the image holds the generated litestream.yml (default /etc/litestream.yml); LITESTREAM_CONFIG overrides it at run time.",
+  }),
+  platform: z.enum(PLATFORMS).optional().meta({
+    description: 'Where the image runs when that platform can start more copies on its own: "fly", "cloud-run" or "kubernetes". The generated files then say how to keep it at one writer.',
   }),
   installPath: AbsolutePath.optional().meta({
     description: "Where the image holds the entrypoint script (default /usr/local/bin/litestream-entrypoint).",

@@ -123,6 +123,7 @@ function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageT
     mount: settings.volume.mount,
     ...(settings.appUser ? { appUser: settings.appUser } : {}),
     checks: startupCheckLines(requiredSettings(env), "litestream"),
+    ...(env.restoreRetry ? { retry: env.restoreRetry } : {}),
   });
   if ("problem" in built) {
     issues.add(settings.at("volume"), built.problem, "use database paths without quotes, $, \\, backticks or control characters", "kamal.cmd.path");

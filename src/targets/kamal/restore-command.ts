@@ -11,7 +11,7 @@
  */
 import path from "node:path/posix";
 import { shellWord } from "../../render/quote/sh.js";
-import { restoreMissingDatabase } from "../../render/restore-steps.js";
+import { restoreMissingDatabase, type RestoreRetry } from "../../render/restore-steps.js";
 
 /** Where the accessory mounts litestream.yml (Litestream's default config path). */
 export const CONTAINER_CONFIG_PATH = "/etc/litestream.yml";
@@ -39,6 +39,8 @@ export interface RestoreScriptInput {
   appUser?: string;
   /** The start-up check of settings read from the environment (src/render/startup-checks.ts). */
   checks?: string[];
+  /** Retry a failing restore with back-off (docs/lifecycle.md). */
+  retry?: RestoreRetry;
 }
 
 export type RestoreScript = { lines: string[]; cmd: string } | { problem: string };
@@ -57,7 +59,7 @@ export function restoreThenReplicateScript(input: RestoreScriptInput): RestoreSc
   }
   const config = `-config ${CONTAINER_CONFIG_PATH}`;
   const marker = shellWord(markerPath(input.mount));
-  const steps = restoreMissingDatabase({ db: '"$db"', restore: `litestream restore ${config} -if-db-not-exists -if-replica-exists` });
+  const steps = restoreMissingDatabase({ db: '"$db"', restore: `litestream restore ${config} -if-db-not-exists -if-replica-exists`, retry: input.retry });
   // A restore runs as root; the app (Rails 8 images run as 1000:1000) must be able to write the files.
   if (input.appUser) steps.push(`if [ -e "$db" ]; then chown ${input.appUser} "$db"; fi`);
   const handOver = input.appUser ? [`chown ${input.appUser} ${databaseDirectories(input.databases, input.mount).map(shellWord).join(" ")}`] : [];

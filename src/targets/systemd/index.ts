@@ -79,6 +79,7 @@ function renderUnit(ctx: TargetContext, s: SystemdSettings, hasEnv: boolean): st
     startupCheck: startupCheck(ctx),
     restores: restoreScript ? env.databases.map((db) => systemdCommandLine(["/bin/sh", restoreScript, db.path])) : [],
     v05: plan.litestream.version === "0.5",
+    retry: restoreScript ? env.restoreRetry : undefined,
     execStart: systemdCommandLine([s.binary, "replicate", "-config", s.configPath]),
     graceSeconds: env.shutdown.graceSeconds,
     graceReason: env.shutdown.reason,
@@ -102,7 +103,7 @@ function renderRestoreScript(ctx: TargetContext, s: SystemdSettings): string {
     installedAs: s.restoreScriptPath,
     unitName: s.unitName,
     user: s.user,
-    steps: restoreMissingDatabase({ db: '"$db"', restore, tag: `${s.serviceName}-restore` }),
+    steps: restoreMissingDatabase({ db: '"$db"', restore, tag: `${s.serviceName}-restore`, retry: ctx.env.restoreRetry }),
   });
 }
 

@@ -8,7 +8,7 @@ import type { EnvBinding } from "../../env-mapping.js";
 import { hashHeader } from "../../header.js";
 import { shellWord } from "../../render/quote/sh.js";
 import { renderTemplate } from "../../templates.js";
-import { CONFIG_DIR, DEFAULT_BINARY, HOME_ROOTS, under, UNIT_DIR, type SystemdSettings } from "./settings.js";
+import { CONFIG_DIR, DEFAULT_BINARY, HOME_ROOTS, sftpKeyPaths, under, UNIT_DIR, type SystemdSettings } from "./settings.js";
 
 export interface OutputFiles {
   unit: string;
@@ -30,6 +30,7 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
   const { plan, env } = ctx;
   const { deb } = plan.litestream;
   const replicaDirs = [...new Set(env.databases.flatMap((db) => db.replicas.filter((r) => r.type === "file").map((r) => r.path)))];
+  const sftpKeys = sftpKeyPaths(env);
   const installs = [
     { mode: "0640", group: shellWord(s.group), from: fromScript(files.install, env.configFile), to: '"$CONFIG"' },
     ...(files.restore ? [{ mode: "0750", group: shellWord(s.group), from: fromScript(files.install, files.restore), to: shellWord(s.restoreScriptPath!) }] : []),
@@ -72,5 +73,6 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
       home: under(path.dirname(db.path), HOME_ROOTS),
     })),
     replicaDirs: replicaDirs.map(shellWord),
+    sftpKeys: sftpKeys.map(shellWord),
   });
 }

@@ -100,10 +100,35 @@ export function writableDirs(env: EnvironmentPlan): string[] {
   return [...dirs];
 }
 
+/** The SFTP replicas' private key files (absolute paths), each once. */
+export function sftpKeyPaths(env: EnvironmentPlan): string[] {
+  return [...new Set(env.databases.flatMap((db) => db.replicas.flatMap((r) => (r.type === "sftp" && r.keyPath?.startsWith("/") ? [r.keyPath] : []))))];
+}
+
+/**
+ * A key below /home, /root or /run/user is hidden from the unit by ProtectHome= unless its
+ * directory is one the unit binds (a database directory there); one in /tmp by PrivateTmp=.
+ */
+function checkSftpKeys(ctx: TargetContext, at: IssuePath): void {
+  const dirs = writableDirs(ctx.env);
+  const bound = dirs.filter((d) => under(d, HOME_ROOTS));
+  const privateTmp = !dirs.some((d) => under(d, TMP_ROOTS));
+  for (const key of sftpKeyPaths(ctx.env)) {
+    const dir = path.dirname(key);
+    const hidden = (under(dir, HOME_ROOTS) && !bound.some((b) => under(dir, [b]))) || (privateTmp && under(dir, TMP_ROOTS));
+    if (!hidden) continue;
+    ctx.warnings.push({
+      path: at,
+      message: `the SFTP key ${key} is hidden from ${ctx.env.name}'s Litestream unit (${under(dir, HOME_ROOTS) ? "ProtectHome=" : "PrivateTmp="}), so replication would fail: copy it to ${CONFIG_DIR}/ (owned by the service user, mode 0600) and set keyPath there (docs/systemd.md)`,
+    });
+  }
+}
+
 function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
   const at = targetPath(ctx);
   const target = ctx.env.targets.systemd!;
   checkServiceName(ctx, s, at);
+  checkSftpKeys(ctx, at);
   if (target.appUnit !== undefined && target.appUnits !== undefined) {
     ctx.issues.add([...at, "appUnits"], "appUnit and appUnits are both set; appUnit is the one-unit shorthand of appUnits", `keep appUnits only: appUnits: ${JSON.stringify([...new Set([target.appUnit, ...target.appUnits])])}`, "systemd.app-units-both");
   }

@@ -15,7 +15,8 @@
 #    others: with 0644, Litestream could not write them);
 # 4. installs the config, the credentials file (0600), the restore script, the unit litestream.service,
 #    and a drop-in that starts each app unit after it: yral-ai-chat.service;
-# 5. enables litestream.service and starts it once the credentials are filled in.
+# 5. enables litestream.service and starts it once the credentials are filled in; in an image build
+#    (no running systemd) it only enables it, to start at boot.
 set -eu
 
 RELEASE=0.3.14
@@ -117,7 +118,16 @@ missing=""
 grep -Eq '^LITESTREAM_ACCESS_KEY_ID=.+' "$ENV_FILE" || missing="$missing LITESTREAM_ACCESS_KEY_ID"
 grep -Eq '^LITESTREAM_SECRET_ACCESS_KEY=.+' "$ENV_FILE" || missing="$missing LITESTREAM_SECRET_ACCESS_KEY"
 
-# 5. Enable and start
+# 5. Enable and start. Without a running systemd (an image build, a chroot) the unit is only enabled:
+# systemctl daemon-reload and start would fail there; it starts at the next boot.
+if [ ! -d /run/systemd/system ]; then
+  systemctl enable "$UNIT"
+  echo "systemd is not running here (an image build?): $UNIT is enabled and starts at boot; nothing was started"
+  if [ -n "$missing" ]; then
+    echo "Before the first boot, set$missing in $ENV_FILE" >&2
+  fi
+  exit 0
+fi
 systemctl daemon-reload
 systemctl enable "$UNIT"
 if [ -n "$missing" ]; then
