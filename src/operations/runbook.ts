@@ -7,7 +7,8 @@ import { headerLines } from "../header.js";
 import type { DatabasePlan, EnvironmentPlan, Plan } from "../plan.js";
 import { shellWord } from "../render/quote/sh.js";
 import type { AlertMeaning } from "./alerts.js";
-import { builtinIntegrity, composeDrillCommand, type DrillFiles } from "./drill.js";
+import { describeDuration } from "../duration.js";
+import { builtinIntegrity, composeDrillCommand, DRILL_INSTALL_DIR, sentinelSql, type DrillFiles } from "./drill.js";
 import type { Runner } from "./runner.js";
 import type { OperationsSettings } from "./settings.js";
 
@@ -107,7 +108,7 @@ export function renderRunbook(input: RunbookInput): string {
         ...runner.stop,
         "# 2. restore the latest backup (or use a point-in-time command above)",
         ls(litestreamCommands(plan, runner, db).restoreLatest),
-        ...(builtinIntegrity(plan) ? [] : ["# 3. check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]),
+        ...(builtinIntegrity(plan) ? ["# 3. check: -integrity-check full in step 2 refuses a corrupt copy"] : ["# 3. check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]),
         "# 4. swap (the live files are kept as .before-restore)",
         runner.shell(swap),
         "# 5. start Litestream, then the app",
@@ -119,23 +120,8 @@ export function renderRunbook(input: RunbookInput): string {
   out.push("The restored file belongs to the user that ran the restore: if the app runs as another user, give it the file before starting the app.", "");
 
   out.push("## Rehearse (restore drill)", "");
-  if (drill) {
-    out.push(
-      `\`${drill.scriptPath}\` restores every database to a temporary file, checks it and the age of the newest backup, prints pass / fail / inconclusive with a reason (exit 0 / 1 / 2), and never touches the live databases.`,
-      "",
-    );
-    if (drill.schedulers.includes("systemd")) out.push(
-      "systemd (on the host):",
-      "",
-      ...block([`sudo install -D -m 0755 ${drill.scriptPath} /usr/local/lib/litestream-deploy/${path.basename(drill.scriptPath)}`, `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`, "sudo systemctl daemon-reload", `sudo systemctl enable --now ${drill.unitBase}.timer`, `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`]),
-      "",
-    );
-    if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root):", "", ...block([composeDrillCommand(drill.composePath)]), "");
-    out.push(
-      "cron or a CI job: run the script where `litestream` and the credentials are, e.g. `0 4 * * * LITESTREAM_CONFIG=/etc/litestream.yml sh /path/to/" + path.basename(drill.scriptPath) + "` (see docs/operations.md).",
-      "",
-    );
-  } else out.push("Set `verification` in the description to generate the restore drill. By hand: Restore latest, then check the copy.", "");
+  if (drill) out.push(...rehearse(input, drill));
+  else out.push("Set `verification` in the description to generate the restore drill. By hand: Restore latest, then check the copy.", "");
 
   out.push(
     "## Rotate credentials",
@@ -156,3 +142,53 @@ export function renderRunbook(input: RunbookInput): string {
   }
   return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }
+
+/** How to run the drill where this environment's credentials are, and how it is scheduled. */
+function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
+  const { env, settings } = input;
+  const sentinel = settings.verification?.sentinel;
+  const script = drill.scriptPath;
+  const out: string[] = [
+    `\`${script}\` restores every database to a temporary file, checks its integrity and freshness, prints pass / fail / inconclusive with a reason (exit 0 / 1 / 2), and never touches the live databases.`,
+    "",
+    sentinel
+      ? `Freshness: the newest \`${sentinel.table}.${sentinel.column}\` in the restored copy of ${sentinel.databases.join(", ")} must be at most ${describeDuration(sentinel.maxAgeSeconds * 1000)} old${sentinel.databases.length < env.databases.length ? "; the other databases: the newest backup's time" : ""}. The app writes it (never the drill): \`${settings.dir}/litestream-sentinel.sql\`, or this statement from the app's own connection:`
+      : `Freshness: the newest backup's time must be at most ${describeDuration((settings.verification?.maxAgeSeconds ?? 0) * 1000)} old (no sentinel configured; docs/operations.md, "Sentinel").`,
+    "",
+    ...(sentinel ? [...sqlBlock([sentinelSql(sentinel)]), ""] : []),
+  ];
+  if (drill.schedulers.includes("systemd")) {
+    out.push(
+      "systemd (on the host):",
+      "",
+      ...block([`sudo install -D -m 0755 ${script} ${DRILL_INSTALL_DIR}/${path.basename(script)}`, `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`, "sudo systemctl daemon-reload", `sudo systemctl enable --now ${drill.unitBase}.timer`, `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`]),
+      "",
+    );
+  }
+  if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root; schedule it with cron on the Docker host):", "", ...block([composeDrillCommand(drill.composePath)]), "");
+  if (drill.kamal) {
+    out.push(
+      `Kamal: the \`litestream-drill\` accessory in \`${drill.kamal.path}\` (copy it into the deploy file) runs the drill at boot and then on its period, with the same secrets as \`litestream\`:`,
+      "",
+      ...block([drill.kamal.boot, drill.kamal.logs, drill.kamal.runNow]),
+      "",
+    );
+  }
+  if (drill.schedulers.includes("entrypoint")) {
+    out.push(
+      "The entrypoint container has Litestream, the config and the credentials: pipe the script into it (from the project root; for a schedule, a cron line on the Docker host with absolute paths):",
+      "",
+      ...block([`docker exec -i "$APP_CONTAINER" sh -s < ${shellWord(script)}`]),
+      "",
+    );
+  }
+  out.push(
+    drill.ci
+      ? `CI: \`${drill.ci}\` is a GitHub Actions workflow (copy it to \`.github/workflows/\`) that runs the drill on the same schedule in the pinned image, with the credentials as repository secrets.`
+      : `CI: no workflow is generated: ${drill.ciSkipped ?? "no CI job"}.`,
+    "",
+  );
+  return out;
+}
+
+const sqlBlock = (lines: string[]) => ["```sql", ...lines, "```"];
