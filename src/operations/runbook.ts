@@ -86,7 +86,9 @@ export function renderRunbook(input: RunbookInput): string {
   out.push(
     "## Restore a single database into service",
     "",
-    "In this order: stop the app → restore to a new file → check it → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them.",
+    runner.offline
+      ? "In this order: restore to a new file → check it (the container still runs: Litestream is inside it) → stop the app → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them."
+      : "In this order: stop the app → restore to a new file → check it → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them.",
     "",
   );
   for (const db of env.databases) {
@@ -103,17 +105,7 @@ export function renderRunbook(input: RunbookInput): string {
     out.push(
       `${db.name}:`,
       "",
-      ...block([
-        "# 1. stop the app",
-        ...runner.stop,
-        "# 2. restore the latest backup (or use a point-in-time command above)",
-        ls(litestreamCommands(plan, runner, db).restoreLatest),
-        ...(builtinIntegrity(plan) ? ["# 3. check: -integrity-check full in step 2 refuses a corrupt copy"] : ["# 3. check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]),
-        "# 4. swap (the live files are kept as .before-restore)",
-        runner.shell(swap),
-        "# 5. start Litestream, then the app",
-        ...runner.start,
-      ]),
+      ...block(restoreIntoService(plan, runner, db, swap)),
       "",
     );
   }
@@ -128,7 +120,7 @@ export function renderRunbook(input: RunbookInput): string {
     "",
     "1. Create the new key at the storage provider (keep the old one).",
     `2. Put it where this environment reads it: ${env.env.length ? env.env.map((v) => `\`${v.name}\` from ${v.source.kind === "env" ? `\`${v.source.name}\`` : `\`${v.source.ref}\``}`).join(", ") : "no credentials are configured"}.`,
-    "3. Restart Litestream and watch the log for the first sync:",
+    "3. Restart Litestream so it reads them, and watch the log for the first sync:",
     "",
     ...block([runner.restart]),
     "",
@@ -192,3 +184,17 @@ function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
 }
 
 const sqlBlock = (lines: string[]) => ["```sql", ...lines, "```"];
+
+/** The numbered steps of putting one restored database into service, in the order the target allows. */
+function restoreIntoService(plan: Plan, runner: Runner, db: DatabasePlan, swap: string): string[] {
+  const inside = runner.target === "entrypoint";
+  const stop = [inside ? "stop the app (Litestream stops inside it, after its final sync)" : runner.stop.length > 1 ? "stop the app, then Litestream" : "stop the app (Litestream keeps running)", ...runner.stop];
+  const restore = ["restore the latest backup (or use a point-in-time command above)", runner.litestream(litestreamCommands(plan, runner, db).restoreLatest)];
+  const check = builtinIntegrity(plan)
+    ? ["check: -integrity-check full refused a corrupt copy in the restore step"]
+    : ["check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)];
+  const swapStep = ["swap (the live files are kept as .before-restore)", runner.offline ? runner.offline(swap) : runner.shell(swap)];
+  const start = [inside ? "start the app (Litestream starts inside it; the database exists, so nothing is restored)" : "start Litestream, then the app", ...runner.start];
+  const steps = runner.offline ? [restore, check, stop, swapStep, start] : [stop, restore, check, swapStep, start];
+  return steps.flatMap(([title, ...commands], i) => [`# ${i + 1}. ${title}`, ...commands]);
+}
