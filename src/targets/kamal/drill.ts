@@ -49,7 +49,7 @@ export const kamalDrillPath = (destination?: string) => (destination ? `config/l
 
 /** The loop the accessory's /bin/sh runs: the drill, then a sleep a `docker stop` interrupts at once. */
 export function drillLoop(periodSeconds: number, prelude = ""): string {
-  return `trap 'exit 0' TERM INT; ${prelude ? `${prelude}; ` : ""}while :; do sh ${DRILL_SCRIPT_IN_CONTAINER}; sleep ${periodSeconds} & wait $!; done`;
+  return `trap 'kill $! 2>/dev/null; exit 0' TERM INT; ${prelude ? `${prelude}; ` : ""}while :; do sh ${DRILL_SCRIPT_IN_CONTAINER}; sleep ${periodSeconds} & wait $!; done`;
 }
 
 export function kamalDrill(input: KamalDrillInput): KamalDrillResult | undefined {
