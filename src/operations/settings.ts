@@ -84,7 +84,9 @@ export function operationsSettings(project: ProjectConfig, plan: Plan, env: Envi
       at: own?.verification ? ["environments", env.name, "verification"] : ["verification"],
     };
   }
-  settings.runbook = own?.runbook ?? project.runbook ?? true;
+  // With a target the commands are spelled for it; a config-only description gets one when it asks for operations.
+  const anyTarget = Object.values(env.targets).some((t) => t !== undefined);
+  settings.runbook = own?.runbook ?? project.runbook ?? (anyTarget || Boolean(settings.alerts || settings.verification));
   return settings;
 }
 

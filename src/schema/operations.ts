@@ -40,7 +40,7 @@ export const Verification = z.strictObject({
 });
 
 export const Runbook = z.boolean().meta({
-  description: "Write RUNBOOK.md for the environment (default true; false opts out).",
+  description: "Write RUNBOOK.md for the environment (default: when it has a target, monitoring.alerts or verification; false opts out).",
 });
 
 export type MonitoringAlertsConfig = z.output<typeof MonitoringAlerts>;
