@@ -15,7 +15,7 @@ import { CONTAINER_CONFIG_PATH } from "../src/targets/kamal/restore-command.js";
 import { binaryFor, hermeticEnv, startReplicate, stopAll, waitForBackup } from "./harness/litestream.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs } from "./harness/tmp.js";
-import { fileOf, RELEASE, tempProject, writeProject, type Line } from "./operations-support.js";
+import { commandsOf, fileOf, RELEASE, tempProject, writeProject, type Line } from "./operations-support.js";
 
 afterAll(async () => {
   await stopAll();
@@ -64,13 +64,6 @@ function standIns(dir: string, line: Line, seen: string, config: string): { bin:
   // sudo systemd-run --flags -p K=V … CMD ARGS / sudo systemctl …
   tool("sudo", `[ "$1" = systemd-run ] || exit 0\nshift\nwhile case $1 in -p) shift; true;; -*) true;; *) false;; esac; do shift; done\nif [ "$1" = /usr/bin/litestream ]; then shift; set -- litestream "$@"; fi\nexec "$@"`);
   return { bin, log };
-}
-
-/** The non-comment lines of every ```sh block in `## <title>`. */
-function commandsOf(runbook: string, title: string): string[] {
-  const section = runbook.split(/^## /m).find((s) => s.startsWith(`${title}\n`));
-  if (!section) throw new Error(`no section ${title}`);
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split("\n")).filter((l) => l.trim() && !l.startsWith("#"));
 }
 
 function sh(command: string, cwd: string, env: Record<string, string>): Promise<{ code: number; output: string }> {

@@ -231,5 +231,7 @@ function composeService(plan: Plan, env: EnvironmentPlan, settings: OperationsSe
     `# Run from the project root: ${composeDrillCommand(composePath)}`,
     "# It mounts no data volume: the restore goes to a temporary file inside the container.",
   ];
-  return `${head.join("\n")}\n${stringify({ services: { [DRILL_SERVICE]: service } }, { lineWidth: 0 })}`;
+  // Quoted: a YAML 1.1 reader would see the boolean false (docs/compose.md).
+  const body = stringify({ services: { [DRILL_SERVICE]: service } }, { lineWidth: 0 }).replace(/^(\s+restart: )no$/m, '$1"no"');
+  return `${head.join("\n")}\n${body}`;
 }
