@@ -25,7 +25,10 @@ export type ArtifactKind =
   | "scrape-config"
   | "drill-script"
   | "drill-unit"
-  | "compose-drill";
+  | "compose-drill"
+  | "kamal-drill"
+  | "ci-drill"
+  | "sentinel-sql";
 
 export interface Artifact {
   /** Path relative to the output directory, with forward slashes. */

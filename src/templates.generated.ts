@@ -768,14 +768,45 @@ export const TEMPLATE_SPECS = {
 },"3":function(container,depth0,helpers,partials,data) {
     return "  if ! command -v sqlite3 >/dev/null 2>&1; then report inconclusive \"$db\" \"restored, but sqlite3 is not installed for PRAGMA integrity_check\"; return; fi\n  result=$(sqlite3 \"$out\" 'PRAGMA integrity_check;' 2>&1)\n  if [ \"$result\" != ok ]; then report fail \"$db\" \"integrity check failed: $(printf '%s' \"$result\" | head -n 1 | cut -c1-300)\"; return; fi\n";
 },"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# The app side writes the sentinel (docs/operations.md, \"Sentinel\"); the drill only reads the restored copy.\ncheck_sentinel() { # database restored-copy\n  if ! command -v sqlite3 >/dev/null 2>&1; then report inconclusive \"$1\" \"restored, but sqlite3 is not installed to read the sentinel "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "label", {"start":{"line":77,"column":136},"end":{"line":77,"column":150}} ), depth0)) != null ? stack1 : "")
+    + "\"; return; fi\n  if ! newest=$(sqlite3 -readonly \"$2\" "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "query", {"start":{"line":78,"column":41},"end":{"line":78,"column":55}} ), depth0)) != null ? stack1 : "")
+    + " 2>\"$work/sentinel.err\"); then\n    if grep -Eq 'no such (table|column)' \"$work/sentinel.err\"; then report fail \"$1\" \"no sentinel in the restored copy: $(last_line \"$work/sentinel.err\") (the app must write "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "label", {"start":{"line":79,"column":176},"end":{"line":79,"column":190}} ), depth0)) != null ? stack1 : "")
+    + "; docs/operations.md, \\\"Sentinel\\\")\"\n    else report inconclusive \"$1\" \"cannot read the sentinel "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "label", {"start":{"line":80,"column":62},"end":{"line":80,"column":76}} ), depth0)) != null ? stack1 : "")
+    + ": $(last_line \"$work/sentinel.err\")\"; fi\n    return\n  fi\n  case $newest in\n    '') report fail \"$1\" \"no sentinel row in "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "label", {"start":{"line":84,"column":47},"end":{"line":84,"column":61}} ), depth0)) != null ? stack1 : "")
+    + " of the restored copy (the app never wrote one)\"; return ;;\n    *[!0-9-]*) report fail \"$1\" \"the newest "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "label", {"start":{"line":85,"column":46},"end":{"line":85,"column":60}} ), depth0)) != null ? stack1 : "")
+    + " is not a timestamp (ISO 8601 UTC text or Unix seconds)\"; return ;;\n  esac\n  age=$(( $(date +%s) - newest ))\n  if [ \"$age\" -gt "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "maxAgeSeconds", {"start":{"line":88,"column":20},"end":{"line":88,"column":42}} ), depth0)) != null ? stack1 : "")
+    + " ]; then report fail \"$1\" \"stale: the newest sentinel "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "label", {"start":{"line":88,"column":100},"end":{"line":88,"column":114}} ), depth0)) != null ? stack1 : "")
+    + " is ${age}s old, more than "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "maxAgeText", {"start":{"line":88,"column":145},"end":{"line":88,"column":164}} ), depth0)) != null ? stack1 : "")
+    + " (freshness from the sentinel)\"; return; fi\n  report pass \"$1\" \"restored, integrity ok, newest sentinel "
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"sentinel"), "label", {"start":{"line":89,"column":62},"end":{"line":89,"column":76}} ), depth0)) != null ? stack1 : "")
+    + " ${age}s old (freshness from the sentinel)\"\n}\n";
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=container.lambda;
 
   return "drill "
-    + ((stack1 = alias2(alias1(depth0, "path", {"start":{"line":84,"column":8},"end":{"line":84,"column":17}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "path", {"start":{"line":108,"column":8},"end":{"line":108,"column":17}} ), depth0)) != null ? stack1 : "")
     + " "
-    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":84,"column":22},"end":{"line":84,"column":31}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(depth0, "name", {"start":{"line":108,"column":22},"end":{"line":108,"column":31}} ), depth0)) != null ? stack1 : "")
+    + " "
+    + ((stack1 = alias2(alias1(depth0, "freshness", {"start":{"line":108,"column":36},"end":{"line":108,"column":50}} ), depth0)) != null ? stack1 : "")
     + "\n";
-},"5":function(container,depth0,helpers,partials,data) {
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -784,9 +815,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  url=${"
-    + ((stack1 = (((helper = lookupProperty(helpers,"heartbeatEnv") || container.strict(depth0, "heartbeatEnv", {"start":{"line":89,"column":12},"end":{"line":89,"column":24}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"heartbeatEnv","hash":{},"data":data,"loc":{"start":{"line":89,"column":9},"end":{"line":89,"column":26}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"heartbeatEnv") || container.strict(depth0, "heartbeatEnv", {"start":{"line":113,"column":12},"end":{"line":113,"column":24}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"heartbeatEnv","hash":{},"data":data,"loc":{"start":{"line":113,"column":9},"end":{"line":113,"column":26}}}) : helper))) != null ? stack1 : "")
     + ":-}\n  [ -n \"$url\" ] || return 0\n  if command -v curl >/dev/null 2>&1; then curl -fsS -m 30 -o /dev/null \"$url$1\" || echo \"litestream-drill: heartbeat ping failed\" >&2\n  elif command -v wget >/dev/null 2>&1; then wget -q -T 30 -O /dev/null \"$url$1\" || echo \"litestream-drill: heartbeat ping failed\" >&2\n  else echo \"litestream-drill: no curl or wget to ping the heartbeat\" >&2; fi\n";
-},"6":function(container,depth0,helpers,partials,data) {
+},"7":function(container,depth0,helpers,partials,data) {
     return "  : \"$1\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -804,9 +835,9 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"environment") || alias1(depth0, "environment", {"start":{"line":4,"column":58},"end":{"line":4,"column":69}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"environment","hash":{},"data":data,"loc":{"start":{"line":4,"column":56},"end":{"line":4,"column":71}}}) : helper))) != null ? stack1 : "")
     + " (docs/operations.md, \"Restore drill\").\n# Restores every database to a temporary file, checks its integrity ("
     + ((stack1 = (((helper = lookupProperty(helpers,"integrityHow") || alias1(depth0, "integrityHow", {"start":{"line":5,"column":71},"end":{"line":5,"column":83}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"integrityHow","hash":{},"data":data,"loc":{"start":{"line":5,"column":69},"end":{"line":5,"column":85}}}) : helper))) != null ? stack1 : "")
-    + ") and that the\n# newest backup is at most "
-    + ((stack1 = (((helper = lookupProperty(helpers,"maxAgeText") || alias1(depth0, "maxAgeText", {"start":{"line":6,"column":29},"end":{"line":6,"column":39}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"maxAgeText","hash":{},"data":data,"loc":{"start":{"line":6,"column":27},"end":{"line":6,"column":41}}}) : helper))) != null ? stack1 : "")
-    + " old; never touches the live databases.\n# Exit status: 0 pass, 1 fail (a backup is missing, corrupt or stale), 2 inconclusive (storage\n# unreachable, a tool missing: nothing was verified).\n#   LITESTREAM_CONFIG  the config the replicating Litestream reads (default "
+    + ") and its\n# freshness: "
+    + ((stack1 = (((helper = lookupProperty(helpers,"freshnessText") || alias1(depth0, "freshnessText", {"start":{"line":6,"column":15},"end":{"line":6,"column":28}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"freshnessText","hash":{},"data":data,"loc":{"start":{"line":6,"column":13},"end":{"line":6,"column":30}}}) : helper))) != null ? stack1 : "")
+    + "; never touches the live databases.\n# Exit status: 0 pass, 1 fail (a backup is missing, corrupt or stale), 2 inconclusive (storage\n# unreachable, a tool missing: nothing was verified).\n#   LITESTREAM_CONFIG  the config the replicating Litestream reads (default "
     + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":9,"column":78},"end":{"line":9,"column":91}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":9,"column":76},"end":{"line":9,"column":93}}}) : helper))) != null ? stack1 : "")
     + ")\n#   LITESTREAM_BIN     the litestream binary (default: litestream on PATH)\n#   LITESTREAM_DRILL_TIMEOUT  seconds each litestream command may take (default 3600; needs timeout(1))\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"heartbeatEnv"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
@@ -816,16 +847,18 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"maxAgeSeconds") || alias1(depth0, "maxAgeSeconds", {"start":{"line":19,"column":10},"end":{"line":19,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"maxAgeSeconds","hash":{},"data":data,"loc":{"start":{"line":19,"column":8},"end":{"line":19,"column":25}}}) : helper))) != null ? stack1 : "")
     + "\nlimit=${LITESTREAM_DRILL_TIMEOUT:-3600}\nverdict=pass\n\nwork=$(mktemp -d \"${TMPDIR:-/tmp}/litestream-drill.XXXXXX\") || { echo \"litestream-drill: inconclusive: cannot create a temporary directory\" >&2; exit 2; }\ntrap 'rm -rf \"$work\"' EXIT\ntrap 'exit 2' HUP INT TERM\n\nreport() { # verdict database reason\n  printf 'litestream-drill: %s: %s: %s\\n' \"$1\" \"$2\" \"$3\"\n  case $1 in\n    fail) verdict=fail ;;\n    inconclusive) [ \"$verdict\" = fail ] || verdict=inconclusive ;;\n  esac\n}\n\n# A restore that failed on the network says nothing about the backup.\nunreachable() {\n  grep -Eqi 'dial tcp|connection refused|no such host|i/o timeout|tls handshake|request canceled|context deadline|send request failed|connection reset|network is unreachable' \"$1\"\n}\n\n# Litestream retries unreachable storage for minutes: a bound turns a hang into \"inconclusive\" (status 124).\nrun_litestream() {\n  if command -v timeout >/dev/null 2>&1; then timeout \"$limit\" \"$litestream\" \"$@\"; else \"$litestream\" \"$@\"; fi\n}\n\nlast_line() { tail -n 1 \"$1\" | cut -c1-300; }\n\nnewest_backup() { # database: prints the newest backup file's UTC timestamp\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"v05"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":48,"column":0},"end":{"line":52,"column":7}}})) != null ? stack1 : "")
-    + "}\n\ndrill() { # database name\n  db=$1\n  out=$work/$2.sqlite\n  run_litestream restore -config \"$config\""
+    + "}\n\ndrill() { # database name freshness\n  db=$1\n  out=$work/$2.sqlite\n  run_litestream restore -config \"$config\""
     + ((stack1 = (((helper = lookupProperty(helpers,"restoreFlags") || alias1(depth0, "restoreFlags", {"start":{"line":58,"column":44},"end":{"line":58,"column":56}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"restoreFlags","hash":{},"data":data,"loc":{"start":{"line":58,"column":42},"end":{"line":58,"column":58}}}) : helper))) != null ? stack1 : "")
     + " -o \"$out\" \"$db\" >\"$work/$2.log\" 2>&1\n  status=$?\n  if [ \"$status\" -ne 0 ]; then\n    if [ \"$status\" -eq 124 ]; then report inconclusive \"$db\" \"restore timed out after ${limit}s (storage unreachable or slow)\"\n    elif unreachable \"$work/$2.log\"; then report inconclusive \"$db\" \"storage unreachable: $(last_line \"$work/$2.log\")\"\n    else report fail \"$db\" \"restore failed: $(last_line \"$work/$2.log\")\"; fi\n    return\n  fi\n"
     + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"builtinIntegrity"),{"name":"unless","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":66,"column":0},"end":{"line":70,"column":11}}})) != null ? stack1 : "")
-    + "  if ! newest=$(newest_backup \"$db\" 2>\"$work/$2.list\") || [ -z \"$newest\" ]; then\n    if unreachable \"$work/$2.list\"; then report inconclusive \"$db\" \"storage unreachable while listing backups\"\n    else report inconclusive \"$db\" \"cannot list backups: $(last_line \"$work/$2.list\")\"; fi\n    return\n  fi\n  if ! oldest_allowed=$(date -u -d \"@$(( $(date +%s) - max_age ))\" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null); then\n    report inconclusive \"$db\" \"restored and checked, but this date(1) cannot compute the freshness bound\"; return\n  fi\n  if awk -v newest=\"$newest\" -v bound=\"$oldest_allowed\" 'BEGIN { exit !(newest < bound) }'; then report fail \"$db\" \"stale: newest backup $newest is older than "
-    + ((stack1 = (((helper = lookupProperty(helpers,"maxAgeText") || alias1(depth0, "maxAgeText", {"start":{"line":79,"column":161},"end":{"line":79,"column":171}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"maxAgeText","hash":{},"data":data,"loc":{"start":{"line":79,"column":159},"end":{"line":79,"column":173}}}) : helper))) != null ? stack1 : "")
-    + "\"; return; fi\n  report pass \"$db\" \"restored, integrity ok, newest backup $newest\"\n}\n\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"databases"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":83,"column":0},"end":{"line":85,"column":9}}})) != null ? stack1 : "")
+    + "  if [ \"$3\" = sentinel ]; then check_sentinel \"$db\" \"$out\"; else check_newest_backup \"$db\" \"$2\"; fi\n}\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"sentinel"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":73,"column":0},"end":{"line":91,"column":7}}})) != null ? stack1 : "")
+    + "\ncheck_newest_backup() { # database name\n  db=$1\n  if ! newest=$(newest_backup \"$db\" 2>\"$work/$2.list\") || [ -z \"$newest\" ]; then\n    if unreachable \"$work/$2.list\"; then report inconclusive \"$db\" \"storage unreachable while listing backups\"\n    else report inconclusive \"$db\" \"cannot list backups: $(last_line \"$work/$2.list\")\"; fi\n    return\n  fi\n  if ! oldest_allowed=$(date -u -d \"@$(( $(date +%s) - max_age ))\" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null); then\n    report inconclusive \"$db\" \"restored and checked, but this date(1) cannot compute the freshness bound\"; return\n  fi\n  if awk -v newest=\"$newest\" -v bound=\"$oldest_allowed\" 'BEGIN { exit !(newest < bound) }'; then report fail \"$db\" \"stale: newest backup $newest is older than "
+    + ((stack1 = (((helper = lookupProperty(helpers,"maxAgeText") || alias1(depth0, "maxAgeText", {"start":{"line":103,"column":161},"end":{"line":103,"column":171}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"maxAgeText","hash":{},"data":data,"loc":{"start":{"line":103,"column":159},"end":{"line":103,"column":173}}}) : helper))) != null ? stack1 : "")
+    + " (freshness from the newest backup: no sentinel for this database)\"; return; fi\n  report pass \"$db\" \"restored, integrity ok, newest backup $newest (freshness from the newest backup: no sentinel for this database)\"\n}\n\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"databases"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":107,"column":0},"end":{"line":109,"column":9}}})) != null ? stack1 : "")
     + "\nping() {\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"heartbeatEnv"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":88,"column":0},"end":{"line":96,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"heartbeatEnv"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":120,"column":7}}})) != null ? stack1 : "")
     + "}\n\necho \"litestream-drill: verdict: $verdict\"\ncase $verdict in\n  pass) ping \"\"; exit 0 ;;\n  fail) ping /fail; exit 1 ;;\n  *) ping /fail; exit 2 ;;\nesac\n";
 },"useData":true},
   "systemd-app-dropin.conf.hbs": {"0":function(container,depth0,helpers,partials,data) {

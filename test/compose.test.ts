@@ -168,7 +168,7 @@ describe("compose: example 002 (Litestream 0.5, R2, heredoc)", () => {
   const config = file(override, "config/litestream.yml");
 
   it("writes compose.litestream.yaml and the in-place compose.yaml (snapshots)", async () => {
-    expect([...override.keys()].sort()).toEqual(["compose.litestream.yaml", "config/litestream.yml"]);
+    expect([...override.keys()].sort()).toEqual(["compose.litestream.yaml", "config/litestream.yml", "deploy/operations/RUNBOOK.md"]);
     expect(override.get("compose.litestream.yaml")).toMatchObject({ kind: "compose-override", ownership: "generated" });
     expect(inPlace.get("compose.yaml")).toMatchObject({ kind: "compose", ownership: "shared" });
     await expect(file(override, "compose.litestream.yaml")).toMatchFileSnapshot("../snapshots/002-compose-r2/compose.litestream.yaml");
@@ -661,6 +661,8 @@ describe("compose: several environments", () => {
       "compose.litestream.staging.yaml",
       "config/litestream.production.yml",
       "config/litestream.staging.yml",
+      "deploy/operations/production/RUNBOOK.md",
+      "deploy/operations/staging/RUNBOOK.md",
     ]);
     for (const name of ["production", "staging"]) {
       const compose = file(out, `compose.litestream.${name}.yaml`);

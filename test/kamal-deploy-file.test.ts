@@ -146,7 +146,7 @@ describe("in-place update of config/deploy.yml", () => {
   });
 
   it("leaves config/deploy.yml alone when there is none (only the partial file is produced)", () => {
-    expect(run(project(), {}).map((f) => f.path)).toEqual(["config/litestream.yml", "config/litestream-accessory.yml", "bin/litestream-wait", ".kamal/secrets"]);
+    expect(run(project(), {}).map((f) => f.path)).toEqual(["config/litestream.yml", "deploy/operations/RUNBOOK.md", "config/litestream-accessory.yml", "bin/litestream-wait", ".kamal/secrets"]);
   });
 
   it("is parsed by yaml without warnings and keeps a single document", () => {

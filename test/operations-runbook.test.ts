@@ -9,19 +9,12 @@ import { TIMESTAMP_PLACEHOLDER, TXID_PLACEHOLDER } from "../src/operations/runbo
 import { binaryFor, hermeticEnv, runLitestream, startReplicate, stopAll, waitForBackup } from "./harness/litestream.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs } from "./harness/tmp.js";
-import { fileOf, fileStorage, RELEASE, tempProject, writeProject, type Line } from "./operations-support.js";
+import { commandsOf, fileOf, fileStorage, RELEASE, tempProject, writeProject, type Line } from "./operations-support.js";
 
 afterAll(async () => {
   await stopAll();
   await cleanupTempDirs();
 });
-
-/** The lines of every ```sh block under the `## <title>` section. */
-function commandsOf(runbook: string, title: string): string[] {
-  const section = runbook.split(/^## /m).find((s) => s.startsWith(`${title}\n`));
-  if (!section) throw new Error(`no section ${title}`);
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split("\n")).filter((l) => l.trim() && !l.startsWith("#"));
-}
 
 function sh(command: string, cwd: string, line: Line): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {

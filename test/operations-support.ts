@@ -113,3 +113,10 @@ export function metricNames(expr: string): string[] {
 }
 
 export const tempProject = (prefix: string) => makeTempDir(prefix);
+
+/** The non-comment lines of every ```sh block under a runbook's `## <title>` section. */
+export function commandsOf(runbook: string, title: string): string[] {
+  const section = runbook.split(/^## /m).find((s) => s.startsWith(`${title}\n`));
+  if (!section) throw new Error(`no section ${title}`);
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split("\n")).filter((l) => l.trim() && !l.startsWith("#"));
+}

@@ -1,6 +1,6 @@
 /**
  * Operations artifacts of one environment (docs/operations.md): alert rules and the scrape config
- * with `monitoring.alerts`; the restore drill with `verification`; RUNBOOK.md with either (or `runbook`).
+ * with `monitoring.alerts`; the restore drill with `verification`; RUNBOOK.md unless `runbook: false`.
  */
 import type { Artifact, ExistingFileReader } from "../artifact.js";
 import type { IssueList } from "../errors.js";
@@ -8,10 +8,12 @@ import type { EnvironmentPlan, Plan, Warning } from "../plan.js";
 import type { ProjectConfig } from "../schema/project.js";
 import { isScratch } from "../targets/compose/sidecar.js";
 import { alertRules, alertsWindowIssue, checkHeartbeat, renderAlertRules, renderScrapeConfig } from "./alerts.js";
-import { drillFiles } from "./drill.js";
+import { ciDrill } from "./ci.js";
+import { containerPrelude, drillFiles, renderSentinelSql } from "./drill.js";
+import { kamalDrill } from "../targets/kamal/drill.js";
 import { renderRunbook } from "./runbook.js";
 import { runnerFor } from "./runner.js";
-import { operationsSettings } from "./settings.js";
+import { operationsSettings, type OperationsSettings, type VerificationSettings } from "./settings.js";
 
 export interface OperationsContext {
   project: ProjectConfig;
@@ -45,7 +47,35 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
     files.push(file(drill.scriptPath, drill.script, "drill-script", 0o755));
     if (drill.schedulers.includes("systemd")) files.push(file(drill.servicePath, drill.service, "drill-unit"), file(drill.timerPath, drill.timer, "drill-unit"));
     if (drill.schedulers.includes("compose")) files.push(file(drill.composePath, drill.compose, "compose-drill"));
+    const verification = settings.verification!;
+    if (verification.sentinel) {
+      checkSentinel(env, verification, issues);
+      files.push(file(sentinelSqlPath(settings), renderSentinelSql(env, verification.sentinel, sentinelSqlPath(settings)), "sentinel-sql"));
+    }
+    if (drill.schedulers.includes("kamal")) {
+      const kamal = kamalDrill({ plan, env, scriptPath: drill.scriptPath, schedule: verification.schedule, prelude: containerPrelude(plan, verification), at: verification.at, ...(verification.heartbeatEnv ? { heartbeatEnv: verification.heartbeatEnv } : {}) });
+      if (kamal && "problem" in kamal) issues.add(kamal.at, kamal.problem, kamal.fix, "verification.kamal");
+      else if (kamal) {
+        drill.kamal = kamal;
+        files.push(file(kamal.path, kamal.content, "kamal-drill"));
+      }
+    }
+    const ci = ciDrill(plan, env, verification, drill.scriptPath, settings.dir, plan.environments.length > 1);
+    if ("path" in ci) {
+      drill.ci = ci.path;
+      files.push(file(ci.path, ci.content, "ci-drill"));
+    } else drill.ciSkipped = ci.skipped;
   }
   if (settings.runbook) files.push(file(settings.runbookPath, renderRunbook({ plan, env, settings, runner, meanings, ...(drill ? { drill } : {}) }), "runbook"));
   return files;
+}
+
+const sentinelSqlPath = (settings: OperationsSettings) => `${settings.dir}/litestream-sentinel.sql`;
+
+/** Every database the sentinel names exists. */
+function checkSentinel(env: EnvironmentPlan, verification: VerificationSettings, issues: IssueList): void {
+  const names = env.databases.map((db) => db.name);
+  verification.sentinel!.databases.forEach((name, i) => {
+    if (!names.includes(name)) issues.add([...verification.at, "sentinel", "databases", i], `no database is named "${name}" in environment ${env.name}`, `use one of ${names.join(", ")}`, "verification.sentinel.database");
+  });
 }

@@ -7,7 +7,8 @@ import { headerLines } from "../header.js";
 import type { DatabasePlan, EnvironmentPlan, Plan } from "../plan.js";
 import { shellWord } from "../render/quote/sh.js";
 import type { AlertMeaning } from "./alerts.js";
-import { builtinIntegrity, composeDrillCommand, type DrillFiles } from "./drill.js";
+import { describeDuration } from "../duration.js";
+import { builtinIntegrity, composeDrillCommand, DRILL_INSTALL_DIR, sentinelSql, type DrillFiles } from "./drill.js";
 import type { Runner } from "./runner.js";
 import type { OperationsSettings } from "./settings.js";
 
@@ -85,7 +86,9 @@ export function renderRunbook(input: RunbookInput): string {
   out.push(
     "## Restore a single database into service",
     "",
-    "In this order: stop the app → restore to a new file → check it → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them.",
+    runner.offline
+      ? "In this order: restore to a new file → check it (the container still runs: Litestream is inside it) → stop the app → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them."
+      : "In this order: stop the app → restore to a new file → check it → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them.",
     "",
   );
   for (const db of env.databases) {
@@ -102,47 +105,22 @@ export function renderRunbook(input: RunbookInput): string {
     out.push(
       `${db.name}:`,
       "",
-      ...block([
-        "# 1. stop the app",
-        ...runner.stop,
-        "# 2. restore the latest backup (or use a point-in-time command above)",
-        ls(litestreamCommands(plan, runner, db).restoreLatest),
-        ...(builtinIntegrity(plan) ? [] : ["# 3. check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]),
-        "# 4. swap (the live files are kept as .before-restore)",
-        runner.shell(swap),
-        "# 5. start Litestream, then the app",
-        ...runner.start,
-      ]),
+      ...block(restoreIntoService(plan, runner, db, swap)),
       "",
     );
   }
   out.push("The restored file belongs to the user that ran the restore: if the app runs as another user, give it the file before starting the app.", "");
 
   out.push("## Rehearse (restore drill)", "");
-  if (drill) {
-    out.push(
-      `\`${drill.scriptPath}\` restores every database to a temporary file, checks it and the age of the newest backup, prints pass / fail / inconclusive with a reason (exit 0 / 1 / 2), and never touches the live databases.`,
-      "",
-    );
-    if (drill.schedulers.includes("systemd")) out.push(
-      "systemd (on the host):",
-      "",
-      ...block([`sudo install -D -m 0755 ${drill.scriptPath} /usr/local/lib/litestream-deploy/${path.basename(drill.scriptPath)}`, `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`, "sudo systemctl daemon-reload", `sudo systemctl enable --now ${drill.unitBase}.timer`, `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`]),
-      "",
-    );
-    if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root):", "", ...block([composeDrillCommand(drill.composePath)]), "");
-    out.push(
-      "cron or a CI job: run the script where `litestream` and the credentials are, e.g. `0 4 * * * LITESTREAM_CONFIG=/etc/litestream.yml sh /path/to/" + path.basename(drill.scriptPath) + "` (see docs/operations.md).",
-      "",
-    );
-  } else out.push("Set `verification` in the description to generate the restore drill. By hand: Restore latest, then check the copy.", "");
+  if (drill) out.push(...rehearse(input, drill));
+  else out.push("Set `verification` in the description to generate the restore drill. By hand: Restore latest, then check the copy.", "");
 
   out.push(
     "## Rotate credentials",
     "",
     "1. Create the new key at the storage provider (keep the old one).",
     `2. Put it where this environment reads it: ${env.env.length ? env.env.map((v) => `\`${v.name}\` from ${v.source.kind === "env" ? `\`${v.source.name}\`` : `\`${v.source.ref}\``}`).join(", ") : "no credentials are configured"}.`,
-    "3. Restart Litestream and watch the log for the first sync:",
+    "3. Restart Litestream so it reads them, and watch the log for the first sync:",
     "",
     ...block([runner.restart]),
     "",
@@ -155,4 +133,68 @@ export function renderRunbook(input: RunbookInput): string {
     for (const m of meanings) out.push(`## Alert: ${m.alert}`, "", m.means, "", ...m.todo.map((t) => `- ${t}`), "");
   }
   return `${out.join("\n").replace(/\n+$/, "")}\n`;
+}
+
+/** How to run the drill where this environment's credentials are, and how it is scheduled. */
+function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
+  const { env, settings } = input;
+  const sentinel = settings.verification?.sentinel;
+  const script = drill.scriptPath;
+  const out: string[] = [
+    `\`${script}\` restores every database to a temporary file, checks its integrity and freshness, prints pass / fail / inconclusive with a reason (exit 0 / 1 / 2), and never touches the live databases.`,
+    "",
+    sentinel
+      ? `Freshness: the newest \`${sentinel.table}.${sentinel.column}\` in the restored copy of ${sentinel.databases.join(", ")} must be at most ${describeDuration(sentinel.maxAgeSeconds * 1000)} old${sentinel.databases.length < env.databases.length ? "; the other databases: the newest backup's time" : ""}. The app writes it (never the drill): \`${settings.dir}/litestream-sentinel.sql\`, or this statement from the app's own connection:`
+      : `Freshness: the newest backup's time must be at most ${describeDuration((settings.verification?.maxAgeSeconds ?? 0) * 1000)} old (no sentinel configured; docs/operations.md, "Sentinel").`,
+    "",
+    ...(sentinel ? [...sqlBlock([sentinelSql(sentinel)]), ""] : []),
+  ];
+  if (drill.schedulers.includes("systemd")) {
+    out.push(
+      "systemd (on the host):",
+      "",
+      ...block([`sudo install -D -m 0755 ${script} ${DRILL_INSTALL_DIR}/${path.basename(script)}`, `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`, "sudo systemctl daemon-reload", `sudo systemctl enable --now ${drill.unitBase}.timer`, `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`]),
+      "",
+    );
+  }
+  if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root; schedule it with cron on the Docker host):", "", ...block([composeDrillCommand(drill.composePath)]), "");
+  if (drill.kamal) {
+    out.push(
+      `Kamal: the \`litestream-drill\` accessory in \`${drill.kamal.path}\` (copy it into the deploy file) runs the drill at boot and then on its period, with the same secrets as \`litestream\`:`,
+      "",
+      ...block([drill.kamal.boot, drill.kamal.logs, drill.kamal.runNow]),
+      "",
+    );
+  }
+  if (drill.schedulers.includes("entrypoint")) {
+    out.push(
+      "The entrypoint container has Litestream, the config and the credentials: pipe the script into it (from the project root; for a schedule, a cron line on the Docker host with absolute paths):",
+      "",
+      ...block([`docker exec -i "$APP_CONTAINER" sh -s < ${shellWord(script)}`]),
+      "",
+    );
+  }
+  out.push(
+    drill.ci
+      ? `CI: \`${drill.ci}\` is a GitHub Actions workflow (copy it to \`.github/workflows/\`) that runs the drill on the same schedule in the pinned image, with the credentials as repository secrets.`
+      : `CI: no workflow is generated: ${drill.ciSkipped ?? "no CI job"}.`,
+    "",
+  );
+  return out;
+}
+
+const sqlBlock = (lines: string[]) => ["```sql", ...lines, "```"];
+
+/** The numbered steps of putting one restored database into service, in the order the target allows. */
+function restoreIntoService(plan: Plan, runner: Runner, db: DatabasePlan, swap: string): string[] {
+  const inside = runner.target === "entrypoint";
+  const stop = [inside ? "stop the app (Litestream stops inside it, after its final sync)" : runner.stop.length > 1 ? "stop the app, then Litestream" : "stop the app (Litestream keeps running)", ...runner.stop];
+  const restore = ["restore the latest backup (or use a point-in-time command above)", runner.litestream(litestreamCommands(plan, runner, db).restoreLatest)];
+  const check = builtinIntegrity(plan)
+    ? ["check: -integrity-check full refused a corrupt copy in the restore step"]
+    : ["check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)];
+  const swapStep = ["swap (the live files are kept as .before-restore)", runner.offline ? runner.offline(swap) : runner.shell(swap)];
+  const start = [inside ? "start the app (Litestream starts inside it; the database exists, so nothing is restored)" : "start Litestream, then the app", ...runner.start];
+  const steps = runner.offline ? [restore, check, stop, swapStep, start] : [stop, restore, check, swapStep, start];
+  return steps.flatMap(([title, ...commands], i) => [`# ${i + 1}. ${title}`, ...commands]);
 }

@@ -29,8 +29,13 @@ export interface Runner {
   stop: string[];
   /** Starts Litestream, then the app. */
   start: string[];
-  /** Restarts Litestream alone (after a credentials change). */
+  /** Restarts Litestream alone so it reads changed credentials (a plain restart keeps a container's old environment). */
   restart: string;
+  /**
+   * Set when Litestream cannot run while the app is stopped (the entrypoint: one container): the
+   * restore and check run before the stop, and this runs the swap with the app stopped.
+   */
+  offline?: (script: string) => string;
   /** Shows whether Litestream is running and its recent log. */
   status: string[];
   /** How to hand the drill's environment (the storage credentials) to a command there. */
@@ -79,7 +84,8 @@ function composeRunner(plan: Plan, env: EnvironmentPlan, existing: ExistingFileR
     shell: (script) => `${compose}exec ${SIDECAR_SERVICE} sh -c ${shellWord(script)}`,
     stop: [`${compose}stop ${shellWord(target.appService)}`],
     start: [`${compose}restart ${SIDECAR_SERVICE}`, `${compose}start ${shellWord(target.appService)}`],
-    restart: `${compose}restart ${SIDECAR_SERVICE}`,
+    // `up` recreates the service when its interpolated environment changed; `restart` would not.
+    restart: `${compose}up -d --no-deps ${SIDECAR_SERVICE}`,
     status: [`${compose}ps ${SIDECAR_SERVICE}`, `${compose}logs --tail 100 ${SIDECAR_SERVICE}`],
     note: "The litestream service keeps running while the app is stopped: the restore to a new file runs beside it; it is restarted right after the swap.",
   };
@@ -115,9 +121,11 @@ function entrypointRunner(env: EnvironmentPlan): Runner {
     shell: (script) => `docker exec "$APP_CONTAINER" sh -c ${shellWord(script)}`,
     stop: ['docker stop "$APP_CONTAINER"'],
     start: ['docker start "$APP_CONTAINER"'],
-    restart: 'docker restart "$APP_CONTAINER"',
+    restart: "# recreate the app's container with the new environment (docker rm -f, then docker run as you deploy it): docker restart keeps the old one",
     status: ['docker logs --tail 100 "$APP_CONTAINER"'],
-    note: "Litestream runs inside the app's container (the entrypoint): set APP_CONTAINER to its name. With the container stopped nothing can be exec'd: restore to a new file while it runs, then swap with the container stopped from a one-off container that mounts the same volume, or move the database aside and let the entrypoint's restore bring back the latest.",
+    // --volumes-from works on a stopped container; its own image has the shell the entrypoint uses.
+    offline: (script) => `docker run --rm --volumes-from "$APP_CONTAINER" --entrypoint /bin/sh "$(docker inspect --format '{{.Config.Image}}' "$APP_CONTAINER")" -c ${shellWord(script)}`,
+    note: "Litestream runs inside the app's container (the entrypoint): set APP_CONTAINER to its name. A stopped container cannot be exec'd, so a restore into service runs the restore and its check in the running container (to a new file, beside the live one), then stops it and swaps from a one-off container that mounts the same volumes.",
   };
 }
 

@@ -18,10 +18,20 @@ export interface AlertSettings {
   at: IssuePath;
 }
 
+export interface SentinelSettings {
+  table: string;
+  column: string;
+  maxAgeSeconds: number;
+  /** Names of the databases that hold the sentinel. */
+  databases: string[];
+}
+
 export interface VerificationSettings {
   maxAgeSeconds: number;
   schedule: string;
   heartbeatEnv?: string;
+  /** Freshness from the app's sentinel row instead of the newest backup's time. */
+  sentinel?: SentinelSettings;
   at: IssuePath;
 }
 
@@ -62,14 +72,21 @@ export function operationsSettings(project: ProjectConfig, plan: Plan, env: Envi
   }
   const verification = own?.verification ?? project.verification;
   if (verification) {
+    const maxAgeSeconds = seconds(verification.maxAge, DEFAULTS.maxAgeSeconds);
+    const sentinel = verification.sentinel;
     settings.verification = {
-      maxAgeSeconds: seconds(verification.maxAge, DEFAULTS.maxAgeSeconds),
+      maxAgeSeconds,
       schedule: verification.schedule ?? DEFAULTS.schedule,
       ...(verification.heartbeatUrl ? { heartbeatEnv: verification.heartbeatUrl.env } : {}),
+      ...(sentinel
+        ? { sentinel: { table: sentinel.table, column: sentinel.column, maxAgeSeconds: seconds(sentinel.maxAge, maxAgeSeconds), databases: sentinel.databases ?? env.databases.map((db) => db.name) } }
+        : {}),
       at: own?.verification ? ["environments", env.name, "verification"] : ["verification"],
     };
   }
-  settings.runbook = own?.runbook ?? project.runbook ?? Boolean(settings.alerts || settings.verification);
+  // With a target the commands are spelled for it; a config-only description gets one when it asks for operations.
+  const anyTarget = Object.values(env.targets).some((t) => t !== undefined);
+  settings.runbook = own?.runbook ?? project.runbook ?? (anyTarget || Boolean(settings.alerts || settings.verification));
   return settings;
 }
 
