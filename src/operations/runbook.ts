@@ -75,7 +75,7 @@ export function renderRunbook(input: RunbookInput): string {
     out.push(`${db.name}:`, "", ...block([ls(litestreamCommands(plan, runner, db).restoreLatest)]), "");
     if (!builtinIntegrity(plan)) out.push(...block([runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]), "");
   }
-  if (!builtinIntegrity(plan)) out.push(`\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3." : ""}`.trimEnd(), "");
+  if (!builtinIntegrity(plan)) out.push(`\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? (runner.target === "entrypoint" ? "The app's image needs sqlite3 for this check; without it, copy the file out and check it with a local sqlite3." : "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3.") : ""}`.trimEnd(), "");
 
   out.push("## Point-in-time restore", "", `Replace \`${TIMESTAMP_PLACEHOLDER}\` with the moment to go back to (RFC 3339, UTC)${v05 ? ", or restore up to a transaction id from `ltx` (replace `" + TXID_PLACEHOLDER + "`)" : ""}. ${v05 ? "A time after the newest backup restores the latest; one before the first backup fails." : "The time must fall inside a generation's window (List backups)."}`, "");
   for (const db of env.databases) {
@@ -115,11 +115,13 @@ export function renderRunbook(input: RunbookInput): string {
   if (drill) out.push(...rehearse(input, drill));
   else out.push("Set `verification` in the description to generate the restore drill. By hand: Restore latest, then check the copy.", "");
 
+  // Settings read at run time (bucket, endpoint …) are not credentials: they are not rotated.
+  const credentials = env.env.filter((v) => v.setting === undefined);
   out.push(
     "## Rotate credentials",
     "",
     "1. Create the new key at the storage provider (keep the old one).",
-    `2. Put it where this environment reads it: ${env.env.length ? env.env.map((v) => `\`${v.name}\` from ${v.source.kind === "env" ? `\`${v.source.name}\`` : `\`${v.source.ref}\``}`).join(", ") : "no credentials are configured"}.`,
+    `2. Put it where this environment reads it: ${credentials.length ? credentials.map((v) => `\`${v.name}\` from ${v.source.kind === "env" ? `\`${v.source.name}\`` : `\`${v.source.ref}\``}`).join(", ") : "no credentials are configured"}.`,
     "3. Restart Litestream so it reads them, and watch the log for the first sync:",
     "",
     ...block([runner.restart]),
