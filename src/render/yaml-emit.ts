@@ -41,9 +41,25 @@ interface Context {
   implicitKey: boolean;
   forceBlockIndent: boolean;
   padding: string;
-  /** Tests of the schema's other scalar types: a plain string matching one must be quoted. */
-  typeTests: RegExp[];
+  /** The schema's other scalar types, as one test: a plain string matching it must be quoted. */
+  otherType: RegExp;
   merge: boolean;
+  /** The contexts of a pair's key and value at this level, made once. */
+  pairContexts?: { key: Context; value: Context } | undefined;
+  seqItems?: Context | undefined;
+}
+
+/** One regular expression for a schema's type tests (each is anchored at both ends). */
+const typeTestCache = new Map<string, RegExp>();
+function otherTypeTest(tests: RegExp[]): RegExp {
+  const source = tests.map((test) => `(?:${test.source})`).join("|");
+  let combined = typeTestCache.get(source);
+  if (!combined) {
+    if (tests.some((test) => test.flags)) unsupported();
+    combined = new RegExp(source);
+    typeTestCache.set(source, combined);
+  }
+  return combined;
 }
 
 function writeDocument(doc: Document, options: YamlTextOptions): string {
@@ -65,7 +81,7 @@ function writeDocument(doc: Document, options: YamlTextOptions): string {
     implicitKey: false,
     forceBlockIndent: false,
     padding: options.flowCollectionPadding === false ? "" : " ",
-    typeTests: tests,
+    otherType: otherTypeTest(tests),
     merge: schema.tags.some((tag) => tag.tag === MERGE_TAG),
   };
   const lines: string[] = [];
@@ -123,7 +139,8 @@ function writeScalar(node: Scalar, ctx: Context, onComment?: () => void, onChomp
   if (typeof value !== "string") return unsupported();
   if (ctx.merge && value === "<<") unsupported();
   let type = node.type;
-  if (type !== Scalar.QUOTE_DOUBLE && /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value)) type = Scalar.QUOTE_DOUBLE;
+  // The first test is a quick filter for the second (a unicode regex is slow to run on every scalar).
+  if (type !== Scalar.QUOTE_DOUBLE && /[^\x20-\x7e\n\t]/.test(value) && /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value)) type = Scalar.QUOTE_DOUBLE;
   switch (type) {
     case Scalar.BLOCK_LITERAL:
       return ctx.implicitKey || ctx.inFlow ? quotedString(value, ctx) : blockString(node, value, ctx, onComment, onChompKeep);
@@ -255,11 +272,11 @@ function plainString(node: Scalar, value: string, ctx: Context, onComment?: () =
   }
   if (!implicitKey && !inFlow && node.type !== Scalar.PLAIN && value.includes("\n")) return blockString(node, value, ctx, onComment, onChompKeep);
   if (containsDocumentMarker(value)) {
-    if (indent === "") return blockString(node, value, { ...ctx, forceBlockIndent: true }, onComment, onChompKeep);
+    if (indent === "") return blockString(node, value, { ...ctx, forceBlockIndent: true, pairContexts: undefined, seqItems: undefined }, onComment, onChompKeep);
     if (implicitKey && indent === indentStep) return quotedString(value, ctx);
   }
   const str = value.replace(/\n+/g, `$&\n${indent}`);
-  if (ctx.typeTests.some((test) => test.test(str))) return quotedString(value, ctx);
+  if (ctx.otherType.test(str)) return quotedString(value, ctx);
   return str;
 }
 
@@ -284,6 +301,14 @@ function addCommentBefore(indent: string, lines: string[], before: string | null
   if (comment) lines.push(indentComment(commentString(comment), indent).trimStart());
 }
 
+/** A map's items are at its own indent, a list's two spaces in: the same context for every sibling. */
+function blockItemContext(ctx: Context, itemIndent: string): Context {
+  if (itemIndent === ctx.indent && !ctx.implicitKey) return ctx;
+  if (ctx.seqItems?.indent === itemIndent) return ctx.seqItems;
+  ctx.seqItems = { ...ctx, indent: itemIndent, implicitKey: false, pairContexts: undefined, seqItems: undefined };
+  return ctx.seqItems;
+}
+
 function writeBlockCollection(
   collection: YAMLMap | YAMLSeq,
   ctx: Context,
@@ -295,7 +320,7 @@ function writeBlockCollection(
   onChompKeep?: () => void,
 ): string {
   const { indent } = ctx;
-  const itemCtx: Context = { ...ctx, indent: itemIndent, implicitKey: false };
+  const itemCtx = blockItemContext(ctx, itemIndent);
   let chompKeep = false;
   const lines: string[] = [];
   for (const item of collection.items as unknown[]) {
@@ -341,7 +366,7 @@ function writeBlockCollection(
 function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, start: string, end: string, itemIndent: string): string {
   const { indent, indentStep, padding } = ctx;
   const inner = itemIndent + indentStep;
-  const itemCtx: Context = { ...ctx, indent: inner, inFlow: true, implicitKey: false };
+  const itemCtx: Context = { ...ctx, indent: inner, inFlow: true, implicitKey: false, pairContexts: undefined, seqItems: undefined };
   let reqNewline = false;
   let linesAtValue = 0;
   const lines: string[] = [];
@@ -383,20 +408,24 @@ function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, start:
   return `${start}${padding}${lines.join(" ")}${padding}${end}`;
 }
 
+function pairContexts(ctx: Context): { key: Context; value: Context } {
+  const key: Context = { ...ctx, implicitKey: true, indent: ctx.indent + ctx.indentStep, pairContexts: undefined, seqItems: undefined };
+  return { key, value: { ...key, implicitKey: false } };
+}
+
 function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
-  const { indent, indentStep } = ctx;
   const key = pair.key as Node | null;
   const value = pair.value as Node | null;
   if (!isScalar(key) || typeof key.value !== "string" || key.comment || key.type === Scalar.BLOCK_LITERAL || key.type === Scalar.BLOCK_FOLDED) return unsupported();
   if (!(isScalar(value) || isMap(value) || isSeq(value))) return unsupported();
-  const keyCtx: Context = { ...ctx, implicitKey: true, indent: indent + indentStep };
+  ctx.pairContexts ??= pairContexts(ctx);
+  const { key: keyCtx, value: valueCtx } = ctx.pairContexts;
   let str = writeNode(key, keyCtx);
   if (!ctx.inFlow && str.length > 1024) unsupported();
   str = `${str}:`;
   const vsb = !!value.spaceBefore;
   const vcb = value.commentBefore;
   const valueComment = value.comment;
-  const valueCtx: Context = { ...keyCtx, implicitKey: false };
   let chompKeep = false;
   let valueCommentDone = false;
   const valueStr = writeNode(
