@@ -140,6 +140,7 @@ function writeScalar(node: Scalar, ctx: Context, onComment?: () => void, onChomp
   if (ctx.merge && value === "<<") unsupported();
   let type = node.type;
   // The first test is a quick filter for the second (a unicode regex is slow to run on every scalar).
+  // eslint-disable-next-line no-control-regex -- the library's own test for characters only double quotes can hold
   if (type !== Scalar.QUOTE_DOUBLE && /[^\x20-\x7e\n\t]/.test(value) && /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value)) type = Scalar.QUOTE_DOUBLE;
   switch (type) {
     case Scalar.BLOCK_LITERAL:
