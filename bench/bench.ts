@@ -61,7 +61,10 @@ function time(run: () => unknown, runs: number): { median: number; p95: number; 
   return { median: median(times), p95: times[Math.floor(runs * 0.95)]!, cpu: median(cpus), bytes };
 }
 
-const load = () => loadavg().map((n) => n.toFixed(1)).join(" ");
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(" ");
 console.log(`load average at start: ${load()} (1, 5, 15 min) on ${availableParallelism()} cores`);
 const rows: Array<Record<string, string | number>> = [];
 const row = (name: string, runs: number, t: ReturnType<typeof time>) =>
@@ -74,9 +77,17 @@ const row = (name: string, runs: number, t: ReturnType<typeof time>) =>
     "output KiB": (t.bytes / 1024).toFixed(0),
   });
 
-row("rails example (seed 000: 4 dbs, 2 environments, Kamal)", 500, time(() => generate(rails), 500));
+row(
+  "rails example (seed 000: 4 dbs, 2 environments, Kamal)",
+  500,
+  time(() => generate(rails), 500),
+);
 const perCount = new Map<number, number>();
-for (const [count, runs] of [[100, 50], [1_000, 10], [10_000, 3]] as const) {
+for (const [count, runs] of [
+  [100, 50],
+  [1_000, 10],
+  [10_000, 3],
+] as const) {
   const description = synthetic(count);
   const t = time(() => generate(description), runs);
   perCount.set(count, t.median);
@@ -84,23 +95,56 @@ for (const [count, runs] of [[100, 50], [1_000, 10], [10_000, 3]] as const) {
 }
 
 // In-place edits: the same 1,000-database project merged into existing shared files.
-const deployYml = ["service: many", "image: acme/many", "servers:", "  web:", "    - 203.0.113.10", "# the user's own comment", "accessories:", "  redis:", "    image: redis:7", ""].join("\n");
-const composeYml = ["services:", "  app:", "    image: acme/many", "    volumes:", "      - many_data:/data", "volumes:", "  many_data: {}", ""].join("\n");
+const deployYml = [
+  "service: many",
+  "image: acme/many",
+  "servers:",
+  "  web:",
+  "    - 203.0.113.10",
+  "# the user's own comment",
+  "accessories:",
+  "  redis:",
+  "    image: redis:7",
+  "",
+].join("\n");
+const composeYml = [
+  "services:",
+  "  app:",
+  "    image: acme/many",
+  "    volumes:",
+  "      - many_data:/data",
+  "volumes:",
+  "  many_data: {}",
+  "",
+].join("\n");
 const existing = (path: string) => (path === "config/deploy.yml" ? deployYml : path === "compose.yaml" ? composeYml : undefined);
 const inPlace = synthetic(1_000);
 const merged = time(() => generate(inPlace, { existing }), 10);
 row("1,000 dbs, every target, merged into deploy.yml + compose.yaml", 10, merged);
 const fresh = time(() => generate(inPlace), 10);
 const editCost = (a: number, b: number) => Math.max(0, a - b).toFixed(2);
-rows.push({ case: "  of which the in-place edits (merged − fresh, same run)", runs: 10, "median ms": editCost(merged.median, fresh.median), "cpu ms": editCost(merged.cpu, fresh.cpu) });
+rows.push({
+  case: "  of which the in-place edits (merged − fresh, same run)",
+  runs: 10,
+  "median ms": editCost(merged.median, fresh.median),
+  "cpu ms": editCost(merged.cpu, fresh.cpu),
+});
 
 // Writing: a fresh run, then an unchanged re-run (byte comparison only: no diffs unless asked).
 const root = mkdtempSync(join(tmpdir(), "ld-bench-"));
 const written = generate(synthetic(1_000)).files;
-row("write 1,000-db output to an empty root", 1, time(() => writeArtifacts(written, mkdtempSync(join(root, "w-"))), 1));
+row(
+  "write 1,000-db output to an empty root",
+  1,
+  time(() => writeArtifacts(written, mkdtempSync(join(root, "w-"))), 1),
+);
 const again = mkdtempSync(join(root, "again-"));
 writeArtifacts(written, again);
-row("re-run on an up-to-date root (nothing written)", 5, time(() => writeArtifacts(written, again), 5));
+row(
+  "re-run on an up-to-date root (nothing written)",
+  5,
+  time(() => writeArtifacts(written, again), 5),
+);
 
 console.table(rows);
 const ratio = perCount.get(10_000)! / perCount.get(1_000)!;
@@ -130,6 +174,10 @@ const floor = median(floors);
 const check = median(checks);
 console.table([
   { process: `node -e "import('yaml')"`, "median ms": floor.toFixed(0) },
-  { process: "litestream-deploy generate --check (JSON, rails example)", "median ms": check.toFixed(0), "× floor": (check / floor).toFixed(2) },
+  {
+    process: "litestream-deploy generate --check (JSON, rails example)",
+    "median ms": check.toFixed(0),
+    "× floor": (check / floor).toFixed(2),
+  },
 ]);
 console.log(`load average at the end: ${load()}`);

@@ -9,24 +9,122 @@ import { yamlText, type YamlTextOptions } from "../src/render/yaml-emit.js";
 const HARD_STRINGS = [
   "",
   " ",
-  "yes", "no", "on", "off", "y", "n", "Yes", "NO", "true", "False", "null", "~", "Null",
-  "0", "-1", "+1", "012", "0o17", "0x1f", "0b101", "1_000", "1.5", ".5", "1e3", "-.inf", ".NaN", "1:30", "190:20:30",
-  "2001-12-14", "2001-12-14t21:59:43.10-05:00", "<<", "=",
-  "#", "a #b", "a#b", "# c", "a: b", "a:b", "a:", ":a", "key: value # x", "-", "- a", "?", "? a", "-a", "!tag", "&anchor", "*alias",
-  "|", ">", "'", '"', "'quoted'", '"dq"', "it's", 'say "hi"', "both ' and \"", "%YAML", "---", "...", "a\n---\nb", "--- a",
-  "  leading", "trailing  ", "\ttab", "tab\t", "a\nb", "a\nb\n", "a\n\nb\n\n", "\na", "\n\n", "a\n ", " a\nb", "line \nnext",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "y",
+  "n",
+  "Yes",
+  "NO",
+  "true",
+  "False",
+  "null",
+  "~",
+  "Null",
+  "0",
+  "-1",
+  "+1",
+  "012",
+  "0o17",
+  "0x1f",
+  "0b101",
+  "1_000",
+  "1.5",
+  ".5",
+  "1e3",
+  "-.inf",
+  ".NaN",
+  "1:30",
+  "190:20:30",
+  "2001-12-14",
+  "2001-12-14t21:59:43.10-05:00",
+  "<<",
+  "=",
+  "#",
+  "a #b",
+  "a#b",
+  "# c",
+  "a: b",
+  "a:b",
+  "a:",
+  ":a",
+  "key: value # x",
+  "-",
+  "- a",
+  "?",
+  "? a",
+  "-a",
+  "!tag",
+  "&anchor",
+  "*alias",
+  "|",
+  ">",
+  "'",
+  '"',
+  "'quoted'",
+  '"dq"',
+  "it's",
+  'say "hi"',
+  "both ' and \"",
+  "%YAML",
+  "---",
+  "...",
+  "a\n---\nb",
+  "--- a",
+  "  leading",
+  "trailing  ",
+  "\ttab",
+  "tab\t",
+  "a\nb",
+  "a\nb\n",
+  "a\n\nb\n\n",
+  "\na",
+  "\n\n",
+  "a\n ",
+  " a\nb",
+  "line \nnext",
   "long enough text with a newline in the middle\nand more than forty characters",
   "long enough text with a newline in the middle\n second line starts with a space, also long",
-  "ünïcödé", "日本語", "emoji 🎉", "\u00a0nbsp", "\u0085nel", "\u2028ls", "bell\u0007", "nul\u0000", "esc\u001b", "del\u007f",
-  "[a]", "{a}", "a, b", "a,b", "@at", "`tick", "%pct", "${VAR}", "s3://bucket/path", "C:\\path", "back\\slash", "http://x:8080/p",
+  "ünïcödé",
+  "日本語",
+  "emoji 🎉",
+  "\u00a0nbsp",
+  "\u0085nel",
+  "\u2028ls",
+  "bell\u0007",
+  "nul\u0000",
+  "esc\u001b",
+  "del\u007f",
+  "[a]",
+  "{a}",
+  "a, b",
+  "a,b",
+  "@at",
+  "`tick",
+  "%pct",
+  "${VAR}",
+  "s3://bucket/path",
+  "C:\\path",
+  "back\\slash",
+  "http://x:8080/p",
 ];
 
-const options: YamlTextOptions[] = [{ lineWidth: 0 }, { lineWidth: 0, indent: 4, flowCollectionPadding: false }, { lineWidth: 0, indent: 3 }];
+const options: YamlTextOptions[] = [
+  { lineWidth: 0 },
+  { lineWidth: 0, indent: 4, flowCollectionPadding: false },
+  { lineWidth: 0, indent: 3 },
+];
 const versions = ["1.1", "1.2"] as const;
 
 const libraryToString = vi.spyOn(Document.prototype, "toString");
 
-function both(node: YamlNode, version: "1.1" | "1.2", opts: YamlTextOptions, commentBefore?: string): { ours: string; theirs: string; handedOver: boolean } {
+function both(
+  node: YamlNode,
+  version: "1.1" | "1.2",
+  opts: YamlTextOptions,
+  commentBefore?: string,
+): { ours: string; theirs: string; handedOver: boolean } {
   const doc = new Document(node, { version });
   if (commentBefore) doc.commentBefore = commentBefore;
   const before = libraryToString.mock.calls.length;
@@ -42,31 +140,46 @@ const mergeKeyValue = (data: unknown): boolean => JSON.stringify(data).includes(
  * starting with a blank (block indicator 2, whatever the indent), or nothing but blanks and newlines.
  */
 const indentedBlockText = (data: unknown): boolean =>
-  typeof data === "string" ? data.includes("\n") && (/^[ \t]/.test(data) || data.trim() === "") : typeof data === "object" && data !== null && Object.entries(data).some(([k, v]) => indentedBlockText(k) || indentedBlockText(v));
+  typeof data === "string"
+    ? data.includes("\n") && (/^[ \t]/.test(data) || data.trim() === "")
+    : typeof data === "object" && data !== null && Object.entries(data).some(([k, v]) => indentedBlockText(k) || indentedBlockText(v));
 
 function expectSame(node: YamlNode, commentBefore?: string, parseBack: boolean | "two-space indent" = true, ours = true): void {
   for (const version of versions)
     for (const opts of options) {
-      if (parseBack === true && indentedBlockText(new Document(node, { version }).toJS())) parseBack = node instanceof Scalar ? false : "two-space indent";
+      if (parseBack === true && indentedBlockText(new Document(node, { version }).toJS()))
+        parseBack = node instanceof Scalar ? false : "two-space indent";
       const result = both(node, version, opts, commentBefore);
       expect(result.ours).toBe(result.theirs);
       // Written here, not by the library (which would make this comparison trivially true).
       if (!(version === "1.1" && mergeKeyValue(new Document(node).toJS()))) expect(result.handedOver).toBe(!ours);
       const { ours: text } = result;
       // Parse-back: the text reads as the tree's own data.
-      if (parseBack === true || (parseBack && (opts.indent ?? 2) === 2)) expect(parse(text, { version })).toEqual(new Document(node, { version }).toJS());
+      if (parseBack === true || (parseBack && (opts.indent ?? 2) === 2))
+        expect(parse(text, { version })).toEqual(new Document(node, { version }).toJS());
     }
 }
 
 const text = fc.oneof(fc.constantFrom(...HARD_STRINGS), fc.string({ maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 8 }));
 const key = text.filter((k) => k !== "<<");
 const commentArb = fc.option(
-  fc.array(fc.oneof(fc.constantFrom("", "a note", "two  spaces", "# hash", " lead"), fc.string({ maxLength: 10 })), { minLength: 1, maxLength: 3 }).map((lines) => commentText(lines.join("\n").replace(/[\r\u0085\u2028\u2029]/g, ""))),
+  fc
+    .array(fc.oneof(fc.constantFrom("", "a note", "two  spaces", "# hash", " lead"), fc.string({ maxLength: 10 })), {
+      minLength: 1,
+      maxLength: 3,
+    })
+    .map((lines) => commentText(lines.join("\n").replace(/[\r\u0085\u2028\u2029]/g, ""))),
   { nil: undefined },
 );
 
 // Shapes we build: a literal block holds text (not only whitespace) and has no comment after it.
-function scalarNode(value: string | number | boolean, kind: number, comment: string | undefined, before: string | undefined, space: boolean): Scalar {
+function scalarNode(
+  value: string | number | boolean,
+  kind: number,
+  comment: string | undefined,
+  before: string | undefined,
+  space: boolean,
+): Scalar {
   const isBlock = kind === 2 && typeof value === "string" && value.trim() !== "" && !/^[ \t]/.test(value);
   const node = typeof value === "string" ? (kind === 1 ? quoted(value) : isBlock ? block(value) : new Scalar(value)) : new Scalar(value);
   if (comment && !isBlock) node.comment = comment;
@@ -108,7 +221,17 @@ describe("yamlText writes what the yaml library writes", () => {
       // And one starting with a space gets indentation indicator 2 whatever the indent (misread at 3 or 4).
       const blank = value.trim() === "" && value !== "";
       const parseBack = blank ? false : value.startsWith(" ") ? "two-space indent" : true;
-      expectSame(map([["plain", value], ["quoted", quoted(value)], ["block", block(value)], ["list", flow([value, "x"])], ["seq", seq([value, block(value)])]]), undefined, parseBack);
+      expectSame(
+        map([
+          ["plain", value],
+          ["quoted", quoted(value)],
+          ["block", block(value)],
+          ["list", flow([value, "x"])],
+          ["seq", seq([value, block(value)])],
+        ]),
+        undefined,
+        parseBack,
+      );
       if (value === "<<") continue; // a YAML 1.1 merge key: never one of our keys
       expectSame(map([[value, "v"]]));
       expectSame(seq([map([[value, seq([value])]])]));
@@ -118,7 +241,18 @@ describe("yamlText writes what the yaml library writes", () => {
   });
 
   it("comments above keys, after values, above list items, above the document", () => {
-    const db = map([["path", "/data/a.db"], ["replicas", seq([map([["type", "s3"], ["bucket", "b"]])])]]);
+    const db = map([
+      ["path", "/data/a.db"],
+      [
+        "replicas",
+        seq([
+          map([
+            ["type", "s3"],
+            ["bucket", "b"],
+          ]),
+        ]),
+      ],
+    ]);
     db.commentBefore = " a: role primary";
     const ratio = new Scalar("10s");
     ratio.type = "QUOTE_DOUBLE";
@@ -145,7 +279,16 @@ describe("yamlText writes what the yaml library writes", () => {
     single.type = "QUOTE_SINGLE";
     const nullPair = new YAMLMap();
     nullPair.items.push(new Pair(new Scalar("k"), null));
-    for (const node of [map([["a", anchored]]), map([["a", tagged]]), map([["a", folded]]), map([["a", single]]), nullPair, map([["n", new Scalar(1.5)]]), map([["n", new Scalar(null)]])]) expectSame(node, undefined, false, false);
+    for (const node of [
+      map([["a", anchored]]),
+      map([["a", tagged]]),
+      map([["a", folded]]),
+      map([["a", single]]),
+      nullPair,
+      map([["n", new Scalar(1.5)]]),
+      map([["n", new Scalar(null)]]),
+    ])
+      expectSame(node, undefined, false, false);
     const doc = new Document(map([["a", "b"]]));
     doc.comment = " trailing";
     expect(yamlText(doc, { lineWidth: 0 })).toBe(doc.toString({ lineWidth: 0 }));

@@ -64,7 +64,8 @@ function otherTypeTest(tests: RegExp[]): RegExp {
 
 function writeDocument(doc: Document, options: YamlTextOptions): string {
   const { schema } = doc;
-  if (options.lineWidth !== 0 || Object.keys(options).some((k) => k !== "lineWidth" && k !== "indent" && k !== "flowCollectionPadding")) unsupported();
+  if (options.lineWidth !== 0 || Object.keys(options).some((k) => k !== "lineWidth" && k !== "indent" && k !== "flowCollectionPadding"))
+    unsupported();
   if ((schema.name !== "core" && schema.name !== "yaml-1.1") || schema.toStringOptions) unsupported();
   const directives = doc.directives;
   if (directives && (directives.docStart || directives.docEnd || directives.yaml.explicit)) unsupported();
@@ -122,11 +123,17 @@ function writeNode(node: unknown, ctx: Context, onComment?: () => void, onChompK
   if (isMap(node)) {
     checkProps(node);
     if (node.items.length > 0 && node.items.every((pair) => pair.value == null)) unsupported();
-    return writeCollection(node, ctx, "", "{", "}", ctx.indent, onComment, onChompKeep);
+    return writeCollection(node, ctx, { blockItemPrefix: "", start: "{", end: "}", itemIndent: ctx.indent }, onComment, onChompKeep);
   }
   if (isSeq(node)) {
     checkProps(node);
-    return writeCollection(node, ctx, "- ", "[", "]", `${ctx.indent}  `, onComment, onChompKeep);
+    return writeCollection(
+      node,
+      ctx,
+      { blockItemPrefix: "- ", start: "[", end: "]", itemIndent: `${ctx.indent}  ` },
+      onComment,
+      onChompKeep,
+    );
   }
   return unsupported();
 }
@@ -141,7 +148,8 @@ function writeScalar(node: Scalar, ctx: Context, onComment?: () => void, onChomp
   let type = node.type;
   // The first test is a quick filter for the second (a unicode regex is slow to run on every scalar).
   // eslint-disable-next-line no-control-regex -- the library's own test for characters only double quotes can hold
-  if (type !== Scalar.QUOTE_DOUBLE && /[^\x20-\x7e\n\t]/.test(value) && /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value)) type = Scalar.QUOTE_DOUBLE;
+  if (type !== Scalar.QUOTE_DOUBLE && /[^\x20-\x7e\n\t]/.test(value) && /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value))
+    type = Scalar.QUOTE_DOUBLE;
   switch (type) {
     case Scalar.BLOCK_LITERAL:
       return ctx.implicitKey || ctx.inFlow ? quotedString(value, ctx) : blockString(node, value, ctx, onComment, onChompKeep);
@@ -176,7 +184,16 @@ function doubleQuotedString(value: string, ctx: Context): string {
         case "u": {
           str += json.slice(start, i);
           const code = json.substr(i + 2, 4);
-          const named: Record<string, string> = { "0000": "\\0", "0007": "\\a", "000b": "\\v", "001b": "\\e", "0085": "\\N", "00a0": "\\_", "2028": "\\L", "2029": "\\P" };
+          const named: Record<string, string> = {
+            "0000": "\\0",
+            "0007": "\\a",
+            "000b": "\\v",
+            "001b": "\\e",
+            "0085": "\\N",
+            "00a0": "\\_",
+            "2028": "\\L",
+            "2029": "\\P",
+          };
           str += named[code] ?? (code.substr(0, 2) === "00" ? `\\x${code.substr(2)}` : json.substr(i, 6));
           i += 5;
           start = i + 1;
@@ -269,11 +286,21 @@ function plainString(node: Scalar, value: string, ctx: Context, onComment?: () =
   const { implicitKey, indent, indentStep, inFlow } = ctx;
   if ((implicitKey && value.includes("\n")) || (inFlow && /[[\]{},]/.test(value))) return quotedString(value, ctx);
   if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-    return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(node, value, ctx, onComment, onChompKeep);
+    return implicitKey || inFlow || !value.includes("\n")
+      ? quotedString(value, ctx)
+      : blockString(node, value, ctx, onComment, onChompKeep);
   }
-  if (!implicitKey && !inFlow && node.type !== Scalar.PLAIN && value.includes("\n")) return blockString(node, value, ctx, onComment, onChompKeep);
+  if (!implicitKey && !inFlow && node.type !== Scalar.PLAIN && value.includes("\n"))
+    return blockString(node, value, ctx, onComment, onChompKeep);
   if (containsDocumentMarker(value)) {
-    if (indent === "") return blockString(node, value, { ...ctx, forceBlockIndent: true, pairContexts: undefined, seqItems: undefined }, onComment, onChompKeep);
+    if (indent === "")
+      return blockString(
+        node,
+        value,
+        { ...ctx, forceBlockIndent: true, pairContexts: undefined, seqItems: undefined },
+        onComment,
+        onChompKeep,
+      );
     if (implicitKey && indent === indentStep) return quotedString(value, ctx);
   }
   const str = value.replace(/\n+/g, `$&\n${indent}`);
@@ -281,20 +308,23 @@ function plainString(node: Scalar, value: string, ctx: Context, onComment?: () =
   return str;
 }
 
+/** How a map or a list is written: `- ` before block list items, the flow brackets, where items start. */
+interface Style {
+  blockItemPrefix: string;
+  start: string;
+  end: string;
+  itemIndent: string;
+}
+
 function writeCollection(
   collection: YAMLMap | YAMLSeq,
   ctx: Context,
-  blockItemPrefix: string,
-  start: string,
-  end: string,
-  itemIndent: string,
+  style: Style,
   onComment?: () => void,
   onChompKeep?: () => void,
 ): string {
   const flow = ctx.inFlow ?? collection.flow;
-  return flow
-    ? writeFlowCollection(collection, ctx, start, end, itemIndent)
-    : writeBlockCollection(collection, ctx, blockItemPrefix, start, end, itemIndent, onComment, onChompKeep);
+  return flow ? writeFlowCollection(collection, ctx, style) : writeBlockCollection(collection, ctx, style, onComment, onChompKeep);
 }
 
 function addCommentBefore(indent: string, lines: string[], before: string | null | undefined, chompKeep: boolean): void {
@@ -313,13 +343,11 @@ function blockItemContext(ctx: Context, itemIndent: string): Context {
 function writeBlockCollection(
   collection: YAMLMap | YAMLSeq,
   ctx: Context,
-  blockItemPrefix: string,
-  start: string,
-  end: string,
-  itemIndent: string,
+  style: Style,
   onComment?: () => void,
   onChompKeep?: () => void,
 ): string {
+  const { blockItemPrefix, start, end, itemIndent } = style;
   const { indent } = ctx;
   const itemCtx = blockItemContext(ctx, itemIndent);
   let chompKeep = false;
@@ -364,7 +392,7 @@ function writeBlockCollection(
   return str;
 }
 
-function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, start: string, end: string, itemIndent: string): string {
+function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, { start, end, itemIndent }: Style): string {
   const { indent, indentStep, padding } = ctx;
   const inner = itemIndent + indentStep;
   const itemCtx: Context = { ...ctx, indent: inner, inFlow: true, implicitKey: false, pairContexts: undefined, seqItems: undefined };
@@ -417,7 +445,14 @@ function pairContexts(ctx: Context): { key: Context; value: Context } {
 function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
   const key = pair.key as Node | null;
   const value = pair.value as Node | null;
-  if (!isScalar(key) || typeof key.value !== "string" || key.comment || key.type === Scalar.BLOCK_LITERAL || key.type === Scalar.BLOCK_FOLDED) return unsupported();
+  if (
+    !isScalar(key) ||
+    typeof key.value !== "string" ||
+    key.comment ||
+    key.type === Scalar.BLOCK_LITERAL ||
+    key.type === Scalar.BLOCK_FOLDED
+  )
+    return unsupported();
   if (!(isScalar(value) || isMap(value) || isSeq(value))) return unsupported();
   ctx.pairContexts ??= pairContexts(ctx);
   const { key: keyCtx, value: valueCtx } = ctx.pairContexts;
