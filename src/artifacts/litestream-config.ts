@@ -8,6 +8,7 @@ import { headerLines } from "../header.js";
 import { ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
 import { replicaUnder03 } from "../plan/migration.js";
 import { hasBehaviour, readsKey, type KeyScope } from "../versions/index.js";
+import { yamlText } from "../render/yaml-emit.js";
 
 type Node = Scalar | YAMLMap | YAMLSeq;
 type Entries = Array<[string, Node | undefined]>;
@@ -95,7 +96,7 @@ export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string
   doc.commentBefore = [...headerLines(`Litestream ${release} config for environment "${env.name}"`), ...credentialNote(env), ...migrationNote(plan, env)]
     .map((line) => ` ${line}`)
     .join("\n");
-  return doc.toString({ lineWidth: 0 });
+  return yamlText(doc, { lineWidth: 0 });
 }
 
 /** The order of a 0.3 → 0.5 move, where it happens (docs/versions.md). */

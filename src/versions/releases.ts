@@ -95,9 +95,14 @@ export function keysRead(release: string, scope: KeyScope): string[] {
   return [...new Set(KEY_TABLE.filter((r) => r.scope === scope && reads(r, release)).map((r) => r.key))];
 }
 
-/** Whether `release` reads `key` in `scope`. */
+const READS_KEY = new Map<string, boolean>();
+
+/** Whether `release` reads `key` in `scope` (the table is constant: each answer is worked out once). */
 export function readsKey(release: string, scope: KeyScope, key: string): boolean {
-  return KEY_TABLE.some((r) => r.scope === scope && r.key === key && reads(r, release));
+  const id = `${release}\0${scope}\0${key}`;
+  let answer = READS_KEY.get(id);
+  if (answer === undefined) READS_KEY.set(id, (answer = KEY_TABLE.some((r) => r.scope === scope && r.key === key && reads(r, release))));
+  return answer;
 }
 
 /** The first release of `line` that reads `key` in `scope` (undefined: that line never does). */

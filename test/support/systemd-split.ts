@@ -7,7 +7,7 @@
 const ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"', "'": "'", s: " " };
 
 export function splitSystemdCommandLine(line: string): string[] {
-  let text = line.replace(/^[@\-:+!]+/, "");
+  const text = line.replace(/^[@\-:+!]+/, "");
   const words: string[] = [];
   let i = 0;
   const isSpace = (c: string | undefined) => c === " " || c === "\t";

@@ -8,6 +8,7 @@ import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar
 import { headerLines } from "../../header.js";
 import { isOurService } from "./existing.js";
 import { commentText, map } from "../../render/yaml.js";
+import { yamlText } from "../../render/yaml-emit.js";
 import { CONFIG_NAME, type ComposeServices, type VolumeSpec } from "./sidecar.js";
 
 const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
@@ -55,7 +56,7 @@ export function renderOverrideFile(input: OverrideFileInput): string {
   spaceOut(root.get("services") as YAMLMap);
   const doc = new Document(root, { version: "1.1" });
   doc.commentBefore = commentText([...headerLines(input.what), "", ...input.notes].join("\n"));
-  return doc.toString(TO_STRING);
+  return yamlText(doc, TO_STRING);
 }
 
 /** A blank line between the entries of a map, for a reader scanning services. */
@@ -155,7 +156,7 @@ function renderOurServices(input: InPlaceInput, unit: number): string {
   spaceOut(services);
   const first = services.items[0]!.key as Scalar;
   first.commentBefore = `${commentText(input.marker)}\n\n${first.commentBefore ?? ""}`;
-  const text = new Document(map([["services", services]]), { version: "1.1" }).toString({ ...TO_STRING, indent: unit });
+  const text = yamlText(new Document(map([["services", services]]), { version: "1.1" }), { ...TO_STRING, indent: unit });
   return text.slice(text.indexOf("\n") + 1);
 }
 
@@ -247,7 +248,7 @@ function configEdits(file: SourceText, doc: Document, services: ComposeServices,
   const wanted = services.configs.map((c) => {
     const node = map([[c.name, c.node]]);
     (node.items[0]!.value as YAMLMap).items[0]!.key = withComment(c.comment, (node.items[0]!.value as YAMLMap).items[0]!.key as Scalar);
-    return new Document(node, { version: "1.1" }).toString({ ...TO_STRING, indent: unit });
+    return yamlText(new Document(node, { version: "1.1" }), { ...TO_STRING, indent: unit });
   })[0];
   if (!wanted) {
     if (!ours) return [];
@@ -275,7 +276,7 @@ function append(file: SourceText, lines: string): Edit {
 
 /** A mapping as block YAML lines, nested with the file's own indentation unit. */
 function block(value: Json, unit: number): string {
-  return new Document(value).toString({ ...TO_STRING, indent: unit });
+  return yamlText(new Document(value), { ...TO_STRING, indent: unit });
 }
 
 function indent(text: string, column: number): string {

@@ -11,6 +11,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { Document, isMap, isScalar, Pair, parseDocument, Scalar, YAMLMap, type Node } from "yaml";
 import { headerLines } from "../../header.js";
+import { yamlText } from "../../render/yaml-emit.js";
 import { ACCESSORY_NAME, accessoryNode, type KamalAccessory } from "./accessory.js";
 
 const YAML_OPTIONS = { version: "1.1" } as const;
@@ -18,7 +19,7 @@ const YAML_OPTIONS = { version: "1.1" } as const;
 function stringify(node: YAMLMap, commentBefore?: string[]): string {
   const doc = new Document(node, YAML_OPTIONS);
   if (commentBefore) doc.commentBefore = commentBefore.map((l) => (l ? ` ${l}` : "")).join("\n");
-  return doc.toString({ lineWidth: 0 });
+  return yamlText(doc, { lineWidth: 0 });
 }
 
 /** The `litestream:` entry (key plus value) as text at column 0. */

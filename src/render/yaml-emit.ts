@@ -1,0 +1,491 @@
+/**
+ * A small deterministic writer for the YAML node trees this project builds (src/render/yaml.ts):
+ * the same bytes as `doc.toString({ lineWidth: 0, ... })` of the `yaml` library, several times
+ * faster (no tag scan of the whole tree, no per-node context objects). It follows the library's own
+ * stringify rules line by line for the shapes we build; anything else (anchors, tags, aliases,
+ * folded or single-quoted scalars, non-integer numbers, null values, explicit keys) is handed to the
+ * library itself, so the output is the library's in every case. test/yaml-emit.test.ts compares both.
+ */
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+
+export interface YamlTextOptions {
+  /** Only 0 (no folding) is written here; the library folds, so anything else goes to it. */
+  lineWidth: 0;
+  indent?: number;
+  flowCollectionPadding?: boolean;
+}
+
+/** `doc.toString(options)`, written by this module when the tree is one of ours. */
+export function yamlText(doc: Document, options: YamlTextOptions): string {
+  try {
+    return writeDocument(doc, options);
+  } catch (error) {
+    if (error instanceof Unsupported) return doc.toString(options);
+    throw error;
+  }
+}
+
+/** A shape this writer leaves to the library. */
+class Unsupported extends Error {}
+const unsupported = (): never => {
+  throw new Unsupported();
+};
+
+const STR_TAG = "tag:yaml.org,2002:str";
+const MERGE_TAG = "tag:yaml.org,2002:merge";
+
+interface Context {
+  indent: string;
+  indentStep: string;
+  inFlow: boolean | null;
+  implicitKey: boolean;
+  forceBlockIndent: boolean;
+  padding: string;
+  /** The schema's other scalar types, as one test: a plain string matching it must be quoted. */
+  otherType: RegExp;
+  merge: boolean;
+  /** The contexts of a pair's key and value at this level, made once. */
+  pairContexts?: { key: Context; value: Context } | undefined;
+  seqItems?: Context | undefined;
+}
+
+/** One regular expression for a schema's type tests (each is anchored at both ends). */
+const typeTestCache = new Map<string, RegExp>();
+function otherTypeTest(tests: RegExp[]): RegExp {
+  const source = tests.map((test) => `(?:${test.source})`).join("|");
+  let combined = typeTestCache.get(source);
+  if (!combined) {
+    if (tests.some((test) => test.flags)) unsupported();
+    combined = new RegExp(source);
+    typeTestCache.set(source, combined);
+  }
+  return combined;
+}
+
+function writeDocument(doc: Document, options: YamlTextOptions): string {
+  const { schema } = doc;
+  if (options.lineWidth !== 0 || Object.keys(options).some((k) => k !== "lineWidth" && k !== "indent" && k !== "flowCollectionPadding"))
+    unsupported();
+  if ((schema.name !== "core" && schema.name !== "yaml-1.1") || schema.toStringOptions) unsupported();
+  const directives = doc.directives;
+  if (directives && (directives.docStart || directives.docEnd || directives.yaml.explicit)) unsupported();
+  if (doc.comment) unsupported();
+  const contents = doc.contents as Node | null;
+  if (!contents || !(isMap(contents) || isSeq(contents) || isScalar(contents))) unsupported();
+  const tests = [...schema.tags, ...(schema.compat ?? [])]
+    .filter((tag) => tag.default && tag.tag !== STR_TAG && tag.test)
+    .map((tag) => (tag as { test: RegExp }).test);
+  const ctx: Context = {
+    indent: "",
+    indentStep: " ".repeat(options.indent ?? 2),
+    inFlow: null,
+    implicitKey: false,
+    forceBlockIndent: false,
+    padding: options.flowCollectionPadding === false ? "" : " ",
+    otherType: otherTypeTest(tests),
+    merge: schema.tags.some((tag) => tag.tag === MERGE_TAG),
+  };
+  const lines: string[] = [];
+  if (doc.commentBefore) lines.push(indentComment(commentString(doc.commentBefore), ""), "");
+  const node = contents!;
+  if (node.commentBefore) lines.push(indentComment(commentString(node.commentBefore), ""));
+  let contentComment = node.comment ?? null;
+  let body = writeNode(node, ctx, () => (contentComment = null));
+  if (contentComment) body += lineComment(body, "", commentString(contentComment));
+  lines.push(body);
+  return `${lines.join("\n")}\n`;
+}
+
+const commentString = (text: string) => text.replace(/^(?!$)(?: $)?/gm, "#");
+
+function indentComment(comment: string, indent: string): string {
+  if (/^\n+$/.test(comment)) return comment.substring(1);
+  return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+}
+
+function lineComment(str: string, indent: string, comment: string): string {
+  if (str.endsWith("\n")) return indentComment(comment, indent);
+  if (comment.includes("\n")) return `\n${indentComment(comment, indent)}`;
+  return (str.endsWith(" ") ? "" : " ") + comment;
+}
+
+function checkProps(node: Node): void {
+  if (node.tag || (node as { anchor?: string }).anchor) unsupported();
+}
+
+function writeNode(node: unknown, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
+  if (isPair(node)) return writePair(node, ctx, onComment, onChompKeep);
+  if (isAlias(node)) return unsupported();
+  if (isScalar(node)) {
+    checkProps(node);
+    return writeScalar(node, ctx, onComment, onChompKeep);
+  }
+  if (isMap(node)) {
+    checkProps(node);
+    if (node.items.length > 0 && node.items.every((pair) => pair.value == null)) unsupported();
+    return writeCollection(node, ctx, { blockItemPrefix: "", start: "{", end: "}", itemIndent: ctx.indent }, onComment, onChompKeep);
+  }
+  if (isSeq(node)) {
+    checkProps(node);
+    return writeCollection(
+      node,
+      ctx,
+      { blockItemPrefix: "- ", start: "[", end: "]", itemIndent: `${ctx.indent}  ` },
+      onComment,
+      onChompKeep,
+    );
+  }
+  return unsupported();
+}
+
+function writeScalar(node: Scalar, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
+  const { value } = node;
+  if ((node as { source?: string }).source !== undefined || (node as { format?: string }).format) unsupported();
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : unsupported();
+  if (typeof value !== "string") return unsupported();
+  if (ctx.merge && value === "<<") unsupported();
+  let type = node.type;
+  // The first test is a quick filter for the second (a unicode regex is slow to run on every scalar).
+  // eslint-disable-next-line no-control-regex -- the library's own test for characters only double quotes can hold
+  if (type !== Scalar.QUOTE_DOUBLE && /[^\x20-\x7e\n\t]/.test(value) && /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(value))
+    type = Scalar.QUOTE_DOUBLE;
+  switch (type) {
+    case Scalar.BLOCK_LITERAL:
+      return ctx.implicitKey || ctx.inFlow ? quotedString(value, ctx) : blockString(node, value, ctx, onComment, onChompKeep);
+    case Scalar.QUOTE_DOUBLE:
+      return doubleQuotedString(value, ctx);
+    case undefined:
+    case Scalar.PLAIN:
+      return plainString(node, value, ctx, onComment, onChompKeep);
+    default:
+      return unsupported();
+  }
+}
+
+const containsDocumentMarker = (str: string) => /^(%|---|\.\.\.)/m.test(str);
+
+function doubleQuotedString(value: string, ctx: Context): string {
+  const json = JSON.stringify(value);
+  const { implicitKey } = ctx;
+  const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+  let str = "";
+  let start = 0;
+  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+    if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
+      // space before newline needs to be escaped to not be folded
+      str += `${json.slice(start, i)}\\ `;
+      i += 1;
+      start = i;
+      ch = "\\";
+    }
+    if (ch === "\\")
+      switch (json[i + 1]) {
+        case "u": {
+          str += json.slice(start, i);
+          const code = json.substr(i + 2, 4);
+          const named: Record<string, string> = {
+            "0000": "\\0",
+            "0007": "\\a",
+            "000b": "\\v",
+            "001b": "\\e",
+            "0085": "\\N",
+            "00a0": "\\_",
+            "2028": "\\L",
+            "2029": "\\P",
+          };
+          str += named[code] ?? (code.substr(0, 2) === "00" ? `\\x${code.substr(2)}` : json.substr(i, 6));
+          i += 5;
+          start = i + 1;
+          break;
+        }
+        case "n":
+          if (implicitKey || json[i + 2] === '"' || json.length < 40) {
+            i += 1;
+          } else {
+            // folding will eat first newline
+            str += `${json.slice(start, i)}\n\n`;
+            while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+              str += "\n";
+              i += 2;
+            }
+            str += indent;
+            // space after newline needs to be escaped to not be folded
+            if (json[i + 2] === " ") str += "\\";
+            i += 1;
+            start = i + 1;
+          }
+          break;
+        default:
+          i += 1;
+      }
+  }
+  return start ? str + json.slice(start) : json;
+}
+
+function singleQuotedString(value: string, ctx: Context): string {
+  if ((ctx.implicitKey && value.includes("\n")) || /[ \t]\n|\n[ \t]/.test(value)) return doubleQuotedString(value, ctx);
+  const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+  return `'${value.replace(/'/g, "''").replace(/\n+/g, `$&\n${indent}`)}'`;
+}
+
+function quotedString(value: string, ctx: Context): string {
+  const hasDouble = value.includes('"');
+  const hasSingle = value.includes("'");
+  return hasDouble && !hasSingle ? singleQuotedString(value, ctx) : doubleQuotedString(value, ctx);
+}
+
+const blockEndNewlines = /(^|(?<!\n))\n+(?!\n|$)/g;
+
+function blockString(node: Scalar, input: string, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
+  let value = input;
+  if (/\n[\t ]+$/.test(value)) return quotedString(value, ctx);
+  const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+  if (!value) return node.comment ? unsupported() : "|\n";
+  let endStart: number;
+  for (endStart = value.length; endStart > 0; --endStart) {
+    const ch = value[endStart - 1];
+    if (ch !== "\n" && ch !== "\t" && ch !== " ") break;
+  }
+  let end = value.substring(endStart);
+  const endNlPos = end.indexOf("\n");
+  let chomp: string;
+  if (endNlPos === -1) chomp = "-";
+  else if (value === end || endNlPos !== end.length - 1) {
+    chomp = "+";
+    onChompKeep?.();
+  } else chomp = "";
+  if (end) {
+    value = value.slice(0, -end.length);
+    if (end[end.length - 1] === "\n") end = end.slice(0, -1);
+    end = end.replace(blockEndNewlines, `$&${indent}`);
+  }
+  let startWithSpace = false;
+  let startEnd: number;
+  let startNlPos = -1;
+  for (startEnd = 0; startEnd < value.length; ++startEnd) {
+    const ch = value[startEnd];
+    if (ch === " ") startWithSpace = true;
+    else if (ch === "\n") startNlPos = startEnd;
+    else break;
+  }
+  let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+  if (start) {
+    value = value.substring(start.length);
+    start = start.replace(/\n+/g, `$&${indent}`);
+  }
+  let header = (startWithSpace ? (indent ? "2" : "1") : "") + chomp;
+  if (node.comment) {
+    header += ` ${commentString(node.comment.replace(/ ?[\r\n]+/g, " "))}`;
+    onComment?.();
+  }
+  return `|${header}\n${indent}${start}${value.replace(/\n+/g, `$&${indent}`)}${end}`;
+}
+
+function plainString(node: Scalar, value: string, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
+  const { implicitKey, indent, indentStep, inFlow } = ctx;
+  if ((implicitKey && value.includes("\n")) || (inFlow && /[[\]{},]/.test(value))) return quotedString(value, ctx);
+  if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+    return implicitKey || inFlow || !value.includes("\n")
+      ? quotedString(value, ctx)
+      : blockString(node, value, ctx, onComment, onChompKeep);
+  }
+  if (!implicitKey && !inFlow && node.type !== Scalar.PLAIN && value.includes("\n"))
+    return blockString(node, value, ctx, onComment, onChompKeep);
+  if (containsDocumentMarker(value)) {
+    if (indent === "")
+      return blockString(
+        node,
+        value,
+        { ...ctx, forceBlockIndent: true, pairContexts: undefined, seqItems: undefined },
+        onComment,
+        onChompKeep,
+      );
+    if (implicitKey && indent === indentStep) return quotedString(value, ctx);
+  }
+  const str = value.replace(/\n+/g, `$&\n${indent}`);
+  if (ctx.otherType.test(str)) return quotedString(value, ctx);
+  return str;
+}
+
+/** How a map or a list is written: `- ` before block list items, the flow brackets, where items start. */
+interface Style {
+  blockItemPrefix: string;
+  start: string;
+  end: string;
+  itemIndent: string;
+}
+
+function writeCollection(
+  collection: YAMLMap | YAMLSeq,
+  ctx: Context,
+  style: Style,
+  onComment?: () => void,
+  onChompKeep?: () => void,
+): string {
+  const flow = ctx.inFlow ?? collection.flow;
+  return flow ? writeFlowCollection(collection, ctx, style) : writeBlockCollection(collection, ctx, style, onComment, onChompKeep);
+}
+
+function addCommentBefore(indent: string, lines: string[], before: string | null | undefined, chompKeep: boolean): void {
+  const comment = before && chompKeep ? before.replace(/^\n+/, "") : before;
+  if (comment) lines.push(indentComment(commentString(comment), indent).trimStart());
+}
+
+/** A map's items are at its own indent, a list's two spaces in: the same context for every sibling. */
+function blockItemContext(ctx: Context, itemIndent: string): Context {
+  if (itemIndent === ctx.indent && !ctx.implicitKey) return ctx;
+  if (ctx.seqItems?.indent === itemIndent) return ctx.seqItems;
+  ctx.seqItems = { ...ctx, indent: itemIndent, implicitKey: false, pairContexts: undefined, seqItems: undefined };
+  return ctx.seqItems;
+}
+
+function writeBlockCollection(
+  collection: YAMLMap | YAMLSeq,
+  ctx: Context,
+  style: Style,
+  onComment?: () => void,
+  onChompKeep?: () => void,
+): string {
+  const { blockItemPrefix, start, end, itemIndent } = style;
+  const { indent } = ctx;
+  const itemCtx = blockItemContext(ctx, itemIndent);
+  let chompKeep = false;
+  const lines: string[] = [];
+  for (const item of collection.items as unknown[]) {
+    let comment: string | null = null;
+    if (isPair(item)) {
+      const key = item.key as Node | null;
+      if (isScalar(key) || isMap(key) || isSeq(key)) {
+        if (!chompKeep && key.spaceBefore) lines.push("");
+        addCommentBefore(indent, lines, key.commentBefore, chompKeep);
+      }
+    } else if (isScalar(item) || isMap(item) || isSeq(item)) {
+      if (!chompKeep && item.spaceBefore) lines.push("");
+      addCommentBefore(indent, lines, item.commentBefore, chompKeep);
+      if (item.comment) comment = item.comment;
+    } else unsupported();
+    chompKeep = false;
+    let str = writeNode(
+      item,
+      itemCtx,
+      () => (comment = null),
+      () => (chompKeep = true),
+    );
+    if (comment) str += lineComment(str, itemIndent, commentString(comment));
+    if (chompKeep && comment) chompKeep = false;
+    lines.push(blockItemPrefix + str);
+  }
+  let str: string;
+  if (lines.length === 0) str = start + end;
+  else {
+    str = lines[0]!;
+    for (let i = 1; i < lines.length; ++i) {
+      const line = lines[i]!;
+      str += line ? `\n${indent}${line}` : "\n";
+    }
+  }
+  if (collection.comment) {
+    str += `\n${indentComment(commentString(collection.comment), indent)}`;
+    onComment?.();
+  } else if (chompKeep) onChompKeep?.();
+  return str;
+}
+
+function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, { start, end, itemIndent }: Style): string {
+  const { indent, indentStep, padding } = ctx;
+  const inner = itemIndent + indentStep;
+  const itemCtx: Context = { ...ctx, indent: inner, inFlow: true, implicitKey: false, pairContexts: undefined, seqItems: undefined };
+  let reqNewline = false;
+  let linesAtValue = 0;
+  const lines: string[] = [];
+  const items = collection.items as unknown[];
+  for (let i = 0; i < items.length; ++i) {
+    const item = items[i];
+    let comment: string | null = null;
+    if (isPair(item)) {
+      const key = item.key as Node | null;
+      if (isScalar(key) || isMap(key) || isSeq(key)) {
+        if (key.spaceBefore) lines.push("");
+        addCommentBefore(indent, lines, key.commentBefore, false);
+        if (key.comment) reqNewline = true;
+      }
+      const value = item.value as Node | null;
+      if (isScalar(value) || isMap(value) || isSeq(value)) {
+        if (value.comment) comment = value.comment;
+        if (value.commentBefore) reqNewline = true;
+      } else unsupported();
+    } else if (isScalar(item) || isMap(item) || isSeq(item)) {
+      if (item.spaceBefore) lines.push("");
+      addCommentBefore(indent, lines, item.commentBefore, false);
+      if (item.comment) comment = item.comment;
+    } else unsupported();
+    if (comment) reqNewline = true;
+    let str = writeNode(item, itemCtx, () => (comment = null));
+    reqNewline ||= lines.length > linesAtValue || str.includes("\n");
+    if (i < items.length - 1) str += ",";
+    if (comment) str += lineComment(str, inner, commentString(comment));
+    lines.push(str);
+    linesAtValue = lines.length;
+  }
+  if (lines.length === 0) return start + end;
+  if (reqNewline) {
+    let str = start;
+    for (const line of lines) str += line ? `\n${indentStep}${indent}${line}` : "\n";
+    return `${str}\n${indent}${end}`;
+  }
+  return `${start}${padding}${lines.join(" ")}${padding}${end}`;
+}
+
+function pairContexts(ctx: Context): { key: Context; value: Context } {
+  const key: Context = { ...ctx, implicitKey: true, indent: ctx.indent + ctx.indentStep, pairContexts: undefined, seqItems: undefined };
+  return { key, value: { ...key, implicitKey: false } };
+}
+
+function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
+  const key = pair.key as Node | null;
+  const value = pair.value as Node | null;
+  if (
+    !isScalar(key) ||
+    typeof key.value !== "string" ||
+    key.comment ||
+    key.type === Scalar.BLOCK_LITERAL ||
+    key.type === Scalar.BLOCK_FOLDED
+  )
+    return unsupported();
+  if (!(isScalar(value) || isMap(value) || isSeq(value))) return unsupported();
+  ctx.pairContexts ??= pairContexts(ctx);
+  const { key: keyCtx, value: valueCtx } = ctx.pairContexts;
+  let str = writeNode(key, keyCtx);
+  if (!ctx.inFlow && str.length > 1024) unsupported();
+  str = `${str}:`;
+  const vsb = !!value.spaceBefore;
+  const vcb = value.commentBefore;
+  const valueComment = value.comment;
+  let chompKeep = false;
+  let valueCommentDone = false;
+  const valueStr = writeNode(
+    value,
+    valueCtx,
+    () => (valueCommentDone = true),
+    () => (chompKeep = true),
+  );
+  let ws = " ";
+  if (vsb || vcb) {
+    ws = vsb ? "\n" : "";
+    if (vcb) ws += `\n${indentComment(commentString(vcb), valueCtx.indent)}`;
+    if (valueStr === "" && !ctx.inFlow) {
+      if (ws === "\n" && valueComment) ws = "\n\n";
+    } else ws += `\n${valueCtx.indent}`;
+  } else if (isMap(value) || isSeq(value)) {
+    const hasNewline = valueStr.includes("\n");
+    const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+    if (hasNewline || !flow) ws = `\n${valueCtx.indent}`;
+  } else if (valueStr === "" || valueStr[0] === "\n") ws = "";
+  str += ws + valueStr;
+  if (ctx.inFlow) {
+    if (valueCommentDone) onComment?.();
+  } else if (valueComment && !valueCommentDone) str += lineComment(str, valueCtx.indent, commentString(valueComment));
+  else if (chompKeep) onChompKeep?.();
+  return str;
+}
