@@ -97,6 +97,16 @@ describe("bin/litestream-wait: beforeApp under a lock on the volume", () => {
     });
   }
 
+  it("while a step runs, its holder's beat keeps changing (a long migration keeps its lock)", async () => {
+    const { dir, script, log, lock } = setUp("lock-beat");
+    // The step waits (up to 60 s) until the beat reaches its second value.
+    const step = join(dir, "step");
+    writeFileSync(step, `#!/bin/sh\ni=0\nuntil [ "$(cat '${lock}/beat' 2>/dev/null)" = 2 ] || [ "$i" -ge 600 ]; do sleep 0.1; i=$((i + 1)); done\necho "beat $(cat '${lock}/beat')" >>"$LOG"\n`, { mode: 0o755 });
+    const run = start(["sh"], script, { LOG: log });
+    expect(await run.code, run.stderr()).toBe(0);
+    expect(logOf(log)).toEqual(["beat 2"]);
+  }, 100_000);
+
   it("a lock whose beat stopped changing (its container died) is removed, then the steps run", async () => {
     const { script, log, lock } = setUp("lock-stale");
     mkdirSync(lock);
