@@ -126,10 +126,10 @@ describe("beforeApp", () => {
     const at = lines.indexOf("bin/rails db:prepare");
     expect(at).toBeGreaterThan(lines.findIndex((l) => l === "done"));
     expect(lines[at + 1]).toBe('echo "it\'s \\$HOME"');
-    expect(lines[at + 2]).toBe('if [ "$#" -gt 0 ]; then exec "$@"; fi');
+    expect(lines.slice(at + 2, at + 5)).toEqual(["release", "trap - EXIT TERM INT", 'if [ "$#" -gt 0 ]; then exec "$@"; fi']);
     const dir = makeTempDir("kamal-before");
     const runnable = fileOf(project({ beforeApp: [["echo", "it's $HOME"]] }), {}, "bin/litestream-wait")!;
-    writeFileSync(join(dir, "w"), runnable.replace("marker=/rails/storage/.litestream-restored", `marker=${dir}`));
+    writeFileSync(join(dir, "w"), runnable.replace("marker=/rails/storage/.litestream-restored", `marker=${dir}`).replace("lock=/rails/storage/.litestream-before-app.lock", `lock=${dir}/lock`));
     const out = execFileSync("/bin/busybox", ["sh", join(dir, "w")], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin` }, stdio: ["ignore", "pipe", "pipe"], input: "" });
     expect(out).toContain("it's $HOME");
   });

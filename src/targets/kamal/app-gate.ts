@@ -4,7 +4,8 @@
  * accessory writes once every database is restored.
  *
  * - bin/litestream-wait: a POSIX sh script (busybox sh too) that waits for the marker, runs the
- *   `beforeApp` commands, then `exec "$@"` (or returns when called without a command).
+ *   `beforeApp` commands under a lock on the volume (one container at a time), then `exec "$@"`
+ *   (or returns when called without a command).
  * - the app's entrypoint (Rails 8: bin/docker-entrypoint) calls it inside a marked block.
  */
 import path from "node:path/posix";
@@ -16,6 +17,11 @@ export const DEFAULT_APP_ENTRYPOINT = "bin/docker-entrypoint";
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
 export const ENTRYPOINT_BLOCK_BEGIN = `# >>> ${GENERATOR} >>>`;
 export const ENTRYPOINT_BLOCK_END = `# <<< ${GENERATOR} <<<`;
+/** The lock directory next to the marker that lets one container at a time run `beforeApp`. */
+export const BEFORE_APP_LOCK = ".litestream-before-app.lock";
+/** A lock holder rewrites `<lock>/beat` this often; a beat unchanged this long means its container died. */
+export const LOCK_BEAT_SECONDS = 5;
+export const LOCK_STALE_SECONDS = 30;
 
 export interface WaitScriptInput {
   /** The marker's path inside the app container. */
@@ -60,10 +66,67 @@ export function renderWaitScript(input: WaitScriptInput): string {
     "  waited=$((waited + 1))",
     "done",
     'echo "litestream-wait: databases restored ($marker exists)" >&2',
-    ...input.beforeApp.map((argv) => shellWords(argv)),
+    ...(input.beforeApp.length ? beforeAppUnderLock(path.join(path.dirname(input.marker), BEFORE_APP_LOCK), input.beforeApp) : []),
     'if [ "$#" -gt 0 ]; then exec "$@"; fi',
   ];
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Every app container (web, job, …) starts at the same moment and runs the steps: two `db:prepare`
+ * at once fail with "database is locked" (docs/kamal.md). `mkdir` is atomic on every image (no
+ * flock needed); the holder's heartbeat dies with its container, so a crashed holder's lock is
+ * removed once its beat stops changing. TERM/INT end the script at once (it may be PID 1).
+ */
+function beforeAppUnderLock(lock: string, steps: string[][]): string[] {
+  return [
+    "# The beforeApp steps run in one app container at a time (web and job containers start together).",
+    `lock=${shellWord(lock)}`,
+    "held=''",
+    "beat_pid=''",
+    "release() {",
+    `  if [ -n "$beat_pid" ]; then kill "$beat_pid" 2>/dev/null || :; beat_pid=''; fi`,
+    `  if [ -n "$held" ]; then rm -rf "$lock"; held=''; fi`,
+    "}",
+    "trap release EXIT",
+    "trap 'exit 143' TERM",
+    "trap 'exit 130' INT",
+    "seen=''",
+    "unchanged=0",
+    "lock_waited=0",
+    'until mkdir "$lock" 2>/dev/null; do',
+    '  if [ ! -d "$lock" ]; then',
+    '    if mkdir "$lock"; then break; fi',
+    '    if [ ! -d "$lock" ]; then',
+    '      echo "litestream-wait: cannot create $lock: the app\'s user must be able to write to the volume (appUser, docs/kamal.md)" >&2',
+    "      exit 1",
+    "    fi",
+    "  fi",
+    '  beat=$(cat "$lock/beat" 2>/dev/null || :)',
+    '  if [ "$beat" != "$seen" ]; then seen=$beat; unchanged=0; fi',
+    `  if [ "$unchanged" -ge ${LOCK_STALE_SECONDS} ]; then`,
+    `    echo "litestream-wait: $lock has not changed for ${LOCK_STALE_SECONDS}s, so the container holding it is gone; removing it" >&2`,
+    '    if [ "$(cat "$lock/beat" 2>/dev/null || :)" = "$seen" ] && mv "$lock" "$lock.stale.$$" 2>/dev/null; then rm -rf "$lock.stale.$$"; fi',
+    "    seen=''",
+    "    unchanged=0",
+    "    continue",
+    "  fi",
+    '  if [ $((lock_waited % 10)) -eq 0 ]; then',
+    '    echo "litestream-wait: another app container is running the steps before the app ($lock), waited ${lock_waited}s" >&2',
+    "  fi",
+    "  sleep 1",
+    "  unchanged=$((unchanged + 1))",
+    "  lock_waited=$((lock_waited + 1))",
+    "done",
+    "held=1",
+    // The heartbeat also ends by itself once this holder's owner file is gone (a lost kill cannot keep a later lock alive).
+    'owner=$(mktemp "$lock/owner.XXXXXX")',
+    `(trap - EXIT TERM INT; n=0; while [ -e "$owner" ]; do n=$((n + 1)); echo "$n" >"$lock/beat" 2>/dev/null || :; sleep ${LOCK_BEAT_SECONDS}; done) </dev/null >/dev/null 2>&1 &`,
+    "beat_pid=$!",
+    ...steps.map((argv) => shellWords(argv)),
+    "release",
+    "trap - EXIT TERM INT",
+  ];
 }
 
 /** The line an entrypoint runs, relative to its own location (works from any working directory). */
