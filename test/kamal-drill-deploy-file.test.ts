@@ -122,6 +122,16 @@ describe("the drill accessory in config/deploy.yml", () => {
     expect(validateKamalAccessory(accessories(deployWith)[DRILL_ACCESSORY] as unknown as Record<string, unknown>, "2.12.0")).toEqual([]);
   });
 
+  it("the runbook says where the accessory is and spells its commands; with updateDeployFile off, where to copy it from", () => {
+    const runbook = contentOf(withDrill, "deploy/operations/RUNBOOK.md");
+    expect(runbook).toContain("Kamal: the `litestream-drill` accessory, which generate writes beside `litestream` in `config/deploy.yml` (its heartbeat URL in the secrets block)");
+    expect(runbook).toContain("kamal accessory boot litestream-drill\nkamal accessory logs litestream-drill --lines 100\nkamal accessory exec litestream-drill --reuse 'sh /drill/litestream-drill.sh'\n");
+    const off = run(project(WITH_HEARTBEAT, { updateDeployFile: false }), files);
+    expect(contentOf(off, "deploy/operations/RUNBOOK.md")).toContain("in `config/litestream-accessory.yml` (copy it into the deploy file beside `litestream`: updateDeployFile is off)");
+    expect(off.map((f) => f.path)).not.toContain("config/deploy.yml");
+    expect(contentOf(off, "config/litestream-accessory.yml")).toContain("# Copy accessories.litestream and accessories.litestream-drill below into config/deploy.yml (updateDeployFile is off).\n");
+  });
+
   it("round-trips: removing verification gives back the bytes of a run without it, in the deploy file and the secrets file", () => {
     const state = { "config/deploy.yml": deployWith, ".kamal/secrets": contentOf(withDrill, ".kamal/secrets") };
     const removed = run(project(), state);
