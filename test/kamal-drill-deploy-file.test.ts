@@ -239,7 +239,8 @@ describe("destinations (example 005 with verification)", () => {
   });
 
   it("warns when only production has a drill: Kamal would merge it into -d staging", () => {
-    const productionOnly = { ...example005, environments: { ...example005.environments, production: { ...example005.environments!.production, verification: WITH_HEARTBEAT } } };
+    const production = { ...example005.environments!.production, verification: WITH_HEARTBEAT };
+    const productionOnly = { ...example005, environments: { ...example005.environments, production } };
     const first = Object.fromEntries(run(productionOnly, userFiles).map((f) => [f.path, f.content]));
     const { warnings } = generate(productionOnly, { existing: (p) => first[p] ?? userFiles[p] });
     expect(warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^config\/deploy\.yml has accessories\.litestream-drill, and Kamal merges config\/deploy\.staging\.yml over it/));

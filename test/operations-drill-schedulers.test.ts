@@ -4,9 +4,9 @@
 // block by the dotenv double (3.1.8 and 3.2.0), turned into the `docker run` line Kamal sends (test
 // double), run through a real shell with a recording docker; the /bin/sh loop it carries then runs the
 // real drill against an s3rver replica with the real binaries, with only the resolved secrets as its
-// credentials, pings the heartbeat URL, and stops on SIGTERM. CI: the GitHub Actions workflow parsed, its secrets by reference only, its `run:` line run by
-// bash -e with a recording docker, and the container command it carries run for real: pass → 0,
-// storage unreachable → non-zero (the job fails).
+// credentials, pings the heartbeat URL, and stops on SIGTERM. CI: the GitHub Actions workflow parsed,
+// its secrets by reference only, its `run:` line run by bash -e with a recording docker, and the
+// container command it carries run for real: pass → 0, storage unreachable → non-zero (the job fails).
 import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";

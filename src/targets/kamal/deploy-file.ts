@@ -89,7 +89,13 @@ function entryEnd(text: string, rangeEnd: number): number {
  * `removed` taken out when it carries our marker. `existing` undefined: a new file holding only
  * the accessories (used for destination files, which Kamal merges over config/deploy.yml).
  */
-export function updateDeployFile(existing: string | undefined, owned: OwnedAccessory[], removed: string[], marker: string[], newFileComment: string[]): DeployFileUpdate {
+export function updateDeployFile(
+  existing: string | undefined,
+  owned: OwnedAccessory[],
+  removed: string[],
+  marker: string[],
+  newFileComment: string[],
+): DeployFileUpdate {
   if (existing === undefined || existing.trim() === "") return { content: stringify(accessoriesMap(owned), newFileComment) };
   const first = parseDocument(existing, YAML_OPTIONS);
   if (first.errors.length) return { problem: `it is not valid YAML (${first.errors[0]!.message.split("\n")[0]})` };
@@ -142,7 +148,7 @@ function removeEntry(text: string, doc: Document.Parsed, name: string, marker: s
   return isOurs(text, span, marker) ? text.slice(0, span[0]) + text.slice(span[1]) : text;
 }
 
-function setEntry(existing: string, doc: Document.Parsed, owned: OwnedAccessory, marker: string[], after: string | undefined): DeployFileUpdate {
+function setEntry(existing: string, doc: Document.Parsed, owned: OwnedAccessory, marker: string[], after?: string): DeployFileUpdate {
   const root = doc.contents as YAMLMap;
   const eol = existing.includes("\r\n") ? "\r\n" : "\n";
   const entry = entryText(owned);
@@ -181,7 +187,8 @@ function setEntry(existing: string, doc: Document.Parsed, owned: OwnedAccessory,
     }
     return { content: existing.slice(0, start) + indent(entry, pad, eol) + existing.slice(end) };
   }
-  const previous = (after !== undefined && accessories.items.find((p) => isScalar(p.key) && p.key.value === after)) || accessories.items[accessories.items.length - 1]!;
+  const named = after === undefined ? undefined : accessories.items.find((p) => isScalar(p.key) && p.key.value === after);
+  const previous = named ?? accessories.items[accessories.items.length - 1]!;
   const lastEnd = (previous.value as Node | null)?.range?.[1] ?? (previous.key as Node).range![1];
   const at = entryEnd(existing, lastEnd);
   const needsEol = at === existing.length && !existing.endsWith("\n");
@@ -207,13 +214,22 @@ function columnOf(text: string, node: Node | undefined): number | undefined {
 }
 
 /** Re-parses the edit: everything but our accessories must be unchanged, and each must equal what we set. */
-function checkUpdate(original: Record<string, unknown>, updated: string, owned: OwnedAccessory[], removed: string[], marker: string[]): DeployFileUpdate {
+function checkUpdate(
+  original: Record<string, unknown>,
+  updated: string,
+  owned: OwnedAccessory[],
+  removed: string[],
+  marker: string[],
+): DeployFileUpdate {
   const doc = parseDocument(updated, YAML_OPTIONS);
   if (doc.errors.length) return { problem: `the edited file would not parse (${doc.errors[0]!.message.split("\n")[0]})` };
   const after = doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown>;
   const accessories: Record<string, unknown> = { ...((original.accessories ?? {}) as Record<string, unknown>) };
   // A removed entry that is still there was the user's own (no marker): it must be unchanged.
-  for (const name of removed) if (!entryOf(doc, name) || isOurs(updated, entrySpan(updated, entryOf(doc, name)!), marker)) delete accessories[name];
+  for (const name of removed) {
+    const entry = entryOf(doc, name);
+    if (!entry || isOurs(updated, entrySpan(updated, entry), marker)) delete accessories[name];
+  }
   for (const o of owned) accessories[o.name] = o.value;
   const expected = { ...original, accessories };
   if (!isDeepStrictEqual(after, expected)) return { problem: `the edit would change more than accessories.${owned.map((o) => o.name).join(" and accessories.")} (unusual indentation or layout)` };

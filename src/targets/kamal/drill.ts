@@ -79,7 +79,8 @@ export function kamalDrill(input: KamalDrillInput): KamalDrillResult | undefined
   if (fileReplica) value.volumes = [`${settings.volume.spec}:ro`];
   value.files = [`${env.configFile}:${CONTAINER_CONFIG_PATH}${readOnly}`, `${input.scriptPath}:${DRILL_SCRIPT_IN_CONTAINER}${readOnly}`];
   if (secrets.length || Object.keys(settings.env).length) {
-    value.env = { ...(Object.keys(settings.env).length ? { clear: { ...settings.env } } : {}), ...(secrets.length ? { secret: secrets } : {}) };
+    const clear = Object.keys(settings.env).length ? { clear: { ...settings.env } } : {};
+    value.env = { ...clear, ...(secrets.length ? { secret: secrets } : {}) };
   }
   value.options = { entrypoint: "/bin/sh" };
   value.cmd = `-c ${shellWord(drillLoop(period, input.prelude))}`;

@@ -234,11 +234,12 @@ function heartbeatBinding(name: string): EnvBinding {
   return { name, secretName: name, source: { kind: "env", name }, purpose: "the restore drill's heartbeat URL", renamed: false, expandedInConfig: false };
 }
 
-function renderSecrets(ctx: TargetContext, settings: KamalSettings, drill: KamalDrill | undefined): { path: string; content: string } | undefined {
+function renderSecrets(ctx: TargetContext, settings: KamalSettings, drill?: KamalDrill): { path: string; content: string } | undefined {
   const path = secretsFilePath(settings.destination);
   const existing = secretsFileBase(ctx, settings, path);
   const credentials = envBindings(ctx.env);
-  const heartbeat = drill?.heartbeatEnv && !credentials.some((b) => b.name === drill.heartbeatEnv) ? [heartbeatBinding(drill.heartbeatEnv)] : [];
+  const heartbeatEnv = drill?.heartbeatEnv;
+  const heartbeat = heartbeatEnv && !credentials.some((b) => b.name === heartbeatEnv) ? [heartbeatBinding(heartbeatEnv)] : [];
   const bindings = [...credentials, ...heartbeat];
   const split = existing === undefined ? undefined : splitBlock(existing);
   if (split && "problem" in split) {
