@@ -3,6 +3,7 @@
  */
 import type { IssueList } from "./errors.js";
 import type { EnvironmentPlan, Plan, Warning } from "./plan.js";
+import type { KamalDrill } from "./targets/kamal/drill.js";
 
 export type ArtifactKind =
   | "litestream-config"
@@ -57,6 +58,13 @@ export interface TargetContext {
   existing: ExistingFileReader;
   issues: IssueList;
   warnings: Warning[];
+  /** What the operations step of this environment asks the targets to run (docs/operations.md). */
+  scheduled?: ScheduledOperations;
+}
+
+export interface ScheduledOperations {
+  /** The restore drill as the `litestream-drill` accessory, written by the Kamal target. */
+  kamalDrill?: KamalDrill;
 }
 
 /** A target's files for one environment, resolving its own settings (the contract is in src/targets/contract.ts). */

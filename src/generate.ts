@@ -3,7 +3,7 @@
  * an optional reader for files the user already has (shared files are merged, never replaced).
  */
 import { z } from "zod";
-import type { Artifact, ExistingFileReader, TargetContext } from "./artifact.js";
+import type { Artifact, ExistingFileReader, ScheduledOperations, TargetContext } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
 import { renderOperations } from "./operations/index.js";
 import { dedupeIssues, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
@@ -83,11 +83,12 @@ function planAndRender(project: ProjectConfig, options: GenerateOptions, repaire
       environment: env.name,
     };
     files.push(config);
-    files.push(...renderOperations({ project, plan, env, existing, issues, warnings }));
+    const scheduled: ScheduledOperations = {};
+    files.push(...renderOperations({ project, plan, env, existing, issues, warnings, scheduled }));
     for (const target of Object.values(TARGETS) as AnyTargetModule[]) {
       if (!env.targets[target.key as TargetKey]) continue;
       try {
-        const context: TargetContext = { plan, env, config, existing, issues, warnings };
+        const context: TargetContext = { plan, env, config, existing, issues, warnings, scheduled };
         const settings = target.resolve(context);
         if (settings === undefined) continue;
         for (const file of target.render(context, settings)) {

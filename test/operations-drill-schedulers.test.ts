@@ -1,11 +1,15 @@
-// The drill where Kamal and CI run it. Kamal: the litestream-drill accessory parsed with `yaml` as Kamal
-// reads deploy.yml, checked by Kamal's accessory rules for each release, turned into the `docker run`
-// line Kamal sends (test double), run through a real shell with a recording docker; the /bin/sh loop it
-// carries then runs the real drill against an s3rver replica with the real binaries and stops on
-// SIGTERM. CI: the GitHub Actions workflow parsed, its secrets by reference only, its `run:` line run by
-// bash -e with a recording docker, and the container command it carries run for real: pass → 0,
-// storage unreachable → non-zero (the job fails).
+// The drill where Kamal and CI run it. Kamal: the litestream-drill accessory, taken from the user's
+// config/deploy.yml that generate edited, parsed with `yaml` as Kamal reads deploy.yml, checked by
+// Kamal's accessory rules for each release, its env.secret resolved from the generated .kamal/secrets
+// block by the dotenv double (3.1.8 and 3.2.0), turned into the `docker run` line Kamal sends (test
+// double), run through a real shell with a recording docker; the /bin/sh loop it carries then runs the
+// real drill against an s3rver replica with the real binaries, with only the resolved secrets as its
+// credentials, pings the heartbeat URL, and stops on SIGTERM. CI: the GitHub Actions workflow parsed,
+// its secrets by reference only, its `run:` line run by bash -e with a recording docker, and the
+// container command it carries run for real: pass → 0, storage unreachable → non-zero (the job fails).
 import { execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,13 +18,18 @@ import { generate, type ProjectInput } from "../src/index.js";
 import { cronOf } from "../src/operations/ci.js";
 import { DRILL_ACCESSORY, DRILL_SCRIPT_IN_CONTAINER } from "../src/targets/kamal/drill.js";
 import { validateKamalAccessory } from "../src/targets/kamal/rules.js";
-import { kamalAccessoryRunCommand, readArgvLog, writeArgvRecorder } from "./fixtures/kamal/kamal-emulation.js";
+import { containerSecrets, kamalAccessoryRunCommand, parseKamalSecrets, readArgvLog, writeArgvRecorder } from "./fixtures/kamal/kamal-emulation.js";
 import { binaryFor, hermeticEnv, startReplicate, stopAll, waitForBackup } from "./harness/litestream.js";
 import { closeAllProxies } from "./harness/proxy.js";
 import { closeAllS3 } from "./harness/s3.js";
 import { createWalDb, insertRows } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { fileOf, RELEASE, s3Storage, S3_ENV, tempProject, writeProject, type Line, type Storage } from "./operations-support.js";
+
+const USER_DEPLOY = readFileSync(new URL("./fixtures/kamal/deploy.yml", import.meta.url), "utf8");
+const USER_SECRETS = "KAMAL_REGISTRY_PASSWORD=$KAMAL_REGISTRY_PASSWORD\nRAILS_MASTER_KEY=$(cat config/master.key)\n";
+/** The operator's environment `kamal` runs in: the credentials by the names the description references. */
+const OPERATOR_ENV = { S3_KEY: S3_ENV.LITESTREAM_ACCESS_KEY_ID, S3_SECRET: S3_ENV.LITESTREAM_SECRET_ACCESS_KEY, KAMAL_REGISTRY_PASSWORD: "registry" };
 
 afterAll(async () => {
   await stopAll();
@@ -79,11 +88,11 @@ function runUntil(script: string, env: Record<string, string>, done: RegExp, sto
   });
 }
 
-async function backedUp(line: Line, storage: Storage, project: (mount: string) => ProjectInput) {
+async function backedUp(line: Line, storage: Storage, project: (mount: string) => ProjectInput, existing: Record<string, string> = {}) {
   const dir = tempProject(`ops-sched-${line}`);
   const mount = join(dir, "storage");
   mkdirSync(mount);
-  const files = writeProject(dir, project(mount));
+  const files = writeProject(dir, project(mount), existing);
   const db = `${mount}/app.db`;
   await createWalDb(db);
   await insertRows(db, 1, 20);
@@ -97,9 +106,11 @@ async function backedUp(line: Line, storage: Storage, project: (mount: string) =
 describe("Kamal drill accessory", () => {
   it.each(["2.0.0", "2.5.0", "2.6.0", "2.10.1", "2.12.0"])("Kamal %s accepts it, with the litestream accessory's image, host, config and secrets and no data volume", (kamal) => {
     const storage: ProjectInput["storage"] = { provider: "minio", endpoint: "http://127.0.0.1:9000", bucket: "backups", credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } } };
-    const { files } = generate(kamalProject("0.5", storage, "/rails/storage", kamal));
-    const drill = accessoryIn(fileOf(files, "kamal-drill").content, DRILL_ACCESSORY);
-    const live = accessoryIn(fileOf(files, "kamal-accessory").content, "litestream");
+    const { files } = generate(kamalProject("0.5", storage, "/rails/storage", kamal), { existing: (p) => ({ "config/deploy.yml": USER_DEPLOY, ".kamal/secrets": USER_SECRETS })[p] });
+    const deployed = fileOf(files, "kamal-deploy").content;
+    const drill = accessoryIn(deployed, DRILL_ACCESSORY);
+    const live = accessoryIn(deployed, "litestream");
+    expect(accessoryIn(fileOf(files, "kamal-accessory").content, DRILL_ACCESSORY)).toEqual(drill);
     expect(validateKamalAccessory(drill, kamal)).toEqual([]);
     expect(drill.image).toBe(live.image);
     expect(drill.host).toBe(live.host);
@@ -108,19 +119,35 @@ describe("Kamal drill accessory", () => {
     expect(secrets(drill)).toEqual([...secrets(live), "DRILL_HEARTBEAT_URL"]);
     expect(drill).not.toHaveProperty("volumes");
     expect(JSON.stringify(drill)).not.toMatch(/S3RVER|secretAccessKey/);
+    // Every secret the drill lists resolves from the generated block, on both dotenv releases Kamal may load.
+    const secretsFile = fileOf(files, "kamal-secrets").content;
+    for (const dotenv of ["3.1.8", "3.2.0"] as const) {
+      const parsed = parseKamalSecrets(secretsFile, { ...OPERATOR_ENV, DRILL_HEARTBEAT_URL: "https://hc.example/ping/1" }, undefined, { kamal, dotenv });
+      expect(containerSecrets(drill as unknown as { env: { secret: string[] } }, parsed)).toEqual({ ...S3_ENV, DRILL_HEARTBEAT_URL: "https://hc.example/ping/1" });
+    }
   });
 
   it("a file replica gets the app's volume read-only; a calendar schedule is refused with the fix", () => {
     const base = kamalProject("0.5", { provider: "file", path: "/rails/storage/backups" }, "/rails/storage", "2.12.0");
-    const drill = accessoryIn(fileOf(generate(base).files, "kamal-drill").content, DRILL_ACCESSORY);
+    const drill = accessoryIn(fileOf(generate(base).files, "kamal-accessory").content, DRILL_ACCESSORY);
     expect(drill.volumes).toEqual(["ops_storage:/rails/storage:ro"]);
     expect(() => generate({ ...base, verification: { schedule: "*-*-* 04:00:00" } })).toThrow(/verification\.schedule: the Kamal drill accessory repeats the drill at a fixed period[\s\S]*set schedule to "daily"/);
   });
 
-  it.each(["0.3", "0.5"] as const)("Litestream %s: the docker run line Kamal sends runs the drill loop; it passes and stops on SIGTERM", { timeout: 300_000 }, async (line) => {
+  it.each(["0.3", "0.5"] as const)("Litestream %s: from config/deploy.yml, the docker run line Kamal sends runs the drill loop with the secrets block's values; it passes, pings the heartbeat and stops on SIGTERM", { timeout: 300_000 }, async (line) => {
     const storage = await s3Storage();
-    const { dir, files, config, env } = await backedUp(line, storage, (mount) => kamalProject(line, storage.storage, mount, "2.12.0"));
-    const drill = accessoryIn(fileOf(files, "kamal-drill").content, DRILL_ACCESSORY);
+    const pings: string[] = [];
+    const heartbeat = createServer((req, res) => {
+      pings.push(req.url ?? "");
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => heartbeat.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(heartbeat.address() as AddressInfo).port}/ping/drill`;
+    const { dir, files, config, env } = await backedUp(line, storage, (mount) => kamalProject(line, storage.storage, mount, "2.12.0"), { "config/deploy.yml": USER_DEPLOY, ".kamal/secrets": USER_SECRETS });
+    const drill = accessoryIn(readFileSync(join(dir, "config/deploy.yml"), "utf8"), DRILL_ACCESSORY);
+    // What Kamal hands the container: only the drill's env.secret entries, resolved from .kamal/secrets.
+    const secrets = containerSecrets(drill as unknown as { env: { secret: string[] } }, parseKamalSecrets(readFileSync(join(dir, ".kamal/secrets"), "utf8"), { ...OPERATOR_ENV, DRILL_HEARTBEAT_URL: url }));
+    expect(Object.keys(secrets).sort()).toEqual(["DRILL_HEARTBEAT_URL", "LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY"]);
     const argv = dockerArgv(["sh", "-c"], kamalAccessoryRunCommand(drill, { service: "ops", name: DRILL_ACCESSORY }));
     expect(argv.slice(0, 2)).toEqual(["run", "--name"]);
     expect(argv[argv.indexOf("--entrypoint") + 1]).toBe("/bin/sh");
@@ -129,10 +156,16 @@ describe("Kamal drill accessory", () => {
     expect(after).toHaveLength(2);
     // Inside the container the script and config are mounted at these paths; here they are in the project.
     const script = after[1]!.split(DRILL_SCRIPT_IN_CONTAINER).join(join(dir, fileOf(files, "drill-script").path));
-    const run = await runUntil(script, { ...env, LITESTREAM_CONFIG: config }, /litestream-drill: verdict: \w+/, true);
+    // The credentials reach the drill only through the secrets block.
+    const host: Record<string, string> = { ...env };
+    delete host.LITESTREAM_ACCESS_KEY_ID;
+    delete host.LITESTREAM_SECRET_ACCESS_KEY;
+    const run = await runUntil(script, { ...host, ...secrets, LITESTREAM_CONFIG: config }, /litestream-drill: verdict: \w+/, true);
+    heartbeat.close();
     expect(run.output).toMatch(/litestream-drill: pass: .*app\.db: restored, integrity ok/);
     expect(run.output).toContain("litestream-drill: verdict: pass");
     expect(run.code).toBe(0);
+    expect(pings).toEqual(["/ping/drill"]);
   });
 });
 

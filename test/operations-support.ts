@@ -48,8 +48,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Generates `project` and writes every generated file under `dir` (relative paths as given). */
-export function writeProject(dir: string, project: ProjectInput): Artifact[] {
-  const { files } = generate(project);
+/** Generates into `dir`; `existing` are the user's files the shared artifacts are merged into. */
+export function writeProject(dir: string, project: ProjectInput, existing: Record<string, string> = {}): Artifact[] {
+  const { files } = generate(project, { existing: (path) => existing[path] });
   for (const file of files) {
     const target = join(dir, file.path);
     mkdirSync(dirname(target), { recursive: true });

@@ -34,8 +34,8 @@ export interface DrillFiles {
    * `drill` profile, the Kamal drill accessory, a cron line on the entrypoint container's host.
    */
   schedulers: Array<"systemd" | "compose" | "kamal" | "entrypoint">;
-  /** The Kamal drill accessory's file and commands (set by renderOperations). */
-  kamal?: { path: string; boot: string; runNow: string; logs: string };
+  /** The Kamal drill accessory's file and commands (set by renderOperations); `copy`: the user copies it into the deploy file. */
+  kamal?: { path: string; copy: boolean; boot: string; runNow: string; logs: string };
   /** The CI workflow's path, or why there is none. */
   ci?: string;
   ciSkipped?: string;

@@ -1,8 +1,9 @@
 /**
  * Operations artifacts of one environment (docs/operations.md): alert rules and the scrape config
- * with `monitoring.alerts`; the restore drill with `verification`; RUNBOOK.md unless `runbook: false`.
+ * with `monitoring.alerts`; the restore drill with `verification` (its Kamal accessory is handed to the
+ * Kamal target, which writes it into the deploy file); RUNBOOK.md unless `runbook: false`.
  */
-import type { Artifact, ExistingFileReader } from "../artifact.js";
+import type { Artifact, ExistingFileReader, ScheduledOperations } from "../artifact.js";
 import type { IssueList } from "../errors.js";
 import type { EnvironmentPlan, Plan, Warning } from "../plan.js";
 import type { ProjectConfig } from "../schema/project.js";
@@ -22,6 +23,8 @@ export interface OperationsContext {
   existing: ExistingFileReader;
   issues: IssueList;
   warnings: Warning[];
+  /** Filled for the targets: what they write to run the operations (the Kamal drill accessory). */
+  scheduled?: ScheduledOperations;
 }
 
 export function renderOperations(ctx: OperationsContext): Artifact[] {
@@ -56,8 +59,9 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
       const kamal = kamalDrill({ plan, env, scriptPath: drill.scriptPath, schedule: verification.schedule, prelude: containerPrelude(plan, verification), at: verification.at, ...(verification.heartbeatEnv ? { heartbeatEnv: verification.heartbeatEnv } : {}) });
       if (kamal && "problem" in kamal) issues.add(kamal.at, kamal.problem, kamal.fix, "verification.kamal");
       else if (kamal) {
+        // The Kamal target writes it beside accessories.litestream, and its heartbeat line into the secrets block.
         drill.kamal = kamal;
-        files.push(file(kamal.path, kamal.content, "kamal-drill"));
+        if (ctx.scheduled) ctx.scheduled.kamalDrill = kamal;
       }
     }
     const ci = ciDrill(plan, env, verification, drill.scriptPath, settings.dir, plan.environments.length > 1);

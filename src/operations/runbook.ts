@@ -162,7 +162,9 @@ function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
   if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root; schedule it with cron on the Docker host):", "", ...block([composeDrillCommand(drill.composePath)]), "");
   if (drill.kamal) {
     out.push(
-      `Kamal: the \`litestream-drill\` accessory in \`${drill.kamal.path}\` (copy it into the deploy file) runs the drill at boot and then on its period, with the same secrets as \`litestream\`:`,
+      drill.kamal.copy
+        ? `Kamal: the \`litestream-drill\` accessory in \`${drill.kamal.path}\` (copy it into the deploy file beside \`litestream\`: updateDeployFile is off) runs the drill at boot and then on its period, with the same secrets as \`litestream\`:`
+        : `Kamal: the \`litestream-drill\` accessory, which generate writes beside \`litestream\` in \`${drill.kamal.path}\` (its heartbeat URL in the secrets block), runs the drill at boot and then on its period, with the same secrets as \`litestream\`:`,
       "",
       ...block([drill.kamal.boot, drill.kamal.logs, drill.kamal.runNow]),
       "",

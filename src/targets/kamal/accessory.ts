@@ -293,7 +293,7 @@ export function secretEntry(binding: EnvBinding, aliases: boolean): string {
   return aliases && binding.renamed ? `${binding.name}:${binding.secretName}` : binding.name;
 }
 
-function toNode(value: unknown): Scalar | YAMLMap | YAMLSeq {
+export function toNode(value: unknown): Scalar | YAMLMap | YAMLSeq {
   if (Array.isArray(value)) {
     const seq = new YAMLSeq();
     seq.items.push(...value.map(toNode));

@@ -2,8 +2,9 @@
  * Delivering the accessory: a standalone partial file (fully generated), and an in-place update
  * of the user's config/deploy.yml (or a destination's config/deploy.<destination>.yml).
  *
- * The update is a structural edit located with the yaml Document API: only the text of the
- * `accessories.litestream` entry is replaced (or the entry inserted), so every other key, comment,
+ * The update is a structural edit located with the yaml Document API: only the text of our
+ * entries (`accessories.litestream`, and `accessories.litestream-drill` with the restore drill) is
+ * replaced, inserted or removed, so every other key, comment,
  * blank line and quoting style of the user's file stays byte for byte. The result is parsed again
  * and compared with the original before it is returned: a file that would lose or change anything
  * else is refused, never emitted.
@@ -12,7 +13,7 @@ import { isDeepStrictEqual } from "node:util";
 import { Document, isMap, isScalar, Pair, parseDocument, Scalar, YAMLMap, type Node } from "yaml";
 import { headerLines } from "../../header.js";
 import { yamlText } from "../../render/yaml-emit.js";
-import { ACCESSORY_NAME, accessoryNode, type KamalAccessory } from "./accessory.js";
+import { ACCESSORY_NAME, accessoryNode, type AccessoryValue, type KamalAccessory } from "./accessory.js";
 
 const YAML_OPTIONS = { version: "1.1" } as const;
 
@@ -22,19 +23,34 @@ function stringify(node: YAMLMap, commentBefore?: string[]): string {
   return yamlText(doc, { lineWidth: 0 });
 }
 
-/** The `litestream:` entry (key plus value) as text at column 0. */
-function entryText(accessory: KamalAccessory, marker: string[]): string {
+/** An accessory litestream-deploy owns in the deploy file: its name, its node (marker first), its value. */
+export interface OwnedAccessory {
+  name: string;
+  node: YAMLMap;
+  value: AccessoryValue;
+}
+
+export function ownedAccessory(accessory: KamalAccessory, marker: string[]): OwnedAccessory {
+  return { name: ACCESSORY_NAME, node: accessoryNode(accessory, marker), value: accessory.value };
+}
+
+/** One accessory entry (key plus value) as text at column 0. */
+function entryText(owned: OwnedAccessory): string {
   const top = new YAMLMap();
-  top.items.push(new Pair(new Scalar(ACCESSORY_NAME), accessoryNode(accessory, marker)));
+  top.items.push(new Pair(new Scalar(owned.name), owned.node));
   return stringify(top);
 }
 
-export function renderPartialFile(accessory: KamalAccessory, header: string, usage: string[], marker: string[]): string {
+function accessoriesMap(owned: OwnedAccessory[]): YAMLMap {
   const accessories = new YAMLMap();
-  accessories.items.push(new Pair(new Scalar(ACCESSORY_NAME), accessoryNode(accessory, marker)));
+  for (const o of owned) accessories.items.push(new Pair(new Scalar(o.name), o.node));
   const top = new YAMLMap();
   top.items.push(new Pair(new Scalar("accessories"), accessories));
-  return stringify(top, [...headerLines(header), "", ...usage]);
+  return top;
+}
+
+export function renderPartialFile(owned: OwnedAccessory[], header: string, usage: string[]): string {
+  return stringify(accessoriesMap(owned), [...headerLines(header), "", ...usage]);
 }
 
 export type DeployFileUpdate = { content: string } | { problem: string; fix?: string };
@@ -68,74 +84,125 @@ function entryEnd(text: string, rangeEnd: number): number {
 }
 
 /**
- * `existing` with `accessories.litestream` set to the accessory. `existing` undefined: a new file
- * holding only the accessory (used for destination files, which Kamal merges over config/deploy.yml).
+ * `existing` with each of `owned` set under `accessories` (the first in place or after the last
+ * entry, each next one right after the one before it, so our part stays together) and each of
+ * `removed` taken out when it carries our marker. `existing` undefined: a new file holding only
+ * the accessories (used for destination files, which Kamal merges over config/deploy.yml).
  */
-export function updateDeployFile(existing: string | undefined, accessory: KamalAccessory, marker: string[], newFileComment: string[]): DeployFileUpdate {
-  const entry = entryText(accessory, marker);
-  if (existing === undefined || existing.trim() === "") {
-    const top = new YAMLMap();
-    const accessories = new YAMLMap();
-    top.items.push(new Pair(new Scalar("accessories"), accessories));
-    accessories.items.push(new Pair(new Scalar(ACCESSORY_NAME), accessoryNode(accessory, marker)));
-    return { content: stringify(top, newFileComment) };
-  }
-  const doc = parseDocument(existing, YAML_OPTIONS);
-  if (doc.errors.length) return { problem: `it is not valid YAML (${doc.errors[0]!.message.split("\n")[0]})` };
-  const root = doc.contents;
-  if (!isMap(root) || root.flow) return { problem: "its top level is not a block mapping" };
-  const eol = existing.includes("\r\n") ? "\r\n" : "\n";
-  const original = doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown>;
+export function updateDeployFile(
+  existing: string | undefined,
+  owned: OwnedAccessory[],
+  removed: string[],
+  marker: string[],
+  newFileComment: string[],
+): DeployFileUpdate {
+  if (existing === undefined || existing.trim() === "") return { content: stringify(accessoriesMap(owned), newFileComment) };
+  const first = parseDocument(existing, YAML_OPTIONS);
+  if (first.errors.length) return { problem: `it is not valid YAML (${first.errors[0]!.message.split("\n")[0]})` };
+  if (!isMap(first.contents) || first.contents.flow) return { problem: "its top level is not a block mapping" };
+  const original = first.toJS({ maxAliasCount: -1 }) as Record<string, unknown>;
 
-  let updated: string;
-  const accessoriesPair = root.items.find((p) => isScalar(p.key) && p.key.value === "accessories");
+  let text = existing;
+  let doc: Document.Parsed | undefined = first;
+  const parsed = () => (doc ??= parseDocument(text, YAML_OPTIONS));
+  let previous: string | undefined;
+  for (const o of owned) {
+    const edit = setEntry(text, parsed(), o, marker, previous);
+    if ("problem" in edit) return edit;
+    text = edit.content;
+    doc = undefined;
+    previous = o.name;
+  }
+  for (const name of removed) {
+    // Cheap test first: most files never held the entry.
+    if (!text.includes(name)) continue;
+    text = removeEntry(text, parsed(), name, marker);
+    doc = undefined;
+  }
+  return checkUpdate(original, text, owned, removed, marker);
+}
+
+function accessoriesOf(doc: Document.Parsed): Pair | undefined {
+  return (doc.contents as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === "accessories");
+}
+
+function entryOf(doc: Document.Parsed, name: string): Pair | undefined {
+  const accessories = accessoriesOf(doc)?.value;
+  return isMap(accessories) && !accessories.flow ? accessories.items.find((p) => isScalar(p.key) && p.key.value === name) : undefined;
+}
+
+/** [start, end) of an entry's lines. */
+function entrySpan(text: string, entry: Pair): [number, number] {
+  const key = entry.key as Node;
+  const valueEnd = (entry.value as Node | null)?.range?.[1] ?? key.range![1];
+  return [lineStart(text, key.range![0]), entryEnd(text, valueEnd)];
+}
+
+const isOurs = (text: string, span: [number, number], marker: string[]) => text.slice(span[0], span[1]).includes(`# ${marker[0]}`);
+
+/** `accessories.<name>` removed when we wrote it; a hand-written one is the user's and stays. */
+function removeEntry(text: string, doc: Document.Parsed, name: string, marker: string[]): string {
+  const entry = entryOf(doc, name);
+  if (!entry) return text;
+  const span = entrySpan(text, entry);
+  return isOurs(text, span, marker) ? text.slice(0, span[0]) + text.slice(span[1]) : text;
+}
+
+function setEntry(existing: string, doc: Document.Parsed, owned: OwnedAccessory, marker: string[], after?: string): DeployFileUpdate {
+  const root = doc.contents as YAMLMap;
+  const eol = existing.includes("\r\n") ? "\r\n" : "\n";
+  const entry = entryText(owned);
+  const accessoriesPair = accessoriesOf(doc);
   if (!accessoriesPair) {
     const column = columnOf(existing, root.items[0]?.key as Node | undefined) ?? 0;
     const pad = " ".repeat(column);
     const separator = existing.endsWith(`${eol}${eol}`) ? "" : existing.endsWith(eol) ? eol : eol + eol;
-    updated = existing + separator + `${pad}accessories:${eol}` + indent(entry, pad + "  ", eol);
-  } else {
-    const accessories = accessoriesPair.value;
-    const keyNode = accessoriesPair.key as Node;
-    const emptyFlow = isMap(accessories) && accessories.flow && accessories.items.length === 0;
-    if (accessories === null || (isScalar(accessories) && accessories.value === null) || emptyFlow) {
-      // `accessories:` with nothing under it (e.g. every entry commented out) or `accessories: {}`:
-      // the entry goes right after the key's line.
-      let from = emptyFlow ? accessories.range![0] : 0;
-      while (emptyFlow && existing[from - 1] === " ") from--;
-      const text = emptyFlow ? existing.slice(0, from) + existing.slice(accessories.range![1]) : existing;
-      const keyColumn = columnOf(text, keyNode) ?? 0;
-      const at = entryEnd(text, keyNode.range![1]);
-      updated = text.slice(0, at) + (at === text.length && !text.endsWith("\n") ? eol : "") + indent(entry, " ".repeat(keyColumn + 2), eol) + text.slice(at);
-    } else if (!isMap(accessories) || accessories.flow) {
-      return { problem: "its accessories is not a block mapping" };
-    } else {
-      const existingEntry = accessories.items.find((p) => isScalar(p.key) && p.key.value === ACCESSORY_NAME);
-      const column = columnOf(existing, accessories.items[0]?.key as Node | undefined);
-      if (column === undefined) return { problem: "its accessories entries do not start their lines" };
-      const pad = " ".repeat(column);
-      if (existingEntry) {
-        const key = existingEntry.key as Node;
-        const start = lineStart(existing, key.range![0]);
-        const valueEnd = (existingEntry.value as Node | null)?.range?.[1] ?? key.range![1];
-        const end = entryEnd(existing, valueEnd);
-        if (!existing.slice(start, end).includes(`# ${marker[0]}`)) {
-          return {
-            problem: `its accessories.${ACCESSORY_NAME} was written by hand (it lacks the "# ${marker[0]}" comment), and replacing it would lose your settings`,
-            fix: `rename your entry (e.g. to ${ACCESSORY_NAME}-old, then remove it once the new accessory runs) and generate again, or set updateDeployFile: false and merge accessories.${ACCESSORY_NAME} yourself`,
-          };
-        }
-        updated = existing.slice(0, start) + indent(entry, pad, eol) + existing.slice(end);
-      } else {
-        const last = accessories.items[accessories.items.length - 1]!;
-        const lastEnd = (last.value as Node | null)?.range?.[1] ?? (last.key as Node).range![1];
-        const at = entryEnd(existing, lastEnd);
-        const needsEol = at === existing.length && !existing.endsWith("\n");
-        updated = existing.slice(0, at) + (needsEol ? eol : "") + indent(entry, pad, eol) + existing.slice(at);
-      }
-    }
+    return { content: existing + separator + `${pad}accessories:${eol}` + indent(entry, pad + "  ", eol) };
   }
-  return checkUpdate(original, updated, accessory);
+  const accessories = accessoriesPair.value;
+  const keyNode = accessoriesPair.key as Node;
+  const emptyFlow = isMap(accessories) && accessories.flow && accessories.items.length === 0;
+  if (accessories === null || (isScalar(accessories) && accessories.value === null) || emptyFlow) {
+    // `accessories:` with nothing under it (e.g. every entry commented out) or `accessories: {}`:
+    // the entry goes right after the key's line.
+    let from = emptyFlow ? accessories.range![0] : 0;
+    while (emptyFlow && existing[from - 1] === " ") from--;
+    const text = emptyFlow ? existing.slice(0, from) + existing.slice(accessories.range![1]) : existing;
+    const keyColumn = columnOf(text, keyNode) ?? 0;
+    const at = entryEnd(text, keyNode.range![1]);
+    return { content: text.slice(0, at) + (at === text.length && !text.endsWith("\n") ? eol : "") + indent(entry, " ".repeat(keyColumn + 2), eol) + text.slice(at) };
+  }
+  if (!isMap(accessories) || accessories.flow) return { problem: "its accessories is not a block mapping" };
+  const column = columnOf(existing, accessories.items[0]?.key as Node | undefined);
+  if (column === undefined) return { problem: "its accessories entries do not start their lines" };
+  const pad = " ".repeat(column);
+  const existingEntry = accessories.items.find((p) => isScalar(p.key) && p.key.value === owned.name);
+  if (existingEntry) {
+    const [start, end] = entrySpan(existing, existingEntry);
+    if (!isOurs(existing, [start, end], marker) && !isCopyOfOurs(existing.slice(start, end), existingEntry, owned)) {
+      return {
+        problem: `its accessories.${owned.name} was written by hand (it lacks the "# ${marker[0]}" comment), and replacing it would lose your settings`,
+        fix: `rename your entry (e.g. to ${owned.name}-old, then remove it once the new accessory runs) and generate again, or set updateDeployFile: false and merge accessories.${owned.name} yourself`,
+      };
+    }
+    return { content: existing.slice(0, start) + indent(entry, pad, eol) + existing.slice(end) };
+  }
+  const named = after === undefined ? undefined : accessories.items.find((p) => isScalar(p.key) && p.key.value === after);
+  const previous = named ?? accessories.items[accessories.items.length - 1]!;
+  const lastEnd = (previous.value as Node | null)?.range?.[1] ?? (previous.key as Node).range![1];
+  const at = entryEnd(existing, lastEnd);
+  const needsEol = at === existing.length && !existing.endsWith("\n");
+  return { content: existing.slice(0, at) + (needsEol ? eol : "") + indent(entry, pad, eol) + existing.slice(at) };
+}
+
+/**
+ * An entry pasted by hand from an earlier generated file (which carried no marker): taking it over
+ * loses nothing when it holds no comment and its value is exactly ours.
+ */
+function isCopyOfOurs(text: string, entry: Pair, owned: OwnedAccessory): boolean {
+  if (/(^|\s)#/.test(text)) return false;
+  const value = entry.value as Node | null;
+  return value !== null && isDeepStrictEqual(value.toJSON(), owned.value);
 }
 
 /** The column a node starts at, when only indentation precedes it on its line. */
@@ -146,15 +213,37 @@ function columnOf(text: string, node: Node | undefined): number | undefined {
   return /^ *$/.test(prefix) ? prefix.length : undefined;
 }
 
-/** Re-parses the edit: everything but accessories.litestream must be unchanged, and it must equal the accessory. */
-function checkUpdate(original: Record<string, unknown>, updated: string, accessory: KamalAccessory): DeployFileUpdate {
+/** Re-parses the edit: everything but our accessories must be unchanged, and each must equal what we set. */
+function checkUpdate(
+  original: Record<string, unknown>,
+  updated: string,
+  owned: OwnedAccessory[],
+  removed: string[],
+  marker: string[],
+): DeployFileUpdate {
   const doc = parseDocument(updated, YAML_OPTIONS);
   if (doc.errors.length) return { problem: `the edited file would not parse (${doc.errors[0]!.message.split("\n")[0]})` };
   const after = doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown>;
-  const previous = (original.accessories ?? {}) as Record<string, unknown>;
-  const expected = { ...original, accessories: { ...previous, [ACCESSORY_NAME]: accessory.value } };
-  if (!isDeepStrictEqual(after, expected)) return { problem: "the edit would change more than accessories.litestream (unusual indentation or layout)" };
+  const accessories: Record<string, unknown> = { ...((original.accessories ?? {}) as Record<string, unknown>) };
+  // A removed entry that is still there was the user's own (no marker): it must be unchanged.
+  for (const name of removed) {
+    const entry = entryOf(doc, name);
+    if (!entry || isOurs(updated, entrySpan(updated, entry), marker)) delete accessories[name];
+  }
+  for (const o of owned) accessories[o.name] = o.value;
+  const expected = { ...original, accessories };
+  if (!isDeepStrictEqual(after, expected)) return { problem: `the edit would change more than accessories.${owned.map((o) => o.name).join(" and accessories.")} (unusual indentation or layout)` };
   return { content: updated };
+}
+
+/** `accessories.<name>` of a deploy file, or undefined when it has none or does not parse. */
+export function accessoryValue(text: string | undefined, name: string): AccessoryValue | undefined {
+  if (text === undefined || !text.includes(name)) return undefined;
+  const doc = parseDocument(text, YAML_OPTIONS);
+  if (doc.errors.length) return undefined;
+  const accessories = (doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null)?.accessories;
+  const value = accessories && typeof accessories === "object" ? (accessories as Record<string, unknown>)[name] : undefined;
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as AccessoryValue) : undefined;
 }
 
 /** The app's top-level `volumes` entries (strings) of a deploy file, or [] when it has none or does not parse. */

@@ -2,18 +2,20 @@
  * The restore drill as a second Kamal accessory, `litestream-drill` (docs/operations.md, "Restore
  * drill"): the same image, host, config file and secrets as the `litestream` accessory, plus the drill
  * script; a /bin/sh loop runs the drill, then sleeps for the schedule's period. It mounts no data
- * volume (a file replica's volume read-only), so it cannot touch the live databases.
+ * volume (a file replica's volume read-only), so it cannot touch the live databases. The Kamal target
+ * writes it next to `litestream` in the deploy file (and the partial file), and its heartbeat
+ * variable into the secrets block.
  */
-import { Pair, Scalar, YAMLMap, stringify } from "yaml";
+import type { YAMLMap } from "yaml";
 import { envBindings } from "../../env-mapping.js";
 import { IssueList, type IssuePath } from "../../errors.js";
-import { headerLines } from "../../header.js";
 import type { EnvironmentPlan, Plan } from "../../plan.js";
 import { shellWord } from "../../render/quote/sh.js";
-import { ACCESSORY_NAME, secretEntry } from "./accessory.js";
+import { secretEntry, toNode, type AccessoryValue } from "./accessory.js";
+import type { OwnedAccessory } from "./deploy-file.js";
 import { CONTAINER_CONFIG_PATH } from "./restore-command.js";
 import { kamalSupports, validateKamalAccessory } from "./rules.js";
-import { destinationFlag, resolveKamalSettings } from "./settings.js";
+import { deployFilePath, destinationFlag, partialFilePath, resolveKamalSettings } from "./settings.js";
 
 export const DRILL_ACCESSORY = "litestream-drill";
 /** Where the accessory mounts the drill script. */
@@ -35,8 +37,14 @@ export interface KamalDrillInput {
 }
 
 export interface KamalDrill {
+  value: AccessoryValue;
+  /** Comment lines inside the accessory, after the managed marker. */
+  comments: string[];
+  /** The variable of the heartbeat URL, which the secrets block must define. */
+  heartbeatEnv?: string;
+  /** The file Kamal reads it from (the deploy file), or the partial file to copy it from (`copy`: updateDeployFile is off). */
   path: string;
-  content: string;
+  copy: boolean;
   /** Operator commands (for the runbook). */
   boot: string;
   runNow: string;
@@ -44,8 +52,6 @@ export interface KamalDrill {
 }
 
 export type KamalDrillResult = KamalDrill | { problem: string; fix: string; at: IssuePath };
-
-export const kamalDrillPath = (destination?: string) => (destination ? `config/litestream-drill-accessory.${destination}.yml` : "config/litestream-drill-accessory.yml");
 
 /** The loop the accessory's /bin/sh runs: the drill, then a sleep a `docker stop` interrupts at once. */
 export function drillLoop(periodSeconds: number, prelude = ""): string {
@@ -73,7 +79,8 @@ export function kamalDrill(input: KamalDrillInput): KamalDrillResult | undefined
   if (fileReplica) value.volumes = [`${settings.volume.spec}:ro`];
   value.files = [`${env.configFile}:${CONTAINER_CONFIG_PATH}${readOnly}`, `${input.scriptPath}:${DRILL_SCRIPT_IN_CONTAINER}${readOnly}`];
   if (secrets.length || Object.keys(settings.env).length) {
-    value.env = { ...(Object.keys(settings.env).length ? { clear: { ...settings.env } } : {}), ...(secrets.length ? { secret: secrets } : {}) };
+    const clear = Object.keys(settings.env).length ? { clear: { ...settings.env } } : {};
+    value.env = { ...clear, ...(secrets.length ? { secret: secrets } : {}) };
   }
   value.options = { entrypoint: "/bin/sh" };
   value.cmd = `-c ${shellWord(drillLoop(period, input.prelude))}`;
@@ -88,20 +95,19 @@ export function kamalDrill(input: KamalDrillInput): KamalDrillResult | undefined
     runNow: `kamal accessory exec ${DRILL_ACCESSORY}${d} --reuse ${shellWord(`sh ${DRILL_SCRIPT_IN_CONTAINER}`)}`,
     logs: `kamal accessory logs ${DRILL_ACCESSORY}${d} --lines 100`,
   };
-  const usage = [
-    `Copy accessories.${DRILL_ACCESSORY} below into ${settings.destination ? `config/deploy.${settings.destination}.yml` : "config/deploy.yml"}, next to accessories.${ACCESSORY_NAME}, then:`,
-    `  ${drill.boot}`,
-    `It runs the drill at boot and then every ${period} seconds (verification.schedule "${input.schedule}"); results and verdicts:`,
-    `  ${drill.logs}`,
-    `Run it now: ${drill.runNow}`,
-    "Same image, host, config and secrets as accessories.litestream; no data volume" + (fileReplica ? " (the volume read-only, for the file replica)" : "") + ": the live databases are never touched.",
-    ...(input.heartbeatEnv ? [`${input.heartbeatEnv} (the heartbeat URL) must be a line of the secrets file too: Kamal refuses to boot without it.`] : []),
+  const comments = [
+    `Restore drill (docs/operations.md): runs at boot, then every ${period} seconds (verification.schedule "${input.schedule}"); it restores`,
+    `to a temporary file and never touches the live databases${fileReplica ? " (the volume is mounted read-only, for the file replica)" : ""}. Boot it: ${drill.boot}`,
+    `Verdicts: ${drill.logs}`,
   ];
-  const accessories = new YAMLMap();
-  accessories.items.push(new Pair(new Scalar(DRILL_ACCESSORY), value));
-  const top = new YAMLMap();
-  top.items.push(new Pair(new Scalar("accessories"), accessories));
-  const content = stringify(top, { lineWidth: 0 });
-  const head = [...headerLines(`restore drill accessory "${DRILL_ACCESSORY}", environment ${env.name}`), "", ...usage].map((l) => (l ? `# ${l}` : "#"));
-  return { path: kamalDrillPath(settings.destination), content: `${head.join("\n")}\n${content}`, ...drill };
+  const copy = !settings.updateDeployFile;
+  const path = copy ? partialFilePath(settings.destination) : deployFilePath(settings.destination);
+  return { value, comments, ...(input.heartbeatEnv ? { heartbeatEnv: input.heartbeatEnv } : {}), path, copy, ...drill };
+}
+
+/** The drill accessory as the deploy file holds it: `marker` first, then what it does. */
+export function ownedDrill(drill: KamalDrill, marker: string[]): OwnedAccessory {
+  const node = toNode(drill.value) as YAMLMap;
+  node.commentBefore = [...marker, ...drill.comments].map((l) => ` ${l}`).join("\n");
+  return { name: DRILL_ACCESSORY, node, value: drill.value };
 }

@@ -1,14 +1,16 @@
 /**
- * Kamal 2 target: for one environment, the `litestream` accessory as a standalone partial file,
- * the same accessory set in the user's config/deploy.yml (or config/deploy.<destination>.yml), and
- * the credentials' lines in .kamal/secrets (or .kamal/secrets.<destination>).
+ * Kamal 2 target: for one environment, the `litestream` accessory (and, with `verification`, the
+ * `litestream-drill` accessory) as a standalone partial file, the same accessories set in the user's
+ * config/deploy.yml (or config/deploy.<destination>.yml), and the credentials' lines (and the drill's
+ * heartbeat URL) in .kamal/secrets (or .kamal/secrets.<destination>).
  */
 import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
-import { envBindings } from "../../env-mapping.js";
+import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { IssueList } from "../../errors.js";
 import { GENERATOR, REGENERATE_COMMAND } from "../../header.js";
 import { ACCESSORY_NAME, planKamalAccessory, type AccessoryValue, type KamalAccessory } from "./accessory.js";
-import { appVolumes, renderPartialFile, updateDeployFile } from "./deploy-file.js";
+import { accessoryValue, appVolumes, ownedAccessory, renderPartialFile, updateDeployFile } from "./deploy-file.js";
+import { DRILL_ACCESSORY, ownedDrill, type KamalDrill } from "./drill.js";
 import { entrypointCall, renderWaitScript, WAIT_SCRIPT_PATH, withEntrypointBlock } from "./app-gate.js";
 import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
 import { unrepresentableText } from "../../render/quote/text.js";
@@ -36,13 +38,16 @@ export const renderKamal: TargetRenderer = (ctx) => {
   checkAppMount(ctx, settings);
   checkAccessoryHosts(ctx, settings);
   const gate = renderAppGate(ctx, settings, accessory);
+  const drill = ctx.scheduled?.kamalDrill;
+  if (settings.destination) checkDrillMerge(ctx, settings, drill);
+  const owned = [ownedAccessory(accessory, managedMarker()), ...(drill ? [ownedDrill(drill, managedMarker())] : [])];
 
   const files: Artifact[] = [];
   const base = { environment: ctx.env.name } as const;
   files.push({
     ...base,
     path: partialFilePath(settings.destination),
-    content: renderPartialFile(accessory, headerWhat(ctx, settings), usageLines(settings), managedMarker()),
+    content: renderPartialFile(owned, headerWhat(ctx, settings), usageLines(settings, drill)),
     kind: "kamal-accessory",
     ownership: "generated",
   });
@@ -51,9 +56,11 @@ export const renderKamal: TargetRenderer = (ctx) => {
   const existingDeploy = ctx.existing(deployFile);
   // A destination file is only ever edited, never created: the app's servers for a destination belong to the user (docs/kamal.md).
   if (settings.updateDeployFile && existingDeploy !== undefined) {
-    const update = updateDeployFile(existingDeploy, accessory, managedMarker(), []);
+    // Without verification a drill accessory we wrote earlier is taken out again.
+    const update = updateDeployFile(existingDeploy, owned, drill ? [] : [DRILL_ACCESSORY], managedMarker(), []);
     if ("problem" in update) {
-      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, update.fix ?? `set updateDeployFile: false and copy accessories.${ACCESSORY_NAME} from ${partialFilePath(settings.destination)} yourself`, "kamal.deploy-file.update");
+      const names = owned.map((o) => `accessories.${o.name}`).join(" and ");
+      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, update.fix ?? `set updateDeployFile: false and copy ${names} from ${partialFilePath(settings.destination)} yourself`, "kamal.deploy-file.update");
     } else files.push({ ...base, path: deployFile, content: update.content, kind: "kamal-deploy", ownership: "shared" });
   } else if (settings.updateDeployFile && settings.destination) {
     ctx.warnings.push({
@@ -64,7 +71,7 @@ export const renderKamal: TargetRenderer = (ctx) => {
 
   files.push(...gate);
 
-  const secrets = renderSecrets(ctx, settings);
+  const secrets = renderSecrets(ctx, settings, drill);
   if (secrets) files.push({ ...base, ...secrets, kind: "kamal-secrets", ownership: "shared" });
   return files;
 };
@@ -79,14 +86,15 @@ function managedMarker(): string[] {
 }
 
 /** Operator commands, spelled as Kamal parses them (docs/kamal.md). */
-function usageLines(settings: KamalSettings): string[] {
+function usageLines(settings: KamalSettings, drill: KamalDrill | undefined): string[] {
   const d = destinationFlag(settings.destination);
   const deployFile = deployFilePath(settings.destination);
+  const names = drill ? `accessories.${ACCESSORY_NAME} and accessories.${DRILL_ACCESSORY}` : `accessories.${ACCESSORY_NAME}`;
   const delivery = !settings.updateDeployFile
-    ? `Copy accessories.${ACCESSORY_NAME} below into ${deployFile} (updateDeployFile is off).`
+    ? `Copy ${names} below into ${deployFile} (updateDeployFile is off).`
     : settings.destination
-      ? `${GENERATOR} sets accessories.${ACCESSORY_NAME} in your ${deployFile} (which holds the app's servers for ${settings.destination}); without that file, create it first.`
-      : `${GENERATOR} sets accessories.${ACCESSORY_NAME} in ${deployFile} itself, keeping every other key and comment; without that file, copy it there.`;
+      ? `${GENERATOR} sets ${names} in your ${deployFile} (which holds the app's servers for ${settings.destination}); without that file, create it first.`
+      : `${GENERATOR} sets ${names} in ${deployFile} itself, keeping every other key and comment; without that file, copy ${drill ? "them" : "it"} there.`;
   const boot = !settings.restoreOnBoot
     ? ["Restore on boot is off: the accessory only replicates, and the app starts without waiting."]
     : [
@@ -221,10 +229,18 @@ function secretsFileBase(ctx: TargetContext, settings: KamalSettings, path: stri
   return theirs;
 }
 
-function renderSecrets(ctx: TargetContext, settings: KamalSettings): { path: string; content: string } | undefined {
+/** The drill accessory's heartbeat variable, read like an { env } credential (a `secrets.sources` entry applies to it). */
+function heartbeatBinding(name: string): EnvBinding {
+  return { name, secretName: name, source: { kind: "env", name }, purpose: "the restore drill's heartbeat URL", renamed: false, expandedInConfig: false };
+}
+
+function renderSecrets(ctx: TargetContext, settings: KamalSettings, drill?: KamalDrill): { path: string; content: string } | undefined {
   const path = secretsFilePath(settings.destination);
   const existing = secretsFileBase(ctx, settings, path);
-  const bindings = envBindings(ctx.env);
+  const credentials = envBindings(ctx.env);
+  const heartbeatEnv = drill?.heartbeatEnv;
+  const heartbeat = heartbeatEnv && !credentials.some((b) => b.name === heartbeatEnv) ? [heartbeatBinding(heartbeatEnv)] : [];
+  const bindings = [...credentials, ...heartbeat];
   const split = existing === undefined ? undefined : splitBlock(existing);
   if (split && "problem" in split) {
     ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${split.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.secrets.markers");
@@ -254,7 +270,11 @@ function renderSecrets(ctx: TargetContext, settings: KamalSettings): { path: str
       message: `${name} is defined by the ${GENERATOR} block and also in ${where}; ${at ? later : "the block's"} definition wins. Keep one: remove yours to use the block's, or, to keep yours, describe this credential as { env: "${name}" } so the block leaves it to your line`,
     });
   }
-  const what = bindings.length ? "Litestream accessory credentials" : "Litestream accessory credentials (none needed)";
+  const what = heartbeat.length
+    ? `Litestream accessory credentials${credentials.length ? "" : " (none needed)"} and the ${DRILL_ACCESSORY} heartbeat URL`
+    : credentials.length
+      ? "Litestream accessory credentials"
+      : "Litestream accessory credentials (none needed)";
   const updated = withSecretsBlock(existing, secretsBlock(lines, what));
   if ("problem" in updated) {
     ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${updated.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.secrets.markers");
@@ -358,6 +378,33 @@ function checkDestinationMerge(ctx: TargetContext, settings: KamalSettings, acce
       settings.at("destination"),
       `Kamal merges ${deployFilePath(settings.destination)} over config/deploy.yml, so ${leaks.map((p) => `accessories.${ACCESSORY_NAME}.${p.join(".")}`).join(", ")} of environment ${baseEnv!.name} would also apply to ${ctx.env.name}`,
       `give ${ctx.env.name} the same keys: the same kind of host selector (e.g. host in both) and, for each of ${leaks.map((p) => p.join(".")).join(", ")}, a value of its own`,
+      "kamal.destination.merge-leak",
+    );
+  }
+}
+
+/**
+ * The drill accessory under Kamal's merge: config/deploy.yml's drill also applies to `-d <destination>`
+ * (on the base hosts, with the destination's secrets) unless the destination sets its own, and a
+ * key of the base drill that this one lacks would leak into it.
+ */
+function checkDrillMerge(ctx: TargetContext, settings: KamalSettings, drill: KamalDrill | undefined): void {
+  const baseDrill = accessoryValue(ctx.existing(deployFilePath()), DRILL_ACCESSORY);
+  if (!baseDrill) return;
+  const file = deployFilePath(settings.destination);
+  if (!drill) {
+    ctx.warnings.push({
+      path: settings.at("destination"),
+      message: `config/deploy.yml has accessories.${DRILL_ACCESSORY}, and Kamal merges ${file} over it, so \`kamal accessory boot all -d ${settings.destination}\` (and kamal setup) would also boot that drill for ${ctx.env.name}, on config/deploy.yml's hosts: give ${ctx.env.name} verification too`,
+    });
+    return;
+  }
+  const leaks = leafPaths(baseDrill).filter((p) => !hasPath(drill.value, p));
+  if (leaks.length) {
+    ctx.issues.add(
+      settings.at("destination"),
+      `Kamal merges ${file} over config/deploy.yml, so ${leaks.map((p) => `accessories.${DRILL_ACCESSORY}.${p.join(".")}`).join(", ")} of config/deploy.yml would also apply to ${ctx.env.name}'s drill`,
+      "give both environments the same kind of host selector and the same kind of replicas (a file replica mounts the volume), or verification in neither",
       "kamal.destination.merge-leak",
     );
   }
