@@ -56,7 +56,9 @@ function otherTypeTest(tests: RegExp[]): RegExp {
   let combined = typeTestCache.get(source);
   if (!combined) {
     if (tests.some((test) => test.flags)) unsupported();
-    combined = new RegExp(source);
+    // Every test starts with ^ (no m flag): only position 0 can match, and the outer ^ tells the
+    // engine so, instead of retrying every alternative at every position of the scalar.
+    combined = new RegExp(tests.every((test) => test.source.startsWith("^")) ? `^(?:${source})` : source);
     typeTestCache.set(source, combined);
   }
   return combined;
@@ -303,7 +305,7 @@ function plainString(node: Scalar, value: string, ctx: Context, onComment?: () =
       );
     if (implicitKey && indent === indentStep) return quotedString(value, ctx);
   }
-  const str = value.replace(/\n+/g, `$&\n${indent}`);
+  const str = value.includes("\n") ? value.replace(/\n+/g, `$&\n${indent}`) : value;
   if (ctx.otherType.test(str)) return quotedString(value, ctx);
   return str;
 }
