@@ -49,18 +49,38 @@ interface Context {
   seqItems?: Context | undefined;
 }
 
-/** One regular expression for a schema's type tests (each is anchored at both ends). */
-const typeTestCache = new Map<string, RegExp>();
+type ContextChange = Partial<Pick<Context, "indent" | "inFlow" | "implicitKey" | "forceBlockIndent">>;
+
+/** A child context (with its own caches): every field written out, so all contexts share one shape (a spread is slow here). */
+function derived(ctx: Context, change: ContextChange): Context {
+  return {
+    indent: change.indent ?? ctx.indent,
+    indentStep: ctx.indentStep,
+    inFlow: change.inFlow !== undefined ? change.inFlow : ctx.inFlow,
+    implicitKey: change.implicitKey ?? ctx.implicitKey,
+    forceBlockIndent: change.forceBlockIndent ?? ctx.forceBlockIndent,
+    padding: ctx.padding,
+    otherType: ctx.otherType,
+    merge: ctx.merge,
+    pairContexts: undefined,
+    seqItems: undefined,
+  };
+}
+
+/**
+ * One regular expression for a schema's type tests (each is anchored at both ends). The library's
+ * tests are module constants, so the last answer is reused while the same tests come in the same order.
+ */
+let lastTypeTest: { tests: RegExp[]; combined: RegExp } | undefined;
 function otherTypeTest(tests: RegExp[]): RegExp {
+  const last = lastTypeTest;
+  if (last && last.tests.length === tests.length && last.tests.every((test, i) => test === tests[i])) return last.combined;
+  if (tests.some((test) => test.flags)) unsupported();
   const source = tests.map((test) => `(?:${test.source})`).join("|");
-  let combined = typeTestCache.get(source);
-  if (!combined) {
-    if (tests.some((test) => test.flags)) unsupported();
-    // Every test starts with ^ (no m flag): only position 0 can match, and the outer ^ tells the
-    // engine so, instead of retrying every alternative at every position of the scalar.
-    combined = new RegExp(tests.every((test) => test.source.startsWith("^")) ? `^(?:${source})` : source);
-    typeTestCache.set(source, combined);
-  }
+  // Every test starts with ^ (no m flag): only position 0 can match, and the outer ^ tells the
+  // engine so, instead of retrying every alternative at every position of the scalar.
+  const combined = new RegExp(tests.every((test) => test.source.startsWith("^")) ? `^(?:${source})` : source);
+  lastTypeTest = { tests, combined };
   return combined;
 }
 
@@ -86,6 +106,8 @@ function writeDocument(doc: Document, options: YamlTextOptions): string {
     padding: options.flowCollectionPadding === false ? "" : " ",
     otherType: otherTypeTest(tests),
     merge: schema.tags.some((tag) => tag.tag === MERGE_TAG),
+    pairContexts: undefined,
+    seqItems: undefined,
   };
   const lines: string[] = [];
   if (doc.commentBefore) lines.push(indentComment(commentString(doc.commentBefore), ""), "");
@@ -299,7 +321,7 @@ function plainString(node: Scalar, value: string, ctx: Context, onComment?: () =
       return blockString(
         node,
         value,
-        { ...ctx, forceBlockIndent: true, pairContexts: undefined, seqItems: undefined },
+        derived(ctx, { forceBlockIndent: true }),
         onComment,
         onChompKeep,
       );
@@ -338,7 +360,7 @@ function addCommentBefore(indent: string, lines: string[], before: string | null
 function blockItemContext(ctx: Context, itemIndent: string): Context {
   if (itemIndent === ctx.indent && !ctx.implicitKey) return ctx;
   if (ctx.seqItems?.indent === itemIndent) return ctx.seqItems;
-  ctx.seqItems = { ...ctx, indent: itemIndent, implicitKey: false, pairContexts: undefined, seqItems: undefined };
+  ctx.seqItems = derived(ctx, { indent: itemIndent, implicitKey: false });
   return ctx.seqItems;
 }
 
@@ -397,7 +419,7 @@ function writeBlockCollection(
 function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, { start, end, itemIndent }: Style): string {
   const { indent, indentStep, padding } = ctx;
   const inner = itemIndent + indentStep;
-  const itemCtx: Context = { ...ctx, indent: inner, inFlow: true, implicitKey: false, pairContexts: undefined, seqItems: undefined };
+  const itemCtx = derived(ctx, { indent: inner, inFlow: true, implicitKey: false });
   let reqNewline = false;
   let linesAtValue = 0;
   const lines: string[] = [];
@@ -440,8 +462,8 @@ function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, { star
 }
 
 function pairContexts(ctx: Context): { key: Context; value: Context } {
-  const key: Context = { ...ctx, implicitKey: true, indent: ctx.indent + ctx.indentStep, pairContexts: undefined, seqItems: undefined };
-  return { key, value: { ...key, implicitKey: false } };
+  const key = derived(ctx, { implicitKey: true, indent: ctx.indent + ctx.indentStep });
+  return { key, value: derived(key, { implicitKey: false }) };
 }
 
 function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
