@@ -47,6 +47,8 @@ interface Context {
   /** The contexts of a pair's key and value at this level, made once. */
   pairContexts?: { key: Context; value: Context } | undefined;
   seqItems?: Context | undefined;
+  /** Plain keys already written in this (key) context. */
+  keyTexts?: Map<string, string> | undefined;
 }
 
 type ContextChange = Partial<Pick<Context, "indent" | "inFlow" | "implicitKey" | "forceBlockIndent">>;
@@ -64,6 +66,7 @@ function derived(ctx: Context, change: ContextChange): Context {
     merge: ctx.merge,
     pairContexts: undefined,
     seqItems: undefined,
+    keyTexts: undefined,
   };
 }
 
@@ -108,6 +111,7 @@ function writeDocument(doc: Document, options: YamlTextOptions): string {
     merge: schema.tags.some((tag) => tag.tag === MERGE_TAG),
     pairContexts: undefined,
     seqItems: undefined,
+    keyTexts: undefined,
   };
   const lines: string[] = [];
   if (doc.commentBefore) lines.push(indentComment(commentString(doc.commentBefore), ""), "");
@@ -466,6 +470,19 @@ function pairContexts(ctx: Context): { key: Context; value: Context } {
   return { key, value: derived(key, { implicitKey: false }) };
 }
 
+/**
+ * A plain key's text depends only on its value and context, and the same keys repeat in every item
+ * of a list: each is written once per context (a context belongs to one document's writing).
+ */
+function keyText(key: Scalar<string>, ctx: Context): string {
+  const { type } = key;
+  if ((type !== undefined && type !== Scalar.PLAIN) || key.tag || key.anchor || key.source !== undefined || key.format) return writeNode(key, ctx);
+  const cache = (ctx.keyTexts ??= new Map());
+  let text = cache.get(key.value);
+  if (text === undefined) cache.set(key.value, (text = writeNode(key, ctx)));
+  return text;
+}
+
 function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
   const key = pair.key as Node | null;
   const value = pair.value as Node | null;
@@ -480,7 +497,7 @@ function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep
   if (!(isScalar(value) || isMap(value) || isSeq(value))) return unsupported();
   ctx.pairContexts ??= pairContexts(ctx);
   const { key: keyCtx, value: valueCtx } = ctx.pairContexts;
-  let str = writeNode(key, keyCtx);
+  let str = keyText(key as Scalar<string>, keyCtx);
   if (!ctx.inFlow && str.length > 1024) unsupported();
   str = `${str}:`;
   const vsb = !!value.spaceBefore;
