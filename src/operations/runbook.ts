@@ -137,7 +137,14 @@ export function renderRunbook(input: RunbookInput): string {
     out.push("## Alerts", "", `Rules: \`${settings.dir}/litestream-alerts.yml\` (job \`${settings.job}\`).`, "");
     for (const m of meanings) out.push(`## Alert: ${m.alert}`, "", m.means, "", ...m.todo.map((t) => `- ${t}`), "");
   }
-  return `${out.join("\n").replace(/\n+$/, "")}\n`;
+  return `${withoutTrailingNewlines(out.join("\n"))}\n`;
+}
+
+/** `text.replace(/\n+$/, "")` without a regular-expression scan of the whole (large) text. */
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return text.slice(0, end);
 }
 
 /** How to run the drill where this environment's credentials are, and how it is scheduled. */
