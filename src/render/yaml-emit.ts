@@ -321,14 +321,7 @@ function plainString(node: Scalar, value: string, ctx: Context, onComment?: () =
   if (!implicitKey && !inFlow && node.type !== Scalar.PLAIN && value.includes("\n"))
     return blockString(node, value, ctx, onComment, onChompKeep);
   if (containsDocumentMarker(value)) {
-    if (indent === "")
-      return blockString(
-        node,
-        value,
-        derived(ctx, { forceBlockIndent: true }),
-        onComment,
-        onChompKeep,
-      );
+    if (indent === "") return blockString(node, value, derived(ctx, { forceBlockIndent: true }), onComment, onChompKeep);
     if (implicitKey && indent === indentStep) return quotedString(value, ctx);
   }
   const str = value.includes("\n") ? value.replace(/\n+/g, `$&\n${indent}`) : value;
@@ -476,7 +469,8 @@ function pairContexts(ctx: Context): { key: Context; value: Context } {
  */
 function keyText(key: Scalar<string>, ctx: Context): string {
   const { type } = key;
-  if ((type !== undefined && type !== Scalar.PLAIN) || key.tag || key.anchor || key.source !== undefined || key.format) return writeNode(key, ctx);
+  const plain = type === undefined || type === Scalar.PLAIN;
+  if (!plain || key.tag || key.anchor || key.source !== undefined || key.format) return writeNode(key, ctx);
   const cache = (ctx.keyTexts ??= new Map());
   let text = cache.get(key.value);
   if (text === undefined) cache.set(key.value, (text = writeNode(key, ctx)));
