@@ -47,6 +47,9 @@ export function renderRunbook(input: RunbookInput): string {
   const { plan, env, settings, runner, meanings, drill } = input;
   const v05 = plan.litestream.version === "0.5";
   const ls = runner.litestream;
+  const builtin = builtinIntegrity(plan);
+  // Each database's commands, spelled once for every section below.
+  const commandsOf = new Map(env.databases.map((db) => [db, litestreamCommands(plan, runner, db)]));
   const out: string[] = [`<!-- ${headerLines(`runbook, environment ${env.name}`).join(" ")} -->`, "", `# Runbook: ${plan.name}, environment ${env.name}`, ""];
   out.push(
     `Litestream ${plan.litestream.release} (image ${plan.litestream.image}), commands spelled for the ${runner.target} target. Config: \`${runner.config}\` (generated from \`${env.configFile}\`).`,
@@ -62,7 +65,7 @@ export function renderRunbook(input: RunbookInput): string {
   if (v05) out.push("`litestream status` (0.5.6+) shows each database's local transaction id and WAL size:", "", ...block([ls(["status", "-config", runner.config])]), "");
 
   out.push("## List backups", "");
-  for (const db of env.databases) out.push(`${db.name}:`, "", ...block(litestreamCommands(plan, runner, db).list.map(ls)), "");
+  for (const db of env.databases) out.push(`${db.name}:`, "", ...block(commandsOf.get(db)!.list.map(ls)), "");
   out.push(v05 ? "Each line is an LTX file: `max_txid` is the newest transaction it holds, `created` its time (UTC)." : "`generations` shows each generation's time window (`start`, `end`, UTC); a point-in-time restore must fall inside one.", "");
 
   out.push(
@@ -72,14 +75,14 @@ export function renderRunbook(input: RunbookInput): string {
     "",
   );
   for (const db of env.databases) {
-    out.push(`${db.name}:`, "", ...block([ls(litestreamCommands(plan, runner, db).restoreLatest)]), "");
-    if (!builtinIntegrity(plan)) out.push(...block([runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]), "");
+    out.push(`${db.name}:`, "", ...block([ls(commandsOf.get(db)!.restoreLatest)]), "");
+    if (!builtin) out.push(...block([runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]), "");
   }
   if (!builtinIntegrity(plan)) out.push(`\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? (runner.target === "entrypoint" ? "The app's image needs sqlite3 for this check; without it, copy the file out and check it with a local sqlite3." : "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3.") : ""}`.trimEnd(), "");
 
   out.push("## Point-in-time restore", "", `Replace \`${TIMESTAMP_PLACEHOLDER}\` with the moment to go back to (RFC 3339, UTC)${v05 ? ", or restore up to a transaction id from `ltx` (replace `" + TXID_PLACEHOLDER + "`)" : ""}. ${v05 ? "A time after the newest backup restores the latest; one before the first backup fails." : "The time must fall inside a generation's window (List backups)."}`, "");
   for (const db of env.databases) {
-    const commands = litestreamCommands(plan, runner, db);
+    const commands = commandsOf.get(db)!;
     out.push(`${db.name}:`, "", ...block([ls(commands.restoreAt), ...(commands.restoreTxid ? [ls(commands.restoreTxid)] : [])]), "");
   }
 
@@ -105,7 +108,7 @@ export function renderRunbook(input: RunbookInput): string {
     out.push(
       `${db.name}:`,
       "",
-      ...block(restoreIntoService(plan, runner, db, swap)),
+      ...block(restoreIntoService(plan, runner, db, commandsOf.get(db)!.restoreLatest, swap)),
       "",
     );
   }
@@ -134,7 +137,14 @@ export function renderRunbook(input: RunbookInput): string {
     out.push("## Alerts", "", `Rules: \`${settings.dir}/litestream-alerts.yml\` (job \`${settings.job}\`).`, "");
     for (const m of meanings) out.push(`## Alert: ${m.alert}`, "", m.means, "", ...m.todo.map((t) => `- ${t}`), "");
   }
-  return `${out.join("\n").replace(/\n+$/, "")}\n`;
+  return `${withoutTrailingNewlines(out.join("\n"))}\n`;
+}
+
+/** `text.replace(/\n+$/, "")` without a regular-expression scan of the whole (large) text. */
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return text.slice(0, end);
 }
 
 /** How to run the drill where this environment's credentials are, and how it is scheduled. */
@@ -190,10 +200,10 @@ function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
 const sqlBlock = (lines: string[]) => ["```sql", ...lines, "```"];
 
 /** The numbered steps of putting one restored database into service, in the order the target allows. */
-function restoreIntoService(plan: Plan, runner: Runner, db: DatabasePlan, swap: string): string[] {
+function restoreIntoService(plan: Plan, runner: Runner, db: DatabasePlan, restoreLatest: string[], swap: string): string[] {
   const inside = runner.target === "entrypoint";
   const stop = [inside ? "stop the app (Litestream stops inside it, after its final sync)" : runner.stop.length > 1 ? "stop the app, then Litestream" : "stop the app (Litestream keeps running)", ...runner.stop];
-  const restore = ["restore the latest backup (or use a point-in-time command above)", runner.litestream(litestreamCommands(plan, runner, db).restoreLatest)];
+  const restore = ["restore the latest backup (or use a point-in-time command above)", runner.litestream(restoreLatest)];
   const check = builtinIntegrity(plan)
     ? ["check: -integrity-check full refused a corrupt copy in the restore step"]
     : ["check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)];

@@ -31,10 +31,31 @@ export function layerSettings(layers: Layer[], warnings: Warning[]): Partial<Rec
   return settings;
 }
 
+/** A duration value read once: the same few values ("1s", "24h" …) repeat for every database. */
+interface ParsedSetting {
+  ms: number;
+  go: string;
+  converted: boolean;
+}
+
+// Keyed on the primitive value, and the entries are frozen: nothing one description does can change another's answer.
+const PARSED = new Map<string | number, Readonly<ParsedSetting> | null>();
+const PARSED_LIMIT = 10_000;
+
+function parsedSetting(value: string | number): Readonly<ParsedSetting> | null {
+  let parsed = PARSED.get(value);
+  if (parsed !== undefined) return parsed;
+  const result = parseDuration(value);
+  parsed = result.ok ? Object.freeze({ ms: result.ms, go: formatGoDuration(result.ms), converted: !!result.converted }) : null;
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(value, parsed);
+  return parsed;
+}
+
 export function toSetting(value: string | number, source: string, warnings: Warning[], where: IssuePath): Setting | undefined {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) return undefined; // the schema already reported it
-  const go = formatGoDuration(parsed.ms);
+  const parsed = parsedSetting(value);
+  if (!parsed) return undefined; // the schema already reported it
+  const go = parsed.go;
   const setting: Setting = { ms: parsed.ms, go, source, path: where };
   if (parsed.converted) {
     setting.converted = String(value);

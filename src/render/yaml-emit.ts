@@ -47,18 +47,43 @@ interface Context {
   /** The contexts of a pair's key and value at this level, made once. */
   pairContexts?: { key: Context; value: Context } | undefined;
   seqItems?: Context | undefined;
+  /** Plain keys already written in this (key) context. */
+  keyTexts?: Map<string, string> | undefined;
 }
 
-/** One regular expression for a schema's type tests (each is anchored at both ends). */
-const typeTestCache = new Map<string, RegExp>();
+type ContextChange = Partial<Pick<Context, "indent" | "inFlow" | "implicitKey" | "forceBlockIndent">>;
+
+/** A child context (with its own caches): every field written out, so all contexts share one shape (a spread is slow here). */
+function derived(ctx: Context, change: ContextChange): Context {
+  return {
+    indent: change.indent ?? ctx.indent,
+    indentStep: ctx.indentStep,
+    inFlow: change.inFlow !== undefined ? change.inFlow : ctx.inFlow,
+    implicitKey: change.implicitKey ?? ctx.implicitKey,
+    forceBlockIndent: change.forceBlockIndent ?? ctx.forceBlockIndent,
+    padding: ctx.padding,
+    otherType: ctx.otherType,
+    merge: ctx.merge,
+    pairContexts: undefined,
+    seqItems: undefined,
+    keyTexts: undefined,
+  };
+}
+
+/**
+ * One regular expression for a schema's type tests (each is anchored at both ends). The library's
+ * tests are module constants, so the last answer is reused while the same tests come in the same order.
+ */
+let lastTypeTest: { tests: RegExp[]; combined: RegExp } | undefined;
 function otherTypeTest(tests: RegExp[]): RegExp {
+  const last = lastTypeTest;
+  if (last && last.tests.length === tests.length && last.tests.every((test, i) => test === tests[i])) return last.combined;
+  if (tests.some((test) => test.flags)) unsupported();
   const source = tests.map((test) => `(?:${test.source})`).join("|");
-  let combined = typeTestCache.get(source);
-  if (!combined) {
-    if (tests.some((test) => test.flags)) unsupported();
-    combined = new RegExp(source);
-    typeTestCache.set(source, combined);
-  }
+  // Every test starts with ^ (no m flag): only position 0 can match, and the outer ^ tells the
+  // engine so, instead of retrying every alternative at every position of the scalar.
+  const combined = new RegExp(tests.every((test) => test.source.startsWith("^")) ? `^(?:${source})` : source);
+  lastTypeTest = { tests, combined };
   return combined;
 }
 
@@ -84,6 +109,9 @@ function writeDocument(doc: Document, options: YamlTextOptions): string {
     padding: options.flowCollectionPadding === false ? "" : " ",
     otherType: otherTypeTest(tests),
     merge: schema.tags.some((tag) => tag.tag === MERGE_TAG),
+    pairContexts: undefined,
+    seqItems: undefined,
+    keyTexts: undefined,
   };
   const lines: string[] = [];
   if (doc.commentBefore) lines.push(indentComment(commentString(doc.commentBefore), ""), "");
@@ -293,17 +321,10 @@ function plainString(node: Scalar, value: string, ctx: Context, onComment?: () =
   if (!implicitKey && !inFlow && node.type !== Scalar.PLAIN && value.includes("\n"))
     return blockString(node, value, ctx, onComment, onChompKeep);
   if (containsDocumentMarker(value)) {
-    if (indent === "")
-      return blockString(
-        node,
-        value,
-        { ...ctx, forceBlockIndent: true, pairContexts: undefined, seqItems: undefined },
-        onComment,
-        onChompKeep,
-      );
+    if (indent === "") return blockString(node, value, derived(ctx, { forceBlockIndent: true }), onComment, onChompKeep);
     if (implicitKey && indent === indentStep) return quotedString(value, ctx);
   }
-  const str = value.replace(/\n+/g, `$&\n${indent}`);
+  const str = value.includes("\n") ? value.replace(/\n+/g, `$&\n${indent}`) : value;
   if (ctx.otherType.test(str)) return quotedString(value, ctx);
   return str;
 }
@@ -336,7 +357,7 @@ function addCommentBefore(indent: string, lines: string[], before: string | null
 function blockItemContext(ctx: Context, itemIndent: string): Context {
   if (itemIndent === ctx.indent && !ctx.implicitKey) return ctx;
   if (ctx.seqItems?.indent === itemIndent) return ctx.seqItems;
-  ctx.seqItems = { ...ctx, indent: itemIndent, implicitKey: false, pairContexts: undefined, seqItems: undefined };
+  ctx.seqItems = derived(ctx, { indent: itemIndent, implicitKey: false });
   return ctx.seqItems;
 }
 
@@ -395,7 +416,7 @@ function writeBlockCollection(
 function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, { start, end, itemIndent }: Style): string {
   const { indent, indentStep, padding } = ctx;
   const inner = itemIndent + indentStep;
-  const itemCtx: Context = { ...ctx, indent: inner, inFlow: true, implicitKey: false, pairContexts: undefined, seqItems: undefined };
+  const itemCtx = derived(ctx, { indent: inner, inFlow: true, implicitKey: false });
   let reqNewline = false;
   let linesAtValue = 0;
   const lines: string[] = [];
@@ -438,8 +459,22 @@ function writeFlowCollection(collection: YAMLMap | YAMLSeq, ctx: Context, { star
 }
 
 function pairContexts(ctx: Context): { key: Context; value: Context } {
-  const key: Context = { ...ctx, implicitKey: true, indent: ctx.indent + ctx.indentStep, pairContexts: undefined, seqItems: undefined };
-  return { key, value: { ...key, implicitKey: false } };
+  const key = derived(ctx, { implicitKey: true, indent: ctx.indent + ctx.indentStep });
+  return { key, value: derived(key, { implicitKey: false }) };
+}
+
+/**
+ * A plain key's text depends only on its value and context, and the same keys repeat in every item
+ * of a list: each is written once per context (a context belongs to one document's writing).
+ */
+function keyText(key: Scalar<string>, ctx: Context): string {
+  const { type } = key;
+  const plain = type === undefined || type === Scalar.PLAIN;
+  if (!plain || key.tag || key.anchor || key.source !== undefined || key.format) return writeNode(key, ctx);
+  const cache = (ctx.keyTexts ??= new Map());
+  let text = cache.get(key.value);
+  if (text === undefined) cache.set(key.value, (text = writeNode(key, ctx)));
+  return text;
 }
 
 function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
@@ -456,7 +491,7 @@ function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep
   if (!(isScalar(value) || isMap(value) || isSeq(value))) return unsupported();
   ctx.pairContexts ??= pairContexts(ctx);
   const { key: keyCtx, value: valueCtx } = ctx.pairContexts;
-  let str = writeNode(key, keyCtx);
+  let str = keyText(key as Scalar<string>, keyCtx);
   if (!ctx.inFlow && str.length > 1024) unsupported();
   str = `${str}:`;
   const vsb = !!value.spaceBefore;

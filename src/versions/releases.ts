@@ -95,13 +95,17 @@ export function keysRead(release: string, scope: KeyScope): string[] {
   return [...new Set(KEY_TABLE.filter((r) => r.scope === scope && reads(r, release)).map((r) => r.key))];
 }
 
-const READS_KEY = new Map<string, boolean>();
+/** release → scope → key → answer: nested, so a look-up builds no key string (it runs for every written key). */
+const READS_KEY = new Map<string, Map<KeyScope, Map<string, boolean>>>();
 
 /** Whether `release` reads `key` in `scope` (the table is constant: each answer is worked out once). */
 export function readsKey(release: string, scope: KeyScope, key: string): boolean {
-  const id = `${release}\0${scope}\0${key}`;
-  let answer = READS_KEY.get(id);
-  if (answer === undefined) READS_KEY.set(id, (answer = KEY_TABLE.some((r) => r.scope === scope && r.key === key && reads(r, release))));
+  let scopes = READS_KEY.get(release);
+  if (!scopes) READS_KEY.set(release, (scopes = new Map()));
+  let keys = scopes.get(scope);
+  if (!keys) scopes.set(scope, (keys = new Map()));
+  let answer = keys.get(key);
+  if (answer === undefined) keys.set(key, (answer = KEY_TABLE.some((r) => r.scope === scope && r.key === key && reads(r, release))));
   return answer;
 }
 
