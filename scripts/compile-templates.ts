@@ -8,7 +8,9 @@ export const GENERATED_MODULE = new URL("../src/templates.generated.ts", import.
 
 /** The generated module's text for the templates in templates/ (sorted by name). */
 export function compiledTemplatesModule(): string {
-  const names = readdirSync(TEMPLATE_DIR).filter((name) => name.endsWith(".hbs")).sort();
+  const names = readdirSync(TEMPLATE_DIR)
+    .filter((name) => name.endsWith(".hbs"))
+    .sort();
   const entries = names.map((name) => {
     const source = readFileSync(new URL(name, TEMPLATE_DIR), "utf8");
     return `  ${JSON.stringify(name)}: ${Handlebars.precompile(source, { noEscape: true, strict: true })},`;

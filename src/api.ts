@@ -47,12 +47,17 @@ export function writeFiles(result: GenerateResult, options: WriteFilesOptions): 
   let stale: ReturnType<typeof updateManifest>["stale"] = [];
   if (options.manifest !== false) {
     const previous = parseManifest(existingFileReader(root)(MANIFEST_FILE)) ?? [];
-    const update = updateManifest(result.files, previous, result.plan.environments.map((e) => e.name));
+    const update = updateManifest(
+      result.files,
+      previous,
+      result.plan.environments.map((e) => e.name),
+    );
     files = [...result.files, update.manifest];
     stale = update.stale;
   }
   const planOptions = { diff: !!options.diff, stale };
-  const reports = mode === "write" ? writeArtifacts(files, root, { ...planOptions, onMessage: options.onMessage }) : planWrites(files, root, planOptions);
+  const reports =
+    mode === "write" ? writeArtifacts(files, root, { ...planOptions, onMessage: options.onMessage }) : planWrites(files, root, planOptions);
   const ok = !reports.some((r) => r.status === "conflict");
   const upToDate = reports.every((r) => r.status === "unchanged");
   return { mode, files: reports, ok, upToDate, exitCode: !ok || (mode === "check" && !upToDate) ? 1 : 0 };
@@ -72,7 +77,12 @@ export function synth(description: ProjectInput | unknown, options: SynthOptions
   const existing = options.existing;
   const generateOptions: GenerateOptions = {
     ...(options.environment ? { environment: options.environment } : {}),
-    ...(existing ? { existing: typeof existing === "function" ? existing : (path: string) => (Object.hasOwn(existing, path) ? existing[path] : undefined) } : {}),
+    ...(existing
+      ? {
+          existing:
+            typeof existing === "function" ? existing : (path: string) => (Object.hasOwn(existing, path) ? existing[path] : undefined),
+        }
+      : {}),
   };
   const files = [...generate(description, generateOptions).files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return Object.fromEntries(files.map((f) => [f.path, f.content]));

@@ -10,7 +10,16 @@ import { generateCommand } from "./commands/generate.js";
 import { initCommand } from "./commands/init.js";
 import { schemaCommand } from "./commands/schema.js";
 import { secretsCommand } from "./commands/secrets.js";
-import { colorsFor, issueProblems, parseCommandArgs, printJson, SHARED_USAGE, userError, type CliIO, type Command } from "./commands/context.js";
+import {
+  colorsFor,
+  issueProblems,
+  parseCommandArgs,
+  printJson,
+  SHARED_USAGE,
+  userError,
+  type CliIO,
+  type Command,
+} from "./commands/context.js";
 
 export type { CliIO } from "./commands/context.js";
 
@@ -58,7 +67,9 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
       return 0;
     }
     const meant = Object.keys(COMMANDS).find((n) => n.startsWith(`${words[0]} `));
-    io.err(words[0] ? `litestream-deploy: unknown command "${words[0]}"${meant ? `; did you mean "${meant}"?` : ""}\n\n${usage()}` : usage());
+    io.err(
+      words[0] ? `litestream-deploy: unknown command "${words[0]}"${meant ? `; did you mean "${meant}"?` : ""}\n\n${usage()}` : usage(),
+    );
     return 2;
   }
   const command = COMMANDS[name]!;
@@ -85,7 +96,10 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
     const problem = userError(error);
     if (!problem) throw error;
     if (json) {
-      const problems = error instanceof ProjectError ? issueProblems(error.issues, formatPath) : [{ message: problem.message.replace(/^litestream-deploy: /, ""), ...(problem.fix ? { fix: problem.fix } : {}) }];
+      const problems =
+        error instanceof ProjectError
+          ? issueProblems(error.issues, formatPath)
+          : [{ message: problem.message.replace(/^litestream-deploy: /, ""), ...(problem.fix ? { fix: problem.fix } : {}) }];
       printJson(io, { command: name, ok: false, problems });
     } else io.err(problem.message);
     return problem.exitCode;

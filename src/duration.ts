@@ -21,15 +21,17 @@ const UNIT_MS: Record<string, number> = {
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
 
 export type DurationParse =
-  | { ok: true; ms: number; converted: boolean }
-  | { ok: false; problem: string; fix: string; code: DurationProblem };
+  { ok: true; ms: number; converted: boolean } | { ok: false; problem: string; fix: string; code: DurationProblem };
 
-export type DurationProblem = "duration.unitless" | "duration.zero" | "duration.negative" | "duration.invalid" | "duration.sub-millisecond" | "duration.overflow";
+export type DurationProblem =
+  "duration.unitless" | "duration.zero" | "duration.negative" | "duration.invalid" | "duration.sub-millisecond" | "duration.overflow";
 
 /** The fix for a number typed without a unit: that many seconds, when it is a duration at all. */
 function unitFix(text: string): string {
   const n = Number(text);
-  return n > 0 && n * 1000 <= MAX_DURATION_MS ? `write it with a unit, e.g. "${text.replace(/^\+/, "")}s"` : 'write a positive duration with a unit, e.g. "1s"';
+  return n > 0 && n * 1000 <= MAX_DURATION_MS
+    ? `write it with a unit, e.g. "${text.replace(/^\+/, "")}s"`
+    : 'write a positive duration with a unit, e.g. "1s"';
 }
 
 /** Parses a duration the user typed. `converted` is true when it used a unit Go does not know. */
@@ -56,7 +58,12 @@ export function parseDuration(input: unknown): DurationParse {
   }
   if (text.startsWith("-")) {
     const positive = parseDuration(text.slice(1));
-    return { ok: false, problem: `"${text}" is negative`, fix: positive.ok ? `write "${text.slice(1)}"` : 'use a positive duration, e.g. "1s"', code: "duration.negative" };
+    return {
+      ok: false,
+      problem: `"${text}" is negative`,
+      fix: positive.ok ? `write "${text.slice(1)}"` : 'use a positive duration, e.g. "1s"',
+      code: "duration.negative",
+    };
   }
   let total = 0;
   let converted = false;
@@ -86,7 +93,12 @@ export function parseDuration(input: unknown): DurationParse {
   }
   if (!Number.isInteger(total)) {
     const rounded = Math.max(1, Math.round(total));
-    return { ok: false, problem: `"${text}" is finer than a millisecond`, fix: `round it to whole milliseconds: "${formatGoDuration(rounded)}"`, code: "duration.sub-millisecond" };
+    return {
+      ok: false,
+      problem: `"${text}" is finer than a millisecond`,
+      fix: `round it to whole milliseconds: "${formatGoDuration(rounded)}"`,
+      code: "duration.sub-millisecond",
+    };
   }
   if (total === 0) {
     // A zero sync interval panics Litestream 0.3.13 (docs/durations.md).
@@ -101,12 +113,7 @@ export function formatGoDuration(ms: number): string {
   const minutes = Math.floor((ms % 3_600_000) / 60_000);
   const seconds = Math.floor((ms % 60_000) / 1_000);
   const millis = ms % 1_000;
-  const parts = [
-    hours ? `${hours}h` : "",
-    minutes ? `${minutes}m` : "",
-    seconds ? `${seconds}s` : "",
-    millis ? `${millis}ms` : "",
-  ];
+  const parts = [hours ? `${hours}h` : "", minutes ? `${minutes}m` : "", seconds ? `${seconds}s` : "", millis ? `${millis}ms` : ""];
   return parts.join("");
 }
 

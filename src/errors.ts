@@ -25,7 +25,9 @@ export class ProjectError extends Error {
 export function formatPath(path: IssuePath): string {
   if (path.length === 0) return "(description)";
   return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? (i ? `.${part}` : part) : `[${JSON.stringify(part)}]`))
+    .map((part, i) =>
+      typeof part === "number" ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? (i ? `.${part}` : part) : `[${JSON.stringify(part)}]`,
+    )
     .join("");
 }
 
@@ -63,11 +65,7 @@ export function fromZodError(error: z.ZodError, allowedKeysAt: (path: IssuePath)
         issues.push({
           path: [...(issue.path as IssuePath), key],
           message: `unknown key "${key}"`,
-          fix: suggestion
-            ? `did you mean "${suggestion}"?`
-            : allowed.length
-              ? `allowed here: ${allowed.join(", ")}`
-              : "remove it",
+          fix: suggestion ? `did you mean "${suggestion}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : "remove it",
           code: "key.unknown",
         });
       }
@@ -108,23 +106,56 @@ function toProjectIssue(issue: z.core.$ZodIssue): ProjectIssue {
       if (/received undefined$/.test(issue.message)) {
         return { path, message: `${name} is required`, fix: `add ${name} (${article(issue.expected)})`, code: "schema.required" };
       }
-      return { path, message: `expected ${article(issue.expected)}, got ${received(issue.message)}`, fix: `write ${article(issue.expected)} here`, code: "schema.type" };
+      return {
+        path,
+        message: `expected ${article(issue.expected)}, got ${received(issue.message)}`,
+        fix: `write ${article(issue.expected)} here`,
+        code: "schema.type",
+      };
     case "invalid_value":
-      return { path, message: `${describeValue(issue)} is not allowed here`, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, code: "schema.value" };
+      return {
+        path,
+        message: `${describeValue(issue)} is not allowed here`,
+        fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+        code: "schema.value",
+      };
     case "invalid_union": {
       const options = (issue as { options?: unknown[] }).options;
-      if (options?.length) return { path, message: `${describeValue(issue)} is not allowed here`, fix: `use one of ${options.map((v) => JSON.stringify(v)).join(", ")}`, code: "schema.value" };
+      if (options?.length)
+        return {
+          path,
+          message: `${describeValue(issue)} is not allowed here`,
+          fix: `use one of ${options.map((v) => JSON.stringify(v)).join(", ")}`,
+          code: "schema.value",
+        };
       return { path, message: issue.message, code: "schema.type" };
     }
     case "too_small":
-      if (issue.origin === "array") return { path, message: `${name} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`, fix: `add at least ${issue.minimum}${issue.minimum === 1 ? " entry" : " entries"}`, code: "schema.too-small" };
-      if (issue.origin === "string") return { path, message: `${name} is too short (at least ${issue.minimum} character${issue.minimum === 1 ? "" : "s"})`, fix: "write a value, or remove the key where it is optional", code: "schema.too-small" };
+      if (issue.origin === "array")
+        return {
+          path,
+          message: `${name} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`,
+          fix: `add at least ${issue.minimum}${issue.minimum === 1 ? " entry" : " entries"}`,
+          code: "schema.too-small",
+        };
+      if (issue.origin === "string")
+        return {
+          path,
+          message: `${name} is too short (at least ${issue.minimum} character${issue.minimum === 1 ? "" : "s"})`,
+          fix: "write a value, or remove the key where it is optional",
+          code: "schema.too-small",
+        };
       return { path, message: issue.message, fix: `use at least ${issue.minimum}`, code: "schema.too-small" };
     case "too_big":
       if (issue.origin === "string") {
         const input = (issue as { input?: unknown }).input;
         const example = typeof input === "string" ? `, e.g. "${input.slice(0, Number(issue.maximum))}"` : "";
-        return { path, message: `${name} is longer than ${issue.maximum} characters`, fix: `shorten it to at most ${issue.maximum} characters${example}`, code: "schema.too-big" };
+        return {
+          path,
+          message: `${name} is longer than ${issue.maximum} characters`,
+          fix: `shorten it to at most ${issue.maximum} characters${example}`,
+          code: "schema.too-big",
+        };
       }
       return { path, message: issue.message, fix: `use at most ${issue.maximum}`, code: "schema.too-big" };
     case "invalid_key": {

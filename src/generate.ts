@@ -59,7 +59,11 @@ function schemaIssuesOf(input: unknown, error: z.ZodError): ProjectIssue[] {
  * Plan checks, then target checks, collecting every problem. With `repaired`, the description
  * was made valid by replacing refused values: problems that depend on those are left out.
  */
-function planAndRender(project: ProjectConfig, options: GenerateOptions, repaired?: Repaired): { files: Artifact[]; warnings: Warning[]; plan: Plan; issues: ProjectIssue[] } {
+function planAndRender(
+  project: ProjectConfig,
+  options: GenerateOptions,
+  repaired?: Repaired,
+): { files: Artifact[]; warnings: Warning[]; plan: Plan; issues: ProjectIssue[] } {
   const { plan, issues: planIssues } = planProjectCollecting(project);
   const issues = new IssueList();
   issues.items.push(...planIssues);
@@ -69,7 +73,12 @@ function planAndRender(project: ProjectConfig, options: GenerateOptions, repaire
   const existing: ExistingFileReader = (path) => produced.get(path) ?? options.existing?.(path);
 
   if (options.environment && !plan.environments.some((e) => e.name === options.environment)) {
-    issues.add(["environments"], `no environment named "${options.environment}"`, `choose one of ${plan.environments.map((e) => e.name).join(", ")}`, "environment.unknown");
+    issues.add(
+      ["environments"],
+      `no environment named "${options.environment}"`,
+      `choose one of ${plan.environments.map((e) => e.name).join(", ")}`,
+      "environment.unknown",
+    );
     return { files: [], warnings, plan, issues: issues.items };
   }
   const files: Artifact[] = [];
@@ -207,7 +216,9 @@ function mentionsPlaceholder(issue: ProjectIssue): boolean {
  */
 function dependsOnRepair(issue: ProjectIssue, repaired: Repaired): boolean {
   if (mentionsPlaceholder(issue)) return true;
-  return repaired.paths.some((p) => startsWith(issue.path, p) || (issue.path.length > 0 && startsWith(p, issue.path)) || (issue.path.length === 0 && p.length === 1));
+  return repaired.paths.some(
+    (p) => startsWith(issue.path, p) || (issue.path.length > 0 && startsWith(p, issue.path)) || (issue.path.length === 0 && p.length === 1),
+  );
 }
 
 /** Several environments may merge into one shared file; the last merge holds them all. */
@@ -217,7 +228,12 @@ function mergeSharedFiles(files: Artifact[], issues: IssueList): Artifact[] {
     const previous = byPath.get(file.path);
     // Identical generated files (Kamal's bin/litestream-wait, shared by every destination) are one file.
     if (previous && previous.ownership === "generated" && previous.content !== file.content) {
-      issues.add(["environments"], `two artifacts would be written to ${file.path}`, "give each environment its own file names (configFile and the targets' file settings)", "artifact.shared");
+      issues.add(
+        ["environments"],
+        `two artifacts would be written to ${file.path}`,
+        "give each environment its own file names (configFile and the targets' file settings)",
+        "artifact.shared",
+      );
     }
     byPath.set(file.path, file);
   }

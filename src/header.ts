@@ -12,7 +12,9 @@ export function headerLines(what: string): string[] {
 }
 
 export function hashHeader(what: string): string {
-  return headerLines(what).map((line) => `# ${line}`).join("\n");
+  return headerLines(what)
+    .map((line) => `# ${line}`)
+    .join("\n");
 }
 
 export function isGenerated(content: string): boolean {

@@ -68,18 +68,27 @@ function parseDataFile(file: string, ext: string): unknown {
     } catch (error) {
       const message = (error as Error).message;
       const offset = /at position (\d+)/.exec(message)?.[1];
-      throw new DescriptionLoadError(file, `is not valid JSON: ${message.replace(/\s*\(line \d+ column \d+\)$/, "").replace(/ in JSON at position \d+$/, "")}`, offset === undefined ? undefined : positionAt(text, Number(offset)));
+      throw new DescriptionLoadError(
+        file,
+        `is not valid JSON: ${message.replace(/\s*\(line \d+ column \d+\)$/, "").replace(/ in JSON at position \d+$/, "")}`,
+        offset === undefined ? undefined : positionAt(text, Number(offset)),
+      );
     }
   }
   try {
     const value: unknown = parseYaml(text, { version: "1.1" });
-    if (value === null || value === undefined) throw new DescriptionLoadError(file, "is empty (only comments or null): write the project description (see README)");
+    if (value === null || value === undefined)
+      throw new DescriptionLoadError(file, "is empty (only comments or null): write the project description (see README)");
     return value;
   } catch (error) {
     if (error instanceof DescriptionLoadError) throw error;
     if (error instanceof YAMLParseError) {
       const at = error.linePos?.[0];
-      throw new DescriptionLoadError(file, `is not valid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, at ? { line: at.line, column: at.col } : undefined);
+      throw new DescriptionLoadError(
+        file,
+        `is not valid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+        at ? { line: at.line, column: at.col } : undefined,
+      );
     }
     throw error;
   }
@@ -105,7 +114,10 @@ async function importModule(file: string): Promise<unknown> {
   }
   if (!mod || !("default" in mod)) {
     const names = mod ? Object.keys(mod) : [];
-    throw new DescriptionLoadError(file, `has no default export${names.length ? ` (it exports ${names.join(", ")})` : ""}: write \`export default defineProject({ … })\``);
+    throw new DescriptionLoadError(
+      file,
+      `has no default export${names.length ? ` (it exports ${names.join(", ")})` : ""}: write \`export default defineProject({ … })\``,
+    );
   }
   return mod.default;
 }
@@ -115,12 +127,22 @@ function importError(file: string, text: string, error: unknown): DescriptionLoa
   // jiti reports a syntax error as "ParseError: <what> \n <file>:<line>:<column>".
   const parse = /^(?:\w*Error: )?(.*?)\s*\n\s*(.+):(\d+):(\d+)\s*$/s.exec(message);
   if (parse && path.resolve(parse[2]!) === path.resolve(file)) {
-    return new DescriptionLoadError(file, `does not parse: ${parse[1]!.trim() || "syntax error"}`, { line: Number(parse[3]), column: Number(parse[4]) });
+    return new DescriptionLoadError(file, `does not parse: ${parse[1]!.trim() || "syntax error"}`, {
+      line: Number(parse[3]),
+      column: Number(parse[4]),
+    });
   }
-  if ((error as NodeJS.ErrnoException | undefined)?.code === "MODULE_NOT_FOUND" || (error as NodeJS.ErrnoException | undefined)?.code === "ERR_MODULE_NOT_FOUND") {
+  if (
+    (error as NodeJS.ErrnoException | undefined)?.code === "MODULE_NOT_FOUND" ||
+    (error as NodeJS.ErrnoException | undefined)?.code === "ERR_MODULE_NOT_FOUND"
+  ) {
     const specifier = /Cannot find (?:module|package) '([^']+)'/.exec(message)?.[1];
     const where = specifier ? importPosition(text, specifier) : undefined;
-    return new DescriptionLoadError(file, `imports ${specifier ? `"${specifier}"` : "a module"}, which cannot be found (is it installed, is the path right?)`, where);
+    return new DescriptionLoadError(
+      file,
+      `imports ${specifier ? `"${specifier}"` : "a module"}, which cannot be found (is it installed, is the path right?)`,
+      where,
+    );
   }
   return new DescriptionLoadError(file, `threw while loading: ${message.split("\n")[0]}`, throwPosition(file, error));
 }
@@ -135,7 +157,8 @@ function importPosition(text: string, specifier: string): { line: number; column
 function throwPosition(file: string, error: unknown): { line: number; column: number } | undefined {
   const stack = error instanceof Error ? (error.stack ?? "") : "";
   for (const match of stack.matchAll(/\(?((?:file:\/\/)?\/[^\s():]+):(\d+):(\d+)\)?/g)) {
-    if (path.resolve(match[1]!.replace(/^file:\/\//, "")) === path.resolve(file)) return { line: Number(match[2]), column: Number(match[3]) };
+    if (path.resolve(match[1]!.replace(/^file:\/\//, "")) === path.resolve(file))
+      return { line: Number(match[2]), column: Number(match[3]) };
   }
   return undefined;
 }
@@ -143,7 +166,21 @@ function throwPosition(file: string, error: unknown): { line: number; column: nu
 /** The description must be a plain object; anything else is named, not passed to the schema. */
 function checkDescription(file: string, value: unknown): unknown {
   const what =
-    value === null ? "null" : value === undefined ? "nothing" : typeof value === "function" ? "a function" : Array.isArray(value) ? "a list" : typeof value !== "object" ? `a ${typeof value}` : undefined;
-  if (what) throw new DescriptionLoadError(file, `gives ${what}, not a project description: export (or write) one object with name, litestream, storage and databases`);
+    value === null
+      ? "null"
+      : value === undefined
+        ? "nothing"
+        : typeof value === "function"
+          ? "a function"
+          : Array.isArray(value)
+            ? "a list"
+            : typeof value !== "object"
+              ? `a ${typeof value}`
+              : undefined;
+  if (what)
+    throw new DescriptionLoadError(
+      file,
+      `gives ${what}, not a project description: export (or write) one object with name, litestream, storage and databases`,
+    );
   return value;
 }

@@ -14,10 +14,29 @@ import { checkDirectoryDatabases } from "./plan/directories.js";
 import { checkKnownBad, checkReleaseKnown, requireBehaviour, requireKey, type KeyRequest } from "./plan/release-gates.js";
 import type { StorageConfig } from "./schema/storage.js";
 import { settingText } from "./schema/common.js";
-import { checkConfigFiles, checkLocations, checkVersionFeatures, locationKeyOf, locationOf, variableLocationsWarning } from "./plan/checks.js";
+import {
+  checkConfigFiles,
+  checkLocations,
+  checkVersionFeatures,
+  locationKeyOf,
+  locationOf,
+  variableLocationsWarning,
+} from "./plan/checks.js";
 import { planEnvVars, planRuntimeSettings } from "./plan/env-vars.js";
 import { exactReplicaPath, pickReplicaPath } from "./plan/replica-paths.js";
-import { storageAt, type DatabasePlan, type DebPlan, type EnvironmentInput, type EnvironmentPlan, type LitestreamPlan, type Plan, type ReplicaPlan, type Setting, type ShutdownPlan, type Warning } from "./plan/model.js";
+import {
+  storageAt,
+  type DatabasePlan,
+  type DebPlan,
+  type EnvironmentInput,
+  type EnvironmentPlan,
+  type LitestreamPlan,
+  type Plan,
+  type ReplicaPlan,
+  type Setting,
+  type ShutdownPlan,
+  type Warning,
+} from "./plan/model.js";
 import { mergeTargets } from "./targets/merge.js";
 import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer } from "./plan/timings.js";
 
@@ -45,17 +64,23 @@ export function planProjectCollecting(project: ProjectConfig): { plan: Plan; iss
   const release = litestream.release;
 
   const dbNames = planDatabaseNames(project, issues);
-  const envEntries: Array<[string, EnvironmentConfig]> = project.environments
-    ? Object.entries(project.environments)
-    : [["production", {}]];
-  if (envEntries.length === 0) issues.add(["environments"], "no environment is defined", "remove `environments` or add one, e.g. environments: { production: {} }", "environment.none");
+  const envEntries: Array<[string, EnvironmentConfig]> = project.environments ? Object.entries(project.environments) : [["production", {}]];
+  if (envEntries.length === 0)
+    issues.add(
+      ["environments"],
+      "no environment is defined",
+      "remove `environments` or add one, e.g. environments: { production: {} }",
+      "environment.none",
+    );
 
   const environments = envEntries.map(([envName, env]) =>
     planEnvironment({ project, version, release, envName, env, dbNames, single: envEntries.length === 1, issues, warnings }),
   );
   if (lineOf(release) === version) {
     checkKnownBad(issues, warnings, release, {
-      customS3Endpoint: environments.some((e) => e.databases.some((db) => db.replicas.some((r) => r.type === "s3" && r.endpoint !== undefined))),
+      customS3Endpoint: environments.some((e) =>
+        e.databases.some((db) => db.replicas.some((r) => r.type === "s3" && r.endpoint !== undefined)),
+      ),
       walAutocheckpointOff: project.litestream.walAutocheckpointOff === true,
     });
   }
@@ -72,12 +97,22 @@ function planLitestream(project: ProjectConfig, issues: IssueList): LitestreamPl
   const { version, checksum, verify, migrateFrom } = project.litestream;
   const release = project.litestream.release ?? RELEASE_LINES[version].default;
   if (!release.startsWith(`${version}.`)) {
-    issues.add(["litestream", "release"], `release ${release} is not on the ${version} line`, `use a ${version}.x release such as "${RELEASE_LINES[version].default}", or change litestream.version`, "release.line");
+    issues.add(
+      ["litestream", "release"],
+      `release ${release} is not on the ${version} line`,
+      `use a ${version}.x release such as "${RELEASE_LINES[version].default}", or change litestream.version`,
+      "release.line",
+    );
   } else checkReleaseKnown(issues, release);
   const knownDigest = IMAGE_DIGESTS[release];
   const image = project.litestream.image ?? `litestream/litestream:${release}${knownDigest ? `@${knownDigest}` : ""}`;
   if (/:latest(@|$)|^[^:@]+$/.test(image)) {
-    issues.add(["litestream", "image"], `"${image}" is not pinned; "latest" may point at the shell-less scratch build`, `pin an exact tag such as "litestream/litestream:${release}"`, "image.unpinned");
+    issues.add(
+      ["litestream", "image"],
+      `"${image}" is not pinned; "latest" may point at the shell-less scratch build`,
+      `pin an exact tag such as "litestream/litestream:${release}"`,
+      "image.unpinned",
+    );
   }
   const digest = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1];
   const assets = debAssets(release);
@@ -87,19 +122,30 @@ function planLitestream(project: ProjectConfig, issues: IssueList): LitestreamPl
     verify: verify !== false,
     urls: { amd64: `${assets.baseUrl}/${assets.amd64}`, arm64: `${assets.baseUrl}/${assets.arm64}` },
     sha256: {},
-    source: checksum ? "litestream.checksum in the description" : (recorded.amd64 ?? recorded.arm64)?.source ?? "",
+    source: checksum ? "litestream.checksum in the description" : ((recorded.amd64 ?? recorded.arm64)?.source ?? ""),
   };
   for (const arch of ["amd64", "arm64"] as const) {
     const sha = given[arch]?.replace(/^sha256:/, "") ?? recorded[arch]?.sha256;
     if (sha) deb.sha256[arch] = sha;
   }
   if (checksum && verify === false) {
-    issues.add(["litestream", "verify"], "verify: false and a checksum are both set", "remove verify: false to have the .deb checked against the checksum", "checksum.conflict");
+    issues.add(
+      ["litestream", "verify"],
+      "verify: false and a checksum are both set",
+      "remove verify: false to have the .deb checked against the checksum",
+      "checksum.conflict",
+    );
   }
   const plan: LitestreamPlan = { version, release, image, deb };
   if (digest) plan.imageDigest = digest;
   if (migrateFrom) {
-    if (version !== "0.5") issues.add(["litestream", "migrateFrom"], "migrateFrom moves 0.3 backups to Litestream 0.5; litestream.version is 0.3", 'set litestream.version "0.5" or remove migrateFrom', "migrate.line");
+    if (version !== "0.5")
+      issues.add(
+        ["litestream", "migrateFrom"],
+        "migrateFrom moves 0.3 backups to Litestream 0.5; litestream.version is 0.3",
+        'set litestream.version "0.5" or remove migrateFrom',
+        "migrate.line",
+      );
     else requireBehaviour(issues, release, "restoreFrom03", ["litestream", "migrateFrom"], "restore the 0.3 backup with 0.3 first");
     plan.migrateFrom = migrateFrom;
   }
@@ -109,13 +155,22 @@ function planLitestream(project: ProjectConfig, issues: IssueList): LitestreamPl
 /** A fix for a 0.5 location shared with the 0.3 one: a new prefix, or a new directory. */
 function migrationHint(project: ProjectConfig): string {
   const storage = project.storage ?? project.replicas?.[0];
-  if (storage && "bucket" in storage) return `storage.prefix: "${storage.prefix === undefined ? project.name : settingText(storage.prefix) || project.name}-v05"`;
+  if (storage && "bucket" in storage)
+    return `storage.prefix: "${storage.prefix === undefined ? project.name : settingText(storage.prefix) || project.name}-v05"`;
   if (storage && "path" in storage) return `storage.path: "${storage.path.replace(/\/$/, "")}-v05"`;
   return "a storage prefix or directory of its own";
 }
 
 function planDatabaseNames(project: ProjectConfig, issues: IssueList): string[] {
-  const names = project.databases.map((db) => db.name ?? path.basename(db.path).replace(/\.[^.]*$/, "").toLowerCase().replace(/[^a-z0-9_-]/g, "-"));
+  const names = project.databases.map(
+    (db) =>
+      db.name ??
+      path
+        .basename(db.path)
+        .replace(/\.[^.]*$/, "")
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, "-"),
+  );
   const firstIndex = new Map<string, number>();
   names.forEach((name, i) => {
     const earlier = firstIndex.get(name);
@@ -146,7 +201,9 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   const encryption = env.encryption ?? project.encryption;
   checkVersionFeatures(input, encryption, storages, storagePath, at);
 
-  const databases = project.databases.map((db, i) => planDatabase(input, { db, index: i, at, resolvePath, storages, storagePath, replicaNames }));
+  const databases = project.databases.map((db, i) =>
+    planDatabase(input, { db, index: i, at, resolvePath, storages, storagePath, replicaNames }),
+  );
   const heartbeat = env.heartbeat ?? project.heartbeat;
   const plan: EnvironmentPlan = {
     name: envName,
@@ -169,7 +226,8 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   if (logging) plan.logging = logging;
   if (encryption) plan.encryption = encryption;
   const restoreRetry = env.restoreRetry ?? project.restoreRetry;
-  if (restoreRetry && plan.restoreOnBoot) plan.restoreRetry = { attempts: restoreRetry.attempts, maxDelaySeconds: restoreRetry.maxDelaySeconds ?? 60 };
+  if (restoreRetry && plan.restoreOnBoot)
+    plan.restoreRetry = { attempts: restoreRetry.attempts, maxDelaySeconds: restoreRetry.maxDelaySeconds ?? 60 };
   if (heartbeat) plan.heartbeat = planHeartbeat(heartbeat, env.heartbeat ? at("heartbeat") : ["heartbeat"], issues, warnings);
   if (input.version === "0.5") Object.assign(plan, globalTimings05(plan, project, warnings, at));
   checkReleaseGates(input, plan, { storages, storagePath, replicaNames }, at);
@@ -181,7 +239,12 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
 function pathResolver(input: EnvironmentInput, envPath: IssuePath): ResolvePath {
   const { env, issues } = input;
   if (env.baseDir !== undefined && !env.baseDir.startsWith("/")) {
-    issues.add([...envPath, "baseDir"], `baseDir "${env.baseDir}" is not absolute`, `write an absolute directory, e.g. "${path.join("/", env.baseDir)}"`, "path.relative");
+    issues.add(
+      [...envPath, "baseDir"],
+      `baseDir "${env.baseDir}" is not absolute`,
+      `write an absolute directory, e.g. "${path.join("/", env.baseDir)}"`,
+      "path.relative",
+    );
   }
   return (value, where, what) => {
     if (value.startsWith("/")) return path.normalize(value);
@@ -201,7 +264,12 @@ function checkDatabaseOverrides({ env, dbNames, issues }: EnvironmentInput, at: 
   for (const name of Object.keys(env.databases ?? {})) {
     if (!dbNames.includes(name)) {
       const suggestion = closest(name, dbNames);
-      issues.add(at("databases", name), `no database is named "${name}"`, suggestion ? `did you mean "${suggestion}"?` : `known databases: ${dbNames.join(", ")}`, "database.unknown");
+      issues.add(
+        at("databases", name),
+        `no database is named "${name}"`,
+        suggestion ? `did you mean "${suggestion}"?` : `known databases: ${dbNames.join(", ")}`,
+        "database.unknown",
+      );
     }
   }
 }
@@ -216,12 +284,22 @@ function planStorages(input: EnvironmentInput, envPath: IssuePath): StoragePick 
   const { project, env, version, issues } = input;
   const { storages, storagePath } = pickStorages(project, env, envPath, issues);
   if (version === "0.5" && storages.length > 1) {
-    issues.add(storagePath, `Litestream 0.5 replicates each database to exactly one replica, ${storages.length} are listed`, "keep one replica, or use litestream.version 0.3", "version.replicas");
+    issues.add(
+      storagePath,
+      `Litestream 0.5 replicates each database to exactly one replica, ${storages.length} are listed`,
+      "keep one replica, or use litestream.version 0.3",
+      "version.replicas",
+    );
   }
   const replicaNames = storages.map((s) => s.name ?? s.provider);
   replicaNames.forEach((name, i) => {
     if (replicaNames.indexOf(name) !== i) {
-      issues.add([...storageAt(storagePath, i), "name"], `replica name "${name}" is used twice; Litestream 0.3 refuses two unnamed replicas of one type`, `give each replica a distinct \`name\`, e.g. name: "${name}-${i + 1}"`, "replica.name-duplicate");
+      issues.add(
+        [...storageAt(storagePath, i), "name"],
+        `replica name "${name}" is used twice; Litestream 0.3 refuses two unnamed replicas of one type`,
+        `give each replica a distinct \`name\`, e.g. name: "${name}-${i + 1}"`,
+        "replica.name-duplicate",
+      );
     }
   });
   return { storages, storagePath, replicaNames };
@@ -256,7 +334,10 @@ function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
   if (db.maxSyncWalBytes !== undefined) plan.maxSyncWalBytes = db.maxSyncWalBytes;
   if (db.directory) {
     const { metaDir, ...rest } = db.directory;
-    plan.directory = { ...rest, ...(metaDir !== undefined ? { metaDir: resolvePath(metaDir, ["databases", i, "directory", "metaDir"], "meta-dir") } : {}) };
+    plan.directory = {
+      ...rest,
+      ...(metaDir !== undefined ? { metaDir: resolvePath(metaDir, ["databases", i, "directory", "metaDir"], "meta-dir") } : {}),
+    };
   }
   return plan;
 }
@@ -271,34 +352,71 @@ function resolveRole({ project, issues }: EnvironmentInput, db: DatabaseConfig, 
   if (builtin) return builtin;
   const known = [...Object.keys(ROLE_PRESETS), ...Object.keys(project.roles ?? {})];
   const suggestion = closest(roleName, known);
-  issues.add(["databases", i, "role"], `unknown role "${roleName}"`, suggestion ? `did you mean "${suggestion}"? (or define it under roles)` : `use one of ${known.join(", ")} or define it under roles`, "role.unknown");
+  issues.add(
+    ["databases", i, "role"],
+    `unknown role "${roleName}"`,
+    suggestion ? `did you mean "${suggestion}"? (or define it under roles)` : `use one of ${known.join(", ")} or define it under roles`,
+    "role.unknown",
+  );
   return undefined;
 }
 
 /** Timing layers from the broadest to the most specific (docs/durations.md); the replica adds the last. */
-function timingLayers({ project, env, envName }: EnvironmentInput, { db, index: i, at }: DatabaseInput, name: string, role: Preset | undefined): Layer[] {
+function timingLayers(
+  { project, env, envName }: EnvironmentInput,
+  { db, index: i, at }: DatabaseInput,
+  name: string,
+  role: Preset | undefined,
+): Layer[] {
   const override = env.databases?.[name];
   const presetName = env.preset ?? project.preset;
   const preset = presetName ? USE_CASE_PRESETS[presetName] : undefined;
   const roleName = db.role;
   return [
-    ...(preset ? [{ source: `preset ${presetName}`, reason: preset.reason, values: preset.replication, path: env.preset ? at("preset") : ["preset"], preset: true }] : []),
+    ...(preset
+      ? [
+          {
+            source: `preset ${presetName}`,
+            reason: preset.reason,
+            values: preset.replication,
+            path: env.preset ? at("preset") : ["preset"],
+            preset: true,
+          },
+        ]
+      : []),
     { source: "project default", values: project.replication, path: ["replication"] },
     { source: `environment ${envName}`, values: env.replication, path: at("replication") },
-    ...(role && roleName ? [{ source: `role ${roleName}`, reason: role.reason || undefined, values: role.replication, ...(project.roles?.[roleName] ? { path: ["roles", roleName] } : { path: ["databases", i, "role"], preset: true }) }] : []),
+    ...(role && roleName
+      ? [
+          {
+            source: `role ${roleName}`,
+            reason: role.reason || undefined,
+            values: role.replication,
+            ...(project.roles?.[roleName] ? { path: ["roles", roleName] } : { path: ["databases", i, "role"], preset: true }),
+          },
+        ]
+      : []),
     { source: `database ${name}`, values: db.replication, path: ["databases", i, "replication"] },
     { source: `environment ${envName}, database ${name}`, values: override?.replication, path: at("databases", name, "replication") },
   ];
 }
 
-function planReplica(input: EnvironmentInput, d: DatabaseInput, { storage, r, name, layers }: { storage: StorageConfig; r: number; name: string; layers: Layer[] }): ReplicaPlan {
+function planReplica(
+  input: EnvironmentInput,
+  d: DatabaseInput,
+  { storage, r, name, layers }: { storage: StorageConfig; r: number; name: string; layers: Layer[] },
+): ReplicaPlan {
   const { project, version, issues, warnings } = input;
   const where = storageAt(d.storagePath, r);
   const destination = resolveDestination(storage, project.name);
   if (destination.type === "file") destination.base = d.resolvePath(destination.base, [...where, "path"], "file replica path");
-  if (destination.type === "sftp" && destination.keyPath) destination.keyPath = d.resolvePath(destination.keyPath, [...where, "keyPath"], "SSH key path");
+  if (destination.type === "sftp" && destination.keyPath)
+    destination.keyPath = d.resolvePath(destination.keyPath, [...where, "keyPath"], "SSH key path");
   const replicaName = d.replicaNames[r] ?? storage.provider;
-  const settings = layerSettings([...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...where, "replication"] }], warnings);
+  const settings = layerSettings(
+    [...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...where, "replication"] }],
+    warnings,
+  );
   const exact = pickReplicaPath(
     [
       { value: input.env.databases?.[name]?.replicaPath, where: d.at("databases", name, "replicaPath") },
@@ -308,7 +426,9 @@ function planReplica(input: EnvironmentInput, d: DatabaseInput, { storage, r, na
     d.replicaNames,
     issues,
   );
-  const replicaPath = exact ? exactReplicaPath(exact, destination, (value, at) => d.resolvePath(value, at, "replicaPath"), issues) : replicaPathOf(destination, name);
+  const replicaPath = exact
+    ? exactReplicaPath(exact, destination, (value, at) => d.resolvePath(value, at, "replicaPath"), issues)
+    : replicaPathOf(destination, name);
   checkTimings(settings, version, `database ${name}`, issues);
   return {
     ...destination,
@@ -326,10 +446,20 @@ function replicaPathOf(destination: Destination, dbName: string): string {
   return destination.base ? `${destination.base.replace(/\/$/, "")}/${dbName}` : dbName;
 }
 
-function planHeartbeat(heartbeat: NonNullable<ProjectConfig["heartbeat"]>, where: IssuePath, issues: IssueList, warnings: Warning[]): { interval?: Setting } {
+function planHeartbeat(
+  heartbeat: NonNullable<ProjectConfig["heartbeat"]>,
+  where: IssuePath,
+  issues: IssueList,
+  warnings: Warning[],
+): { interval?: Setting } {
   const interval = heartbeat.interval ? toSetting(heartbeat.interval, "heartbeat", warnings, [...where, "interval"]) : undefined;
   if (interval && interval.ms < 60_000) {
-    issues.add([...where, "interval"], `heartbeat interval ${interval.go} is below Litestream's minimum of 1m`, 'use "1m" or more', "heartbeat.interval");
+    issues.add(
+      [...where, "interval"],
+      `heartbeat interval ${interval.go} is below Litestream's minimum of 1m`,
+      'use "1m" or more',
+      "heartbeat.interval",
+    );
   }
   return interval ? { interval } : {};
 }
@@ -344,22 +474,26 @@ function checkReleaseGates(input: EnvironmentInput, plan: EnvironmentPlan, { sto
   const line = lineOf(release);
   if (line !== input.version) return;
   const requests: Array<KeyRequest & { otherLine: boolean }> = [];
-  const want = (scope: KeyRequest["scope"], key: string, where: IssuePath, without: string, otherLine = false) => requests.push({ scope, key, path: where, without, otherLine });
+  const want = (scope: KeyRequest["scope"], key: string, where: IssuePath, without: string, otherLine = false) =>
+    requests.push({ scope, key, path: where, without, otherLine });
   // Settings only 0.5 reads, which nothing else refuses on 0.3: refused there naming 0.5.
   project.databases.forEach((db, i) => {
     if (db.truncatePageN !== undefined) want("db", "truncate-page-n", ["databases", i, "truncatePageN"], "remove truncatePageN", true);
-    if (db.maxSyncWalBytes !== undefined) want("db", "max-sync-wal-bytes", ["databases", i, "maxSyncWalBytes"], "remove maxSyncWalBytes", true);
+    if (db.maxSyncWalBytes !== undefined)
+      want("db", "max-sync-wal-bytes", ["databases", i, "maxSyncWalBytes"], "remove maxSyncWalBytes", true);
     if (db.directory) {
       const where = ["databases", i, "directory"];
       want("db", "dir", where, "describe each database with its own path", true);
       if (db.directory.recursive !== undefined) want("db", "recursive", [...where, "recursive"], "remove directory.recursive", true);
       if (db.directory.watch !== undefined) want("db", "watch", [...where, "watch"], "remove directory.watch", true);
-      if (db.directory.metaDir !== undefined) want("db", "meta-dir", [...where, "metaDir"], "remove directory.metaDir (metadata then sits beside each tenant)", true);
+      if (db.directory.metaDir !== undefined)
+        want("db", "meta-dir", [...where, "metaDir"], "remove directory.metaDir (metadata then sits beside each tenant)", true);
     }
   });
   storages.forEach((s, i) => {
     for (const [field, key] of UPLOAD_KEYS) {
-      if (field in s && (s as Record<string, unknown>)[field] !== undefined) want("replica", key, [...storageAt(storagePath, i), field], `remove ${field}`, true);
+      if (field in s && (s as Record<string, unknown>)[field] !== undefined)
+        want("replica", key, [...storageAt(storagePath, i), field], `remove ${field}`, true);
     }
   });
   if (line === "0.5") {
@@ -367,11 +501,14 @@ function checkReleaseGates(input: EnvironmentInput, plan: EnvironmentPlan, { sto
     if (plan.restoreOnBoot) want("db", "restore-if-db-not-exists", ["litestream", "release"], "set restoreOnBoot: false");
     if (plan.heartbeat) want("top", "heartbeat-url", env.heartbeat ? at("heartbeat") : ["heartbeat"], "remove heartbeat");
     if (plan.compaction?.l0Retention) want("top", "l0-retention", ["compaction", "l0Retention"], "remove compaction.l0Retention");
-    if (plan.compaction?.retentionEnabled !== undefined) want("retention", "enabled", ["compaction", "retentionEnabled"], "remove compaction.retentionEnabled");
+    if (plan.compaction?.retentionEnabled !== undefined)
+      want("retention", "enabled", ["compaction", "retentionEnabled"], "remove compaction.retentionEnabled");
     if (plan.validation?.interval) want("top", "validation", plan.validation.interval.path, "remove validationInterval");
-    if (plan.logging?.type === "pretty") requireBehaviour(issues, release, "prettyLogging", env.logging ? at("logging", "type") : ["logging", "type"], 'use "text" or "json"');
+    if (plan.logging?.type === "pretty")
+      requireBehaviour(issues, release, "prettyLogging", env.logging ? at("logging", "type") : ["logging", "type"], 'use "text" or "json"');
     const encryption = plan.encryption;
-    if (encryption && "sse" in encryption) want("replica", "sse-kms-key-id", env.encryption ? at("encryption", "sse") : ["encryption", "sse"], "remove encryption.sse");
+    if (encryption && "sse" in encryption)
+      want("replica", "sse-kms-key-id", env.encryption ? at("encryption", "sse") : ["encryption", "sse"], "remove encryption.sse");
   }
   // One refusal per key and place: many databases share one storage.
   const seen = new Set<string>();
@@ -401,7 +538,12 @@ function planShutdown(input: EnvironmentInput, at: (...p: IssuePath) => IssuePat
   const path = env.shutdownSyncTimeout ? at("shutdownSyncTimeout") : ["shutdownSyncTimeout"];
   const syncTimeout = given ? toSetting(given, env.shutdownSyncTimeout ? "environment" : "project", warnings, path) : undefined;
   if (syncTimeout && version === "0.3") {
-    issues.add(path, "shutdown-sync-timeout is a Litestream 0.5.6+ setting; 0.3 does one final sync on SIGTERM without retrying", "remove shutdownSyncTimeout", "version.feature");
+    issues.add(
+      path,
+      "shutdown-sync-timeout is a Litestream 0.5.6+ setting; 0.3 does one final sync on SIGTERM without retrying",
+      "remove shutdownSyncTimeout",
+      "version.feature",
+    );
   } else if (syncTimeout && lineOf(release) === "0.5") {
     requireKey(issues, release, { scope: "top", key: "shutdown-sync-timeout", path, without: "remove shutdownSyncTimeout" });
   }
@@ -425,13 +567,27 @@ function formatEnvPath(envPath: IssuePath): string {
   return envPath.length ? `${envPath.join(".")}.` : "environments.production.";
 }
 
-
-function pickStorages(project: ProjectConfig, env: EnvironmentConfig, envPath: IssuePath, issues: IssueList): { storages: StorageConfig[]; storagePath: IssuePath } {
+function pickStorages(
+  project: ProjectConfig,
+  env: EnvironmentConfig,
+  envPath: IssuePath,
+  issues: IssueList,
+): { storages: StorageConfig[]; storagePath: IssuePath } {
   if (env.storage && env.replicas) {
-    issues.add(envPath, "both `storage` and `replicas` are set", "use `storage` for one destination or `replicas` for several, not both", "storage.both");
+    issues.add(
+      envPath,
+      "both `storage` and `replicas` are set",
+      "use `storage` for one destination or `replicas` for several, not both",
+      "storage.both",
+    );
   }
   if (env.prefix !== undefined && (env.storage || env.replicas)) {
-    issues.add([...envPath, "prefix"], "`prefix` applies to the inherited storage, but this environment defines its own", "move the prefix into this environment's storage", "prefix.unused");
+    issues.add(
+      [...envPath, "prefix"],
+      "`prefix` applies to the inherited storage, but this environment defines its own",
+      "move the prefix into this environment's storage",
+      "prefix.unused",
+    );
   }
   if (env.storage) return { storages: [env.storage], storagePath: [...envPath, "storage"] };
   if (env.replicas) return { storages: env.replicas, storagePath: [...envPath, "replicas"] };
@@ -439,17 +595,32 @@ function pickStorages(project: ProjectConfig, env: EnvironmentConfig, envPath: I
   if (env.prefix === undefined) return inherited;
   const storages = inherited.storages.map((s) => ("bucket" in s ? { ...s, prefix: env.prefix } : s));
   if (!inherited.storages.some((s) => "bucket" in s)) {
-    issues.add([...envPath, "prefix"], "`prefix` applies to object stores, and the inherited storage has none", "remove it, or set this environment's own storage", "prefix.unused");
+    issues.add(
+      [...envPath, "prefix"],
+      "`prefix` applies to object stores, and the inherited storage has none",
+      "remove it, or set this environment's own storage",
+      "prefix.unused",
+    );
   }
   return { storages, storagePath: inherited.storagePath };
 }
 
 function pickInheritedStorages(project: ProjectConfig, issues: IssueList): { storages: StorageConfig[]; storagePath: IssuePath } {
   if (project.storage && project.replicas) {
-    issues.add([], "both `storage` and `replicas` are set", "use `storage` for one destination or `replicas` for several, not both", "storage.both");
+    issues.add(
+      [],
+      "both `storage` and `replicas` are set",
+      "use `storage` for one destination or `replicas` for several, not both",
+      "storage.both",
+    );
   }
   if (project.storage) return { storages: [project.storage], storagePath: ["storage"] };
   if (project.replicas) return { storages: project.replicas, storagePath: ["replicas"] };
-  issues.add([], "no backup destination: set `storage` (or `replicas`)", 'e.g. storage: { provider: "file", path: "/var/backups/litestream" }', "storage.none");
+  issues.add(
+    [],
+    "no backup destination: set `storage` (or `replicas`)",
+    'e.g. storage: { provider: "file", path: "/var/backups/litestream" }',
+    "storage.none",
+  );
   return { storages: [], storagePath: ["storage"] };
 }

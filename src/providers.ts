@@ -72,7 +72,8 @@ export function resolveDestination(storage: StorageConfig, defaultPrefix: string
   const prefix = "bucket" in storage ? storage.prefix : undefined;
   const base = "bucket" in storage ? (prefix === undefined ? defaultPrefix : settingText(prefix)) : "";
   const bucket = "bucket" in storage ? settingText(storage.bucket) : "";
-  const text = <T extends Parameters<typeof settingText>[0] | undefined>(value: T) => (value === undefined ? undefined : settingText(value));
+  const text = <T extends Parameters<typeof settingText>[0] | undefined>(value: T) =>
+    value === undefined ? undefined : settingText(value);
   const s3 = (endpoint: string | undefined, region: string, notes: Destination["notes"] = {}): S3Destination => ({
     provider: storage.provider,
     type: "s3",

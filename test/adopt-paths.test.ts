@@ -41,9 +41,21 @@ const configOf = (project: ProjectInput, env = 0) => {
 };
 
 const CREDENTIALS = { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } };
-const s3 = (extra: Record<string, unknown> = {}) => ({ provider: "s3" as const, endpoint: "https://s3.example.com", region: "us-east-1", bucket: "backups", credentials: CREDENTIALS, ...extra });
+const s3 = (extra: Record<string, unknown> = {}) => ({
+  provider: "s3" as const,
+  endpoint: "https://s3.example.com",
+  region: "us-east-1",
+  bucket: "backups",
+  credentials: CREDENTIALS,
+  ...extra,
+});
 
-function run(cmd: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { env: { PATH: "/usr/bin:/bin", ...env }, cwd, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) => {
       if (err && typeof (err as NodeJS.ErrnoException).code === "string") reject(err);
@@ -52,8 +64,8 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}, cwd?
   });
 }
 
-describe("existing replica paths: replicaPath, prefix \"\" and dotted names", () => {
-  it("uses an exact replicaPath as is, prefix \"\" puts <name> at the bucket root, a dotted name is only a label", () => {
+describe('existing replica paths: replicaPath, prefix "" and dotted names', () => {
+  it('uses an exact replicaPath as is, prefix "" puts <name> at the bucket root, a dotted name is only a label', () => {
     const { yaml } = configOf({
       name: "app",
       litestream: { version: "0.3" },
@@ -74,19 +86,33 @@ describe("existing replica paths: replicaPath, prefix \"\" and dotted names", ()
       environments: { production: { baseDir: "/srv/app" } },
       databases: [{ name: "main", path: "main.db", replicaPath: { s3: "production.sqlite3", local: "backups/production.sqlite3" } }],
     });
-    expect(yaml.dbs[0]!.replicas.map((r: { path: string }) => r.path)).toEqual(["production.sqlite3", "/srv/app/backups/production.sqlite3"]);
+    expect(yaml.dbs[0]!.replicas.map((r: { path: string }) => r.path)).toEqual([
+      "production.sqlite3",
+      "/srv/app/backups/production.sqlite3",
+    ]);
   });
 
   it("refuses an ambiguous, unknown, slashed or malformed replicaPath with a working fix", () => {
-    const base = { name: "app", litestream: { version: "0.3" as const }, replicas: [s3(), { provider: "file" as const, name: "local", path: "/b" }] };
-    expect(issuesOf({ ...base, databases: [{ path: "/d/a.db", replicaPath: "a.db" }] }).map((i) => [i.path, i.code])).toEqual([["databases.0.replicaPath", "replica-path.ambiguous"]]);
-    expect(issuesOf({ ...base, databases: [{ path: "/d/a.db", replicaPath: { s4: "a.db" } }] }).map((i) => [i.path, i.code, i.fix])).toEqual([["databases.0.replicaPath.s4", "replica-path.unknown", 'did you mean "s3"?']]);
+    const base = {
+      name: "app",
+      litestream: { version: "0.3" as const },
+      replicas: [s3(), { provider: "file" as const, name: "local", path: "/b" }],
+    };
+    expect(issuesOf({ ...base, databases: [{ path: "/d/a.db", replicaPath: "a.db" }] }).map((i) => [i.path, i.code])).toEqual([
+      ["databases.0.replicaPath", "replica-path.ambiguous"],
+    ]);
+    expect(
+      issuesOf({ ...base, databases: [{ path: "/d/a.db", replicaPath: { s4: "a.db" } }] }).map((i) => [i.path, i.code, i.fix]),
+    ).toEqual([["databases.0.replicaPath.s4", "replica-path.unknown", 'did you mean "s3"?']]);
     const one = { name: "app", litestream: { version: "0.3" as const }, storage: s3() };
     const slash = issuesOf({ ...one, databases: [{ path: "/d/a.db", replicaPath: "/a.db" }] });
     expect(slash.map((i) => [i.code, i.fix])).toEqual([["replica-path.slash", 'write "a.db"']]);
     expect(issuesOf({ ...one, databases: [{ path: "/d/a.db", replicaPath: "a.db" }] })).toEqual([]);
     for (const bad of ["a//b", "a/", "../a", "a/./b", "a$b"]) {
-      expect(issuesOf({ ...one, databases: [{ path: "/d/a.db", replicaPath: bad }] }).map((i) => i.path), bad).toEqual(["databases.0.replicaPath"]);
+      expect(
+        issuesOf({ ...one, databases: [{ path: "/d/a.db", replicaPath: bad }] }).map((i) => i.path),
+        bad,
+      ).toEqual(["databases.0.replicaPath"]);
     }
     expect(issuesOf({ ...one, databases: [{ name: "a..b", path: "/d/a.db" }] }).map((i) => i.code)).toEqual(["name.invalid"]);
   });
@@ -105,10 +131,18 @@ describe("existing replica paths: replicaPath, prefix \"\" and dotted names", ()
     expect(shared.map((i) => [i.code, i.fix])).toEqual([["replica.shared", "give databases[1].replicaPath a path of its own"]]);
     expect(issuesOf(two("other.sqlite3"))).toEqual([]);
     // An exact path equal to another database's <prefix "">/<name>.
-    const byName = { ...two("x"), databases: [{ name: "main", path: "/d/main.db", replicaPath: "production.sqlite3" }, { name: "production.sqlite3", path: "/d/p.db" }] };
+    const byName = {
+      ...two("x"),
+      databases: [
+        { name: "main", path: "/d/main.db", replicaPath: "production.sqlite3" },
+        { name: "production.sqlite3", path: "/d/p.db" },
+      ],
+    };
     expect(issuesOf(byName).map((i) => i.code)).toEqual(["replica.shared"]);
     const nested = issuesOf(two("production.sqlite3/wal"));
-    expect(nested.map((i) => [i.code, i.fix])).toEqual([["replica.nested", "use sibling paths, not nested ones: change databases[1].replicaPath"]]);
+    expect(nested.map((i) => [i.code, i.fix])).toEqual([
+      ["replica.nested", "use sibling paths, not nested ones: change databases[1].replicaPath"],
+    ]);
 
     // Two environments in one bucket: the environment's own replicaPath is the fix (a prefix would not change an exact path).
     const envs = (staging: Record<string, unknown>): ProjectInput => ({
@@ -139,7 +173,11 @@ describe("existing replica paths: replicaPath, prefix \"\" and dotted names", ()
   });
 
   it("stays linear: 20,000 databases with exact paths are checked in one sorted pass", () => {
-    const databases = Array.from({ length: 20_000 }, (_, i) => ({ name: `db${i}`, path: `/d/db${i}.sqlite3`, replicaPath: `keep/db${i}.sqlite3` }));
+    const databases = Array.from({ length: 20_000 }, (_, i) => ({
+      name: `db${i}`,
+      path: `/d/db${i}.sqlite3`,
+      replicaPath: `keep/db${i}.sqlite3`,
+    }));
     const { plan } = generate({ name: "app", litestream: { version: "0.3" }, storage: s3(), databases });
     expect(plan.environments[0]!.databases.at(-1)!.replicas[0]!.path).toBe("keep/db19999.sqlite3");
   });
@@ -189,7 +227,17 @@ describe.each(LINES)("round trip from a pre-existing path, Litestream %s", (line
     const dir = makeTempDir(`adopt-s3-${line}`);
     const db = join(dir, "data.db");
     const creds = { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY };
-    writeFileSync(join(dir, "hand.yml"), handWritten(line, db, { type: "s3", bucket: "pb-backups", path: "litestream/pb_data.db", endpoint: server.endpoint, region: "us-east-1", ...(line === "0.3" ? { "force-path-style": "true" } : {}) }));
+    writeFileSync(
+      join(dir, "hand.yml"),
+      handWritten(line, db, {
+        type: "s3",
+        bucket: "pb-backups",
+        path: "litestream/pb_data.db",
+        endpoint: server.endpoint,
+        region: "us-east-1",
+        ...(line === "0.3" ? { "force-path-style": "true" } : {}),
+      }),
+    );
     await backUpWith(join(dir, "hand.yml"), db, dir, line, creds);
     expect((await server.listKeys("pb-backups")).every((k) => k.startsWith("litestream/pb_data.db/"))).toBe(true);
 
@@ -206,7 +254,10 @@ describe.each(LINES)("round trip from a pre-existing path, Litestream %s", (line
     });
     expect(text).toContain('bucket: "${PB_BUCKET}"');
     expect(text).toContain('endpoint: "${PB_ENDPOINT}"');
-    expect(plan.environments[0]!.env.filter((v) => v.setting).map((v) => [v.name, v.setting])).toEqual([["PB_BUCKET", "storage.bucket"], ["PB_ENDPOINT", "storage.endpoint"]]);
+    expect(plan.environments[0]!.env.filter((v) => v.setting).map((v) => [v.name, v.setting])).toEqual([
+      ["PB_BUCKET", "storage.bucket"],
+      ["PB_ENDPOINT", "storage.endpoint"],
+    ]);
     const config = join(dir, "generated.yml");
     writeFileSync(config, text);
     const env = { ...creds, PB_BUCKET: "pb-backups", PB_ENDPOINT: server.endpoint };
@@ -233,18 +284,23 @@ describe("the start-up check (src/render/startup-checks.ts), executed", () => {
   );
   const script = `set -eu\n${lines.join("\n")}\necho proceeded\n`;
 
-  it.each([["sh"], ["busybox"]])("%s: unset or empty → exit 78 naming each variable and setting; set → proceeds; http refused", async (shell) => {
-    const args = (s: string) => (shell === "busybox" ? ["sh", "-c", s] : ["-c", s]);
-    const unset = await run(shell, args(script), { MY_BUCKET: "" });
-    expect(unset.code).toBe(78);
-    expect(unset.stdout).toBe("");
-    expect(unset.stderr).toContain("probe: MY_BUCKET is not set or empty: it is storage.bucket of the Litestream config (written there as ${MY_BUCKET})");
-    expect(unset.stderr).toContain("probe: MY_ENDPOINT is not set or empty: it is storage.endpoint");
-    const http = await run(shell, args(script), { MY_BUCKET: "b", MY_ENDPOINT: "http://x" });
-    expect([http.code, http.stderr]).toEqual([78, expect.stringContaining("MY_ENDPOINT must start with https://")]);
-    const set = await run(shell, args(script), { MY_BUCKET: "b; rm -rf /", MY_ENDPOINT: "https://x" });
-    expect([set.code, set.stdout]).toEqual([0, "proceeded\n"]);
-  });
+  it.each([["sh"], ["busybox"]])(
+    "%s: unset or empty → exit 78 naming each variable and setting; set → proceeds; http refused",
+    async (shell) => {
+      const args = (s: string) => (shell === "busybox" ? ["sh", "-c", s] : ["-c", s]);
+      const unset = await run(shell, args(script), { MY_BUCKET: "" });
+      expect(unset.code).toBe(78);
+      expect(unset.stdout).toBe("");
+      expect(unset.stderr).toContain(
+        "probe: MY_BUCKET is not set or empty: it is storage.bucket of the Litestream config (written there as ${MY_BUCKET})",
+      );
+      expect(unset.stderr).toContain("probe: MY_ENDPOINT is not set or empty: it is storage.endpoint");
+      const http = await run(shell, args(script), { MY_BUCKET: "b", MY_ENDPOINT: "http://x" });
+      expect([http.code, http.stderr]).toEqual([78, expect.stringContaining("MY_ENDPOINT must start with https://")]);
+      const set = await run(shell, args(script), { MY_BUCKET: "b; rm -rf /", MY_ENDPOINT: "https://x" });
+      expect([set.code, set.stdout]).toEqual([0, "proceeded\n"]);
+    },
+  );
 
   it("passes shellcheck", async () => {
     const dir = makeTempDir("startup-check");
@@ -258,13 +314,24 @@ function runtimeProject(dir: string, line: LitestreamLine, targets: ProjectInput
   return {
     name: "shop",
     litestream: litestream(line),
-    storage: { provider: "s3", bucket: { env: "APP_BUCKET" }, endpoint: { env: "APP_ENDPOINT" }, region: "us-east-1", credentials: { accessKeyId: { env: "LITESTREAM_ACCESS_KEY_ID" }, secretAccessKey: { env: "LITESTREAM_SECRET_ACCESS_KEY" } } },
+    storage: {
+      provider: "s3",
+      bucket: { env: "APP_BUCKET" },
+      endpoint: { env: "APP_ENDPOINT" },
+      region: "us-east-1",
+      credentials: { accessKeyId: { env: "LITESTREAM_ACCESS_KEY_ID" }, secretAccessKey: { env: "LITESTREAM_SECRET_ACCESS_KEY" } },
+    },
     databases: [{ name: "production.sqlite3", path: `${dir}/data/production.sqlite3`, replicaPath: "production.sqlite3" }],
     targets,
   };
 }
 
-const SET = { APP_BUCKET: "shop-backups", APP_ENDPOINT: "https://s3.example.com", LITESTREAM_ACCESS_KEY_ID: "k", LITESTREAM_SECRET_ACCESS_KEY: "s" };
+const SET = {
+  APP_BUCKET: "shop-backups",
+  APP_ENDPOINT: "https://s3.example.com",
+  LITESTREAM_ACCESS_KEY_ID: "k",
+  LITESTREAM_SECRET_ACCESS_KEY: "s",
+};
 
 /** A litestream stub that records its arguments and succeeds. */
 function stubBin(dir: string): { path: string; calls: string } {
@@ -276,7 +343,13 @@ function stubBin(dir: string): { path: string; calls: string } {
   return { path: `${bin}:/usr/bin:/bin`, calls };
 }
 
-async function expectCheck(shell: string, args: string[], path: string, calls: string, extraEnv: Record<string, string> = {}): Promise<void> {
+async function expectCheck(
+  shell: string,
+  args: string[],
+  path: string,
+  calls: string,
+  extraEnv: Record<string, string> = {},
+): Promise<void> {
   const { readFileSync, existsSync, rmSync } = await import("node:fs");
   rmSync(calls, { force: true });
   const unset = await run(shell, args, { ...SET, APP_BUCKET: "", PATH: path, ...extraEnv });
@@ -302,7 +375,9 @@ describe.each(LINES)("every target runs the start-up check before Litestream (Li
       const none = { APP_BUCKET: "", APP_ENDPOINT: "", LITESTREAM_ACCESS_KEY_ID: "", LITESTREAM_SECRET_ACCESS_KEY: "" };
       const auto = await run(shell, args, { PATH: stub.path, LITESTREAM_ENABLED: "auto", ...none });
       expect(auto.code, auto.stderr).toBe(0);
-      expect(auto.stderr).toContain("LITESTREAM_ENABLED=auto and none of LITESTREAM_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY, APP_BUCKET, APP_ENDPOINT is set: starting the app without restore or replication");
+      expect(auto.stderr).toContain(
+        "LITESTREAM_ENABLED=auto and none of LITESTREAM_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY, APP_BUCKET, APP_ENDPOINT is set: starting the app without restore or replication",
+      );
       const autoPartial = await run(shell, args, { PATH: stub.path, LITESTREAM_ENABLED: "auto", ...none, APP_BUCKET: "b" });
       expect(autoPartial.code).toBe(78);
       const autoAll = await run(shell, args, { ...SET, PATH: stub.path, LITESTREAM_ENABLED: "auto" });
@@ -318,9 +393,16 @@ describe.each(LINES)("every target runs the start-up check before Litestream (Li
   it("Kamal accessory cmd: the check runs first inside the container's /bin/sh", async () => {
     const dir = makeTempDir("adopt-kamal");
     mkdirSync(join(dir, "data"));
-    const { files } = generate(runtimeProject(dir, line, { kamal: { version: "2.12.0", host: "203.0.113.10", volume: `shop_storage:${dir}/data` } }));
-    const accessory = parse(files.find((f) => f.path === "config/litestream-accessory.yml")!.content) as Record<string, { cmd: string; env: { secret: string[] } }>;
-    const value = Object.values(accessory).find((v) => v && typeof v === "object" && "cmd" in v) ?? (accessory as never as { accessories: Record<string, { cmd: string; env: { secret: string[] } }> }).accessories?.litestream;
+    const { files } = generate(
+      runtimeProject(dir, line, { kamal: { version: "2.12.0", host: "203.0.113.10", volume: `shop_storage:${dir}/data` } }),
+    );
+    const accessory = parse(files.find((f) => f.path === "config/litestream-accessory.yml")!.content) as Record<
+      string,
+      { cmd: string; env: { secret: string[] } }
+    >;
+    const value =
+      Object.values(accessory).find((v) => v && typeof v === "object" && "cmd" in v) ??
+      (accessory as never as { accessories: Record<string, { cmd: string; env: { secret: string[] } }> }).accessories?.litestream;
     expect(value!.env.secret).toEqual(expect.arrayContaining(["APP_BUCKET", "APP_ENDPOINT"]));
     const stub = stubBin(dir);
     // The remote shell parses cmd as it is appended after the image: `/bin/sh <cmd>`.
@@ -331,7 +413,10 @@ describe.each(LINES)("every target runs the start-up check before Litestream (Li
 
   it("systemd: ExecStartPre= runs the check (as systemd reads the line) before the restores", async () => {
     const dir = makeTempDir("adopt-systemd");
-    const { files } = generate({ ...runtimeProject("/srv/shop", line, { systemd: { appUnit: "shop.service" } }), litestream: { ...litestream(line), verify: false } });
+    const { files } = generate({
+      ...runtimeProject("/srv/shop", line, { systemd: { appUnit: "shop.service" } }),
+      litestream: { ...litestream(line), verify: false },
+    });
     const unit = files.find((f) => f.kind === "systemd-unit" && f.path.endsWith("litestream.service"))!.content;
     const pre = unit.split("\n").filter((l) => l.startsWith("ExecStartPre="));
     expect(pre.length).toBe(2);
@@ -349,7 +434,9 @@ describe.each(LINES)("every target runs the start-up check before Litestream (Li
     const dir = makeTempDir("adopt-compose");
     const userCompose = `services:\n  app:\n    image: example/app:1\n    volumes:\n      - app_data:${dir}/data\nvolumes:\n  app_data: {}\n`;
     for (const configDelivery of ["heredoc", "configs"] as const) {
-      const project = runtimeProject(dir, line, { compose: { appService: "app", volume: `app_data:${dir}/data`, configDelivery, version: "2.26.1" } });
+      const project = runtimeProject(dir, line, {
+        compose: { appService: "app", volume: `app_data:${dir}/data`, configDelivery, version: "2.26.1" },
+      });
       const { files } = generate(project, { existing: (p) => (p === "compose.yaml" ? userCompose : undefined) });
       for (const f of files) {
         mkdirSync(join(dir, f.path, ".."), { recursive: true });
@@ -360,7 +447,10 @@ describe.each(LINES)("every target runs the start-up check before Litestream (Li
       const result = await composeConfig([join(dir, "compose.yaml"), join(dir, override.path)], { env: SET, args: ["--format", "json"] });
       expect(result.code, result.stderr).toBe(0);
       // `config` writes every literal $ as $$ (so that it can be read again): undo that.
-      const model = JSON.parse(result.stdout.replaceAll("$$", "$")) as { services: Record<string, { command?: string[]; environment?: Record<string, string> }>; configs?: Record<string, { content: string }> };
+      const model = JSON.parse(result.stdout.replaceAll("$$", "$")) as {
+        services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
+        configs?: Record<string, { content: string }>;
+      };
       const config = configDelivery === "configs" ? model.configs!.litestream!.content : model.services.litestream!.command![0]!;
       expect(config).toContain('bucket: "${APP_BUCKET}"');
       expect(config).toContain('endpoint: "${APP_ENDPOINT}"');

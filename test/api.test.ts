@@ -53,7 +53,9 @@ describe("writeFiles", () => {
     expect(written.files.filter((f) => f.status === "removed").map((f) => f.path)).toEqual(stale);
     expect(existsSync(unit)).toBe(false);
     expect(run(base, { check: true }).upToDate).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(root, MANIFEST_FILE), "utf8")).files).toEqual([{ path: "config/litestream.yml", kind: "litestream-config", environment: "production" }]);
+    expect(JSON.parse(readFileSync(path.join(root, MANIFEST_FILE), "utf8")).files).toEqual([
+      { path: "config/litestream.yml", kind: "litestream-config", environment: "production" },
+    ]);
   });
 
   it("a manifest replaced by the user's own file is refused like any file without our header", () => {
@@ -70,7 +72,10 @@ describe("writeFiles", () => {
 
 describe("synth", () => {
   it("returns { path: content } sorted by path, merged into the shared files given", () => {
-    const files = synth({ ...base, targets: { kamal: { version: "2.12", volume: "app_storage:/data", host: "203.0.113.10" } } }, { existing: { "config/deploy.yml": "service: app\nimage: acme/app\n" } });
+    const files = synth(
+      { ...base, targets: { kamal: { version: "2.12", volume: "app_storage:/data", host: "203.0.113.10" } } },
+      { existing: { "config/deploy.yml": "service: app\nimage: acme/app\n" } },
+    );
     expect(Object.keys(files)).toEqual([...Object.keys(files)].sort());
     expect(files["config/deploy.yml"]).toMatch(/^service: app\nimage: acme\/app\n/);
     expect(files["config/litestream.yml"]).toContain("path: /data/app.db");
@@ -80,8 +85,18 @@ describe("synth", () => {
 
 describe("secrets check with a fake 1Password client", () => {
   const vars: EnvVarPlan[] = [
-    { name: "LITESTREAM_ACCESS_KEY_ID", source: { kind: "op", ref: "op://vault/item/key" }, purpose: "S3 access key id", expandedInConfig: false },
-    { name: "LITESTREAM_SECRET_ACCESS_KEY", source: { kind: "op", ref: "op://vault/item/missing" }, purpose: "S3 secret access key", expandedInConfig: false },
+    {
+      name: "LITESTREAM_ACCESS_KEY_ID",
+      source: { kind: "op", ref: "op://vault/item/key" },
+      purpose: "S3 access key id",
+      expandedInConfig: false,
+    },
+    {
+      name: "LITESTREAM_SECRET_ACCESS_KEY",
+      source: { kind: "op", ref: "op://vault/item/missing" },
+      purpose: "S3 secret access key",
+      expandedInConfig: false,
+    },
   ] as EnvVarPlan[];
 
   it("asks for every reference at once with the service-account token, and keeps no value", async () => {
@@ -131,7 +146,14 @@ describe("secrets check with a fake 1Password client", () => {
     writeFileSync(path.join(root, "d/.env.production"), "A=prod\nC=\n");
     writeFileSync(path.join(root, "d/.env"), "A=\nB=\nC=from-env\n");
     const env = ["A", "B", "C"].map((name) => ({ name: `V_${name}`, source: { kind: "env", name } })) as EnvVarPlan[];
-    const checks = await checkSecrets("production", env, { env: {}, envFiles: [path.join(root, "d/.env.production"), path.join(root, "d/.env")] });
-    expect(checks.map((c) => `${c.status} ${c.foundIn ? path.basename(c.foundIn) : ""}`)).toEqual(["ok .env.production", "missing ", "missing "]);
+    const checks = await checkSecrets("production", env, {
+      env: {},
+      envFiles: [path.join(root, "d/.env.production"), path.join(root, "d/.env")],
+    });
+    expect(checks.map((c) => `${c.status} ${c.foundIn ? path.basename(c.foundIn) : ""}`)).toEqual([
+      "ok .env.production",
+      "missing ",
+      "missing ",
+    ]);
   });
 });

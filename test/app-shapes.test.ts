@@ -17,7 +17,8 @@ import { writeFiles } from "./support/project-files.js";
 afterAll(cleanupTempDirs);
 
 const LINES: LitestreamLine[] = ["0.3", "0.5"];
-const litestream = (line: LitestreamLine) => (line === "0.3" ? { version: "0.3" as const, verify: false } : { version: "0.5" as const, release: LITESTREAM_05_RELEASE, verify: false });
+const litestream = (line: LitestreamLine) =>
+  line === "0.3" ? { version: "0.3" as const, verify: false } : { version: "0.5" as const, release: LITESTREAM_05_RELEASE, verify: false };
 
 /** An executable that appends "<name> <args…>: <rows of t>" to the log, then runs `then`. */
 function recorder(path: string, db: string, log: string, name: string, then = ""): void {
@@ -35,7 +36,9 @@ ${then}
 
 function sh(argv: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { env, encoding: "utf8", timeout: 120_000 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: stdout + stderr }));
+    execFile(argv[0]!, argv.slice(1), { env, encoding: "utf8", timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: stdout + stderr }),
+    );
   });
 }
 
@@ -81,7 +84,15 @@ describe.each(LINES)("Rails on Kamal: db:prepare, then web and a solid_queue wor
       storage: { provider: "file", path: join(dir, "replica") },
       replication: { syncInterval: "100ms" },
       databases: [{ name: "production", path: db }],
-      targets: { kamal: { version: "2.12", volume: `shop_storage:${storage}`, host: "shop.example.com", appUser: "0:0", beforeApp: [["./bin/rails", "db:prepare"]] } },
+      targets: {
+        kamal: {
+          version: "2.12",
+          volume: `shop_storage:${storage}`,
+          host: "shop.example.com",
+          appUser: "0:0",
+          beforeApp: [["./bin/rails", "db:prepare"]],
+        },
+      },
     };
     const files = writeFiles(join(dir, "project"), generate(project).files);
     const config = join(dir, "project", "config", "litestream.yml");
@@ -94,22 +105,46 @@ describe.each(LINES)("Rails on Kamal: db:prepare, then web and a solid_queue wor
     // The app image: bin/rails (db:prepare adds a row once), bin/jobs (solid_queue's worker), bin/thrust.
     const appDir = join(dir, "app");
     const log = join(dir, "log");
-    recorder(join(appDir, "bin", "rails"), db, log, "bin/rails", `[ "$1" = db:prepare ] && [ "$(sqlite3 -cmd '.timeout 10000' '${db}' "SELECT count(*) FROM t WHERE v = 'prepared'")" = 0 ] && sqlite3 -cmd '.timeout 10000' '${db}' "INSERT INTO t(v) VALUES ('prepared')"; exit 0`);
+    recorder(
+      join(appDir, "bin", "rails"),
+      db,
+      log,
+      "bin/rails",
+      `[ "$1" = db:prepare ] && [ "$(sqlite3 -cmd '.timeout 10000' '${db}' "SELECT count(*) FROM t WHERE v = 'prepared'")" = 0 ] && sqlite3 -cmd '.timeout 10000' '${db}' "INSERT INTO t(v) VALUES ('prepared')"; exit 0`,
+    );
     recorder(join(appDir, "bin", "jobs"), db, log, "bin/jobs");
     const wait = join(appDir, "bin", "litestream-wait");
     writeFileSync(wait, files.get("bin/litestream-wait")!);
     chmodSync(wait, 0o755);
 
     // Both roles start while the accessory is still restoring (Kamal boots them together).
-    const web = sh(["sh", "-c", `cd '${appDir}' && exec ./bin/litestream-wait ./bin/rails server`], { ...env, LITESTREAM_WAIT_TIMEOUT: "120" });
+    const web = sh(["sh", "-c", `cd '${appDir}' && exec ./bin/litestream-wait ./bin/rails server`], {
+      ...env,
+      LITESTREAM_WAIT_TIMEOUT: "120",
+    });
     const job = sh(["sh", "-c", `cd '${appDir}' && exec ./bin/litestream-wait ./bin/jobs`], { ...env, LITESTREAM_WAIT_TIMEOUT: "120" });
-    const accessory = (parse(files.get("config/litestream-accessory.yml")!) as { accessories: { litestream: { cmd: string } } }).accessories.litestream.cmd;
+    const accessory = (parse(files.get("config/litestream-accessory.yml")!) as { accessories: { litestream: { cmd: string } } }).accessories
+      .litestream.cmd;
     const split = spawnSync("sh", ["-c", 'eval "set -- $1"; printf %s "$2"', "sh", accessory], { encoding: "utf8" });
     // The script reads /etc/litestream.yml, as in the container: a private /etc in a mount namespace;
     // it ends in `exec litestream replicate`, stopped here once both roles have run.
     const script = split.stdout.replace(/exec litestream replicate -config \/etc\/litestream\.yml$/, "exit 0");
     expect(script).not.toBe(split.stdout);
-    const restore = await sh(["unshare", "--mount", "--propagation", "private", "sh", "-c", 'mount -t tmpfs none /etc && cp "$1" /etc/litestream.yml && exec /bin/sh -c "$2"', "sh", config, script], env);
+    const restore = await sh(
+      [
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        'mount -t tmpfs none /etc && cp "$1" /etc/litestream.yml && exec /bin/sh -c "$2"',
+        "sh",
+        config,
+        script,
+      ],
+      env,
+    );
     expect(restore.code, restore.output).toBe(0);
     const [w, j] = await Promise.all([web, job]);
     expect(w.code, w.output).toBe(0);
@@ -136,40 +171,52 @@ describe("Node with Prisma on systemd: migrate deploy and a seed, then web and w
         binary: binaryFor(line),
         appUser: "tasks",
         appUnits: ["tasks-web.service", "tasks-worker.service"],
-        beforeApp: [["/usr/bin/npx", "prisma", "migrate", "deploy"], ["/usr/bin/node", "prisma/seed.js"]],
+        beforeApp: [
+          ["/usr/bin/npx", "prisma", "migrate", "deploy"],
+          ["/usr/bin/node", "prisma/seed.js"],
+        ],
         appWorkingDirectory: "/srv/tasks",
         appEnvironmentFile: "/etc/tasks/env",
       },
     },
   });
 
-  it.each(LINES)("Litestream %s: config loads; one oneshot runs both steps in order; both units require it (systemd-analyze verify)", async (line) => {
-    const files = new Map(generate(project(line)).files.map((f) => [f.path, f.content]));
-    const dir = makeTempDir("shape-node");
-    writeFileSync(join(dir, "litestream.yml"), files.get("config/litestream.yml")!);
-    expect((await listDatabases(join(dir, "litestream.yml"), {}, line)).map((d) => d.path)).toEqual(["/srv/tasks/prisma/tasks.db"]);
-    const oneshot = files.get("deploy/systemd/litestream-before-app.service")!;
-    expect(oneshot.match(/^ExecStart=.*$/gm)).toEqual(["ExecStart=/usr/bin/npx prisma migrate deploy", "ExecStart=/usr/bin/node prisma/seed.js"]);
-    const units = join(dir, "units");
-    mkdirSync(units);
-    const verify: string[] = [];
-    for (const [path, content] of files) {
-      const dropIn = /\/([^/]+\.service)\.d\/([^/]+\.conf)$/.exec(path);
-      if (dropIn) {
-        mkdirSync(join(units, `${dropIn[1]}.d`), { recursive: true });
-        writeFileSync(join(units, `${dropIn[1]}.d`, dropIn[2]!), content);
-        writeFileSync(join(units, dropIn[1]!), "[Unit]\nDescription=stand-in\n\n[Service]\nExecStart=/bin/true\n");
-        verify.push(join(units, dropIn[1]!));
-        expect(content).toMatch(/^After=litestream\.service litestream-before-app\.service$/m);
-        expect(content).toMatch(/^Requires=litestream\.service litestream-before-app\.service$/m);
-      } else if (path.endsWith(".service")) {
-        writeFileSync(join(units, path.split("/").at(-1)!), content.replaceAll("/usr/bin/npx", "/bin/true").replaceAll("/usr/bin/node", "/bin/true"));
-        verify.push(join(units, path.split("/").at(-1)!));
+  it.each(LINES)(
+    "Litestream %s: config loads; one oneshot runs both steps in order; both units require it (systemd-analyze verify)",
+    async (line) => {
+      const files = new Map(generate(project(line)).files.map((f) => [f.path, f.content]));
+      const dir = makeTempDir("shape-node");
+      writeFileSync(join(dir, "litestream.yml"), files.get("config/litestream.yml")!);
+      expect((await listDatabases(join(dir, "litestream.yml"), {}, line)).map((d) => d.path)).toEqual(["/srv/tasks/prisma/tasks.db"]);
+      const oneshot = files.get("deploy/systemd/litestream-before-app.service")!;
+      expect(oneshot.match(/^ExecStart=.*$/gm)).toEqual([
+        "ExecStart=/usr/bin/npx prisma migrate deploy",
+        "ExecStart=/usr/bin/node prisma/seed.js",
+      ]);
+      const units = join(dir, "units");
+      mkdirSync(units);
+      const verify: string[] = [];
+      for (const [path, content] of files) {
+        const dropIn = /\/([^/]+\.service)\.d\/([^/]+\.conf)$/.exec(path);
+        if (dropIn) {
+          mkdirSync(join(units, `${dropIn[1]}.d`), { recursive: true });
+          writeFileSync(join(units, `${dropIn[1]}.d`, dropIn[2]!), content);
+          writeFileSync(join(units, dropIn[1]!), "[Unit]\nDescription=stand-in\n\n[Service]\nExecStart=/bin/true\n");
+          verify.push(join(units, dropIn[1]!));
+          expect(content).toMatch(/^After=litestream\.service litestream-before-app\.service$/m);
+          expect(content).toMatch(/^Requires=litestream\.service litestream-before-app\.service$/m);
+        } else if (path.endsWith(".service")) {
+          writeFileSync(
+            join(units, path.split("/").at(-1)!),
+            content.replaceAll("/usr/bin/npx", "/bin/true").replaceAll("/usr/bin/node", "/bin/true"),
+          );
+          verify.push(join(units, path.split("/").at(-1)!));
+        }
       }
-    }
-    expect(verify.filter((u) => /tasks-(web|worker)\.service$/.test(u))).toHaveLength(2);
-    const r = spawnSync("systemd-analyze", ["verify", "--man=no", ...verify], { encoding: "utf8" });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-  });
+      expect(verify.filter((u) => /tasks-(web|worker)\.service$/.test(u))).toHaveLength(2);
+      const r = spawnSync("systemd-analyze", ["verify", "--man=no", ...verify], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    },
+  );
 });

@@ -23,7 +23,10 @@ function issuesOf(description: unknown): ProjectIssue[] {
 /** The single issue at `path`, as "path: message → fix". */
 function issueAt(description: unknown, path: string): string {
   const matching = issuesOf(description).filter((i) => formatPath(i.path) === path);
-  expect(matching.map((i) => i.message), `issues at ${path}`).toHaveLength(1);
+  expect(
+    matching.map((i) => i.message),
+    `issues at ${path}`,
+  ).toHaveLength(1);
   const issue = matching[0]!;
   return `${formatPath(issue.path)}: ${issue.message}${issue.fix ? ` → ${issue.fix}` : ""}`;
 }
@@ -55,7 +58,9 @@ describe("bad input", () => {
     const d = base();
     d.replication = { retention: "7d" };
     const { files, warnings } = generate(d);
-    expect(warnings).toEqual([{ path: ["replication", "retention"], message: '"7d" converted to "168h": Go durations have no day or week unit' }]);
+    expect(warnings).toEqual([
+      { path: ["replication", "retention"], message: '"7d" converted to "168h": Go durations have no day or week unit' },
+    ]);
     expect(files[0]!.content).toContain('retention: "168h" # from "7d", project default');
   });
 
@@ -91,12 +96,20 @@ describe("bad input", () => {
       { name: "main", path: "/data/a.db" },
       { name: "main", path: "/data/b.db" },
     ];
-    expect(issueAt(d, "databases[1].name")).toMatch(/also used by databases\[0\].*lose data silently → give each database a distinct `name`/);
+    expect(issueAt(d, "databases[1].name")).toMatch(
+      /also used by databases\[0\].*lose data silently → give each database a distinct `name`/,
+    );
   });
 
   it("two environments writing to one replica path", () => {
     const d = base();
-    d.storage = { provider: "hetzner", location: "fsn1", bucket: "backups", prefix: "app", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } };
+    d.storage = {
+      provider: "hetzner",
+      location: "fsn1",
+      bucket: "backups",
+      prefix: "app",
+      credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } },
+    };
     d.environments = { production: {}, staging: {} };
     expect(issueAt(d, "environments.staging")).toMatch(
       /environment staging, database main replicates to s3:\/\/backups\/app\/main \(endpoint https:\/\/fsn1.your-objectstorage.com\), which environment production, database main already uses: two writers.*→ set environments.staging.prefix to one of its own, e.g. "app-staging"/,
@@ -110,7 +123,11 @@ describe("bad input", () => {
       { name: "main-archive", path: "/data/b.db" },
     ];
     d.environments = { production: {}, dev: { storage: { provider: "file", path: "/var/backups/litestream/main" } } };
-    expect(issuesOf(d).map((i) => i.message).join("\n")).toMatch(/nested with file:\/\/\/var\/backups\/litestream\/main/);
+    expect(
+      issuesOf(d)
+        .map((i) => i.message)
+        .join("\n"),
+    ).toMatch(/nested with file:\/\/\/var\/backups\/litestream\/main/);
   });
 
   it("0.3-only options on 0.5: retention-check-interval and age", () => {
@@ -163,14 +180,21 @@ describe("bad input", () => {
     d.replication = { "snapshot-interval": "1h" };
     d.storage.retention = "24h";
     d.databases[0].rol = "primary";
-    expect(issueAt(d, 'replication["snapshot-interval"]')).toBe('replication["snapshot-interval"]: unknown key "snapshot-interval" → did you mean "snapshotInterval"?');
+    expect(issueAt(d, 'replication["snapshot-interval"]')).toBe(
+      'replication["snapshot-interval"]: unknown key "snapshot-interval" → did you mean "snapshotInterval"?',
+    );
     expect(issueAt(d, "storage.retention")).toMatch(/unknown key "retention" → allowed here: name, path, provider, replication/);
     expect(issueAt(d, "databases[0].rol")).toMatch(/did you mean "role"\?/);
   });
 
   it("a literal secret is not representable", () => {
     const d = base();
-    d.storage = { provider: "hetzner", location: "fsn1", bucket: "backups", credentials: { accessKeyId: "AKIA123", secretAccessKey: { env: "S" } } };
+    d.storage = {
+      provider: "hetzner",
+      location: "fsn1",
+      bucket: "backups",
+      credentials: { accessKeyId: "AKIA123", secretAccessKey: { env: "S" } },
+    };
     expect(issueAt(d, "storage.credentials.accessKeyId")).toMatch(/a secret must be a reference, never a value/);
   });
 
@@ -180,7 +204,9 @@ describe("bad input", () => {
     d.databases.push({ name: "other", path: "/data/other.db", replication: { snapshotInterval: "48h" } });
     d.litestream.image = "litestream/litestream:latest";
     expect(issueAt(d, "databases[0].role")).toMatch(/unknown role "cach" → did you mean "cache"\?/);
-    expect(issueAt(d, "databases[1].replication.snapshotInterval")).toMatch(/snapshot interval 48h \(database other\) is longer than retention 24h \(Litestream default\)/);
+    expect(issueAt(d, "databases[1].replication.snapshotInterval")).toMatch(
+      /snapshot interval 48h \(database other\) is longer than retention 24h \(Litestream default\)/,
+    );
     expect(issueAt(d, "litestream.image")).toMatch(/not pinned/);
   });
 

@@ -42,9 +42,16 @@ describe("litestream-deploy generate", () => {
 
   it("--check exits 1 and lists missing and differing files; 0 once up to date", async () => {
     expect(await cli("generate", "--check")).toBe(1);
-    expect(out).toEqual(["missing   config/litestream.yml", "missing   .litestream-deploy.json", "2 of 2 files are out of date; run: npx litestream-deploy generate"]);
+    expect(out).toEqual([
+      "missing   config/litestream.yml",
+      "missing   .litestream-deploy.json",
+      "2 of 2 files are out of date; run: npx litestream-deploy generate",
+    ]);
     await cli("generate");
-    writeFileSync(path.join(dir, "config/litestream.yml"), readFileSync(path.join(dir, "config/litestream.yml"), "utf8").replace('"5s"', '"1s"'));
+    writeFileSync(
+      path.join(dir, "config/litestream.yml"),
+      readFileSync(path.join(dir, "config/litestream.yml"), "utf8").replace('"5s"', '"1s"'),
+    );
     out = [];
     expect(await cli("generate", "--check", "--diff")).toBe(1);
     expect(out[0]).toBe("differs   config/litestream.yml");
@@ -73,7 +80,10 @@ describe("litestream-deploy generate", () => {
   it("--out and --env select where and which environment", async () => {
     writeFileSync(
       path.join(dir, "litestream.config.json"),
-      JSON.stringify({ ...description, environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/staging" } } } }),
+      JSON.stringify({
+        ...description,
+        environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/staging" } } },
+      }),
     );
     expect(await cli("generate", "--out", "deploy", "--env", "staging")).toBe(0);
     expect(out).toEqual(["created    config/litestream.staging.yml", "created    .litestream-deploy.json"]);
@@ -97,9 +107,15 @@ describe("litestream-deploy generate", () => {
 
   it("loads TypeScript and YAML descriptions", async () => {
     rmSync(path.join(dir, "litestream.config.json"));
-    writeFileSync(path.join(dir, "litestream.config.ts"), `const d: Record<string, unknown> = ${JSON.stringify(description)};\nexport default d;\n`);
+    writeFileSync(
+      path.join(dir, "litestream.config.ts"),
+      `const d: Record<string, unknown> = ${JSON.stringify(description)};\nexport default d;\n`,
+    );
     expect(await cli("generate", "--dry-run")).toBe(0);
-    writeFileSync(path.join(dir, "other.yaml"), "name: app\nlitestream: { version: '0.3' }\nstorage: { provider: file, path: /b }\ndatabases: [{ path: /data/app.db }]\n");
+    writeFileSync(
+      path.join(dir, "other.yaml"),
+      "name: app\nlitestream: { version: '0.3' }\nstorage: { provider: file, path: /b }\ndatabases: [{ path: /data/app.db }]\n",
+    );
     expect(await cli("generate", "--dry-run", "--config", "other.yaml")).toBe(0);
   });
 
@@ -161,7 +177,10 @@ describe("help, --json and colour", () => {
     expect(await cli("generate", "--check", "--json")).toBe(1);
     const check = JSON.parse(out.join("\n"));
     expect(check).toMatchObject({ schemaVersion: 1, command: "generate", mode: "check", ok: true, upToDate: false, problems: [] });
-    expect(check.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual(["created config/litestream.yml", "created .litestream-deploy.json"]);
+    expect(check.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual([
+      "created config/litestream.yml",
+      "created .litestream-deploy.json",
+    ]);
     out = [];
     expect(await cli("generate", "--json")).toBe(0);
     expect(JSON.parse(out.join("\n")).mode).toBe("write");
@@ -195,11 +214,20 @@ describe("help, --json and colour", () => {
 
 describe("the manifest of generated files", () => {
   it("a renamed environment: --check reports the old file stale, generate removes it; a hand-edited one stays", async () => {
-    const withEnvs = (envs: Record<string, unknown>) => writeFileSync(path.join(dir, "litestream.config.json"), JSON.stringify({ ...description, environments: envs }));
-    withEnvs({ production: {}, staging: { storage: { provider: "file", path: "/b/staging" } }, qa: { storage: { provider: "file", path: "/b/qa" } } });
+    const withEnvs = (envs: Record<string, unknown>) =>
+      writeFileSync(path.join(dir, "litestream.config.json"), JSON.stringify({ ...description, environments: envs }));
+    withEnvs({
+      production: {},
+      staging: { storage: { provider: "file", path: "/b/staging" } },
+      qa: { storage: { provider: "file", path: "/b/qa" } },
+    });
     expect(await cli("generate")).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(dir, ".litestream-deploy.json"), "utf8"));
-    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(["config/litestream.production.yml", "config/litestream.qa.yml", "config/litestream.staging.yml"]);
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual([
+      "config/litestream.production.yml",
+      "config/litestream.qa.yml",
+      "config/litestream.staging.yml",
+    ]);
     // The user takes qa's file over (removes our header): it is no longer ours to remove.
     const qa = path.join(dir, "config/litestream.qa.yml");
     writeFileSync(qa, "# mine now\ndbs: []\n");
@@ -225,7 +253,10 @@ describe("litestream-deploy secrets check", () => {
   const withCredentials = (credentials: Record<string, unknown>) =>
     writeFileSync(
       path.join(dir, "litestream.config.json"),
-      JSON.stringify({ ...description, storage: { provider: "s3", endpoint: "https://s3.example.com", region: "x", bucket: "app-backups", credentials } }),
+      JSON.stringify({
+        ...description,
+        storage: { provider: "s3", endpoint: "https://s3.example.com", region: "x", bucket: "app-backups", credentials },
+      }),
     );
 
   it("finds env references in the environment and .env files, names the missing ones, never prints a value", async () => {
@@ -242,8 +273,20 @@ describe("litestream-deploy secrets check", () => {
     const doc = JSON.parse(out.join("\n"));
     expect(doc).toMatchObject({ schemaVersion: 1, command: "secrets check", ok: true });
     expect(doc.secrets).toEqual([
-      { environment: "production", variable: "LITESTREAM_ACCESS_KEY_ID", source: { kind: "env", name: "S3_KEY_ID" }, status: "ok", foundIn: ".env" },
-      { environment: "production", variable: "LITESTREAM_SECRET_ACCESS_KEY", source: { kind: "env", name: "S3_SECRET" }, status: "ok", foundIn: "environment" },
+      {
+        environment: "production",
+        variable: "LITESTREAM_ACCESS_KEY_ID",
+        source: { kind: "env", name: "S3_KEY_ID" },
+        status: "ok",
+        foundIn: ".env",
+      },
+      {
+        environment: "production",
+        variable: "LITESTREAM_SECRET_ACCESS_KEY",
+        source: { kind: "env", name: "S3_SECRET" },
+        status: "ok",
+        foundIn: "environment",
+      },
     ]);
     expect(out.join("\n")).not.toContain("shh-value");
   });
@@ -251,7 +294,9 @@ describe("litestream-deploy secrets check", () => {
   it("op:// references without OP_SERVICE_ACCOUNT_TOKEN are reported as not checked (exit 1)", async () => {
     withCredentials({ accessKeyId: "op://vault/item/key", secretAccessKey: { op: "op://vault/item/secret" } });
     expect(await runCli(["secrets", "check"], { ...io(), env: {} })).toBe(1);
-    expect(out.join("\n")).toMatch(/unchecked\s+production: LITESTREAM_ACCESS_KEY_ID ← op:\/\/vault\/item\/key — not checked: set OP_SERVICE_ACCOUNT_TOKEN/);
+    expect(out.join("\n")).toMatch(
+      /unchecked\s+production: LITESTREAM_ACCESS_KEY_ID ← op:\/\/vault\/item\/key — not checked: set OP_SERVICE_ACCOUNT_TOKEN/,
+    );
   });
 });
 

@@ -82,12 +82,18 @@ describe("compose interpolation: substitution", () => {
 
 describe("compose interpolation: errors", () => {
   it("stops on a missing required variable with Compose's message", () => {
-    expect(error("not ok ${UNSET_VAR:?Mandatory Variable Unset}")).toBe("required variable UNSET_VAR is missing a value: Mandatory Variable Unset");
+    expect(error("not ok ${UNSET_VAR:?Mandatory Variable Unset}")).toBe(
+      "required variable UNSET_VAR is missing a value: Mandatory Variable Unset",
+    );
     expect(error("not ok ${BAR:?Mandatory Variable Empty}")).toBe("required variable BAR is missing a value: Mandatory Variable Empty");
     expect(error("not ok ${UNSET_VAR:?}")).toBe("required variable UNSET_VAR is missing a value");
-    expect(error("not ok ${UNSET_VAR?Mandatory Variable Unset}")).toBe("required variable UNSET_VAR is missing a value: Mandatory Variable Unset");
+    expect(error("not ok ${UNSET_VAR?Mandatory Variable Unset}")).toBe(
+      "required variable UNSET_VAR is missing a value: Mandatory Variable Unset",
+    );
     expect(error("${UNSET_VAR?bar-baz}")).toBe("required variable UNSET_VAR is missing a value: bar-baz");
-    expect(error("not ok ${UNSET_VAR:?Mandatory Variable ${FOO}}")).toBe("required variable UNSET_VAR is missing a value: Mandatory Variable first");
+    expect(error("not ok ${UNSET_VAR:?Mandatory Variable ${FOO}}")).toBe(
+      "required variable UNSET_VAR is missing a value: Mandatory Variable first",
+    );
   });
 
   it("accepts a required variable that is set (and, for ?, set but empty)", () => {

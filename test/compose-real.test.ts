@@ -36,7 +36,10 @@ function generated(project: ProjectInput, existing: Record<string, string>): Map
 }
 
 /** Writes the user's files and the generated ones into a project directory; returns its path. */
-function projectDir(files: Map<string, string> | Record<string, string>, ...more: Array<Map<string, string> | Record<string, string>>): string {
+function projectDir(
+  files: Map<string, string> | Record<string, string>,
+  ...more: Array<Map<string, string> | Record<string, string>>
+): string {
   const dir = makeTempDir("compose-real");
   for (const set of [files, ...more]) {
     for (const [name, content] of set instanceof Map ? set : Object.entries(set)) {
@@ -117,9 +120,11 @@ describe("compose, real docker-compose config: example 002 on every delivery", (
       expect(edited.services.litestream!.stop_grace_period).toBe("40s");
       expect(edited.services["litestream-restore"]!.restart).toBe("no");
       // A second run changes nothing.
-      expect(generated(withCompose(example002, { ...settings, output: "in-place" }), { "compose.yaml": inPlace.get("compose.yaml")! }).get("compose.yaml")).toBe(
-        inPlace.get("compose.yaml"),
-      );
+      expect(
+        generated(withCompose(example002, { ...settings, output: "in-place" }), { "compose.yaml": inPlace.get("compose.yaml")! }).get(
+          "compose.yaml",
+        ),
+      ).toBe(inPlace.get("compose.yaml"));
     });
   }
 
@@ -142,7 +147,9 @@ describe("compose, real docker-compose config: example 002 on every delivery", (
 
   it("a missing variable stops Compose with the generated message", async () => {
     const dir = projectDir({ "compose.yaml": FIXTURE }, generated(example002, { "compose.yaml": FIXTURE }));
-    const result = await composeConfig(inDir(dir, "compose.yaml", "compose.litestream.yaml"), { env: { SESSION_SECRET: "x", R2_ACCESS_KEY_ID: "AKIA" } });
+    const result = await composeConfig(inDir(dir, "compose.yaml", "compose.litestream.yaml"), {
+      env: { SESSION_SECRET: "x", R2_ACCESS_KEY_ID: "AKIA" },
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(
       "required variable R2_SECRET_ACCESS_KEY is missing a value: S3 secret access key for Litestream; set it in .env next to the compose file or in the environment",
@@ -160,7 +167,9 @@ describe("compose, real docker-compose config: every service that mounts the dat
   const once = edit(USERS);
 
   it("in place: web, worker, cron (extends) and reports (extends another file) wait, and keep every inherited dependency", async () => {
-    const model = await composeModel(inDir(projectDir({ "users.compose.yaml": once, "common.yaml": COMMON }), "users.compose.yaml"), { env: ENV });
+    const model = await composeModel(inDir(projectDir({ "users.compose.yaml": once, "common.yaml": COMMON }), "users.compose.yaml"), {
+      env: ENV,
+    });
     expect(waitsFor(model, "litestream-restore")).toEqual({
       web: COMPLETED.condition,
       worker: COMPLETED.condition,
@@ -174,7 +183,10 @@ describe("compose, real docker-compose config: every service that mounts the dat
     // What each service depended on before, per the same binary on the user's file.
     const before = await composeModel(inDir(projectDir(existing), "users.compose.yaml"), { env: ENV });
     for (const name of ["web", "worker", "cron", "reports"]) {
-      expect(model.services[name]!.depends_on).toEqual({ ...before.services[name]!.depends_on, "litestream-restore": { ...COMPLETED, required: true } });
+      expect(model.services[name]!.depends_on).toEqual({
+        ...before.services[name]!.depends_on,
+        "litestream-restore": { ...COMPLETED, required: true },
+      });
       const { depends_on: _after, ...rest } = model.services[name]!;
       const { depends_on: _before, ...restBefore } = before.services[name]!;
       expect(rest).toEqual(restBefore);
@@ -225,7 +237,9 @@ describe("compose, real docker-compose config: every service that mounts the dat
   it("follows the description: restore off removes our depends_on entries, on again restores the same file", async () => {
     const off = edit(once, { ...project, restoreOnBoot: false });
     expect(off).not.toContain("litestream-restore");
-    const model = await composeModel(inDir(projectDir({ "users.compose.yaml": off, "common.yaml": COMMON }), "users.compose.yaml"), { env: ENV });
+    const model = await composeModel(inDir(projectDir({ "users.compose.yaml": off, "common.yaml": COMMON }), "users.compose.yaml"), {
+      env: ENV,
+    });
     expect(model.services.web!.depends_on).toEqual({ redis: { condition: "service_healthy", required: true } });
     expect(edit(off)).toBe(once);
   });
@@ -249,7 +263,13 @@ describe("compose, real docker-compose config: every service that mounts the dat
 // -- pre_start (Compose 5.3+) ------------------------------------------------------------------------
 
 describe("compose: restoreStep pre_start (Compose 5.3+)", () => {
-  const project = withCompose(example002, { appService: "web", file: "users.compose.yaml", restoreStep: "pre_start", version: "5.3.0", output: "in-place" });
+  const project = withCompose(example002, {
+    appService: "web",
+    file: "users.compose.yaml",
+    restoreStep: "pre_start",
+    version: "5.3.0",
+    output: "in-place",
+  });
   const existing = { "users.compose.yaml": USERS, "common.yaml": COMMON };
   const text = generated(project, existing).get("users.compose.yaml")!;
 
@@ -260,7 +280,8 @@ describe("compose: restoreStep pre_start (Compose 5.3+)", () => {
     expect(steps).toHaveLength(1);
     expect(steps[0]).toMatchObject({ image: "litestream/litestream:0.5.17", entrypoint: ["/bin/sh", "-c"] });
     expect(model.services.litestream.depends_on).toBeUndefined();
-    for (const name of ["web", "worker", "reports"]) expect(model.services[name].depends_on.litestream).toEqual({ condition: "service_started" });
+    for (const name of ["web", "worker", "reports"])
+      expect(model.services[name].depends_on.litestream).toEqual({ condition: "service_started" });
     expect(generated(project, { ...existing, "users.compose.yaml": text }).get("users.compose.yaml")).toBe(text);
   });
 
@@ -276,7 +297,12 @@ describe("compose: restoreStep pre_start (Compose 5.3+)", () => {
     model.services["pre-start-step"] = { ...step, volumes: model.services.litestream.volumes };
     writeFileSync(path.join(dir, "users.compose.yaml"), JSON.stringify(model));
     const loaded = await composeModel(inDir(dir, "users.compose.yaml"), { env: ENV });
-    expect(waitsFor(loaded, "litestream")).toMatchObject({ web: "service_started", worker: "service_started", cron: "service_started", reports: "service_started" });
+    expect(waitsFor(loaded, "litestream")).toMatchObject({
+      web: "service_started",
+      worker: "service_started",
+      cron: "service_started",
+      reports: "service_started",
+    });
     const result = await runServiceScript(loaded, "pre-start-step", "0.5");
     expect(result.calls).toEqual([`restore -if-db-not-exists -if-replica-exists -config ${result.configPath} /app/data/meds.db`]);
   });
@@ -285,13 +311,19 @@ describe("compose: restoreStep pre_start (Compose 5.3+)", () => {
     const viaService = generated(withCompose(project, { restoreStep: "service" }), existing).get("users.compose.yaml")!;
     const switched = generated(project, { ...existing, "users.compose.yaml": viaService }).get("users.compose.yaml")!;
     expect(switched).toBe(text);
-    expect(generated(withCompose(project, { restoreStep: "service" }), { ...existing, "users.compose.yaml": switched }).get("users.compose.yaml")).toBe(viaService);
+    expect(
+      generated(withCompose(project, { restoreStep: "service" }), { ...existing, "users.compose.yaml": switched }).get(
+        "users.compose.yaml",
+      ),
+    ).toBe(viaService);
   });
 
   it("the step's script is shellcheck-clean", async () => {
     const script = unescape(parse(text, { merge: true }).services.litestream.pre_start[0].command[0]);
     const result = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = execFile("shellcheck", ["-s", "sh", "-"], { encoding: "utf8" }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr }));
+      const child = execFile("shellcheck", ["-s", "sh", "-"], { encoding: "utf8" }, (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, out: stdout + stderr }),
+      );
       child.stdin!.end(script);
     });
     expect(result.out).toBe("");
@@ -316,7 +348,6 @@ describe("compose: restoreStep pre_start (Compose 5.3+)", () => {
   });
 });
 
-
 // -- boot order, run with the real binaries ---------------------------------------------------------
 
 /** The order `docker compose up` starts services in: every service after what it depends on. */
@@ -334,7 +365,9 @@ function bootOrder(model: ComposeModel): string[] {
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
 }
 
 describe("compose: boot order with the restore service's script and the real Litestream binaries (file replica)", () => {
@@ -345,7 +378,18 @@ describe("compose: boot order with the restore service's script and the real Lit
       const replica = path.join(dir, "replica");
       mkdirSync(data);
       const db = path.join(data, "meds.db");
-      const userFile = ["services:", "  app:", "    image: ghcr.io/example/meds:1", "    volumes:", `      - meds_data:${data}`, "  worker:", "    image: ghcr.io/example/meds:1", "    volumes:", `      - meds_data:${data}`, ""].join("\n");
+      const userFile = [
+        "services:",
+        "  app:",
+        "    image: ghcr.io/example/meds:1",
+        "    volumes:",
+        `      - meds_data:${data}`,
+        "  worker:",
+        "    image: ghcr.io/example/meds:1",
+        "    volumes:",
+        `      - meds_data:${data}`,
+        "",
+      ].join("\n");
       const project: ProjectInput = {
         name: "meds",
         litestream: { version: line },
@@ -361,7 +405,12 @@ describe("compose: boot order with the restore service's script and the real Lit
       expect(order.indexOf("litestream-restore")).toBeLessThan(order.indexOf("worker"));
       const bin = path.dirname(binaryFor(line));
       const scriptOf = (service: string) => unescape((model.services[service] as { command: string[] }).command[0]!);
-      const envOf = (service: string) => ({ ...((model.services[service] as { environment?: Record<string, string> }).environment ?? {}), LITESTREAM_CONFIG: path.join(dir, `${service}.yml`), PATH: `${bin}:/usr/bin:/bin`, HOME: dir });
+      const envOf = (service: string) => ({
+        ...((model.services[service] as { environment?: Record<string, string> }).environment ?? {}),
+        LITESTREAM_CONFIG: path.join(dir, `${service}.yml`),
+        PATH: `${bin}:/usr/bin:/bin`,
+        HOME: dir,
+      });
 
       /** `docker compose up`, as far as the database is concerned: each service in boot order; the app reads its rows. */
       const up = async (): Promise<string[] | "no database"> => {

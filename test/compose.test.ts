@@ -79,24 +79,40 @@ function issuesOf(project: ProjectInput, existing: Record<string, string> = {}):
 }
 
 /** The description as a user of 0.3 would write it: two databases, R2 plus an SFTP copy. */
-const project03: ProjectInput = withCompose(example002, {}, {
-  litestream: { version: "0.3" },
-  storage: undefined,
-  replicas: [
-    example002.storage!,
-    { provider: "sftp", name: "offsite", host: "backup.example.com:22", user: "meds", path: "/srv/backups", password: { env: "OFFSITE_PASSWORD" } },
-  ],
-  databases: [
-    { name: "meds", path: "/app/data/meds.db" },
-    { name: "audit", path: "/app/data/audit log.db" },
-  ],
-});
+const project03: ProjectInput = withCompose(
+  example002,
+  {},
+  {
+    litestream: { version: "0.3" },
+    storage: undefined,
+    replicas: [
+      example002.storage!,
+      {
+        provider: "sftp",
+        name: "offsite",
+        host: "backup.example.com:22",
+        user: "meds",
+        path: "/srv/backups",
+        password: { env: "OFFSITE_PASSWORD" },
+      },
+    ],
+    databases: [
+      { name: "meds", path: "/app/data/meds.db" },
+      { name: "audit", path: "/app/data/audit log.db" },
+    ],
+  },
+);
 
 // -- running the heredoc scripts ------------------------------------------------------------------
 
 afterAll(cleanupTempDirs);
 
-function run(command: string, args: string[], env: Record<string, string>, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { env, timeout: 30_000, encoding: "utf8" }, (err, stdout, stderr) => {
       if (err && typeof (err as NodeJS.ErrnoException).code === "string") reject(err);
@@ -121,12 +137,18 @@ const unescape = (text: string) => text.replaceAll("$$", "$");
  * A container's view of one service after the real `docker compose config` (base FIXTURE +
  * override): its script (command[0] under entrypoint ["/bin/sh", "-c"]) and its environment.
  */
-async function serviceAfterInterpolation(override: string, service: string, env: Record<string, string>): Promise<{ script: string; environment: Record<string, string> }> {
+async function serviceAfterInterpolation(
+  override: string,
+  service: string,
+  env: Record<string, string>,
+): Promise<{ script: string; environment: Record<string, string> }> {
   const model = await composeModel(composeDir(override), { env });
   const definition = model.services[service] as Json;
   expect(definition.entrypoint).toEqual(["/bin/sh", "-c"]);
   expect(definition.command).toHaveLength(1);
-  const environment = Object.fromEntries(Object.entries((definition.environment ?? {}) as Record<string, string>).map(([k, v]) => [k, unescape(v)]));
+  const environment = Object.fromEntries(
+    Object.entries((definition.environment ?? {}) as Record<string, string>).map(([k, v]) => [k, unescape(v)]),
+  );
   return { script: unescape(definition.command[0]), environment };
 }
 
@@ -222,7 +244,11 @@ describe("compose: example 002 (Litestream 0.5, R2, heredoc)", () => {
 
   for (const [label, service, expectedArgs] of [
     ["replicator", "litestream", (config: string) => ["replicate", "-config", config]],
-    ["restore", "litestream-restore", (config: string) => ["restore", "-if-db-not-exists", "-if-replica-exists", "-config", config, "/app/data/meds.db"]],
+    [
+      "restore",
+      "litestream-restore",
+      (config: string) => ["restore", "-if-db-not-exists", "-if-replica-exists", "-config", config, "/app/data/meds.db"],
+    ],
   ] as const) {
     it(`${label}: after interpolation, real sh writes exactly litestream.yml, then runs ${expectedArgs("<config>").slice(0, 2).join(" ")}`, async () => {
       const { script, environment } = await serviceAfterInterpolation(file(override, "compose.litestream.yaml"), service, SAMPLE_ENV);
@@ -289,12 +315,18 @@ describe("compose: $$ escaping keeps Litestream's own ${...} references", () => 
 
 describe("compose: configDelivery configs and bind", () => {
   it("configs: top-level configs.content, interpolated by Compose into exactly litestream.yml", async () => {
-    const project = withCompose(example002, { configDelivery: "configs", version: "2.29.1" }, { heartbeat: { url: { env: "HEALTHCHECKS_URL" } } });
+    const project = withCompose(
+      example002,
+      { configDelivery: "configs", version: "2.29.1" },
+      { heartbeat: { url: { env: "HEALTHCHECKS_URL" } } },
+    );
     const out = files(project, { "compose.yaml": FIXTURE });
     const compose = file(out, "compose.litestream.yaml");
     await expect(compose).toMatchFileSnapshot("../snapshots/002-compose-r2/configs/compose.litestream.yaml");
     expectValidCompose(compose);
-    const value = (await composeModel(composeDir(compose), { env: { ...SAMPLE_ENV, HEALTHCHECKS_URL: "https://hc-ping.com/abc" } })) as Json;
+    const value = (await composeModel(composeDir(compose), {
+      env: { ...SAMPLE_ENV, HEALTHCHECKS_URL: "https://hc-ping.com/abc" },
+    })) as Json;
     expect(unescape(value.configs.litestream.content)).toBe(file(out, "config/litestream.yml"));
     for (const service of ["litestream", "litestream-restore"]) {
       expect(value.services[service].configs).toEqual([{ source: "litestream", target: "/etc/litestream.yml" }]);
@@ -305,7 +337,14 @@ describe("compose: configDelivery configs and bind", () => {
     const restore = await serviceAfterInterpolation(compose, "litestream-restore", { ...SAMPLE_ENV, HEALTHCHECKS_URL: "x" });
     const result = await runHeredoc(restore.script, restore.environment);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.args).toEqual(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", "/etc/litestream.yml", "/app/data/meds.db"]);
+    expect(result.args).toEqual([
+      "restore",
+      "-if-db-not-exists",
+      "-if-replica-exists",
+      "-config",
+      "/etc/litestream.yml",
+      "/app/data/meds.db",
+    ]);
     await expectShellcheckClean(restore.script);
   });
 
@@ -317,7 +356,13 @@ describe("compose: configDelivery configs and bind", () => {
     for (const service of ["litestream", "litestream-restore"]) {
       const [data, configMount] = model.services[service].volumes;
       expect(data).toBe("meds_data:/app/data");
-      expect(configMount).toEqual({ type: "bind", source: "./config/litestream.yml", target: "/etc/litestream.yml", read_only: true, bind: { create_host_path: false } });
+      expect(configMount).toEqual({
+        type: "bind",
+        source: "./config/litestream.yml",
+        target: "/etc/litestream.yml",
+        read_only: true,
+        bind: { create_host_path: false },
+      });
       // Relative to the project directory (the compose file's), the source is the config artifact.
       expect(path.posix.join(".", configMount.source)).toBe("config/litestream.yml");
       expect(out.has(path.posix.join(".", configMount.source))).toBe(true);
@@ -342,7 +387,14 @@ describe("compose: configDelivery configs and bind", () => {
       "litestream-restore-meds": { condition: "service_completed_successfully" },
       "litestream-restore-audit": { condition: "service_completed_successfully" },
     });
-    expect(model.services["litestream-restore-audit"].command).toEqual(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", "/etc/litestream.yml", "/app/data/audit log.db"]);
+    expect(model.services["litestream-restore-audit"].command).toEqual([
+      "restore",
+      "-if-db-not-exists",
+      "-if-replica-exists",
+      "-config",
+      "/etc/litestream.yml",
+      "/app/data/audit log.db",
+    ]);
     for (const service of Object.values(model.services as Json).slice(1)) {
       expect(service.entrypoint).toBeUndefined();
       expect(service.user).toBe("1000:1000");
@@ -350,7 +402,11 @@ describe("compose: configDelivery configs and bind", () => {
   });
 
   it("scratch image without a user: a warning about UID 65532", () => {
-    const project = withCompose(example002, { configDelivery: "bind" }, { litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" } });
+    const project = withCompose(
+      example002,
+      { configDelivery: "bind" },
+      { litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" } },
+    );
     const { warnings } = generate(project);
     expect(warnings).toContainEqual({ path: ["targets", "compose", "user"], message: expect.stringContaining("runs as UID 65532") });
   });
@@ -358,17 +414,23 @@ describe("compose: configDelivery configs and bind", () => {
 
 describe("compose: 1Password references", () => {
   it("need `op run --env-file`: the env file holds the references, Compose requires the resolved variables", async () => {
-    const project = withCompose(example002, {}, {
-      storage: {
-        ...example002.storage!,
-        credentials: { accessKeyId: { op: "op://meds/r2/access_key_id" }, secretAccessKey: "op://meds/r2/secret_access_key" },
-      } as ProjectInput["storage"],
-    });
+    const project = withCompose(
+      example002,
+      {},
+      {
+        storage: {
+          ...example002.storage!,
+          credentials: { accessKeyId: { op: "op://meds/r2/access_key_id" }, secretAccessKey: "op://meds/r2/secret_access_key" },
+        } as ProjectInput["storage"],
+      },
+    );
     const out = files(project);
     const envFile = out.get("litestream.op.env")!;
     expect(envFile).toMatchObject({ kind: "compose-env", ownership: "generated" });
     await expect(envFile.content).toMatchFileSnapshot("../snapshots/002-compose-r2/1password/litestream.op.env");
-    expect(envFile.content).toContain("LITESTREAM_ACCESS_KEY_ID=op://meds/r2/access_key_id\nLITESTREAM_SECRET_ACCESS_KEY=op://meds/r2/secret_access_key\n");
+    expect(envFile.content).toContain(
+      "LITESTREAM_ACCESS_KEY_ID=op://meds/r2/access_key_id\nLITESTREAM_SECRET_ACCESS_KEY=op://meds/r2/secret_access_key\n",
+    );
     const compose = file(out, "compose.litestream.yaml");
     expectValidCompose(compose);
     // One variable missing at a time: Compose reports the first it meets, in no fixed order.
@@ -377,7 +439,11 @@ describe("compose: 1Password references", () => {
       "required variable LITESTREAM_ACCESS_KEY_ID is missing a value: S3 access key id for Litestream; a 1Password reference: start the stack with op run --env-file litestream.op.env -- docker compose -f compose.yaml -f compose.litestream.yaml up -d",
     );
     // `op run` resolves the references and exports them under the same names.
-    const { environment } = await serviceAfterInterpolation(compose, "litestream", { SESSION_SECRET: "x", LITESTREAM_ACCESS_KEY_ID: "AKIA", LITESTREAM_SECRET_ACCESS_KEY: "s" });
+    const { environment } = await serviceAfterInterpolation(compose, "litestream", {
+      SESSION_SECRET: "x",
+      LITESTREAM_ACCESS_KEY_ID: "AKIA",
+      LITESTREAM_SECRET_ACCESS_KEY: "s",
+    });
     expect(environment).toMatchObject({ LITESTREAM_ACCESS_KEY_ID: "AKIA", LITESTREAM_SECRET_ACCESS_KEY: "s" });
     expect(compose).not.toContain("op://");
   });
@@ -411,7 +477,10 @@ describe("compose: in-place update of the user's compose file", () => {
     expect(appAfter).toEqual(appBefore);
     expect(oldDeps).toEqual(["redis"]);
     // Short syntax is condition service_started; the long form keeps that and adds the restore.
-    expect(newDeps).toEqual({ redis: { condition: "service_started" }, "litestream-restore": { condition: "service_completed_successfully" } });
+    expect(newDeps).toEqual({
+      redis: { condition: "service_started" },
+      "litestream-restore": { condition: "service_completed_successfully" },
+    });
     expect(Object.keys(after.services)).toEqual(["app", "redis", "caddy", "litestream-restore", "litestream"]);
   });
 
@@ -452,7 +521,17 @@ describe("compose: in-place update of the user's compose file", () => {
   it("refuses a hand-written sidecar from the seed (latest image, started after the app) instead of taking it over", () => {
     const seedStyle = FIXTURE.replace(
       "\n  caddy:",
-      ["", "  # Litestream - SQLite replication to S3-compatible storage", "  litestream:", "    image: litestream/litestream:latest", "    restart: unless-stopped", "    depends_on:", "      - app", "", "  caddy:"].join("\n"),
+      [
+        "",
+        "  # Litestream - SQLite replication to S3-compatible storage",
+        "  litestream:",
+        "    image: litestream/litestream:latest",
+        "    restart: unless-stopped",
+        "    depends_on:",
+        "      - app",
+        "",
+        "  caddy:",
+      ].join("\n"),
     );
     expect(issuesOf(project, { "compose.yaml": seedStyle })).toEqual([
       {
@@ -482,7 +561,9 @@ describe("compose: in-place update of the user's compose file", () => {
 
   it("follows changes of the description: configs added then removed, restore turned off and on", () => {
     const configs = update(once, withCompose(project, { configDelivery: "configs", version: "2.29.1" }));
-    expect(expectValidCompose(configs).configs.litestream.content).toBe(file(files(project, { "compose.yaml": FIXTURE }), "config/litestream.yml"));
+    expect(expectValidCompose(configs).configs.litestream.content).toBe(
+      file(files(project, { "compose.yaml": FIXTURE }), "config/litestream.yml"),
+    );
     expect(update(configs)).toBe(once);
 
     const noRestore = update(once, { ...project, restoreOnBoot: false });
@@ -511,19 +592,30 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
   });
 
   it("an app service with deploy.replicas > 1 (two writers), also through a variable's default", () => {
-    const replicas = FIXTURE.replace("    restart: unless-stopped\n    logging: *default-logging\n    environment:", "    restart: unless-stopped\n    deploy:\n      replicas: 2\n    logging: *default-logging\n    environment:");
+    const replicas = FIXTURE.replace(
+      "    restart: unless-stopped\n    logging: *default-logging\n    environment:",
+      "    restart: unless-stopped\n    deploy:\n      replicas: 2\n    logging: *default-logging\n    environment:",
+    );
     expect(replicas).not.toBe(FIXTURE);
     expect(issuesOf(example002, { "compose.yaml": replicas })).toEqual([
       {
         path: "targets.compose.appService",
-        message: expect.stringMatching(/^service "app" in compose\.yaml runs 2 copies \(deploy\.replicas\/scale\): two copies are two writers of one database/),
+        message: expect.stringMatching(
+          /^service "app" in compose\.yaml runs 2 copies \(deploy\.replicas\/scale\): two copies are two writers of one database/,
+        ),
         fix: "run the app as a single copy (remove deploy.replicas/scale or set it to 1)",
         code: "compose.app-replicas",
       },
     ]);
-    const scaled = FIXTURE.replace("    image: ghcr.io/example/meds:1.8.2\n", "    image: ghcr.io/example/meds:1.8.2\n    scale: ${APP_SCALE:-3}\n");
+    const scaled = FIXTURE.replace(
+      "    image: ghcr.io/example/meds:1.8.2\n",
+      "    image: ghcr.io/example/meds:1.8.2\n    scale: ${APP_SCALE:-3}\n",
+    );
     expect(issuesOf(example002, { "compose.yaml": scaled })[0]!.message).toContain("runs 3 copies");
-    const single = FIXTURE.replace("    image: ghcr.io/example/meds:1.8.2\n", "    image: ghcr.io/example/meds:1.8.2\n    deploy: { replicas: 1 }\n");
+    const single = FIXTURE.replace(
+      "    image: ghcr.io/example/meds:1.8.2\n",
+      "    image: ghcr.io/example/meds:1.8.2\n    deploy: { replicas: 1 }\n",
+    );
     expect(files(example002, { "compose.yaml": single }).has("compose.litestream.yaml")).toBe(true);
   });
 
@@ -532,7 +624,8 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
     expect(issues).toEqual([
       {
         path: "targets.compose.configDelivery",
-        message: "the heredoc delivery runs /bin/sh, and litestream/litestream:0.5.16-scratch has no shell (the -scratch images are the bare binary)",
+        message:
+          "the heredoc delivery runs /bin/sh, and litestream/litestream:0.5.16-scratch has no shell (the -scratch images are the bare binary)",
         fix: 'use configDelivery "configs" or "bind", or the image without -scratch',
         code: "compose.scratch-shell",
       },
@@ -569,7 +662,12 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
       },
     ]);
     expect(issuesOf(withCompose(example002, { appService: "web" }), { "docker-compose.yml": FIXTURE })).toEqual([
-      { path: "targets.compose.appService", message: 'docker-compose.yml defines no service "web"', fix: "use one of: app, redis, caddy", code: "compose.app-service-missing" },
+      {
+        path: "targets.compose.appService",
+        message: 'docker-compose.yml defines no service "web"',
+        fix: "use one of: app, redis, caddy",
+        code: "compose.app-service-missing",
+      },
     ]);
   });
 
@@ -578,7 +676,8 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
     expect(issuesOf(outside)).toEqual([
       {
         path: "targets.compose.volume",
-        message: 'database meds (/srv/meds.db) is not inside /app/data, where "meds_data" is mounted: the Litestream containers would not see it',
+        message:
+          'database meds (/srv/meds.db) is not inside /app/data, where "meds_data" is mounted: the Litestream containers would not see it',
         fix: "mount the volume that holds the database, at the same path as the app",
         code: "compose.database-outside-volume",
       },
@@ -598,14 +697,17 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
     expect(issuesOf(example002, { "compose.yaml": seedStyle })).toEqual([
       {
         path: "targets.compose.output",
-        message: 'compose.yaml already defines "litestream": with -f, Compose would merge it into the generated service (mixing its command, volumes and environment)',
+        message:
+          'compose.yaml already defines "litestream": with -f, Compose would merge it into the generated service (mixing its command, volumes and environment)',
         fix: "delete it from compose.yaml (the generated services take over its job)",
         code: "compose.service-exists",
       },
     ]);
     // After an in-place run, switching back to the override: the generated block is recognised.
     const inPlace = file(files(withCompose(example002, { output: "in-place" }), { "compose.yaml": FIXTURE }), "compose.yaml");
-    expect(issuesOf(example002, { "compose.yaml": inPlace })[0]!.fix).toContain('or set targets.compose.output to "in-place" to keep them there');
+    expect(issuesOf(example002, { "compose.yaml": inPlace })[0]!.fix).toContain(
+      'or set targets.compose.output to "in-place" to keep them there',
+    );
   });
 
   it("control characters in a setting or a database path", () => {
@@ -621,7 +723,9 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
 
   it("a compose file path with a space is one shell word in the command shown to the user", () => {
     const out = files(withCompose(example002, { file: "my stack/compose.yaml" }), { "my stack/compose.yaml": FIXTURE });
-    expect(file(out, "my stack/compose.litestream.yaml")).toContain("#   docker compose -f 'my stack/compose.yaml' -f 'my stack/compose.litestream.yaml' up -d");
+    expect(file(out, "my stack/compose.litestream.yaml")).toContain(
+      "#   docker compose -f 'my stack/compose.yaml' -f 'my stack/compose.litestream.yaml' up -d",
+    );
   });
 
   it("in place: a service that mounts the database volume written as an alias", () => {
@@ -639,7 +743,11 @@ describe("compose: refusals (all reported at once, with the path to fix)", () =>
 
   it("every problem at once", () => {
     const issues = issuesOf(
-      withCompose(example002, { volume: "meds_data:/app/data:ro", configDelivery: "configs" }, { litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" } }),
+      withCompose(
+        example002,
+        { volume: "meds_data:/app/data:ro", configDelivery: "configs" },
+        { litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" } },
+      ),
     );
     expect(issues.map((i) => i.path)).toEqual(["targets.compose.volume", "targets.compose.version"]);
   });
@@ -687,7 +795,8 @@ describe("compose: several environments", () => {
 
 describe("compose: schema", () => {
   it("rejects unknown keys with a suggestion", () => {
-    expect(() => generate(withCompose(example002, { configDelivry: "bind" } as Partial<ComposeInput>))).toThrow(/targets\.compose\.configDelivry: unknown key "configDelivry"\n.*did you mean "configDelivery"/);
+    expect(() => generate(withCompose(example002, { configDelivry: "bind" } as Partial<ComposeInput>))).toThrow(
+      /targets\.compose\.configDelivry: unknown key "configDelivry"\n.*did you mean "configDelivery"/,
+    );
   });
-
 });

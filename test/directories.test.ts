@@ -42,26 +42,39 @@ describe("directory gates", () => {
       "version.feature: dir needs Litestream 0.5.3 or later, 0.5.2 is pinned (older releases ignore the key silently)",
       "version.feature: recursive needs Litestream 0.5.3 or later, 0.5.2 is pinned (older releases ignore the key silently)",
     ]);
-    expect(entry(tenants("0.5.3", { pattern: "*.db", recursive: true }))).toEqual({ dir: "/data/tenants", pattern: "*.db", recursive: true, replica: { type: "file", path: "/data/backups/tenants" } });
+    expect(entry(tenants("0.5.3", { pattern: "*.db", recursive: true }))).toEqual({
+      dir: "/data/tenants",
+      pattern: "*.db",
+      recursive: true,
+      replica: { type: "file", path: "/data/backups/tenants" },
+    });
   });
 
   it("watch (0.5.4): 0.5.3 refuses naming 0.5.4, 0.5.4 writes it", () => {
-    expect(messages(tenants("0.5.3", { pattern: "*.db", watch: true }))).toEqual(["version.feature: watch needs Litestream 0.5.4 or later, 0.5.3 is pinned (older releases ignore the key silently)"]);
+    expect(messages(tenants("0.5.3", { pattern: "*.db", watch: true }))).toEqual([
+      "version.feature: watch needs Litestream 0.5.4 or later, 0.5.3 is pinned (older releases ignore the key silently)",
+    ]);
     expect(entry(tenants("0.5.4", { pattern: "*.db", watch: true })).watch).toBe(true);
   });
 
   it("meta-dir (0.5.13): 0.5.12 refuses naming 0.5.13, 0.5.13 writes it", () => {
-    expect(messages(tenants("0.5.12", { pattern: "*.db", metaDir: "/data/meta" }))).toEqual(["version.feature: meta-dir needs Litestream 0.5.13 or later, 0.5.12 is pinned (older releases ignore the key silently)"]);
+    expect(messages(tenants("0.5.12", { pattern: "*.db", metaDir: "/data/meta" }))).toEqual([
+      "version.feature: meta-dir needs Litestream 0.5.13 or later, 0.5.12 is pinned (older releases ignore the key silently)",
+    ]);
     expect(entry(tenants("0.5.13", { pattern: "*.db", metaDir: "/data/meta" }))["meta-dir"]).toBe("/data/meta");
   });
 
   it("0.3 refuses a directory naming 0.5 and the release", () => {
-    expect(messages(tenants("0.3.14", { pattern: "*.db" }))).toEqual(["version.feature: dir is a Litestream 0.5 setting (0.5.3+); 0.3 ignores it silently"]);
+    expect(messages(tenants("0.3.14", { pattern: "*.db" }))).toEqual([
+      "version.feature: dir is a Litestream 0.5 setting (0.5.3+); 0.3 ignores it silently",
+    ]);
   });
 
   it("the directory entry writes dir and no path, and no restore-if-db-not-exists", () => {
     const text = configText(tenants("0.5.17", { pattern: "*.db" }));
-    expect(text).toContain('  - dir: /data/tenants # a directory of databases: each file replicates to <replica path>/<its path inside dir>\n    pattern: "*.db"\n');
+    expect(text).toContain(
+      '  - dir: /data/tenants # a directory of databases: each file replicates to <replica path>/<its path inside dir>\n    pattern: "*.db"\n',
+    );
     expect(text).not.toMatch(/^\s+(- )?path: \/data\/tenants$/m);
     expect(text).not.toContain("restore-if-db-not-exists");
   });
@@ -71,25 +84,42 @@ describe("what a directory entry cannot have", () => {
   it("restoreOnBoot (the default) is refused with the fix", () => {
     const issues = issuesOf(tenants("0.5.17", { pattern: "*.db" }, { restoreOnBoot: undefined }));
     expect(issues.map((i) => [i.code, i.path.join(".")])).toEqual([["directory.restore", "databases.0.directory"]]);
-    expect(issues[0]!.message).toContain("Litestream restores a tenant only from its replica URL, and nothing lists which tenants a directory had");
+    expect(issues[0]!.message).toContain(
+      "Litestream restores a tenant only from its replica URL, and nothing lists which tenants a directory had",
+    );
     expect(issues[0]!.fix).toMatch(/^set restoreOnBoot: false and restore a tenant by hand/);
   });
 
   it("systemd and the operations files are refused; entrypoint, compose and kamal generate", () => {
     const description = tenants("0.5.17", { pattern: "*.db" });
-    expect(issuesOf({ ...description, litestream: { ...description.litestream, verify: false }, targets: { systemd: {} } }).map((i) => i.code)).toEqual(["directory.target"]);
+    expect(
+      issuesOf({ ...description, litestream: { ...description.litestream, verify: false }, targets: { systemd: {} } }).map((i) => i.code),
+    ).toEqual(["directory.target"]);
     expect(issuesOf({ ...description, verification: {} }).map((i) => i.code)).toEqual(["directory.operations"]);
     const targets = {
       entrypoint: { appCommand: ["/app/server"] },
       compose: { appService: "app", volume: "saas_data:/data" },
       kamal: { version: "2.10.1", host: "203.0.113.10", volume: "saas_data:/data" },
     };
-    for (const [name, target] of Object.entries(targets)) expect(issuesOf({ ...description, targets: { [name]: target } }), name).toEqual([]);
+    for (const [name, target] of Object.entries(targets))
+      expect(issuesOf({ ...description, targets: { [name]: target } }), name).toEqual([]);
   });
 
   it("a database inside the directory (matching the pattern) is refused: it would be replicated twice", () => {
-    const inside = (path: string, recursive = false) => tenants("0.5.17", { pattern: "*.db", recursive }, { databases: [{ name: "tenants", path: "/data/tenants", directory: { pattern: "*.db", recursive } }, { name: "main", path }] });
-    expect(issuesOf(inside("/data/tenants/main.db")).map((i) => [i.code, i.path.join(".")])).toEqual([["directory.overlap", "databases.1.path"]]);
+    const inside = (path: string, recursive = false) =>
+      tenants(
+        "0.5.17",
+        { pattern: "*.db", recursive },
+        {
+          databases: [
+            { name: "tenants", path: "/data/tenants", directory: { pattern: "*.db", recursive } },
+            { name: "main", path },
+          ],
+        },
+      );
+    expect(issuesOf(inside("/data/tenants/main.db")).map((i) => [i.code, i.path.join(".")])).toEqual([
+      ["directory.overlap", "databases.1.path"],
+    ]);
     expect(issuesOf(inside("/data/tenants/main.sqlite"))).toEqual([]);
     expect(issuesOf(inside("/data/tenants/eu/main.db"))).toEqual([]);
     expect(issuesOf(inside("/data/tenants/eu/main.db", true)).map((i) => i.code)).toEqual(["directory.overlap"]);
@@ -97,7 +127,11 @@ describe("what a directory entry cannot have", () => {
   });
 
   it("a replica nested into the directory's replica path is refused", () => {
-    const description = tenants("0.5.17", { pattern: "*.db" }, { environments: { production: {}, staging: { storage: { provider: "file", path: "/data/backups/tenants" } } } });
+    const description = tenants(
+      "0.5.17",
+      { pattern: "*.db" },
+      { environments: { production: {}, staging: { storage: { provider: "file", path: "/data/backups/tenants" } } } },
+    );
     expect(issuesOf(description).map((i) => i.code)).toEqual(["replica.nested"]);
   });
 
@@ -134,7 +168,12 @@ describe("Litestream 0.5.17 replicates a directory of tenants", () => {
       await insertRows(join(tenantsDir, file), 1, rows);
     }
     writeFileSync(join(tenantsDir, "notes.txt"), "not a database\n");
-    const description = tenants("0.5.17", { pattern: "*.db", recursive: true, watch: true, metaDir: join(dir, "meta") }, { replication: { syncInterval: "100ms" } }, dir);
+    const description = tenants(
+      "0.5.17",
+      { pattern: "*.db", recursive: true, watch: true, metaDir: join(dir, "meta") },
+      { replication: { syncInterval: "100ms" } },
+      dir,
+    );
     const config = join(dir, "litestream.yml");
     writeFileSync(config, configText(description));
     const opts: RunOptions = { binary: releaseBinary("0.5.17"), cwd: dir };

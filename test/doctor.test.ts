@@ -56,7 +56,10 @@ describe.each(["0.3", "0.5"] as const)("doctor, Litestream %s", (line: Line) => 
     expect(healthy.code).toBe(0);
 
     const other = join(dir, "data", "other.db");
-    writeFileSync(join(dir, "litestream.config.json"), JSON.stringify({ ...description, databases: [...description.databases, { name: "other", path: other }] }));
+    writeFileSync(
+      join(dir, "litestream.config.json"),
+      JSON.stringify({ ...description, databases: [...description.databases, { name: "other", path: other }] }),
+    );
     const missing = await doctor(dir, ["--local"]);
     expect(missing.out).toMatch(/FAIL .*other\.db: (the replica answers but holds no backup|the replica does not answer)/);
     expect(missing.out).toContain("doctor: 1 check(s) failed");
@@ -64,11 +67,18 @@ describe.each(["0.3", "0.5"] as const)("doctor, Litestream %s", (line: Line) => 
 
     // --json: the same verdict as one document on stdout (docs/cli.md, "doctor").
     const json = await doctor(dir, ["--local", "--json"]);
-    const report = JSON.parse(json.out) as { schemaVersion: number; command: string; ok: boolean; environments: Array<{ name: string; release: string; checklist: string[]; checks: Array<{ ok: boolean; what: string }> }> };
+    const report = JSON.parse(json.out) as {
+      schemaVersion: number;
+      command: string;
+      ok: boolean;
+      environments: Array<{ name: string; release: string; checklist: string[]; checks: Array<{ ok: boolean; what: string }> }>;
+    };
     expect(json.code).toBe(1);
     expect(report).toMatchObject({ schemaVersion: 1, command: "doctor", ok: false });
     expect(report.environments.map((e) => [e.name, e.release])).toEqual([["production", RELEASE[line]]]);
-    expect(report.environments[0]!.checklist.join("\n")).toContain(`litestream ${line === "0.5" ? "ltx" : "generations"} -config config/litestream.yml`);
+    expect(report.environments[0]!.checklist.join("\n")).toContain(
+      `litestream ${line === "0.5" ? "ltx" : "generations"} -config config/litestream.yml`,
+    );
     expect(report.environments[0]!.checks.filter((c) => !c.ok).map((c) => c.what)).toEqual([expect.stringMatching(/other\.db: /)]);
   });
 });
@@ -82,7 +92,10 @@ describe("doctor usage", () => {
 
   it("--json on a description that does not validate: exit 2, the problems as JSON", async () => {
     const dir = tempProject("ops-doctor-json");
-    writeFileSync(join(dir, "litestream.config.json"), JSON.stringify({ name: "ops", litestream: { version: "0.5" }, databases: [{ path: "relative.db" }] }));
+    writeFileSync(
+      join(dir, "litestream.config.json"),
+      JSON.stringify({ name: "ops", litestream: { version: "0.5" }, databases: [{ path: "relative.db" }] }),
+    );
     const r = await doctor(dir, ["--json"]);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.out) as { ok: boolean; problems: Array<{ path: string; message: string }> };

@@ -53,7 +53,18 @@ function suggestedExample(fix: string | undefined): string | undefined {
 }
 
 describe("configFile in Dockerfile.litestream, read by BuildKit", () => {
-  const represented = ["config/litestream.yml", "config/a b.yml", "config/it's.yml", 'config/"q".yml', "config/back\\slash.yml", "--from=evil.yml", "<<EOF", "config/#not-a-comment.yml", "config/é 🙂.yml", "config/trailing\\"];
+  const represented = [
+    "config/litestream.yml",
+    "config/a b.yml",
+    "config/it's.yml",
+    'config/"q".yml',
+    "config/back\\slash.yml",
+    "--from=evil.yml",
+    "<<EOF",
+    "config/#not-a-comment.yml",
+    "config/é 🙂.yml",
+    "config/trailing\\",
+  ];
   for (const configFile of represented) {
     it(`represented exactly: ${JSON.stringify(configFile)}`, async () => {
       const out = attempt(project({ configFile }));
@@ -63,7 +74,17 @@ describe("configFile in Dockerfile.litestream, read by BuildKit", () => {
     });
   }
 
-  const refused = ["config/a\nRUN touch /pwned\n.yml", "config/a\rRUN x.yml", "config/a\u2028b.yml", "config/a\u0085b.yml", "config/*.yml", "config/[ab].yml", "/etc/litestream.yml", "../litestream.yml", "config/$HOME.yml"];
+  const refused = [
+    "config/a\nRUN touch /pwned\n.yml",
+    "config/a\rRUN x.yml",
+    "config/a\u2028b.yml",
+    "config/a\u0085b.yml",
+    "config/*.yml",
+    "config/[ab].yml",
+    "/etc/litestream.yml",
+    "../litestream.yml",
+    "config/$HOME.yml",
+  ];
   for (const configFile of refused) {
     it(`refused with its path, a reason and a working fix: ${JSON.stringify(configFile)}`, async () => {
       const out = attempt(project({ configFile }));

@@ -66,7 +66,12 @@ function box(line: LitestreamLine, opts: { syncInterval?: string; storage?: Proj
     storage: opts.storage ?? { provider: "file", path: join(dir, "replica") },
     replication: { syncInterval: opts.syncInterval ?? "100ms" },
     databases: [{ name: "app", path: db }],
-    targets: { entrypoint: { appCommand: [join(dir, "apps", "app")], ...(opts.beforeApp === false ? {} : { beforeApp: [[join(dir, "apps", "before")]] }) } },
+    targets: {
+      entrypoint: {
+        appCommand: [join(dir, "apps", "app")],
+        ...(opts.beforeApp === false ? {} : { beforeApp: [[join(dir, "apps", "before")]] }),
+      },
+    },
   };
   for (const file of generate(project).files) {
     const target = join(dir, "project", file.path);
@@ -107,7 +112,11 @@ interface Exit {
   output: string;
 }
 
-function start(b: Box, shell: string[], opts: { wrap?: string[]; stdin?: string } = {}): { child: ChildProcess; exited: Promise<Exit>; output: () => string } {
+function start(
+  b: Box,
+  shell: string[],
+  opts: { wrap?: string[]; stdin?: string } = {},
+): { child: ChildProcess; exited: Promise<Exit>; output: () => string } {
   const [cmd, ...args] = [...(opts.wrap ?? []), ...shell, b.script];
   const child = spawn(cmd!, args, { env: b.env, stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
   if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
@@ -142,7 +151,10 @@ async function restoredRows(b: Box): Promise<string> {
 
 /** Leaves a backup of a database holding rows "backed-1,backed-2", then removes the database (a new container). */
 async function leaveBackup(b: Box): Promise<void> {
-  await sqlite(b.db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('backed-1'), ('backed-2');");
+  await sqlite(
+    b.db,
+    "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('backed-1'), ('backed-2');",
+  );
   // Replicate until a restore of the replica returns both rows, then stop (SIGTERM: final sync).
   const probe = join(b.dir, "probe.db");
   executable(
@@ -155,7 +167,11 @@ until rm -f '${probe}' && litestream restore -config '${b.config}' -o '${probe}'
 done
 `,
   );
-  const r = await runLitestream(["replicate", "-config", b.config, "-exec", join(b.dir, "apps", "wait-for-backup")], { line: b.line, env: { PATH: b.env.PATH!, HOME: b.dir }, timeoutMs: 90_000 });
+  const r = await runLitestream(["replicate", "-config", b.config, "-exec", join(b.dir, "apps", "wait-for-backup")], {
+    line: b.line,
+    env: { PATH: b.env.PATH!, HOME: b.dir },
+    timeoutMs: 90_000,
+  });
   expect(r.code, r.stdout + r.stderr).toBe(0);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${b.db}${suffix}`, { force: true });
   rmSync(join(dirname(b.db), ".app.db-litestream"), { recursive: true, force: true });
@@ -168,7 +184,12 @@ function orderLog(b: Box): string[] {
 
 describe.each(LINES)("entrypoint boot order, Litestream %s (real binary, file replica)", (line) => {
   describe.each(SHELLS)("under $name", ({ argv }) => {
-    const before = (b: Box) => recorder(b, "before", `sqlite3 '${b.db}' "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('before-app');" >/dev/null`);
+    const before = (b: Box) =>
+      recorder(
+        b,
+        "before",
+        `sqlite3 '${b.db}' "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('before-app');" >/dev/null`,
+      );
 
     it("backup present, database missing: restored before the beforeApp step, which runs before the app", async () => {
       const b = box(line);
@@ -246,10 +267,16 @@ describe.each(LINES)("entrypoint boot order, Litestream %s (real binary, file re
 
     it("SIGTERM to the shell as PID 1 during a beforeApp step: the step is ended, the app never starts", async () => {
       const b = box(line);
-      executable(join(b.dir, "apps", "before"), `#!/bin/sh\ntrap 'echo before-stopped >> "${b.order}"; exit 143' TERM\necho before:running >> '${b.order}'\nwhile :; do sleep 0.1; done\n`);
+      executable(
+        join(b.dir, "apps", "before"),
+        `#!/bin/sh\ntrap 'echo before-stopped >> "${b.order}"; exit 143' TERM\necho before:running >> '${b.order}'\nwhile :; do sleep 0.1; done\n`,
+      );
       executable(join(b.dir, "apps", "app"), recorder(b, "app"));
       const run = start(b, argv, { wrap: PID1 });
-      await waitFor(() => orderLog(b).length > 0, () => run.output());
+      await waitFor(
+        () => orderLog(b).length > 0,
+        () => run.output(),
+      );
       process.kill(pid1Of(run.child), "SIGTERM");
       const exit = await run.exited;
       expect(exit.output).toContain("stopped by SIGTERM before the app started");
@@ -266,12 +293,20 @@ describe.each(LINES)("entrypoint boot order, Litestream %s (real binary, file re
       const port = (server.address() as { port: number }).port;
       const b = box(line, {
         beforeApp: false,
-        storage: { provider: "minio", endpoint: `http://127.0.0.1:${port}`, bucket: "backups", credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } } },
+        storage: {
+          provider: "minio",
+          endpoint: `http://127.0.0.1:${port}`,
+          bucket: "backups",
+          credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } },
+        },
       });
       Object.assign(b.env, { KEY: "key", SECRET: "secret" });
       executable(join(b.dir, "apps", "app"), recorder(b, "app"));
       const run = start(b, argv, { wrap: PID1 });
-      await waitFor(() => sockets.length > 0, () => run.output());
+      await waitFor(
+        () => sockets.length > 0,
+        () => run.output(),
+      );
       process.kill(pid1Of(run.child), "SIGTERM");
       const exit = await run.exited;
       expect(exit.output).toContain("stopped by SIGTERM before the app started");
@@ -284,7 +319,14 @@ describe.each(LINES)("entrypoint boot order, Litestream %s (real binary, file re
   it("SIGTERM to Litestream as PID 1 while the app runs: every committed row, the beforeApp step's too, is in the replica", async () => {
     // A long sync interval: the last rows can only reach the replica through the final sync on SIGTERM.
     const b = box(line, { syncInterval: "1h" });
-    executable(join(b.dir, "apps", "before"), recorder(b, "before", `sqlite3 '${b.db}' "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('before-app');" >/dev/null`));
+    executable(
+      join(b.dir, "apps", "before"),
+      recorder(
+        b,
+        "before",
+        `sqlite3 '${b.db}' "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('before-app');" >/dev/null`,
+      ),
+    );
     const probe = join(b.dir, "probe.db");
     executable(
       join(b.dir, "apps", "app"),
@@ -304,7 +346,10 @@ while :; do sleep 0.1; done
     );
     // Litestream is PID 1 after the script's exec, as in a container.
     const run = start(b, ["sh"], { wrap: PID1 });
-    await waitFor(() => orderLog(b).includes("written"), () => run.output());
+    await waitFor(
+      () => orderLog(b).includes("written"),
+      () => run.output(),
+    );
     const pid1 = pid1Of(run.child);
     expect(readFileSync(`/proc/${pid1}/comm`, "utf8").trim()).toBe("litestream");
     process.kill(pid1, "SIGTERM");

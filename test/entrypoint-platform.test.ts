@@ -17,7 +17,11 @@ function project(platform?: Platform): ProjectInput {
   return {
     name: "api",
     litestream: { version: "0.5" },
-    storage: { provider: "tigris", bucket: "api-backups", credentials: { accessKeyId: { env: "TIGRIS_KEY" }, secretAccessKey: { env: "TIGRIS_SECRET" } } },
+    storage: {
+      provider: "tigris",
+      bucket: "api-backups",
+      credentials: { accessKeyId: { env: "TIGRIS_KEY" }, secretAccessKey: { env: "TIGRIS_SECRET" } },
+    },
     databases: [{ name: "api", path: "/data/api.db" }],
     targets: { entrypoint: { appCommand: ["/app/server"], ...(platform ? { platform } : {}) } },
   };
@@ -32,29 +36,38 @@ const CAP: Record<Platform, RegExp> = {
 
 function files(platform?: Platform): { script: string; dockerfile: string } {
   const out = generate(project(platform)).files;
-  return { script: out.find((f) => f.path === "bin/litestream-entrypoint")!.content, dockerfile: out.find((f) => f.path === "Dockerfile.litestream")!.content };
+  return {
+    script: out.find((f) => f.path === "bin/litestream-entrypoint")!.content,
+    dockerfile: out.find((f) => f.path === "Dockerfile.litestream")!.content,
+  };
 }
 
 describe("targets.entrypoint.platform", () => {
-  it.each(PLATFORMS)("%s: the entrypoint and Dockerfile.litestream say how to keep one writer, and no other platform's text", async (platform) => {
-    const { script, dockerfile } = files(platform);
-    for (const text of [script, dockerfile]) {
-      expect(text).toMatch(/^# One writer: only one copy of this container may run at a time/m);
-      expect(text).toMatch(CAP[platform]);
-      for (const other of PLATFORMS.filter((p) => p !== platform)) expect(text).not.toMatch(CAP[other]);
-    }
-    if (platform === "cloud-run") expect(script).toMatch(/allows\n# 10s after SIGTERM, not the 40s above/);
-    if (platform === "kubernetes") expect(script).toContain("terminationGracePeriodSeconds: 40.");
-    // Still a valid script and Dockerfile: comments only.
-    const dir = makeTempDir("platform");
-    writeFileSync(join(dir, "entrypoint"), script);
-    for (const argv of [["shellcheck", "--shell=sh", "--severity=style", join(dir, "entrypoint")], ["sh", "-n", join(dir, "entrypoint")]]) {
-      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-      expect(r.status, r.stdout + r.stderr).toBe(0);
-    }
-    const instructions = await parseDockerfile(dockerfile);
-    expect(instructions.map((i) => i.cmd.toUpperCase())).toEqual(["COPY", "COPY", "COPY", "ENTRYPOINT", "CMD"]);
-  });
+  it.each(PLATFORMS)(
+    "%s: the entrypoint and Dockerfile.litestream say how to keep one writer, and no other platform's text",
+    async (platform) => {
+      const { script, dockerfile } = files(platform);
+      for (const text of [script, dockerfile]) {
+        expect(text).toMatch(/^# One writer: only one copy of this container may run at a time/m);
+        expect(text).toMatch(CAP[platform]);
+        for (const other of PLATFORMS.filter((p) => p !== platform)) expect(text).not.toMatch(CAP[other]);
+      }
+      if (platform === "cloud-run") expect(script).toMatch(/allows\n# 10s after SIGTERM, not the 40s above/);
+      if (platform === "kubernetes") expect(script).toContain("terminationGracePeriodSeconds: 40.");
+      // Still a valid script and Dockerfile: comments only.
+      const dir = makeTempDir("platform");
+      writeFileSync(join(dir, "entrypoint"), script);
+      for (const argv of [
+        ["shellcheck", "--shell=sh", "--severity=style", join(dir, "entrypoint")],
+        ["sh", "-n", join(dir, "entrypoint")],
+      ]) {
+        const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+      }
+      const instructions = await parseDockerfile(dockerfile);
+      expect(instructions.map((i) => i.cmd.toUpperCase())).toEqual(["COPY", "COPY", "COPY", "ENTRYPOINT", "CMD"]);
+    },
+  );
 
   it("without a platform there is no one-writer reminder", () => {
     const { script, dockerfile } = files();
@@ -64,6 +77,8 @@ describe("targets.entrypoint.platform", () => {
   });
 
   it("an unknown platform is refused with the list of known ones", () => {
-    expect(() => generate({ ...project(), targets: { entrypoint: { appCommand: ["/app/server"], platform: "heroku" as Platform } } })).toThrow(/targets\.entrypoint\.platform: "heroku" is not allowed here\n\s*→ use one of "fly", "cloud-run", "kubernetes"/);
+    expect(() =>
+      generate({ ...project(), targets: { entrypoint: { appCommand: ["/app/server"], platform: "heroku" as Platform } } }),
+    ).toThrow(/targets\.entrypoint\.platform: "heroku" is not allowed here\n\s*→ use one of "fly", "cloud-run", "kubernetes"/);
   });
 });

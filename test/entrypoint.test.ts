@@ -14,7 +14,36 @@ import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { loadExample } from "./support/examples.js";
 
 // Words that a shell or go-shellwords would otherwise split, expand, cut or reject.
-const NASTY_WORDS = ["", " ", "a b", "it's", "'", "''", '"', "\\", "\\'", "$HOME", "${HOME}", "$(id)", "`id`", ";", "a;b", "&&", "|", "<", ">", "2>&1", "#c", "*", "~", "(", ")", "é", "🙂", "--flag=value"];
+const NASTY_WORDS = [
+  "",
+  " ",
+  "a b",
+  "it's",
+  "'",
+  "''",
+  '"',
+  "\\",
+  "\\'",
+  "$HOME",
+  "${HOME}",
+  "$(id)",
+  "`id`",
+  ";",
+  "a;b",
+  "&&",
+  "|",
+  "<",
+  ">",
+  "2>&1",
+  "#c",
+  "*",
+  "~",
+  "(",
+  ")",
+  "é",
+  "🙂",
+  "--flag=value",
+];
 
 // The generator refuses bare shell operators as words (a user expecting a shell); everything else passes.
 const NASTY_APP_WORDS = NASTY_WORDS.filter((w) => !SHELL_OPERATORS.has(w));
@@ -175,14 +204,27 @@ describe("entrypoint script: static checks", () => {
     "0.3, file replica": fileProject(["/srv/app/bin/server", "--port", "8080"]),
     "0.3, S3 keys under LITESTREAM_* (the app's AWS_* kept apart)": (dir) => ({
       ...fileProject(["bin/rails", "server"])(dir),
-      storage: { provider: "minio", endpoint: "http://127.0.0.1:9000", bucket: "backups", credentials: { accessKeyId: { env: "MINIO_KEY" }, secretAccessKey: { env: "MINIO_SECRET" } } },
+      storage: {
+        provider: "minio",
+        endpoint: "http://127.0.0.1:9000",
+        bucket: "backups",
+        credentials: { accessKeyId: { env: "MINIO_KEY" }, secretAccessKey: { env: "MINIO_SECRET" } },
+      },
     }),
     "0.3, restoreOnBoot off": fileProject(["app"], { restoreOnBoot: false }),
-    "0.5, an app command full of quotes and dollars": (dir) => ({ ...fileProject(["app", ...NASTY_APP_WORDS])(dir), litestream: { version: "0.5" } }),
+    "0.5, an app command full of quotes and dollars": (dir) => ({
+      ...fileProject(["app", ...NASTY_APP_WORDS])(dir),
+      litestream: { version: "0.5" },
+    }),
     "0.5, S3 keys and beforeApp steps": (dir) => ({
       ...fileProject(["app"], { targets: { entrypoint: { appCommand: ["app"], beforeApp: [["app", ...NASTY_APP_WORDS]] } } })(dir),
       litestream: { version: "0.5" },
-      storage: { provider: "minio", endpoint: "http://127.0.0.1:9000", bucket: "backups", credentials: { accessKeyId: { env: "MINIO_KEY" }, secretAccessKey: { env: "MINIO_SECRET" } } },
+      storage: {
+        provider: "minio",
+        endpoint: "http://127.0.0.1:9000",
+        bucket: "backups",
+        credentials: { accessKeyId: { env: "MINIO_KEY" }, secretAccessKey: { env: "MINIO_SECRET" } },
+      },
     }),
   };
   for (const [name, make] of Object.entries(variants)) {
@@ -207,19 +249,37 @@ describe("entrypoint script: static checks", () => {
       const script = generateFiles({ ...fileProject(["app"])(dir), litestream }).get("bin/litestream-entrypoint")!.content;
       expect(script).toContain('run_step litestream restore -config "$LITESTREAM_CONFIG" -if-db-not-exists -if-replica-exists "$1"');
       expect(script).toContain("  restore_database /srv/x/data/primary.db\n");
-      expect(script).toContain("  if [ -f /srv/x/data/queue.db ] && [ ! -s /srv/x/data/queue.db ] && [ ! -e /srv/x/data/queue.db-wal ]; then\n");
+      expect(script).toContain(
+        "  if [ -f /srv/x/data/queue.db ] && [ ! -s /srv/x/data/queue.db ] && [ ! -e /srv/x/data/queue.db-wal ]; then\n",
+      );
     }
   });
 
   it("beforeApp steps run as quoted words after the restore; words that cannot be run are refused", async () => {
     const dir = makeTempDir("entrypoint-before");
-    const script = generateFiles(fileProject(["app"], { targets: { entrypoint: { appCommand: ["app"], beforeApp: [["bin/rails", "db:prepare"], ["printf", "%s\\n", "it's $HOME", "x y"]] } } })(dir)).get("bin/litestream-entrypoint")!.content;
+    const script = generateFiles(
+      fileProject(["app"], {
+        targets: {
+          entrypoint: {
+            appCommand: ["app"],
+            beforeApp: [
+              ["bin/rails", "db:prepare"],
+              ["printf", "%s\\n", "it's $HOME", "x y"],
+            ],
+          },
+        },
+      })(dir),
+    ).get("bin/litestream-entrypoint")!.content;
     expect(script.indexOf("run_step bin/rails db:prepare\n")).toBeGreaterThan(script.indexOf("restore_database "));
     expect(script).toContain(`run_step printf "%s\\\\n" "it's \\$HOME" 'x y'\n`);
     expect(script).toContain('#        ["printf","%s\\\\n","it\'s $HOME","x y"]\n');
     const path = join(dir, "entrypoint");
     writeFileSync(path, script);
-    for (const [cmd, args] of [["shellcheck", ["--shell=sh", "--severity=style", "--format=gcc", path]], ["sh", ["-n", path]], ["busybox", ["sh", "-n", path]]] as const) {
+    for (const [cmd, args] of [
+      ["shellcheck", ["--shell=sh", "--severity=style", "--format=gcc", path]],
+      ["sh", ["-n", path]],
+      ["busybox", ["sh", "-n", path]],
+    ] as const) {
       const r = await tool(cmd, [...args]);
       expect(r, cmd).toEqual({ code: 0, stdout: "", stderr: "" });
     }
@@ -232,9 +292,13 @@ describe("entrypoint script: static checks", () => {
         return e.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
       }
     };
-    expect(refused([["bin/rails db:prepare"]])).toEqual(['targets.entrypoint.beforeApp.0.0: the program "bin/rails db:prepare" contains whitespace: each step is a list of words, not a command line']);
+    expect(refused([["bin/rails db:prepare"]])).toEqual([
+      'targets.entrypoint.beforeApp.0.0: the program "bin/rails db:prepare" contains whitespace: each step is a list of words, not a command line',
+    ]);
     expect(refused([["ok"], ["a", "&&", "b"]])[0]).toMatch(/^targets\.entrypoint\.beforeApp\.1\.1: "&&" is shell syntax/);
-    expect(refused([["a", "b\0c"]])).toEqual(["targets.entrypoint.beforeApp.0.1: contains a NUL (U+0000) at position 1, which no generated file can hold faithfully"]);
+    expect(refused([["a", "b\0c"]])).toEqual([
+      "targets.entrypoint.beforeApp.0.1: contains a NUL (U+0000) at position 1, which no generated file can hold faithfully",
+    ]);
     expect(refused([[""]])[0]).toContain("the program to run is empty");
   });
 });
@@ -330,14 +394,24 @@ describe("entrypoint script: run for real with Litestream 0.3.13 and a file repl
   it("SIGTERM to the container reaches the app through Litestream, and both exit cleanly", async () => {
     const sb = sandbox((dir) => fileProject([join(dir, "apps", "app")])(dir));
     const marker = join(sb.dir, "marker");
-    appScript(sb, "app", `#!/bin/sh\ntrap 'echo terminated > "${marker}"; exit 0' TERM\necho running > "${marker}"\nwhile :; do sleep 0.1; done\n`);
-    const child = spawn(sb.script, [], { env: { PATH: sb.path, HOME: sb.dir, LITESTREAM_CONFIG: sb.config }, stdio: ["ignore", "pipe", "pipe"] });
+    appScript(
+      sb,
+      "app",
+      `#!/bin/sh\ntrap 'echo terminated > "${marker}"; exit 0' TERM\necho running > "${marker}"\nwhile :; do sleep 0.1; done\n`,
+    );
+    const child = spawn(sb.script, [], {
+      env: { PATH: sb.path, HOME: sb.dir, LITESTREAM_CONFIG: sb.config },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     live.add(child);
     let output = "";
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-    await waitFor(() => existsSync(marker) && readFileSync(marker, "utf8") === "running\n", () => output);
+    await waitFor(
+      () => existsSync(marker) && readFileSync(marker, "utf8") === "running\n",
+      () => output,
+    );
     child.kill("SIGTERM");
     expect(await exited, output).toBe(0);
     expect(readFileSync(marker, "utf8")).toBe("terminated\n");
@@ -366,7 +440,10 @@ async function waitFor(condition: () => boolean, describe: () => string, timeout
 
 /** Runs the entrypoint once with the first-boot app, leaving a backup of both databases. */
 async function backUpFreshDatabases(sb: Sandbox): Promise<void> {
-  writeExecutable(join(sb.dir, "apps", "app"), `#!/bin/sh\nexec '${join(sb.dir, "apps", "first-boot")}' '${join(sb.dir, "data")}' '${sb.replica}' '${join(sb.dir, "marker")}'\n`);
+  writeExecutable(
+    join(sb.dir, "apps", "app"),
+    `#!/bin/sh\nexec '${join(sb.dir, "apps", "first-boot")}' '${join(sb.dir, "data")}' '${sb.replica}' '${join(sb.dir, "marker")}'\n`,
+  );
   appScript(sb, "first-boot", APP_FIRST_BOOT);
   const run = await sb.run();
   expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -374,16 +451,18 @@ async function backUpFreshDatabases(sb: Sandbox): Promise<void> {
 }
 
 describe("entrypoint script: S3 keys when the app has AWS_* keys of its own (s3rver)", () => {
-  const s3Project = (endpoint: string, app: string) => (dir: string): ProjectInput => ({
-    ...fileProject([app])(dir),
-    storage: {
-      provider: "minio",
-      endpoint,
-      bucket: "backups",
-      prefix: "app",
-      credentials: { accessKeyId: { env: "LITESTREAM_ACCESS_KEY_ID" }, secretAccessKey: { env: "LITESTREAM_SECRET_ACCESS_KEY" } },
-    },
-  });
+  const s3Project =
+    (endpoint: string, app: string) =>
+    (dir: string): ProjectInput => ({
+      ...fileProject([app])(dir),
+      storage: {
+        provider: "minio",
+        endpoint,
+        bucket: "backups",
+        prefix: "app",
+        credentials: { accessKeyId: { env: "LITESTREAM_ACCESS_KEY_ID" }, secretAccessKey: { env: "LITESTREAM_SECRET_ACCESS_KEY" } },
+      },
+    });
   const keys = { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY };
   const appKeys = { AWS_ACCESS_KEY_ID: "APPKEY", AWS_SECRET_ACCESS_KEY: "app-secret" };
 
@@ -392,12 +471,17 @@ describe("entrypoint script: S3 keys when the app has AWS_* keys of its own (s3r
     const sb = sandbox((dir) => s3Project(s3.endpoint, join(dir, "apps", "app"))(dir), "entrypoint-s3");
     const marker = join(sb.dir, "marker");
     // Control: Litestream on its own would use the app's AWS_* keys, which s3rver rejects.
-    const control = await runLitestream(["restore", "-config", sb.config, "-if-replica-exists", sb.db("primary")], { env: { ...keys, ...appKeys } });
+    const control = await runLitestream(["restore", "-config", sb.config, "-if-replica-exists", sb.db("primary")], {
+      env: { ...keys, ...appKeys },
+    });
     expect(control.code).toBe(1);
     expect(control.stdout + control.stderr).toMatch(/InvalidAccessKeyId|AccessDenied|does not exist in our records/);
 
     // First boot: rows written, backup uploaded, the app sees its own keys and none of Litestream's.
-    appScript(sb, "app", `#!/bin/sh
+    appScript(
+      sb,
+      "app",
+      `#!/bin/sh
 set -eu
 for db in primary queue; do
   sqlite3 '${sb.dir}/data/'"$db.db" "PRAGMA journal_mode=WAL; CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('$db-s3');" >/dev/null
@@ -408,17 +492,21 @@ until [ "$(find '${s3.dir}/backups/app' -name '*.wal.lz4._S3rver_object' 2>/dev/
   sleep 0.1
 done
 env | grep -E '^(AWS_|LITESTREAM_ENTRYPOINT)' | sort > '${marker}'
-`);
+`,
+    );
     const first = await sb.run({ env: { ...keys, ...appKeys, AWS_SESSION_TOKEN: "app-token" } });
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(readFileSync(marker, "utf8")).toBe("AWS_ACCESS_KEY_ID=APPKEY\nAWS_SECRET_ACCESS_KEY=app-secret\nAWS_SESSION_TOKEN=app-token\n");
 
     // Second boot on an empty disk: restored from s3rver with LITESTREAM_* although AWS_* is the app's.
     emptyDataDir(sb);
-    writeFileSync(join(sb.dir, "apps", "app"), `#!/bin/sh
+    writeFileSync(
+      join(sb.dir, "apps", "app"),
+      `#!/bin/sh
 set -eu
 { sqlite3 '${sb.dir}/data/primary.db' 'SELECT v FROM t'; sqlite3 '${sb.dir}/data/queue.db' 'SELECT v FROM t'; env | grep -E '^AWS_' | sort; } > '${marker}'
-`);
+`,
+    );
     const second = await sb.run({ env: { ...keys, ...appKeys } });
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(readFileSync(marker, "utf8")).toBe("primary-s3\nqueue-s3\nAWS_ACCESS_KEY_ID=APPKEY\nAWS_SECRET_ACCESS_KEY=app-secret\n");
@@ -428,9 +516,17 @@ set -eu
     const s3 = await startS3({ buckets: ["backups"] });
     const sb = sandbox((dir) => {
       const p = s3Project(s3.endpoint, join(dir, "apps", "app"))(dir);
-      return { ...p, storage: { ...(p.storage as object), credentials: { accessKeyId: { env: "BACKUP_KEY" }, secretAccessKey: { env: "BACKUP_SECRET" } } } } as ProjectInput;
+      return {
+        ...p,
+        storage: {
+          ...(p.storage as object),
+          credentials: { accessKeyId: { env: "BACKUP_KEY" }, secretAccessKey: { env: "BACKUP_SECRET" } },
+        },
+      } as ProjectInput;
     }, "entrypoint-s3");
-    expect(readFileSync(sb.script, "utf8")).toContain('if [ -n "${BACKUP_KEY:-}" ]; then export LITESTREAM_ACCESS_KEY_ID="$BACKUP_KEY"; fi');
+    expect(readFileSync(sb.script, "utf8")).toContain(
+      'if [ -n "${BACKUP_KEY:-}" ]; then export LITESTREAM_ACCESS_KEY_ID="$BACKUP_KEY"; fi',
+    );
     appScript(sb, "app", `#!/bin/sh\n{ env | grep -E '^AWS_' || true; } > '${join(sb.dir, "marker")}'\n`);
     // The restore lists the bucket: it succeeds only with the mapped keys.
     const run = await sb.run({ env: { BACKUP_KEY: S3_ACCESS_KEY_ID, BACKUP_SECRET: S3_SECRET_ACCESS_KEY } });
@@ -462,7 +558,10 @@ describe("app command quoting for Litestream's -exec (go-shellwords, measured on
     const out = join(dir, "args");
     const app = writeExecutable(join(dir, "printer"), printer(out));
     const config = join(dir, "litestream.yml");
-    writeFileSync(config, `dbs:\n  - path: ${join(dir, "db.sqlite")}\n    replicas:\n      - type: file\n        path: ${join(dir, "replica")}\n`);
+    writeFileSync(
+      config,
+      `dbs:\n  - path: ${join(dir, "db.sqlite")}\n    replicas:\n      - type: file\n        path: ${join(dir, "replica")}\n`,
+    );
     const r = await runLitestream(["replicate", "-config", config, "-exec", execWords([app, ...NASTY_WORDS])]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readArgs(out)).toEqual(NASTY_WORDS);
@@ -498,14 +597,20 @@ describe("app command quoting for Litestream's -exec (go-shellwords, measured on
     expect(attempt(["bin/rails server"])).toEqual([
       'targets.entrypoint.appCommand.0: the program "bin/rails server" contains whitespace: appCommand is a list of words, not a command line',
     ]);
-    expect(attempt(["bin/rails", "db:prepare", "&&", "bin/rails", "server"])[0]).toMatch(/^targets\.entrypoint\.appCommand\.2: "&&" is shell syntax, but no shell runs the app command/);
-    expect(attempt(["app", "a\0b"])).toEqual(["targets.entrypoint.appCommand.1: contains a NUL (U+0000) at position 1, which no generated file can hold faithfully"]);
+    expect(attempt(["bin/rails", "db:prepare", "&&", "bin/rails", "server"])[0]).toMatch(
+      /^targets\.entrypoint\.appCommand\.2: "&&" is shell syntax, but no shell runs the app command/,
+    );
+    expect(attempt(["app", "a\0b"])).toEqual([
+      "targets.entrypoint.appCommand.1: contains a NUL (U+0000) at position 1, which no generated file can hold faithfully",
+    ]);
     expect(attempt(["app", "\uD800"])[0]).toContain("a lone surrogate");
     expect(attempt([""])[0]).toContain("the program to run is empty");
   });
 
   it("requires the app command", () => {
-    expect(() => generate({ ...fileProject(["x"])("/srv/x"), targets: { entrypoint: {} } })).toThrow(/targets\.entrypoint\.appCommand: the app's command is not set/);
+    expect(() => generate({ ...fileProject(["x"])("/srv/x"), targets: { entrypoint: {} } })).toThrow(
+      /targets\.entrypoint\.appCommand: the app's command is not set/,
+    );
   });
 });
 

@@ -64,7 +64,10 @@ describe.each(names)("example %s", (name) => {
       expect(keysOutside(config, plan.litestream.release), file.path).toEqual([]);
       // Every duration-valued line is a quoted Go duration (a bare number is nanoseconds).
       for (const line of file.content.split("\n")) {
-        const m = /^\s*-?\s*(sync-interval|snapshot-interval|retention|retention-check-interval|validation-interval|interval|l0-retention|heartbeat-interval):\s*(.*?)(\s+#.*)?$/.exec(line);
+        const m =
+          /^\s*-?\s*(sync-interval|snapshot-interval|retention|retention-check-interval|validation-interval|interval|l0-retention|heartbeat-interval):\s*(.*?)(\s+#.*)?$/.exec(
+            line,
+          );
         if (m) expect(m[2], line).toMatch(/^"(\d+h)?(\d+m)?(\d+s)?(\d+ms)?"$/);
       }
     }
@@ -74,7 +77,11 @@ describe.each(names)("example %s", (name) => {
 describe("the key check itself", () => {
   it("flags 0.3 keys written into a 0.5 config", () => {
     const config = { dbs: [{ path: "/d.db", replicas: [], replica: { type: "s3", retention: "24h", "snapshot-interval": "1h" } }] };
-    expect(keysOutside(config, "0.5.17")).toEqual(["dbs[0].replicas", "dbs[0].replica[0].retention", "dbs[0].replica[0].snapshot-interval"]);
+    expect(keysOutside(config, "0.5.17")).toEqual([
+      "dbs[0].replicas",
+      "dbs[0].replica[0].retention",
+      "dbs[0].replica[0].snapshot-interval",
+    ]);
   });
   it("flags a 0.5 singular replica in a 0.3 config (0.3.13 would run it with zero replicas)", () => {
     expect(keysOutside({ dbs: [{ path: "/d.db", replica: { type: "file", path: "/b" } }] }, "0.3.14")).toEqual(["dbs[0].replica"]);
@@ -83,9 +90,23 @@ describe("the key check itself", () => {
     const config = {
       "shutdown-sync-timeout": "30s",
       retention: { enabled: false },
-      dbs: [{ path: "/d.db", snapshot: { interval: "1h" }, "max-sync-wal-bytes": 1, replica: { type: "s3", bucket: "b", path: "p", "storage-class": "STANDARD_IA" } }],
+      dbs: [
+        {
+          path: "/d.db",
+          snapshot: { interval: "1h" },
+          "max-sync-wal-bytes": 1,
+          replica: { type: "s3", bucket: "b", path: "p", "storage-class": "STANDARD_IA" },
+        },
+      ],
     };
-    expect(keysOutside(config, "0.5.5")).toEqual(["top.shutdown-sync-timeout", "top.retention", "retention.enabled", "dbs[0].snapshot", "dbs[0].max-sync-wal-bytes", "dbs[0].replica[0].storage-class"]);
+    expect(keysOutside(config, "0.5.5")).toEqual([
+      "top.shutdown-sync-timeout",
+      "top.retention",
+      "retention.enabled",
+      "dbs[0].snapshot",
+      "dbs[0].max-sync-wal-bytes",
+      "dbs[0].replica[0].storage-class",
+    ]);
     expect(keysOutside(config, "0.5.11")).toEqual(["dbs[0].snapshot", "dbs[0].max-sync-wal-bytes", "dbs[0].replica[0].storage-class"]);
     expect(keysOutside(config, "0.5.15")).toEqual([]);
   });

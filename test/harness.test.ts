@@ -3,14 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  listDatabases,
-  liveReplicateCount,
-  litestreamBinary,
-  runLitestream,
-  startReplicate,
-  stopAll,
-} from "./harness/litestream.js";
+import { listDatabases, liveReplicateCount, litestreamBinary, runLitestream, startReplicate, stopAll } from "./harness/litestream.js";
 import { closeAllProxies, startTcpProxy } from "./harness/proxy.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
@@ -49,7 +42,6 @@ function fileConfig(dbPath: string, replicaDir: string, syncInterval = "100ms"):
     "",
   ].join("\n");
 }
-
 
 async function restore(configPath: string, out: string, dbPath: string, extra: string[] = [], env?: Record<string, string>) {
   // Go flag parsing: flags BEFORE the positional DB path.
@@ -103,14 +95,7 @@ describe("harness: listDatabases", () => {
     const dir = makeTempDir("ls-dbs05");
     const cfg = writeConfig(
       dir,
-      [
-        "dbs:",
-        `  - path: ${dir}/app.db`,
-        "    replica:",
-        "      type: file",
-        `      path: ${dir}/rep`,
-        "",
-      ].join("\n"),
+      ["dbs:", `  - path: ${dir}/app.db`, "    replica:", "      type: file", `      path: ${dir}/rep`, ""].join("\n"),
     );
     const r = await runLitestream(["databases", "-config", cfg]);
     expect(r.code).toBe(0); // accepted without any warning...
@@ -135,7 +120,6 @@ describe("harness: file replica", () => {
     await restore(cfg, out, db);
     expect(await readRows(out)).toEqual(expectedRows(1, 20));
   });
-
 });
 
 describe("harness: S3 round trip via s3rver", () => {

@@ -35,7 +35,19 @@ const EXECUTED = Number(process.env.LD_FC_EXECUTED ?? 120);
 const SEED = Number(process.env.LD_FC_SEED ?? 20261201);
 
 /** The free-text fields under test; a case makes one or two of them hostile, the rest are placeholders. */
-const FIELDS = ["dbDir", "dbFile", "prefix", "configFile", "replicaDir", "labelKey", "labelValue", "envValue", "appWord", "stepWord", "composeFile"] as const;
+const FIELDS = [
+  "dbDir",
+  "dbFile",
+  "prefix",
+  "configFile",
+  "replicaDir",
+  "labelKey",
+  "labelValue",
+  "envValue",
+  "appWord",
+  "stepWord",
+  "composeFile",
+] as const;
 type Field = (typeof FIELDS)[number];
 type Values = Record<Field, string>;
 const TARGETS = ["kamal", "compose", "entrypoint", "systemd", "all"] as const;
@@ -58,15 +70,46 @@ function describeWith(c: Case, v: Values = c.values, bin?: string): ProjectInput
     litestream: { version: c.line, verify: false }, // no .deb checksum is recorded yet (docs/versions.md)
     storage:
       c.storage === "s3"
-        ? { provider: "s3", endpoint: "https://s3.example.com", region: "us-east-1", bucket: "prop-backups", prefix: v.prefix, credentials: { accessKeyId: { env: "AK" }, secretAccessKey: { env: "SK" } } }
+        ? {
+            provider: "s3",
+            endpoint: "https://s3.example.com",
+            region: "us-east-1",
+            bucket: "prop-backups",
+            prefix: v.prefix,
+            credentials: { accessKeyId: { env: "AK" }, secretAccessKey: { env: "SK" } },
+          }
         : { provider: "file", path: `/var/backups/${v.replicaDir}` },
     databases: [{ name: "main", path: dbPathOf(v) }],
     environments: { production: { configFile: `config/${v.configFile}.yml` } },
     targets: {
-      ...(on("kamal") ? { kamal: { version: "2.12", volume: "prop_data:/srv/data", host: "203.0.113.10", appEntrypoint: false, labels: { [`x.${v.labelKey}`]: v.labelValue }, env: { EXTRA: v.envValue }, beforeApp: [["bin/setup", v.stepWord]] } } : {}),
-      ...(on("compose") ? { compose: { appService: "app", volume: "prop_data:/srv/data", overrideFile: `${v.composeFile}.litestream.yaml` } } : {}),
-      ...(on("entrypoint") ? { entrypoint: { appCommand: ["/app/bin/server", v.appWord], beforeApp: [["/app/bin/setup", v.stepWord]] } } : {}),
-      ...(on("systemd") ? { systemd: { appUnits: ["prop.service"], beforeApp: [["/usr/bin/env", v.stepWord]], ...(bin ? { binary: join(bin, "litestream") } : {}) } } : {}),
+      ...(on("kamal")
+        ? {
+            kamal: {
+              version: "2.12",
+              volume: "prop_data:/srv/data",
+              host: "203.0.113.10",
+              appEntrypoint: false,
+              labels: { [`x.${v.labelKey}`]: v.labelValue },
+              env: { EXTRA: v.envValue },
+              beforeApp: [["bin/setup", v.stepWord]],
+            },
+          }
+        : {}),
+      ...(on("compose")
+        ? { compose: { appService: "app", volume: "prop_data:/srv/data", overrideFile: `${v.composeFile}.litestream.yaml` } }
+        : {}),
+      ...(on("entrypoint")
+        ? { entrypoint: { appCommand: ["/app/bin/server", v.appWord], beforeApp: [["/app/bin/setup", v.stepWord]] } }
+        : {}),
+      ...(on("systemd")
+        ? {
+            systemd: {
+              appUnits: ["prop.service"],
+              beforeApp: [["/usr/bin/env", v.stepWord]],
+              ...(bin ? { binary: join(bin, "litestream") } : {}),
+            },
+          }
+        : {}),
     },
   } as ProjectInput;
 }
@@ -105,7 +148,11 @@ function structure(file: { path: string; content: string }, key: KeyMap): unknow
     return list.map((d) => yamlShape(d.toJS(), key));
   }
   if (/\.(service|conf|timer)$/.test(file.path)) return unitDirectives(file.content).map((d) => d.key);
-  if (/Dockerfile/.test(file.path)) return file.content.split("\n").filter((l) => /^[A-Z]+\s/.test(l)).map((l) => l.split(/\s/)[0]);
+  if (/Dockerfile/.test(file.path))
+    return file.content
+      .split("\n")
+      .filter((l) => /^[A-Z]+\s/.test(l))
+      .map((l) => l.split(/\s/)[0]);
   return file.content.split("\n").length;
 }
 
@@ -130,14 +177,25 @@ const oneOrTwoHostile = (): fc.Arbitrary<Values> =>
       const v = { ...twinValues };
       fields.forEach((f, i) => {
         const pathSegment = f === "dbDir" || f === "dbFile" || f === "configFile" || f === "composeFile" || f === "replicaDir";
-        v[f] = pathSegment ? (mostlyPrintable[i] ? printable[i]!.replace(/\//g, "_") : segment[i]!) : mostlyPrintable[i] ? printable[i]! : any[i]!;
+        v[f] = pathSegment
+          ? mostlyPrintable[i]
+            ? printable[i]!.replace(/\//g, "_")
+            : segment[i]!
+          : mostlyPrintable[i]
+            ? printable[i]!
+            : any[i]!;
         if (pathSegment && (v[f] === "." || v[f] === "..")) v[f] = `${v[f]}x`;
       });
       return v;
     });
 
 const cases = (): fc.Arbitrary<Case> =>
-  fc.record({ values: oneOrTwoHostile(), line: fc.constantFrom("0.3" as const, "0.5" as const), target: fc.constantFrom(...TARGETS), storage: fc.constantFrom("s3" as const, "file" as const) });
+  fc.record({
+    values: oneOrTwoHostile(),
+    line: fc.constantFrom("0.3" as const, "0.5" as const),
+    target: fc.constantFrom(...TARGETS),
+    storage: fc.constantFrom("s3" as const, "file" as const),
+  });
 
 describe("hostile strings in every free-text field, every target", () => {
   it(`${RUNS} descriptions: refused with path, message and fix, or represented exactly`, () => {
@@ -163,7 +221,10 @@ describe("hostile strings in every free-text field, every target", () => {
         for (const file of outcome.files) {
           const counterpart = twinByPath.get(file.path);
           expect(counterpart, `no twin for ${file.path}`).toBeDefined();
-          expect(structure(file, (k) => k), file.path).toEqual(structure(counterpart!, (k) => restoreHostile(k, v)));
+          expect(
+            structure(file, (k) => k),
+            file.path,
+          ).toEqual(structure(counterpart!, (k) => restoreHostile(k, v)));
           if (file.kind === "litestream-config") {
             const config = parse(file.content, { version: "1.1" }) as { dbs: Array<{ path: string }> };
             expect(config.dbs[0]!.path).toBe(dbPathOf(v));
@@ -172,28 +233,59 @@ describe("hostile strings in every free-text field, every target", () => {
             const twinLines = unitDirectives(counterpart!.content);
             for (const [i, d] of unitDirectives(file.content).entries()) {
               if (!/^Exec/.test(d.key)) continue;
-              expect(splitSystemdCommandLine(d.value), `${file.path} ${d.key}`).toEqual(splitSystemdCommandLine(twinLines[i]!.value).map((w) => restoreHostile(w, v)));
+              expect(splitSystemdCommandLine(d.value), `${file.path} ${d.key}`).toEqual(
+                splitSystemdCommandLine(twinLines[i]!.value).map((w) => restoreHostile(w, v)),
+              );
             }
           }
         }
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
-    console.log(`hostile descriptions: ${RUNS} cases (seed ${SEED}): ${counts.refused} refused, ${counts.generated} generated and checked, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `hostile descriptions: ${RUNS} cases (seed ${SEED}): ${counts.refused} refused, ${counts.generated} generated and checked, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     expect(counts.generated).toBeGreaterThan(RUNS / 5); // the property must exercise representation, not only refusal
   }, 900_000);
 
   it(`${EXECUTED} descriptions executed with recording fakes: no canary, each database path one intact argument`, async () => {
     const started = Date.now();
     const executed = { entrypoint: 0, kamal: 0, compose: 0, install: 0 };
-    const samples = fc.sample(cases().filter((c) => !("refused" in run(describeWith(c)))), { numRuns: EXECUTED, seed: SEED + 1 });
+    const samples = fc.sample(
+      cases().filter((c) => !("refused" in run(describeWith(c)))),
+      { numRuns: EXECUTED, seed: SEED + 1 },
+    );
     for (const c of samples) await execute(c, executed);
-    console.log(`hostile scripts: ${EXECUTED} descriptions (seed ${SEED + 1}), executed ${JSON.stringify(executed)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `hostile scripts: ${EXECUTED} descriptions (seed ${SEED + 1}), executed ${JSON.stringify(executed)}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     for (const n of Object.values(executed)) expect(n).toBeGreaterThan(0);
   }, 900_000);
 });
 
-const FAKES = ["litestream", "docker", "systemctl", "op", "chown", "chmod", "chgrp", "install", "useradd", "groupadd", "usermod", "getent", "dpkg", "runuser", "cmp", "mktemp", "curl", "wget", "sha256sum", "sleep", "mkdir"];
+const FAKES = [
+  "litestream",
+  "docker",
+  "systemctl",
+  "op",
+  "chown",
+  "chmod",
+  "chgrp",
+  "install",
+  "useradd",
+  "groupadd",
+  "usermod",
+  "getent",
+  "dpkg",
+  "runuser",
+  "cmp",
+  "mktemp",
+  "curl",
+  "wget",
+  "sha256sum",
+  "sleep",
+  "mkdir",
+];
 const BEHAVIOUR: Record<string, string> = {
   id: '[ "$#" -eq 1 ] && [ "$1" = -u ] && echo 0',
   systemctl: '[ "$1" = is-active ] && exit 3',
@@ -208,15 +300,30 @@ function sandbox(): { dir: string; bin: string; log: string; env: Record<string,
   const log = join(dir, "argv.log");
   writeFileSync(log, "");
   for (const name of [...FAKES, "id"]) {
-    writeFileSync(join(bin, name), `#!/bin/sh\n{ printf '%s\\0' ${name} "$@"; printf '\\036\\n'; } >> "$ARGV_LOG"\n${BEHAVIOUR[name] ?? ""}\nexit 0\n`);
+    writeFileSync(
+      join(bin, name),
+      `#!/bin/sh\n{ printf '%s\\0' ${name} "$@"; printf '\\036\\n'; } >> "$ARGV_LOG"\n${BEHAVIOUR[name] ?? ""}\nexit 0\n`,
+    );
     chmodSync(join(bin, name), 0o755);
   }
-  const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, ARGV_LOG: log, LITESTREAM_ACCESS_KEY_ID: "ak", LITESTREAM_SECRET_ACCESS_KEY: "sk", AK: "ak", SK: "sk", LITESTREAM_WAIT_TIMEOUT: "1" };
+  const env = {
+    PATH: `${bin}:/usr/bin:/bin`,
+    HOME: dir,
+    ARGV_LOG: log,
+    LITESTREAM_ACCESS_KEY_ID: "ak",
+    LITESTREAM_SECRET_ACCESS_KEY: "sk",
+    AK: "ak",
+    SK: "sk",
+    LITESTREAM_WAIT_TIMEOUT: "1",
+  };
   return { dir, bin, log, env };
 }
 
 function calls(log: string): string[][] {
-  return readFileSync(log, "utf8").split("\x1e\n").filter(Boolean).map((r) => r.split("\0").slice(0, -1));
+  return readFileSync(log, "utf8")
+    .split("\x1e\n")
+    .filter(Boolean)
+    .map((r) => r.split("\0").slice(0, -1));
 }
 
 function runSh(args: string[], cwd: string, env: Record<string, string>): string {
@@ -226,7 +333,10 @@ function runSh(args: string[], cwd: string, env: Record<string, string>): string
 }
 
 function expectSafe(s: ReturnType<typeof sandbox>, output: string, db: string, what: string): void {
-  expect(readdirSync(s.dir).filter((f) => f.includes(CANARY)), `${what}: ${output}`).toEqual([]);
+  expect(
+    readdirSync(s.dir).filter((f) => f.includes(CANARY)),
+    `${what}: ${output}`,
+  ).toEqual([]);
   for (const call of calls(s.log).filter((c) => c[0] === "litestream" && c[1] === "restore")) expect(call.at(-1), what).toBe(db);
 }
 
@@ -250,7 +360,8 @@ async function execute(c: Case, executed: Record<string, number>): Promise<void>
       expectSafe(s, runSh([join(checkout, file.path)], s.dir, s.env), db, file.path);
       executed.install!++;
     } else if (file.kind === "kamal-accessory") {
-      const accessory = (parse(file.content, { version: "1.1" }) as { accessories: Record<string, Record<string, unknown>> }).accessories.litestream!;
+      const accessory = (parse(file.content, { version: "1.1" }) as { accessories: Record<string, Record<string, unknown>> }).accessories
+        .litestream!;
       const line = kamalAccessoryRunCommand(accessory, { service: "prop", name: "litestream" });
       const out = runSh(["-c", line], s.dir, s.env);
       const docker = calls(s.log).find((call) => call[0] === "docker")!;
@@ -262,7 +373,11 @@ async function execute(c: Case, executed: Record<string, number>): Promise<void>
       executed.kamal!++;
     } else if ((file.kind === "compose-override" || file.kind === "compose") && executed.compose! < 15) {
       const files = ["compose.yaml", file.path].map((p) => join(checkout, p));
-      if (!existsSync(files[0]!)) writeFileSync(files[0]!, "services:\n  app:\n    image: acme/app\n    volumes:\n      - prop_data:/srv/data\nvolumes:\n  prop_data: {}\n");
+      if (!existsSync(files[0]!))
+        writeFileSync(
+          files[0]!,
+          "services:\n  app:\n    image: acme/app\n    volumes:\n      - prop_data:/srv/data\nvolumes:\n  prop_data: {}\n",
+        );
       const model = await composeModel(files, { env: { AK: "ak", SK: "sk" } });
       const restore = model.services["litestream-restore"] as { command?: string[] } | undefined;
       if (restore?.command) {

@@ -35,7 +35,13 @@ function fixtureApp(name: string): string {
 function initInTerminal(dir: string, lines: string[]): { status: number | null; screen: string } {
   const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
   const command = [process.execPath, "--import", TSX, BIN, "init"].map(quote).join(" ");
-  const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: dir, input: `${lines.join("\n")}\n`, encoding: "utf8", timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } });
+  const run = spawnSync("script", ["-qec", command, "/dev/null"], {
+    cwd: dir,
+    input: `${lines.join("\n")}\n`,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: run.status, screen: run.stdout + run.stderr };
 }
 
@@ -47,7 +53,11 @@ async function cli(dir: string, ...args: string[]): Promise<{ code: number; out:
 }
 
 /** generate, then every produced file through the real program that reads it. */
-async function generateAndVerify(dir: string, line: LitestreamLine, expected: { databases: readonly string[]; compose?: readonly string[] }): Promise<string[]> {
+async function generateAndVerify(
+  dir: string,
+  line: LitestreamLine,
+  expected: { databases: readonly string[]; compose?: readonly string[] },
+): Promise<string[]> {
   const generated = await cli(dir, "generate", "--json");
   expect(generated.code, generated.out + generated.err).toBe(0);
   const files: Array<{ path: string; kind: string; status: string }> = JSON.parse(generated.out).files;
@@ -66,9 +76,12 @@ async function generateAndVerify(dir: string, line: LitestreamLine, expected: { 
     expect(check.stdout + check.stderr, `shellcheck ${file.path}`).toBe("");
   }
   if (expected.compose) {
-    const result = await composeConfig(expected.compose.map((f) => path.join(dir, f)), { env: { ...CREDENTIALS, SESSION_SECRET: "x" } });
+    const result = await composeConfig(
+      expected.compose.map((f) => path.join(dir, f)),
+      { env: { ...CREDENTIALS, SESSION_SECRET: "x" } },
+    );
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^  litestream:$/m);
+    expect(result.stdout).toMatch(/^ {2}litestream:$/m);
   }
   const check = await cli(dir, "generate", "--check");
   expect(check.code, check.out).toBe(0);
@@ -78,7 +91,13 @@ async function generateAndVerify(dir: string, line: LitestreamLine, expected: { 
 describe("detection", () => {
   it("reads Kamal, Rails, Compose and systemd settings of the fixture apps", () => {
     const rails = detectApp(path.join(repo, "test/fixtures/apps/rails-kamal"));
-    expect(rails.kamal).toMatchObject({ service: "myapp", volume: "myapp_storage:/rails/storage", servers: ["203.0.113.10"], version: "2.10.1", railsUser: true });
+    expect(rails.kamal).toMatchObject({
+      service: "myapp",
+      volume: "myapp_storage:/rails/storage",
+      servers: ["203.0.113.10"],
+      version: "2.10.1",
+      railsUser: true,
+    });
     expect(rails.databases.map((d) => `${d.name}=${d.path}:${d.role}`)).toEqual([
       "primary=storage/production.sqlite3:primary",
       "cache=storage/production_cache.sqlite3:cache",
@@ -86,7 +105,11 @@ describe("detection", () => {
       "cable=storage/production_cable.sqlite3:cable",
     ]);
     const compose = detectApp(path.join(repo, "test/fixtures/apps/compose-app"));
-    expect(compose.compose?.services.map((s) => `${s.name}:${s.volumes.join(",")}`)).toEqual(["app:meds_data:/app/data", "redis:", "caddy:caddy_data:/data"]);
+    expect(compose.compose?.services.map((s) => `${s.name}:${s.volumes.join(",")}`)).toEqual([
+      "app:meds_data:/app/data",
+      "redis:",
+      "caddy:caddy_data:/data",
+    ]);
     expect(compose.databases.map((d) => d.path)).toEqual(["/app/data/meds.db"]);
     const systemd = detectApp(path.join(repo, "test/fixtures/apps/systemd-host"));
     expect(systemd.systemd).toMatchObject({ unit: "chat.service", user: "chat", workingDirectory: "/srv/chat" });
@@ -96,7 +119,10 @@ describe("detection", () => {
   it("finds Django, Laravel and Prisma SQLite settings", () => {
     const dir = makeTempDir("ld-init-frameworks-");
     mkdirSync(path.join(dir, "mysite"));
-    writeFileSync(path.join(dir, "mysite/settings.py"), 'DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.sqlite3",\n        "NAME": BASE_DIR / "db.sqlite3",\n    }\n}\n');
+    writeFileSync(
+      path.join(dir, "mysite/settings.py"),
+      'DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.sqlite3",\n        "NAME": BASE_DIR / "db.sqlite3",\n    }\n}\n',
+    );
     writeFileSync(path.join(dir, ".env"), "APP_NAME=Laravel\nDB_CONNECTION=sqlite\nDB_DATABASE=/var/www/database/database.sqlite\n");
     mkdirSync(path.join(dir, "prisma"));
     writeFileSync(path.join(dir, "prisma/schema.prisma"), 'datasource db {\n  provider = "sqlite"\n  url      = "file:./data/app.db"\n}\n');
@@ -123,7 +149,12 @@ describe("init through a real terminal", () => {
     expect(written).toContain('preset: "critical"');
     expect(written).toContain('{ name: "queue", path: "/rails/storage/production_queue.sqlite3", role: "queue" }');
     const files = await generateAndVerify(dir, "0.5", {
-      databases: ["/rails/storage/production.sqlite3", "/rails/storage/production_cache.sqlite3", "/rails/storage/production_queue.sqlite3", "/rails/storage/production_cable.sqlite3"],
+      databases: [
+        "/rails/storage/production.sqlite3",
+        "/rails/storage/production_cache.sqlite3",
+        "/rails/storage/production_queue.sqlite3",
+        "/rails/storage/production_cable.sqlite3",
+      ],
     });
     expect(files).toEqual(expect.arrayContaining(["config/deploy.yml", ".kamal/secrets", "bin/litestream-wait"]));
     expect(readFileSync(path.join(dir, ".kamal/secrets"), "utf8")).toContain("$(op read op://myapp/hetzner-backups/access_key_id)");
@@ -132,7 +163,21 @@ describe("init through a real terminal", () => {
   it("Compose app: a wrong answer is asked again; R2, no auto-restore; docker-compose config accepts the override", async () => {
     const dir = fixtureApp("compose-app");
     // name, line, provider (wrong, then r2), account id, bucket, credentials, databases, preset, restore, target, app service, volume
-    const { status, screen } = initInTerminal(dir, ["", "", "dropbox", "r2", "0123456789abcdef0123456789abcdef", "", "", "", "personal", "no", "", "", ""]);
+    const { status, screen } = initInTerminal(dir, [
+      "",
+      "",
+      "dropbox",
+      "r2",
+      "0123456789abcdef0123456789abcdef",
+      "",
+      "",
+      "",
+      "personal",
+      "no",
+      "",
+      "",
+      "",
+    ]);
     expect(status, screen).toBe(0);
     expect(screen).toContain("✖ choose one of r2, aws, b2");
     const written = readFileSync(path.join(dir, "litestream.config.ts"), "utf8");
@@ -156,15 +201,39 @@ describe("init through a real terminal", () => {
 
 describe("init --yes", () => {
   for (const [app, flags, line, expected] of [
-    ["rails-kamal", ["--provider", "aws", "--region", "eu-central-1", "--litestream", "0.3"], "0.3", { databases: ["/rails/storage/production.sqlite3", "/rails/storage/production_cache.sqlite3", "/rails/storage/production_queue.sqlite3", "/rails/storage/production_cable.sqlite3"] }],
-    ["compose-app", ["--provider", "minio", "--endpoint", "http://minio:9000", "--bucket", "meds"], "0.5", { databases: ["/app/data/meds.db"], compose: ["compose.yaml", "compose.litestream.yaml"] }],
-    ["systemd-host", ["--provider", "b2", "--database", "/srv/chat/data/chat.db", "--database", "/srv/chat/data/jobs.db"], "0.5", { databases: ["/srv/chat/data/chat.db", "/srv/chat/data/jobs.db"] }],
+    [
+      "rails-kamal",
+      ["--provider", "aws", "--region", "eu-central-1", "--litestream", "0.3"],
+      "0.3",
+      {
+        databases: [
+          "/rails/storage/production.sqlite3",
+          "/rails/storage/production_cache.sqlite3",
+          "/rails/storage/production_queue.sqlite3",
+          "/rails/storage/production_cable.sqlite3",
+        ],
+      },
+    ],
+    [
+      "compose-app",
+      ["--provider", "minio", "--endpoint", "http://minio:9000", "--bucket", "meds"],
+      "0.5",
+      { databases: ["/app/data/meds.db"], compose: ["compose.yaml", "compose.litestream.yaml"] },
+    ],
+    [
+      "systemd-host",
+      ["--provider", "b2", "--database", "/srv/chat/data/chat.db", "--database", "/srv/chat/data/jobs.db"],
+      "0.5",
+      { databases: ["/srv/chat/data/chat.db", "/srv/chat/data/jobs.db"] },
+    ],
   ] as const) {
     it(`${app}: detected values and flags, no questions`, async () => {
       const dir = fixtureApp(app);
       const run = await cli(dir, "init", "--yes", ...flags);
       expect(run.code, run.err).toBe(0);
-      expect(run.out).toBe("created  litestream.config.ts\nNext: npx litestream-deploy generate   (then: npx litestream-deploy secrets check)");
+      expect(run.out).toBe(
+        "created  litestream.config.ts\nNext: npx litestream-deploy generate   (then: npx litestream-deploy secrets check)",
+      );
       await generateAndVerify(dir, line, expected);
       const again = await cli(dir, "init", "--yes");
       expect(again.code).toBe(1);

@@ -33,7 +33,8 @@ function project(kamal: Record<string, unknown> = {}, extra: Record<string, unkn
 function run(input: unknown, files: Record<string, string> = {}) {
   return generate(input, { existing: (path) => files[path] });
 }
-const fileOf = (input: unknown, files: Record<string, string>, path: string) => run(input, files).files.find((f) => f.path === path)?.content;
+const fileOf = (input: unknown, files: Record<string, string>, path: string) =>
+  run(input, files).files.find((f) => f.path === path)?.content;
 
 function issuesOf(input: unknown, files: Record<string, string> = {}): ProjectIssue[] {
   try {
@@ -59,13 +60,17 @@ describe("bin/docker-entrypoint (Rails 8's)", () => {
 
   it("goes after `set -e` lines, keeps CRLF and a BOM, and recognises an indented block", () => {
     const withSet = "#!/bin/sh\nset -eu\nset -o pipefail\necho hi\n";
-    expect(fileOf(project(), { "bin/docker-entrypoint": withSet }, "bin/docker-entrypoint")).toBe(["#!/bin/sh", "set -eu", "set -o pipefail", ...BLOCK, "echo hi", ""].join("\n"));
-    const crlf = "\uFEFF#!/bin/sh\r\nexec \"$@\"\r\n";
+    expect(fileOf(project(), { "bin/docker-entrypoint": withSet }, "bin/docker-entrypoint")).toBe(
+      ["#!/bin/sh", "set -eu", "set -o pipefail", ...BLOCK, "echo hi", ""].join("\n"),
+    );
+    const crlf = '\uFEFF#!/bin/sh\r\nexec "$@"\r\n';
     const once = fileOf(project(), { "bin/docker-entrypoint": crlf }, "bin/docker-entrypoint")!;
     expect(once).toBe(["\uFEFF#!/bin/sh", ...BLOCK, 'exec "$@"', ""].join("\r\n"));
     expect(fileOf(project(), { "bin/docker-entrypoint": once }, "bin/docker-entrypoint")).toBe(once);
     const indented = `#!/bin/sh\n  ${BLOCK[0]}\n  old line\n  ${BLOCK[3]}\nexec "$@"\n`;
-    expect(fileOf(project(), { "bin/docker-entrypoint": indented }, "bin/docker-entrypoint")).toBe(["#!/bin/sh", ...BLOCK, 'exec "$@"', ""].join("\n"));
+    expect(fileOf(project(), { "bin/docker-entrypoint": indented }, "bin/docker-entrypoint")).toBe(
+      ["#!/bin/sh", ...BLOCK, 'exec "$@"', ""].join("\n"),
+    );
   });
 
   it("a broken block (two begin markers) is refused", () => {
@@ -84,7 +89,12 @@ describe("bin/docker-entrypoint (Rails 8's)", () => {
     writeFileSync(join(bin, "docker-entrypoint"), files.find((f) => f.path === "bin/docker-entrypoint")!.content, { mode: 0o755 });
     writeFileSync(join(bin, "litestream-wait"), files.find((f) => f.path === "bin/litestream-wait")!.content, { mode: 0o755 });
     writeFileSync(join(dir, "storage", ".litestream-restored"), "");
-    const out = execFileSync(join(bin, "docker-entrypoint"), ["echo", "app started"], { cwd: "/", encoding: "utf8", env: { PATH: "/usr/bin:/bin" }, stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(join(bin, "docker-entrypoint"), ["echo", "app started"], {
+      cwd: "/",
+      encoding: "utf8",
+      env: { PATH: "/usr/bin:/bin" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     expect(out).toBe("app started\n");
   });
 });
@@ -94,8 +104,12 @@ describe("without an entrypoint to edit", () => {
     const result = run(project());
     expect(result.files.map((f) => f.path)).not.toContain("bin/docker-entrypoint");
     const partial = result.files.find((f) => f.kind === "kamal-accessory")!.content;
-    expect(partial).toContain(`#   exec litestream replicate -config /etc/litestream.yml\n    # The app waits for the marker: litestream-deploy puts this line right after the shebang of bin/docker-entrypoint\n    # (a marked block); without that file, add it to your entrypoint yourself: ${BLOCK[2]}\n`);
-    expect(result.warnings).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "appEntrypoint"], message: expect.stringContaining(BLOCK[2]!) }));
+    expect(partial).toContain(
+      `#   exec litestream replicate -config /etc/litestream.yml\n    # The app waits for the marker: litestream-deploy puts this line right after the shebang of bin/docker-entrypoint\n    # (a marked block); without that file, add it to your entrypoint yourself: ${BLOCK[2]}\n`,
+    );
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({ path: ["targets", "kamal", "appEntrypoint"], message: expect.stringContaining(BLOCK[2]!) }),
+    );
   });
 
   it("appEntrypoint: false leaves the entrypoint alone and says how to start through bin/litestream-wait", () => {
@@ -106,9 +120,16 @@ describe("without an entrypoint to edit", () => {
 
   it("a named entrypoint that does not exist is an error; one elsewhere gets a relative call", () => {
     expect(issuesOf(project({ appEntrypoint: "docker/entrypoint.sh" }))).toEqual([
-      expect.objectContaining({ path: ["targets", "kamal", "appEntrypoint"], message: "docker/entrypoint.sh does not exist, so the app would not wait for the restore" }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "appEntrypoint"],
+        message: "docker/entrypoint.sh does not exist, so the app would not wait for the restore",
+      }),
     ]);
-    const edited = fileOf(project({ appEntrypoint: "docker/entrypoint.sh" }), { "docker/entrypoint.sh": "#!/bin/sh\nexec \"$@\"\n" }, "docker/entrypoint.sh");
+    const edited = fileOf(
+      project({ appEntrypoint: "docker/entrypoint.sh" }),
+      { "docker/entrypoint.sh": '#!/bin/sh\nexec "$@"\n' },
+      "docker/entrypoint.sh",
+    );
     expect(edited).toContain('"$(dirname -- "$0")/../bin/litestream-wait" || exit\n');
   });
 
@@ -121,7 +142,16 @@ describe("without an entrypoint to edit", () => {
 
 describe("beforeApp", () => {
   it("each command is one quoted argv line after the wait, before exec", () => {
-    const script = fileOf(project({ beforeApp: [["bin/rails", "db:prepare"], ["echo", "it's $HOME"]] }), {}, "bin/litestream-wait")!;
+    const script = fileOf(
+      project({
+        beforeApp: [
+          ["bin/rails", "db:prepare"],
+          ["echo", "it's $HOME"],
+        ],
+      }),
+      {},
+      "bin/litestream-wait",
+    )!;
     const lines = script.split("\n");
     const at = lines.indexOf("bin/rails db:prepare");
     expect(at).toBeGreaterThan(lines.findIndex((l) => l === "done"));
@@ -129,14 +159,28 @@ describe("beforeApp", () => {
     expect(lines.slice(at + 2, at + 5)).toEqual(["release", "trap - EXIT TERM INT", 'if [ "$#" -gt 0 ]; then exec "$@"; fi']);
     const dir = makeTempDir("kamal-before");
     const runnable = fileOf(project({ beforeApp: [["echo", "it's $HOME"]] }), {}, "bin/litestream-wait")!;
-    writeFileSync(join(dir, "w"), runnable.replace("marker=/rails/storage/.litestream-restored", `marker=${dir}`).replace("lock=/rails/storage/.litestream-before-app.lock", `lock=${dir}/lock`));
-    const out = execFileSync("/bin/busybox", ["sh", join(dir, "w")], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin` }, stdio: ["ignore", "pipe", "pipe"], input: "" });
+    writeFileSync(
+      join(dir, "w"),
+      runnable
+        .replace("marker=/rails/storage/.litestream-restored", `marker=${dir}`)
+        .replace("lock=/rails/storage/.litestream-before-app.lock", `lock=${dir}/lock`),
+    );
+    const out = execFileSync("/bin/busybox", ["sh", join(dir, "w")], {
+      encoding: "utf8",
+      env: { PATH: `${dir}:/usr/bin:/bin` },
+      stdio: ["ignore", "pipe", "pipe"],
+      input: "",
+    });
     expect(out).toContain("it's $HOME");
   });
 
   it("refuses shell operators and control characters", () => {
-    expect(issuesOf(project({ beforeApp: [["bin/rails", "db:prepare", "&&", "rm"]] }))).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "beforeApp", 0, 2] }));
-    expect(issuesOf(project({ beforeApp: [["echo", "a\nb"]] }))).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "beforeApp", 0, 1], message: expect.stringContaining("a newline") }));
+    expect(issuesOf(project({ beforeApp: [["bin/rails", "db:prepare", "&&", "rm"]] }))).toContainEqual(
+      expect.objectContaining({ path: ["targets", "kamal", "beforeApp", 0, 2] }),
+    );
+    expect(issuesOf(project({ beforeApp: [["echo", "a\nb"]] }))).toContainEqual(
+      expect.objectContaining({ path: ["targets", "kamal", "beforeApp", 0, 1], message: expect.stringContaining("a newline") }),
+    );
   });
 });
 
@@ -144,9 +188,17 @@ describe("the marker must be where the app sees it", () => {
   it("refuses an app that mounts the volume at another path than targets.kamal.volume, with a fix that works", () => {
     const deploy = "service: myapp\nimage: acme/myapp\nvolumes:\n  - myapp_storage:/data\n";
     expect(issuesOf(project(), { "config/deploy.yml": deploy })).toEqual([
-      expect.objectContaining({ path: ["targets", "kamal", "volume"], message: expect.stringContaining("config/deploy.yml mounts myapp_storage at /data in the app, but volume says /rails/storage"), fix: 'set volume to "myapp_storage:/data" and the database paths under /data' }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "volume"],
+        message: expect.stringContaining("config/deploy.yml mounts myapp_storage at /data in the app, but volume says /rails/storage"),
+        fix: 'set volume to "myapp_storage:/data" and the database paths under /data',
+      }),
     ]);
-    expect(issuesOf(project({ volume: "myapp_storage:/data" }, { databases: [{ path: "/data/production.sqlite3" }] }), { "config/deploy.yml": deploy })).toEqual([]);
+    expect(
+      issuesOf(project({ volume: "myapp_storage:/data" }, { databases: [{ path: "/data/production.sqlite3" }] }), {
+        "config/deploy.yml": deploy,
+      }),
+    ).toEqual([]);
   });
 
   it("environments that would need different wait scripts in one image are refused", () => {
@@ -154,12 +206,20 @@ describe("the marker must be where the app sees it", () => {
       ...project({ host: undefined }),
       environments: {
         production: { targets: { kamal: { host: "203.0.113.10", destination: false } } },
-        staging: { storage: { provider: "file", path: "/var/backups/staging" }, targets: { kamal: { host: "203.0.113.20", beforeApp: [["bin/rails", "db:seed"]] } } },
+        staging: {
+          storage: { provider: "file", path: "/var/backups/staging" },
+          targets: { kamal: { host: "203.0.113.20", beforeApp: [["bin/rails", "db:seed"]] } },
+        },
       },
     };
-    expect(issuesOf(input).map((i) => `${i.path.join(".")}: ${i.message}`)).toContainEqual(expect.stringContaining("need different bin/litestream-wait scripts"));
+    expect(issuesOf(input).map((i) => `${i.path.join(".")}: ${i.message}`)).toContainEqual(
+      expect.stringContaining("need different bin/litestream-wait scripts"),
+    );
     // The same settings everywhere: one bin/litestream-wait serves both destinations.
-    const same = { ...input, environments: { ...input.environments, staging: { ...input.environments.staging, targets: { kamal: { host: "203.0.113.20" } } } } };
+    const same = {
+      ...input,
+      environments: { ...input.environments, staging: { ...input.environments.staging, targets: { kamal: { host: "203.0.113.20" } } } },
+    };
     expect(run(same).files.filter((f) => f.path === "bin/litestream-wait")).toHaveLength(1);
   });
 });
@@ -167,7 +227,9 @@ describe("the marker must be where the app sees it", () => {
 describe("Litestream releases", () => {
   it("0.5.0 (its restore lacks -if-replica-exists) is refused while restoring on boot, with a fix that works", () => {
     const input = { ...project(), litestream: { version: "0.5" as const, release: "0.5.0" } };
-    expect(issuesOf(input)).toEqual([expect.objectContaining({ path: ["litestream", "release"], fix: 'pin "0.5.6" or later, or set restoreOnBoot: false' })]);
+    expect(issuesOf(input)).toEqual([
+      expect.objectContaining({ path: ["litestream", "release"], fix: 'pin "0.5.6" or later, or set restoreOnBoot: false' }),
+    ]);
     expect(issuesOf({ ...input, litestream: { version: "0.5" as const, release: "0.5.6" } })).toEqual([]);
   });
 });

@@ -12,7 +12,10 @@ import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
 afterAll(cleanupTempDirs);
 
-const SHELLS: [string, string[]][] = [["sh", ["sh"]], ["busybox sh", ["/bin/busybox", "sh"]]];
+const SHELLS: [string, string[]][] = [
+  ["sh", ["sh"]],
+  ["busybox sh", ["/bin/busybox", "sh"]],
+];
 
 /** A case directory with the generated script, the restore marker, and a step that logs its start and end. */
 function setUp(name: string) {
@@ -20,13 +23,17 @@ function setUp(name: string) {
   const storage = join(dir, "storage");
   mkdirSync(storage);
   const step = join(dir, "step");
-  writeFileSync(step, '#!/bin/sh\necho "start $ID" >>"$LOG"\nsleep 1\nif [ -n "${FAIL:-}" ]; then exit 3; fi\necho "end $ID" >>"$LOG"\n', { mode: 0o755 });
+  writeFileSync(step, '#!/bin/sh\necho "start $ID" >>"$LOG"\nsleep 1\nif [ -n "${FAIL:-}" ]; then exit 3; fi\necho "end $ID" >>"$LOG"\n', {
+    mode: 0o755,
+  });
   const result = generate({
     name: "myapp",
     litestream: { version: "0.3" },
     storage: { provider: "file", path: "/var/backups/myapp" },
     databases: [{ path: `${storage}/production.sqlite3` }],
-    targets: { kamal: { version: "2.10.1", volume: `myapp_storage:${storage}`, host: "203.0.113.10", appUser: "1000:1000", beforeApp: [[step]] } },
+    targets: {
+      kamal: { version: "2.10.1", volume: `myapp_storage:${storage}`, host: "203.0.113.10", appUser: "1000:1000", beforeApp: [[step]] },
+    },
   });
   const script = join(dir, "litestream-wait");
   writeFileSync(script, result.files.find((f) => f.path === "bin/litestream-wait")!.content, { mode: 0o755 });
@@ -41,7 +48,10 @@ interface Run {
 }
 
 function start(shell: string[], script: string, env: Record<string, string>, args: string[] = []): Run {
-  const child = spawn(shell[0]!, [...shell.slice(1), script, ...args], { env: { PATH: "/usr/bin:/bin", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(shell[0]!, [...shell.slice(1), script, ...args], {
+    env: { PATH: "/usr/bin:/bin", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   child.stdout.resume();
@@ -101,7 +111,11 @@ describe("bin/litestream-wait: beforeApp under a lock on the volume", () => {
     const { dir, script, log, lock } = setUp("lock-beat");
     // The step waits (up to 60 s) until the beat reaches its second value.
     const step = join(dir, "step");
-    writeFileSync(step, `#!/bin/sh\ni=0\nuntil [ "$(cat '${lock}/beat' 2>/dev/null)" = 2 ] || [ "$i" -ge 600 ]; do sleep 0.1; i=$((i + 1)); done\necho "beat $(cat '${lock}/beat')" >>"$LOG"\n`, { mode: 0o755 });
+    writeFileSync(
+      step,
+      `#!/bin/sh\ni=0\nuntil [ "$(cat '${lock}/beat' 2>/dev/null)" = 2 ] || [ "$i" -ge 600 ]; do sleep 0.1; i=$((i + 1)); done\necho "beat $(cat '${lock}/beat')" >>"$LOG"\n`,
+      { mode: 0o755 },
+    );
     const run = start(["sh"], script, { LOG: log });
     expect(await run.code, run.stderr()).toBe(0);
     expect(logOf(log)).toEqual(["beat 2"]);

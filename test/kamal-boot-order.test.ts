@@ -53,7 +53,13 @@ function host(line: LitestreamLine): Host {
     storage: { provider: "file" as const, path: join(root, "replica") },
     databases: [{ path: db }],
     targets: {
-      kamal: { version: "2.10.1", volume: `myapp_storage:${mount}`, host: "203.0.113.10", appUser: uid, beforeApp: [[sqliteBinary, db, PREPARE]] },
+      kamal: {
+        version: "2.10.1",
+        volume: `myapp_storage:${mount}`,
+        host: "203.0.113.10",
+        appUser: uid,
+        beforeApp: [[sqliteBinary, db, PREPARE]],
+      },
     },
   };
   const { files } = generate(input, { existing: (p) => (p === "bin/docker-entrypoint" ? ENTRYPOINT : undefined) });
@@ -67,7 +73,17 @@ function host(line: LitestreamLine): Host {
   const config = join(root, "litestream.yml");
   writeFileSync(config, content("config/litestream.yml"));
   const waitMode = files.find((f) => f.path === "bin/litestream-wait")!.mode;
-  return { root, mount, db, config, accessory, waitScript: join(bin, "litestream-wait"), entrypoint: join(bin, "docker-entrypoint"), bin, waitMode };
+  return {
+    root,
+    mount,
+    db,
+    config,
+    accessory,
+    waitScript: join(bin, "litestream-wait"),
+    entrypoint: join(bin, "docker-entrypoint"),
+    bin,
+    waitMode,
+  };
 }
 
 /** The script docker hands /bin/sh: Kamal's `docker run` line through a real shell with a recording docker. */
@@ -75,7 +91,10 @@ function accessoryScript(h: Host): string {
   const dir = makeTempDir("kamal-docker");
   const log = join(dir, "argv.log");
   writeArgvRecorder(dir, "docker", log);
-  execFileSync("/bin/sh", ["-c", kamalAccessoryRunCommand(h.accessory, { service: "myapp", name: "litestream" })], { env: { PATH: `${dir}:/usr/bin:/bin` }, cwd: dir });
+  execFileSync("/bin/sh", ["-c", kamalAccessoryRunCommand(h.accessory, { service: "myapp", name: "litestream" })], {
+    env: { PATH: `${dir}:/usr/bin:/bin` },
+    cwd: dir,
+  });
   const argv = readArgvLog(log)[0]!;
   expect(argv.at(-2)).toBe("-c");
   return argv.at(-1)!;
@@ -145,12 +164,20 @@ function cmdline(pid: number): string {
  */
 async function bootBoth(h: Host, line: LitestreamLine) {
   const query = `${sqliteBinary} -batch -bail ${h.db} 'SELECT count(*), coalesce(max(id), 0) FROM t'`;
-  const app = launch([...SHELLS[line].app(h), "sh", "-c", `echo "app-first-query: $(${query})"`], { PATH: "/usr/bin:/bin", LITESTREAM_WAIT_TIMEOUT: "120" });
+  const app = launch([...SHELLS[line].app(h), "sh", "-c", `echo "app-first-query: $(${query})"`], {
+    PATH: "/usr/bin:/bin",
+    LITESTREAM_WAIT_TIMEOUT: "120",
+  });
   const accessory = launch([...SHELLS[line].accessory, accessoryScript(h)], { PATH: `${litestreamShim(h, line)}:/usr/bin:/bin` });
   const appCode = await app.done;
   // SIGTERM once the shell has exec'd into `litestream replicate` (what docker would signal by then).
   const deadline = Date.now() + 30_000;
-  while (accessory.child.exitCode === null && !/^\S*litestream replicate -config /.test(cmdline(accessory.child.pid!)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (
+    accessory.child.exitCode === null &&
+    !/^\S*litestream replicate -config /.test(cmdline(accessory.child.pid!)) &&
+    Date.now() < deadline
+  )
+    await new Promise((r) => setTimeout(r, 50));
   accessory.child.kill("SIGTERM");
   const accessoryCode = await accessory.done;
   return { appCode, app: app.output(), accessory: accessory.output(), accessoryCode };
@@ -209,7 +236,10 @@ describe("bin/litestream-wait without an accessory", () => {
     const h = host("0.3");
     mkdirSync(h.mount, { recursive: true });
     for (const shell of [["/bin/sh"], [BUSYBOX, "sh"], ["/bin/bash"]]) {
-      const app = launch([...shell, h.waitScript, "touch", join(h.root, "app-ran")], { PATH: "/usr/bin:/bin", LITESTREAM_WAIT_TIMEOUT: "2" });
+      const app = launch([...shell, h.waitScript, "touch", join(h.root, "app-ran")], {
+        PATH: "/usr/bin:/bin",
+        LITESTREAM_WAIT_TIMEOUT: "2",
+      });
       const code = await app.done;
       expect(code).toBe(1);
       expect(app.output()).toContain(`litestream-wait: gave up after 2s: ${h.mount}/.litestream-restored does not exist`);

@@ -27,7 +27,17 @@ afterEach(async () => {
 
 type Accessory = { image: string; cmd: string; options?: Record<string, unknown>; [k: string]: unknown };
 
-function project(overrides: { version?: "0.3" | "0.5"; databases?: string[]; mount?: string; appUser?: string; restoreOnBoot?: boolean; addr?: string; replicaDir?: string } = {}) {
+function project(
+  overrides: {
+    version?: "0.3" | "0.5";
+    databases?: string[];
+    mount?: string;
+    appUser?: string;
+    restoreOnBoot?: boolean;
+    addr?: string;
+    replicaDir?: string;
+  } = {},
+) {
   const mount = overrides.mount ?? "/rails/storage";
   return {
     name: "myapp",
@@ -82,7 +92,11 @@ function dockerArgv(accessory: Accessory, shell: string[] = ["/bin/sh", "-c"]): 
   const log = join(dir, "argv.log");
   writeArgvRecorder(dir, "docker", log);
   const line = kamalAccessoryRunCommand(accessory, { service: "myapp", name: "litestream" });
-  execFileSync(shell[0]!, [...shell.slice(1), line], { env: { PATH: `${dir}:/usr/bin:/bin` }, cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync(shell[0]!, [...shell.slice(1), line], {
+    env: { PATH: `${dir}:/usr/bin:/bin` },
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const calls = readArgvLog(log);
   expect(calls).toHaveLength(1);
   return calls[0]!.slice(1).map((arg) => arg.split(dir).join("~"));
@@ -105,9 +119,16 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
     expect(image).toBeGreaterThan(0);
     const flag = (name: string) => argv[argv.indexOf(name) + 1];
     // docker gets `-c` and the script; the script is the one the YAML comment shows, line by line.
-    expect(argv.slice(image + 1)).toEqual(["-c", oneLine(commentedScript(accessoryText(project({ appUser: "1000:1000", addr: ":9090" }))))]);
-    expect(argv.at(-1)).toMatch(/^set -e; rm -f \/rails\/storage\/\.litestream-restored; for db in \/rails\/storage\/production\.sqlite3 \/rails\/storage\/production_cache\.sqlite3; do if \[ -f "\$db" \]/);
-    expect(argv.at(-1)).toMatch(/; date -u > \/rails\/storage\/\.litestream-restored\.tmp; mv -f \/rails\/storage\/\.litestream-restored\.tmp \/rails\/storage\/\.litestream-restored; exec litestream replicate -config \/etc\/litestream\.yml$/);
+    expect(argv.slice(image + 1)).toEqual([
+      "-c",
+      oneLine(commentedScript(accessoryText(project({ appUser: "1000:1000", addr: ":9090" })))),
+    ]);
+    expect(argv.at(-1)).toMatch(
+      /^set -e; rm -f \/rails\/storage\/\.litestream-restored; for db in \/rails\/storage\/production\.sqlite3 \/rails\/storage\/production_cache\.sqlite3; do if \[ -f "\$db" \]/,
+    );
+    expect(argv.at(-1)).toMatch(
+      /; date -u > \/rails\/storage\/\.litestream-restored\.tmp; mv -f \/rails\/storage\/\.litestream-restored\.tmp \/rails\/storage\/\.litestream-restored; exec litestream replicate -config \/etc\/litestream\.yml$/,
+    );
     expect(flag("--stop-timeout")).toBe("30");
     expect(flag("--entrypoint")).toBe("/bin/sh");
     expect(flag("--health-cmd")).toBe("wget -q -O /dev/null http://127.0.0.1:9090/metrics");
@@ -155,7 +176,9 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
     const dir = makeTempDir("kamal-fail");
     const log = join(dir, "calls.log");
     writeArgvRecorder(dir, "litestream-record", log);
-    writeFileSync(join(dir, "litestream"), `#!/bin/sh\n"${join(dir, "litestream-record")}" "$@"\n[ "$1" != restore ] || exit 1\n`, { mode: 0o755 });
+    writeFileSync(join(dir, "litestream"), `#!/bin/sh\n"${join(dir, "litestream-record")}" "$@"\n[ "$1" != restore ] || exit 1\n`, {
+      mode: 0o755,
+    });
     let status = 0;
     try {
       execFileSync(BUSYBOX, ["sh", "-c", script], { env: { PATH: `${dir}:/usr/bin:/bin` }, stdio: "pipe" });
@@ -182,7 +205,15 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
     const spaced = accessoryOf(project({ mount, databases: [`${mount}/my app/app.sqlite3`] })).accessory;
     const argv = dockerArgv(spaced);
     const calls = scriptCalls(argv.at(-1)!, ["litestream"]);
-    expect(calls[0]).toEqual(["litestream", "restore", "-config", "/etc/litestream.yml", "-if-db-not-exists", "-if-replica-exists", `${mount}/my app/app.sqlite3`]);
+    expect(calls[0]).toEqual([
+      "litestream",
+      "restore",
+      "-config",
+      "/etc/litestream.yml",
+      "-if-db-not-exists",
+      "-if-replica-exists",
+      `${mount}/my app/app.sqlite3`,
+    ]);
 
     let issues: ProjectError["issues"] = [];
     try {
@@ -190,7 +221,12 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
     } catch (error) {
       issues = (error as ProjectError).issues;
     }
-    expect(issues).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "volume"], message: expect.stringContaining("cannot be passed safely through Kamal's remote shell") }));
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        path: ["targets", "kamal", "volume"],
+        message: expect.stringContaining("cannot be passed safely through Kamal's remote shell"),
+      }),
+    );
   });
 
   it("restores a real backup with Litestream 0.3.13, hands it to the app's user, then replicates", async () => {
@@ -198,7 +234,12 @@ describe("Kamal accessory cmd on Litestream 0.3 (restore, then replicate)", () =
     const mount = join(root, "storage");
     const replicaDir = join(root, "replica");
     const db = join(mount, "production.sqlite3");
-    const input = project({ mount, databases: [db], replicaDir, appUser: process.getuid?.() === 0 ? "1000:1000" : `${process.getuid!()}:${process.getgid!()}` });
+    const input = project({
+      mount,
+      databases: [db],
+      replicaDir,
+      appUser: process.getuid?.() === 0 ? "1000:1000" : `${process.getuid!()}:${process.getgid!()}`,
+    });
     const { accessory, config } = accessoryOf(input);
     const configPath = join(root, "litestream.yml");
     writeFileSync(configPath, config);
@@ -252,7 +293,7 @@ describe("Kamal accessory cmd on Litestream 0.5", () => {
     expect(argv[argv.indexOf("--entrypoint") + 1]).toBe("/bin/sh");
     expect(argv.at(-3)).toBe("litestream/litestream:0.5.17");
     expect(argv.at(-2)).toBe("-c");
-    expect(argv.at(-1)).toContain("litestream restore -config /etc/litestream.yml -if-db-not-exists -if-replica-exists \"$db\"");
+    expect(argv.at(-1)).toContain('litestream restore -config /etc/litestream.yml -if-db-not-exists -if-replica-exists "$db"');
     expect(argv[argv.indexOf("--stop-timeout") + 1]).toBe("40");
     expect(config).toContain("restore-if-db-not-exists: true");
   });
@@ -311,7 +352,10 @@ describe("health options", () => {
 
   it("falls back to `litestream databases` where the image has no wget, and to none in the shell-less scratch image", () => {
     expect(accessoryOf(project({ version: "0.5", addr: ":9090" })).accessory.options?.["health-cmd"]).toBe("litestream databases");
-    const scratch = generate({ ...project({ version: "0.5", restoreOnBoot: false }), litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" } });
+    const scratch = generate({
+      ...project({ version: "0.5", restoreOnBoot: false }),
+      litestream: { version: "0.5", image: "litestream/litestream:0.5.16-scratch" },
+    });
     const partial = parse(scratch.files.find((f) => f.kind === "kamal-accessory")!.content).accessories.litestream as Accessory;
     expect(partial.options).toEqual({ "stop-timeout": 40 });
     expect(scratch.warnings).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "healthcheck"] }));

@@ -56,7 +56,11 @@ function isSubsequence(lines: string[], text: string): boolean {
   return i === lines.length;
 }
 
-const commentsOf = (text: string) => text.split("\n").filter((l) => /(^|\s)#/.test(l)).map((l) => l.slice(l.search(/(^|\s)#/)).trim());
+const commentsOf = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => /(^|\s)#/.test(l))
+    .map((l) => l.slice(l.search(/(^|\s)#/)).trim());
 
 describe("in-place update of config/deploy.yml", () => {
   const updated = deployFileAfter(project(), DEPLOY);
@@ -64,7 +68,9 @@ describe("in-place update of config/deploy.yml", () => {
 
   it("sets accessories.litestream to exactly the accessory of the partial file", () => {
     const partial = run(project(), {}).find((f) => f.kind === "kamal-accessory")!;
-    expect(litestream()).toEqual(yaml11(partial.content).accessories && (yaml11(partial.content).accessories as Record<string, unknown>).litestream);
+    expect(litestream()).toEqual(
+      yaml11(partial.content).accessories && (yaml11(partial.content).accessories as Record<string, unknown>).litestream,
+    );
   });
 
   it("keeps every other key: the rest of the document is structurally identical", () => {
@@ -91,7 +97,9 @@ describe("in-place update of config/deploy.yml", () => {
     expect(issuesOf(project(), { "config/deploy.yml": stale })).toEqual([
       expect.objectContaining({
         path: ["targets", "kamal", "updateDeployFile"],
-        message: expect.stringMatching(/^config\/deploy\.yml cannot be updated in place: its accessories\.litestream was written by hand \(it lacks the "# Managed by litestream-deploy/),
+        message: expect.stringMatching(
+          /^config\/deploy\.yml cannot be updated in place: its accessories\.litestream was written by hand \(it lacks the "# Managed by litestream-deploy/,
+        ),
         fix: expect.stringContaining("rename your entry (e.g. to litestream-old"),
       }),
     ]);
@@ -102,7 +110,9 @@ describe("in-place update of config/deploy.yml", () => {
     expect(Object.keys(yaml11(once).accessories as object)).toEqual(["litestream-old", "redis", "litestream"]);
     // Our own entry (it carries the marker) is replaced in place: a second run changes nothing.
     const replaced = deployFileAfter(project({ labels: { "com.example.team": "ops" } }), once);
-    expect((yaml11(replaced).accessories as Record<string, { labels?: unknown }>).litestream!.labels).toEqual({ "com.example.team": "ops" });
+    expect((yaml11(replaced).accessories as Record<string, { labels?: unknown }>).litestream!.labels).toEqual({
+      "com.example.team": "ops",
+    });
     expect(deployFileAfter(project(), once)).toBe(once);
   });
 
@@ -146,7 +156,13 @@ describe("in-place update of config/deploy.yml", () => {
   });
 
   it("leaves config/deploy.yml alone when there is none (only the partial file is produced)", () => {
-    expect(run(project(), {}).map((f) => f.path)).toEqual(["config/litestream.yml", "deploy/operations/RUNBOOK.md", "config/litestream-accessory.yml", "bin/litestream-wait", ".kamal/secrets"]);
+    expect(run(project(), {}).map((f) => f.path)).toEqual([
+      "config/litestream.yml",
+      "deploy/operations/RUNBOOK.md",
+      "config/litestream-accessory.yml",
+      "bin/litestream-wait",
+      ".kamal/secrets",
+    ]);
   });
 
   it("is parsed by yaml without warnings and keeps a single document", () => {
@@ -158,7 +174,12 @@ describe("in-place update of config/deploy.yml", () => {
 
 describe("example 000 (Rails 8 on Kamal 2, production + staging destination)", () => {
   const STAGING = readFileSync(new URL("./fixtures/kamal/deploy.staging.yml", import.meta.url), "utf8");
-  const files = run(example000, { "config/deploy.yml": DEPLOY, "config/deploy.staging.yml": STAGING, ".kamal/secrets": SECRETS, "bin/docker-entrypoint": ENTRYPOINT });
+  const files = run(example000, {
+    "config/deploy.yml": DEPLOY,
+    "config/deploy.staging.yml": STAGING,
+    ".kamal/secrets": SECRETS,
+    "bin/docker-entrypoint": ENTRYPOINT,
+  });
   const kamalFiles = files.filter((f) => f.kind.startsWith("kamal-"));
 
   it("produces every Kamal artifact for both environments", () => {
@@ -191,7 +212,9 @@ describe("example 000 (Rails 8 on Kamal 2, production + staging destination)", (
     expect(stagingText.startsWith(STAGING)).toBe(true);
     const staging = yaml11(stagingText);
     expect(Object.keys(staging)).toEqual(["servers", "proxy", "accessories"]);
-    const production = (yaml11(kamalFiles.find((f) => f.path === "config/deploy.yml")!.content).accessories as Record<string, Record<string, unknown>>).litestream!;
+    const production = (
+      yaml11(kamalFiles.find((f) => f.path === "config/deploy.yml")!.content).accessories as Record<string, Record<string, unknown>>
+    ).litestream!;
     const ours = (staging.accessories as Record<string, Record<string, unknown>>).litestream!;
     // Every key of production's accessory is overridden, none leaks into staging through the merge.
     expect(Object.keys(ours).sort()).toEqual(Object.keys(production).sort());

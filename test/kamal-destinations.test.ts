@@ -46,7 +46,9 @@ const yaml11 = (text: string) => parse(text, { version: "1.1" }) as Record<strin
 const isHash = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 /** Kamal's deep_merge of a destination file over config/deploy.yml. */
 const deepMerge = (a: unknown, b: unknown): unknown =>
-  isHash(a) && isHash(b) ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? deepMerge(a[k], b[k]) : a[k]])) : b;
+  isHash(a) && isHash(b)
+    ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? deepMerge(a[k], b[k]) : a[k]]))
+    : b;
 
 type Accessory = { host: string; env: { secret: string[] } } & Record<string, unknown>;
 
@@ -68,17 +70,26 @@ describe("example 005: production and staging on different hosts, over the user'
   const out = Object.fromEntries(result.files.map((f) => [f.path, f.content]));
 
   it("edits the user's files in place and creates none of theirs", () => {
-    expect(result.files.filter((f) => f.ownership === "shared").map((f) => f.path).sort()).toEqual(
+    expect(
+      result.files
+        .filter((f) => f.ownership === "shared")
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(
       [".kamal/secrets", ".kamal/secrets.staging", "bin/docker-entrypoint", "config/deploy.staging.yml", "config/deploy.yml"].sort(),
     );
-    for (const path of [".kamal/secrets", ".kamal/secrets.staging", "config/deploy.staging.yml", "config/deploy.yml"]) expect(out[path]!.startsWith(user[path]!.replace(/\n$/, "")), path).toBe(true);
+    for (const path of [".kamal/secrets", ".kamal/secrets.staging", "config/deploy.staging.yml", "config/deploy.yml"])
+      expect(out[path]!.startsWith(user[path]!.replace(/\n$/, "")), path).toBe(true);
     expect(out[".kamal/secrets-common"]).toBeUndefined();
     expect(result.warnings).toEqual([]);
   });
 
-  it.each([".kamal/secrets", ".kamal/secrets.staging", "config/deploy.yml", "config/deploy.staging.yml", "bin/docker-entrypoint"])("matches the reviewed snapshot of %s", async (path) => {
-    await expect(out[path]).toMatchFileSnapshot(`../snapshots/${EXAMPLE}/${path}`);
-  });
+  it.each([".kamal/secrets", ".kamal/secrets.staging", "config/deploy.yml", "config/deploy.staging.yml", "bin/docker-entrypoint"])(
+    "matches the reviewed snapshot of %s",
+    async (path) => {
+      await expect(out[path]).toMatchFileSnapshot(`../snapshots/${EXAMPLE}/${path}`);
+    },
+  );
 
   it("each destination's merged config runs the accessory on that destination's app host, with its own config file", () => {
     const production = yaml11(out["config/deploy.yml"]!);
@@ -98,7 +109,12 @@ describe("example 005: production and staging on different hosts, over the user'
     const env = { PATH: `${tools}:/usr/bin:/bin`, KAMAL_REGISTRY_PASSWORD: "registry-token", STAGING_STRIPE_SECRET_KEY: "stripe-test" };
     const rails = writeRails(app);
     const reader = { kamal: "2.12.0", dotenv };
-    const production = readKamalSecrets([user[".kamal/secrets-common"], out[".kamal/secrets"]], { ...env, PATH: `${rails}:${env.PATH}` }, app, reader);
+    const production = readKamalSecrets(
+      [user[".kamal/secrets-common"], out[".kamal/secrets"]],
+      { ...env, PATH: `${rails}:${env.PATH}` },
+      app,
+      reader,
+    );
     const staging = readKamalSecrets([user[".kamal/secrets-common"], out[".kamal/secrets.staging"]], env, app, reader);
     const accessories = (file: string) => (yaml11(out[file]!).accessories as Record<string, Accessory>).litestream!;
     const container = containerSecrets;
@@ -141,7 +157,12 @@ describe("a destination's secrets file", () => {
     const staging = first.files.find((f) => f.path === ".kamal/secrets.staging")!.content;
     expect(staging.startsWith(user[".kamal/secrets"]!)).toBe(true);
     expect(first.warnings).toEqual([
-      expect.objectContaining({ path: ["environments", "staging", "targets", "kamal", "destination"], message: expect.stringMatching(/^\.kamal\/secrets\.staging did not exist: created it with your lines of \.kamal\/secrets \(RAILS_MASTER_KEY, STRIPE_SECRET_KEY\)/) }),
+      expect.objectContaining({
+        path: ["environments", "staging", "targets", "kamal", "destination"],
+        message: expect.stringMatching(
+          /^\.kamal\/secrets\.staging did not exist: created it with your lines of \.kamal\/secrets \(RAILS_MASTER_KEY, STRIPE_SECRET_KEY\)/,
+        ),
+      }),
     ]);
     const second = run(description, { ...files, ".kamal/secrets.staging": staging });
     expect(second.warnings).toEqual([]);
@@ -168,7 +189,9 @@ describe("a destination's deploy file", () => {
     expect(result.files.map((f) => f.path)).not.toContain("config/deploy.staging.yml");
     expect(result.warnings).toContainEqual({
       path: ["environments", "staging", "targets", "kamal", "destination"],
-      message: expect.stringContaining("Create it with the app's servers for staging (e.g. servers: web: - 198.51.100.20), then generate again"),
+      message: expect.stringContaining(
+        "Create it with the app's servers for staging (e.g. servers: web: - 198.51.100.20), then generate again",
+      ),
     });
   });
 
@@ -184,7 +207,12 @@ describe("a destination's deploy file", () => {
         code: "kamal.host.no-app",
       },
     ]);
-    expect(issuesOf(withStaging((s) => ((s.targets as { kamal: { host: string } }).kamal.host = "198.51.100.20")), user)).toEqual([]);
+    expect(
+      issuesOf(
+        withStaging((s) => ((s.targets as { kamal: { host: string } }).kamal.host = "198.51.100.20")),
+        user,
+      ),
+    ).toEqual([]);
   });
 
   it("a role selector picks each destination's own hosts; an unknown role is refused", () => {
@@ -197,9 +225,12 @@ describe("a destination's deploy file", () => {
       return input;
     };
     const result = run(byRole("web"), user);
-    const accessory = (path: string) => (yaml11(result.files.find((f) => f.path === path)!.content).accessories as Record<string, Record<string, unknown>>).litestream!;
+    const accessory = (path: string) =>
+      (yaml11(result.files.find((f) => f.path === path)!.content).accessories as Record<string, Record<string, unknown>>).litestream!;
     expect([accessory("config/deploy.yml").role, accessory("config/deploy.staging.yml").role]).toEqual(["web", "web"]);
-    expect(issuesOf(byRole("worker"), user)).toEqual([expect.objectContaining({ path: ["environments", "staging", "targets", "kamal", "role"], code: "kamal.host.no-app" })]);
+    expect(issuesOf(byRole("worker"), user)).toEqual([
+      expect.objectContaining({ path: ["environments", "staging", "targets", "kamal", "role"], code: "kamal.host.no-app" }),
+    ]);
   });
 });
 
@@ -222,7 +253,9 @@ describe("which environment is the default destination (plain config/deploy.yml)
     expect(result.files.map((f) => f.path)).not.toContain("config/deploy.yml");
     expect(result.warnings).toContainEqual({
       path: ["environments", "live", "targets", "kamal", "destination"],
-      message: expect.stringContaining("every environment is a Kamal destination (live: config/deploy.live.yml and .kamal/secrets.live; staging: config/deploy.staging.yml and .kamal/secrets.staging)"),
+      message: expect.stringContaining(
+        "every environment is a Kamal destination (live: config/deploy.live.yml and .kamal/secrets.live; staging: config/deploy.staging.yml and .kamal/secrets.staging)",
+      ),
     });
   });
 });

@@ -49,7 +49,12 @@ builder:
   arch: amd64
 `;
 const USER_SECRETS = "# Registry and Rails.\nKAMAL_REGISTRY_PASSWORD=$KAMAL_REGISTRY_PASSWORD\nRAILS_MASTER_KEY=$(cat config/master.key)\n";
-const OPERATOR_ENV = { HZ_ACCESS_KEY_ID: "key-id", HZ_SECRET_ACCESS_KEY: "secret-key", KAMAL_REGISTRY_PASSWORD: "registry", DRILL_HEARTBEAT_URL: "https://hc.example/ping/abc" };
+const OPERATOR_ENV = {
+  HZ_ACCESS_KEY_ID: "key-id",
+  HZ_SECRET_ACCESS_KEY: "secret-key",
+  KAMAL_REGISTRY_PASSWORD: "registry",
+  DRILL_HEARTBEAT_URL: "https://hc.example/ping/abc",
+};
 
 function project(verification?: Record<string, unknown>, kamal: Record<string, unknown> = {}) {
   return {
@@ -74,7 +79,8 @@ const contentOf = (files: Artifact[], p: string) => {
   if (!file) throw new Error(`no ${p} among ${files.map((f) => f.path).join(", ")}`);
   return file.content;
 };
-const accessories = (text: string) => (parse(text, { version: "1.1" }) as { accessories: Record<string, { env: { secret: string[] } }> }).accessories;
+const accessories = (text: string) =>
+  (parse(text, { version: "1.1" }) as { accessories: Record<string, { env: { secret: string[] } }> }).accessories;
 
 function issuesOf(input: unknown, files: Record<string, string>): ProjectIssue[] {
   try {
@@ -115,21 +121,33 @@ describe("the drill accessory in config/deploy.yml", () => {
 
   it("carries the managed marker and how to run it; the partial file holds the same accessory; no separate drill file", () => {
     const drillText = deployWith.slice(deployWith.indexOf(`  ${DRILL_ACCESSORY}:\n`));
-    expect(drillText).toMatch(/^ {2}litestream-drill:\n {4}# Managed by litestream-deploy: edits here are overwritten by `npx litestream-deploy generate`\.\n {4}# Restore drill \(docs\/operations\.md\): runs at boot, then every 86400 seconds/);
+    expect(drillText).toMatch(
+      /^ {2}litestream-drill:\n {4}# Managed by litestream-deploy: edits here are overwritten by `npx litestream-deploy generate`\.\n {4}# Restore drill \(docs\/operations\.md\): runs at boot, then every 86400 seconds/,
+    );
     expect(drillText).toContain("Boot it: kamal accessory boot litestream-drill\n");
-    expect(accessories(contentOf(withDrill, "config/litestream-accessory.yml"))[DRILL_ACCESSORY]).toEqual(accessories(deployWith)[DRILL_ACCESSORY]);
+    expect(accessories(contentOf(withDrill, "config/litestream-accessory.yml"))[DRILL_ACCESSORY]).toEqual(
+      accessories(deployWith)[DRILL_ACCESSORY],
+    );
     expect(withDrill.map((f) => f.path).filter((p) => p.includes("drill-accessory"))).toEqual([]);
     expect(validateKamalAccessory(accessories(deployWith)[DRILL_ACCESSORY] as unknown as Record<string, unknown>, "2.12.0")).toEqual([]);
   });
 
   it("the runbook says where the accessory is and spells its commands; with updateDeployFile off, where to copy it from", () => {
     const runbook = contentOf(withDrill, "deploy/operations/RUNBOOK.md");
-    expect(runbook).toContain("Kamal: the `litestream-drill` accessory, which generate writes beside `litestream` in `config/deploy.yml` (its heartbeat URL in the secrets block)");
-    expect(runbook).toContain("kamal accessory boot litestream-drill\nkamal accessory logs litestream-drill --lines 100\nkamal accessory exec litestream-drill --reuse 'sh /drill/litestream-drill.sh'\n");
+    expect(runbook).toContain(
+      "Kamal: the `litestream-drill` accessory, which generate writes beside `litestream` in `config/deploy.yml` (its heartbeat URL in the secrets block)",
+    );
+    expect(runbook).toContain(
+      "kamal accessory boot litestream-drill\nkamal accessory logs litestream-drill --lines 100\nkamal accessory exec litestream-drill --reuse 'sh /drill/litestream-drill.sh'\n",
+    );
     const off = run(project(WITH_HEARTBEAT, { updateDeployFile: false }), files);
-    expect(contentOf(off, "deploy/operations/RUNBOOK.md")).toContain("in `config/litestream-accessory.yml` (copy it into the deploy file beside `litestream`: updateDeployFile is off)");
+    expect(contentOf(off, "deploy/operations/RUNBOOK.md")).toContain(
+      "in `config/litestream-accessory.yml` (copy it into the deploy file beside `litestream`: updateDeployFile is off)",
+    );
     expect(off.map((f) => f.path)).not.toContain("config/deploy.yml");
-    expect(contentOf(off, "config/litestream-accessory.yml")).toContain("# Copy accessories.litestream and accessories.litestream-drill below into config/deploy.yml (updateDeployFile is off).\n");
+    expect(contentOf(off, "config/litestream-accessory.yml")).toContain(
+      "# Copy accessories.litestream and accessories.litestream-drill below into config/deploy.yml (updateDeployFile is off).\n",
+    );
   });
 
   it("round-trips: removing verification gives back the bytes of a run without it, in the deploy file and the secrets file", () => {
@@ -139,18 +157,27 @@ describe("the drill accessory in config/deploy.yml", () => {
     expect(contentOf(removed, ".kamal/secrets")).toBe(contentOf(without, ".kamal/secrets"));
     // Idempotent both ways.
     expect(contentOf(run(project(WITH_HEARTBEAT), state), "config/deploy.yml")).toBe(deployWith);
-    expect(contentOf(run(project(WITH_HEARTBEAT), { "config/deploy.yml": deployWithout, ".kamal/secrets": contentOf(without, ".kamal/secrets") }), "config/deploy.yml")).toBe(deployWith);
+    expect(
+      contentOf(
+        run(project(WITH_HEARTBEAT), { "config/deploy.yml": deployWithout, ".kamal/secrets": contentOf(without, ".kamal/secrets") }),
+        "config/deploy.yml",
+      ),
+    ).toBe(deployWith);
   });
 
   it("keeps CRLF and a file without a final newline", () => {
     const crlf = USER_DEPLOY.replace(/\n/g, "\r\n");
     const once = contentOf(run(project(WITH_HEARTBEAT), { "config/deploy.yml": crlf }), "config/deploy.yml");
     expect(once.replace(/\r\n/g, "")).not.toContain("\n");
-    expect(contentOf(run(project(), { "config/deploy.yml": once }), "config/deploy.yml")).toBe(contentOf(run(project(), { "config/deploy.yml": crlf }), "config/deploy.yml"));
+    expect(contentOf(run(project(), { "config/deploy.yml": once }), "config/deploy.yml")).toBe(
+      contentOf(run(project(), { "config/deploy.yml": crlf }), "config/deploy.yml"),
+    );
     const bare = "service: myapp\nimage: acme/myapp\nservers:\n  - 203.0.113.10\naccessories:\n  redis:\n    image: redis:7.2";
     const drilled = contentOf(run(project(WITH_HEARTBEAT), { "config/deploy.yml": bare }), "config/deploy.yml");
     expect(drilled.startsWith(`${bare}\n  litestream:\n`)).toBe(true);
-    expect(contentOf(run(project(), { "config/deploy.yml": drilled }), "config/deploy.yml")).toBe(contentOf(run(project(), { "config/deploy.yml": bare }), "config/deploy.yml"));
+    expect(contentOf(run(project(), { "config/deploy.yml": drilled }), "config/deploy.yml")).toBe(
+      contentOf(run(project(), { "config/deploy.yml": bare }), "config/deploy.yml"),
+    );
   });
 
   it("takes over an exact hand copy of an earlier separate drill file; refuses a copy it would change, with a fix that works", () => {
@@ -161,12 +188,22 @@ describe("the drill accessory in config/deploy.yml", () => {
     expect(taken).toContain(`  ${DRILL_ACCESSORY}:\n    # Managed by litestream-deploy`);
     const changed = copy({ ...value, image: "litestream/litestream:0.5.0" });
     expect(issuesOf(project(WITH_HEARTBEAT), { "config/deploy.yml": changed })).toEqual([
-      expect.objectContaining({ code: "kamal.deploy-file.update", message: expect.stringContaining(`its accessories.${DRILL_ACCESSORY} was written by hand`), fix: expect.stringContaining(`rename your entry (e.g. to ${DRILL_ACCESSORY}-old`) }),
+      expect.objectContaining({
+        code: "kamal.deploy-file.update",
+        message: expect.stringContaining(`its accessories.${DRILL_ACCESSORY} was written by hand`),
+        fix: expect.stringContaining(`rename your entry (e.g. to ${DRILL_ACCESSORY}-old`),
+      }),
     ]);
     const renamed = changed.replace(`  ${DRILL_ACCESSORY}:\n`, `  ${DRILL_ACCESSORY}-old:\n`);
-    expect(Object.keys(accessories(contentOf(run(project(WITH_HEARTBEAT), { "config/deploy.yml": renamed }), "config/deploy.yml")))).toEqual(["redis", "db", `${DRILL_ACCESSORY}-old`, "litestream", DRILL_ACCESSORY]);
+    expect(
+      Object.keys(accessories(contentOf(run(project(WITH_HEARTBEAT), { "config/deploy.yml": renamed }), "config/deploy.yml"))),
+    ).toEqual(["redis", "db", `${DRILL_ACCESSORY}-old`, "litestream", DRILL_ACCESSORY]);
     // Without verification a hand-written drill entry is the user's: it stays, byte for byte.
-    expect(contentOf(run(project(), { "config/deploy.yml": changed }), "config/deploy.yml").startsWith(changed.slice(0, changed.indexOf("\n# Build")))).toBe(true);
+    expect(
+      contentOf(run(project(), { "config/deploy.yml": changed }), "config/deploy.yml").startsWith(
+        changed.slice(0, changed.indexOf("\n# Build")),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -195,22 +232,33 @@ describe("the drill's lines in .kamal/secrets", () => {
     expect(block(run(project({}), { ".kamal/secrets": USER_SECRETS }))).not.toContain("HEARTBEAT");
   });
 
-  it.each(["2.0.0", "2.5.0", "2.6.0", "2.10.1", "2.12.0"])("Kamal %s × dotenv 3.1.8/3.2.0 resolve every secret the drill accessory lists", (kamal) => {
-    const files = run(project(WITH_HEARTBEAT, { version: kamal }), { "config/deploy.yml": USER_DEPLOY, ".kamal/secrets": USER_SECRETS });
-    const drill = accessories(contentOf(files, "config/deploy.yml"))[DRILL_ACCESSORY]!;
-    for (const dotenv of ["3.1.8", "3.2.0"] as const) {
-      const parsed = parseKamalSecrets(contentOf(files, ".kamal/secrets"), OPERATOR_ENV, undefined, { kamal, dotenv });
-      expect(containerSecrets(drill, parsed)).toEqual({ LITESTREAM_ACCESS_KEY_ID: "key-id", LITESTREAM_SECRET_ACCESS_KEY: "secret-key", DRILL_HEARTBEAT_URL: "https://hc.example/ping/abc" });
-    }
-  });
+  it.each(["2.0.0", "2.5.0", "2.6.0", "2.10.1", "2.12.0"])(
+    "Kamal %s × dotenv 3.1.8/3.2.0 resolve every secret the drill accessory lists",
+    (kamal) => {
+      const files = run(project(WITH_HEARTBEAT, { version: kamal }), { "config/deploy.yml": USER_DEPLOY, ".kamal/secrets": USER_SECRETS });
+      const drill = accessories(contentOf(files, "config/deploy.yml"))[DRILL_ACCESSORY]!;
+      for (const dotenv of ["3.1.8", "3.2.0"] as const) {
+        const parsed = parseKamalSecrets(contentOf(files, ".kamal/secrets"), OPERATOR_ENV, undefined, { kamal, dotenv });
+        expect(containerSecrets(drill, parsed)).toEqual({
+          LITESTREAM_ACCESS_KEY_ID: "key-id",
+          LITESTREAM_SECRET_ACCESS_KEY: "secret-key",
+          DRILL_HEARTBEAT_URL: "https://hc.example/ping/abc",
+        });
+      }
+    },
+  );
 
   it("leaves a heartbeat variable the user defines to their line, and takes a secrets.sources entry for it", () => {
     const own = `${USER_SECRETS}DRILL_HEARTBEAT_URL=https://hc.example/ping/theirs\n`;
     const files = run(project(WITH_HEARTBEAT), { "config/deploy.yml": USER_DEPLOY, ".kamal/secrets": own });
     expect(block(files)).toContain("# DRILL_HEARTBEAT_URL: defined elsewhere\n");
     const drill = accessories(contentOf(files, "config/deploy.yml"))[DRILL_ACCESSORY]!;
-    expect(containerSecrets(drill, parseKamalSecrets(contentOf(files, ".kamal/secrets"), OPERATOR_ENV)).DRILL_HEARTBEAT_URL).toBe("https://hc.example/ping/theirs");
-    const sourced = run(project(WITH_HEARTBEAT, { secrets: { sources: { DRILL_HEARTBEAT_URL: { env: "HC_PING_URL" } } } }), { ".kamal/secrets": USER_SECRETS });
+    expect(containerSecrets(drill, parseKamalSecrets(contentOf(files, ".kamal/secrets"), OPERATOR_ENV)).DRILL_HEARTBEAT_URL).toBe(
+      "https://hc.example/ping/theirs",
+    );
+    const sourced = run(project(WITH_HEARTBEAT, { secrets: { sources: { DRILL_HEARTBEAT_URL: { env: "HC_PING_URL" } } } }), {
+      ".kamal/secrets": USER_SECRETS,
+    });
     expect(block(sourced)).toContain("DRILL_HEARTBEAT_URL=$HC_PING_URL\n");
   });
 });
@@ -218,7 +266,14 @@ describe("the drill's lines in .kamal/secrets", () => {
 describe("destinations (example 005 with verification)", () => {
   const dir = new URL("../examples/005-rails-kamal-destinations/project/", import.meta.url);
   const userFiles = Object.fromEntries(
-    ["config/deploy.yml", "config/deploy.staging.yml", ".kamal/secrets", ".kamal/secrets.staging", ".kamal/secrets-common", "bin/docker-entrypoint"].map((p) => [p, readFileSync(new URL(p, dir), "utf8")]),
+    [
+      "config/deploy.yml",
+      "config/deploy.staging.yml",
+      ".kamal/secrets",
+      ".kamal/secrets.staging",
+      ".kamal/secrets-common",
+      "bin/docker-entrypoint",
+    ].map((p) => [p, readFileSync(new URL(p, dir), "utf8")]),
   );
   const withVerification = { ...example005, verification: WITH_HEARTBEAT };
   const without = run(example005, userFiles);
@@ -235,7 +290,8 @@ describe("destinations (example 005 with verification)", () => {
     expect(block(contentOf(drilled, ".kamal/secrets.staging"))).toContain("DRILL_HEARTBEAT_URL=$DRILL_HEARTBEAT_URL\n");
     const state = Object.fromEntries(drilled.map((f) => [f.path, f.content]));
     const removed = run(example005, { ...userFiles, ...state });
-    for (const p of ["config/deploy.yml", "config/deploy.staging.yml", ".kamal/secrets", ".kamal/secrets.staging"]) expect(contentOf(removed, p), p).toBe(contentOf(without, p));
+    for (const p of ["config/deploy.yml", "config/deploy.staging.yml", ".kamal/secrets", ".kamal/secrets.staging"])
+      expect(contentOf(removed, p), p).toBe(contentOf(without, p));
   });
 
   it("warns when only production has a drill: Kamal would merge it into -d staging", () => {
@@ -243,7 +299,11 @@ describe("destinations (example 005 with verification)", () => {
     const productionOnly = { ...example005, environments: { ...example005.environments, production } };
     const first = Object.fromEntries(run(productionOnly, userFiles).map((f) => [f.path, f.content]));
     const { warnings } = generate(productionOnly, { existing: (p) => first[p] ?? userFiles[p] });
-    expect(warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^config\/deploy\.yml has accessories\.litestream-drill, and Kamal merges config\/deploy\.staging\.yml over it/));
+    expect(warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(
+        /^config\/deploy\.yml has accessories\.litestream-drill, and Kamal merges config\/deploy\.staging\.yml over it/,
+      ),
+    );
   });
 
   const block = (text: string) => text.slice(text.indexOf("# >>> litestream-deploy >>>"));
@@ -261,7 +321,10 @@ describe("upgrading from the separate drill file", () => {
     expect(write().ok).toBe(true);
     // What an earlier release wrote and listed.
     const old = path.join(root, "config/litestream-drill-accessory.yml");
-    writeFileSync(old, '# Generated by litestream-deploy: restore drill accessory "litestream-drill", environment production.\naccessories: {}\n');
+    writeFileSync(
+      old,
+      '# Generated by litestream-deploy: restore drill accessory "litestream-drill", environment production.\naccessories: {}\n',
+    );
     const manifestPath = path.join(root, MANIFEST_FILE);
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { files: unknown[] };
     manifest.files.push({ path: "config/litestream-drill-accessory.yml", kind: "kamal-drill", environment: "production" });

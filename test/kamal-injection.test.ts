@@ -46,7 +46,11 @@ function remoteShell(accessory: Accessory): { argv: string[]; canary: boolean } 
   writeArgvRecorder(dir, "docker", log);
   writeArgvRecorder(dir, "touch-recorder", join(dir, "unused.log"));
   try {
-    execFileSync("/bin/sh", ["-c", kamalAccessoryRunCommand(accessory, { service: "myapp", name: "litestream" })], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin` }, stdio: "pipe" });
+    execFileSync("/bin/sh", ["-c", kamalAccessoryRunCommand(accessory, { service: "myapp", name: "litestream" })], {
+      cwd: dir,
+      env: { PATH: `${dir}:/usr/bin:/bin` },
+      stdio: "pipe",
+    });
   } catch {
     // a broken line may fail; what matters is whether the canary was created
   }
@@ -61,12 +65,20 @@ describe("words Kamal puts unquoted into the remote shell's docker run line", ()
     expect(remoteShell({ ...valid, image: "litestream/litestream:0.3.13;touch canary;:" }).canary).toBe(true);
     const issues = issuesOf(project({}, { image: "litestream/litestream:0.3.13;touch canary;:" }));
     expect(issues).toContainEqual(
-      expect.objectContaining({ path: ["litestream", "image"], message: expect.stringContaining("is not a docker image reference"), fix: "use a reference such as litestream/litestream:0.3.14" }),
+      expect.objectContaining({
+        path: ["litestream", "image"],
+        message: expect.stringContaining("is not a docker image reference"),
+        fix: "use a reference such as litestream/litestream:0.3.14",
+      }),
     );
     const fixed = accessoryOf(project({}, { image: "litestream/litestream:0.3.13" }));
     expect(remoteShell(fixed).argv).toContain("litestream/litestream:0.3.13");
     // Real references are accepted: registry with port, digest.
-    for (const image of ["ghcr.io/acme/litestream:0.3.13-custom", "registry.example.com:5000/litestream/litestream:0.3.13", `litestream/litestream:0.3.13@sha256:${"a".repeat(64)}`]) {
+    for (const image of [
+      "ghcr.io/acme/litestream:0.3.13-custom",
+      "registry.example.com:5000/litestream/litestream:0.3.13",
+      `litestream/litestream:0.3.13@sha256:${"a".repeat(64)}`,
+    ]) {
       expect(issuesOf(project({}, { image }))).toEqual([]);
       expect(remoteShell(accessoryOf(project({}, { image }))).argv).toContain(image);
     }
@@ -75,7 +87,11 @@ describe("words Kamal puts unquoted into the remote shell's docker run line", ()
   it("a label key: a canary through Kamal's assembly; refused with a fix that works", () => {
     expect(remoteShell({ ...valid, labels: { "a;touch canary;b": "x" } }).canary).toBe(true);
     expect(issuesOf(project({ labels: { "a;touch canary;b": "x" } }))).toContainEqual(
-      expect.objectContaining({ path: ["targets", "kamal", "labels", "a;touch canary;b"], message: expect.stringContaining("is not a docker label key"), fix: 'use a reverse-DNS key such as "com.example.team"' }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "labels", "a;touch canary;b"],
+        message: expect.stringContaining("is not a docker label key"),
+        fix: 'use a reverse-DNS key such as "com.example.team"',
+      }),
     );
     const { argv } = remoteShell(accessoryOf(project({ labels: { "com.example.team": "x" } })));
     expect(argv).toContain("com.example.team=x");
@@ -85,7 +101,10 @@ describe("words Kamal puts unquoted into the remote shell's docker run line", ()
     expect(remoteShell({ ...valid, volumes: ["myapp_storage:/rails/storage;touch${IFS}canary;:"] }).canary).toBe(true);
     const bad = "myapp_storage:/rails/storage;touch${IFS}canary";
     expect(issuesOf(project({ volume: bad }))).toContainEqual(
-      expect.objectContaining({ path: ["targets", "kamal", "volume"], message: expect.stringContaining("Kamal passes it unquoted to the remote shell") }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "volume"],
+        message: expect.stringContaining("Kamal passes it unquoted to the remote shell"),
+      }),
     );
     expect(remoteShell(accessoryOf(project({ volume: "myapp_storage:/rails/storage" }))).argv).toContain("myapp_storage:/rails/storage");
   });
@@ -100,12 +119,21 @@ describe("words Kamal puts unquoted into the remote shell's docker run line", ()
 
   it("refuses values the remote shell would change: ${…} (left unescaped by Kamal), non-ASCII (a \\u escape), control characters", () => {
     const expanded = issuesOf(project({ labels: { "com.example.home": "at ${HOME}" } }));
-    expect(expanded).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "labels", "com.example.home"], message: expect.stringContaining("the remote shell expands it") }));
+    expect(expanded).toContainEqual(
+      expect.objectContaining({
+        path: ["targets", "kamal", "labels", "com.example.home"],
+        message: expect.stringContaining("the remote shell expands it"),
+      }),
+    );
     // The emulation shows why: ${HOME} arrives expanded.
     const shown = remoteShell({ ...valid, labels: { "com.example.home": "at ${HOME}" } });
     expect(shown.argv).not.toContain("com.example.home=at ${HOME}");
-    expect(issuesOf(project({ env: { CITY: "Zürich" } }))).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "env", "CITY"], message: expect.stringContaining("non-ASCII") }));
-    expect(issuesOf(project({ options: { memory: "256m\n--privileged" } }))).toContainEqual(expect.objectContaining({ path: ["targets", "kamal", "options", "memory"], message: expect.stringContaining("a newline") }));
+    expect(issuesOf(project({ env: { CITY: "Zürich" } }))).toContainEqual(
+      expect.objectContaining({ path: ["targets", "kamal", "env", "CITY"], message: expect.stringContaining("non-ASCII") }),
+    );
+    expect(issuesOf(project({ options: { memory: "256m\n--privileged" } }))).toContainEqual(
+      expect.objectContaining({ path: ["targets", "kamal", "options", "memory"], message: expect.stringContaining("a newline") }),
+    );
   });
 });
 
@@ -122,9 +150,15 @@ describe("stop grace period", () => {
 
   it("a user's stop-timeout below the grace is refused; a longer one is kept", () => {
     expect(issuesOf(project({ options: { "stop-timeout": 10 } }))).toEqual([
-      expect.objectContaining({ path: ["targets", "kamal", "options", "stop-timeout"], message: expect.stringContaining("shorter than the 30s Litestream needs"), fix: "remove it (litestream-deploy sets 30) or set at least 30" }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "options", "stop-timeout"],
+        message: expect.stringContaining("shorter than the 30s Litestream needs"),
+        fix: "remove it (litestream-deploy sets 30) or set at least 30",
+      }),
     ]);
     expect(accessoryOf(project({ options: { "stop-timeout": 90 } })).options).toMatchObject({ "stop-timeout": 90 });
-    expect(issuesOf(project({ options: { "stop-timeout": "1m" } }))[0]).toMatchObject({ path: ["targets", "kamal", "options", "stop-timeout"] });
+    expect(issuesOf(project({ options: { "stop-timeout": "1m" } }))[0]).toMatchObject({
+      path: ["targets", "kamal", "options", "stop-timeout"],
+    });
   });
 });

@@ -60,10 +60,19 @@ describe("Kamal's accessory rules, as encoded", () => {
     expect(validateKamalAccessory({ ...valid, network: "kamal" }, "2.2")).toEqual([
       { path: ["network"], message: "unknown key: network (Kamal accepts it from 2.3, 2.2 is configured)", level: "error" },
     ]);
-    expect(validateKamalAccessory({ ...valid, proxy: {} }, "2.3")[0]).toMatchObject({ path: ["proxy"], message: expect.stringContaining("from 2.4") });
-    expect(validateKamalAccessory({ ...valid, registry: {} }, "2.4")[0]).toMatchObject({ path: ["registry"], message: expect.stringContaining("from 2.5") });
+    expect(validateKamalAccessory({ ...valid, proxy: {} }, "2.3")[0]).toMatchObject({
+      path: ["proxy"],
+      message: expect.stringContaining("from 2.4"),
+    });
+    expect(validateKamalAccessory({ ...valid, registry: {} }, "2.4")[0]).toMatchObject({
+      path: ["registry"],
+      message: expect.stringContaining("from 2.5"),
+    });
     const { host: _host, ...noHost } = valid;
-    expect(validateKamalAccessory({ ...noHost, role: "web" }, "2.5")[0]).toMatchObject({ path: ["role"], message: "unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)" });
+    expect(validateKamalAccessory({ ...noHost, role: "web" }, "2.5")[0]).toMatchObject({
+      path: ["role"],
+      message: "unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)",
+    });
     expect(validateKamalAccessory({ ...noHost, role: "web" }, "2.6")).toEqual([]);
   });
 
@@ -75,16 +84,28 @@ describe("Kamal's accessory rules, as encoded", () => {
   });
 
   it("cmd is a string", () => {
-    expect(validateKamalAccessory({ ...valid, cmd: ["replicate"] }, "2.10")).toEqual([{ path: ["cmd"], message: "should be a string", level: "error" }]);
+    expect(validateKamalAccessory({ ...valid, cmd: ["replicate"] }, "2.10")).toEqual([
+      { path: ["cmd"], message: "should be a string", level: "error" },
+    ]);
   });
 
   it("options.restart: refused before 2.12 with each release's reason, a validated policy string on 2.12", () => {
     const restart = (value: unknown, version: string) => validateKamalAccessory({ ...valid, options: { restart: value } }, version);
     for (const policy of ["no", "always", "unless-stopped", "on-failure", "on-failure:5"]) expect(restart(policy, "2.12")).toEqual([]);
-    expect(restart("sometimes", "2.12")).toEqual([{ path: ["options", "restart"], message: 'should be a restart policy string: "no", always, unless-stopped or on-failure[:N]', level: "error" }]);
+    expect(restart("sometimes", "2.12")).toEqual([
+      {
+        path: ["options", "restart"],
+        message: 'should be a restart policy string: "no", always, unless-stopped or on-failure[:N]',
+        level: "error",
+      },
+    ]);
     expect(restart(false, "2.12")).toHaveLength(1);
     expect(restart("always", "2.11")).toEqual([
-      { path: ["options", "restart"], message: "Cannot set restart policy in docker options, unless-stopped is required (Kamal 2.6 to 2.11 refuse it; 2.12 accepts it)", level: "error" },
+      {
+        path: ["options", "restart"],
+        message: "Cannot set restart policy in docker options, unless-stopped is required (Kamal 2.6 to 2.11 refuse it; 2.12 accepts it)",
+        level: "error",
+      },
     ]);
     expect(restart("always", "2.5")[0]!.message).toMatch(/^Kamal 2\.5 already runs the accessory with --restart unless-stopped/);
   });
@@ -92,7 +113,11 @@ describe("Kamal's accessory rules, as encoded", () => {
   it("hash-form files need 2.10, with string values (a bare mode is an integer)", () => {
     const hashFile = { local: "config/litestream.yml", remote: "/etc/litestream.yml", mode: "0644" };
     expect(validateKamalAccessory({ ...valid, files: [hashFile] }, "2.9")).toEqual([
-      { path: ["files", 0], message: "should be a string (the hash form {local, remote, mode, owner, options} needs Kamal 2.10, 2.9 is configured)", level: "error" },
+      {
+        path: ["files", 0],
+        message: "should be a string (the hash form {local, remote, mode, owner, options} needs Kamal 2.10, 2.9 is configured)",
+        level: "error",
+      },
     ]);
     expect(validateKamalAccessory({ ...valid, files: [hashFile] }, "2.10")).toEqual([]);
     expect(validateKamalAccessory({ ...valid, files: [{ ...hashFile, mode: 420 }] }, "2.10")).toEqual([
@@ -146,14 +171,17 @@ describe("Kamal rules as a user meets them in the description", () => {
     const issues = issuesOf(project({ volume: "myapp_storage:/rails/storage:ro" }));
     expect(issues).toHaveLength(1);
     expect(issues[0]!.path).toEqual(["targets", "kamal", "volume"]);
-    expect(issues[0]!.message).toMatch(/mounts the data volume read-only: Litestream must write next to each database .* "attempt to write a readonly database"/);
+    expect(issues[0]!.message).toMatch(
+      /mounts the data volume read-only: Litestream must write next to each database .* "attempt to write a readonly database"/,
+    );
   });
 
   it("two host selectors in one place, or none after merging", () => {
     expect(issuesOf(project({ hosts: ["203.0.113.11"] }))).toEqual([
       {
         path: ["targets", "kamal", "hosts"],
-        message: 'an accessory takes exactly one host selector, host and hosts are set: Kamal refuses it ("specify one of `host`, `hosts` or `roles`" before 2.6, which also lists `role`, `tag` and `tags`)',
+        message:
+          'an accessory takes exactly one host selector, host and hosts are set: Kamal refuses it ("specify one of `host`, `hosts` or `roles`" before 2.6, which also lists `role`, `tag` and `tags`)',
         fix: "keep host and remove hosts",
         code: "kamal.host.selectors",
       },
@@ -170,21 +198,37 @@ describe("Kamal rules as a user meets them in the description", () => {
 
   it("a role selector on a Kamal older than 2.6", () => {
     expect(issuesOf(project({ host: undefined, role: "web", version: "2.5" }))).toEqual([
-      { path: ["targets", "kamal", "role"], message: "Kamal 2.5 refuses accessories/litestream/role: unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)" , fix: expect.stringContaining("use host, hosts or roles"), code: "kamal.accessory.rule" },
+      {
+        path: ["targets", "kamal", "role"],
+        message: "Kamal 2.5 refuses accessories/litestream/role: unknown key: role (Kamal accepts it from 2.6, 2.5 is configured)",
+        fix: expect.stringContaining("use host, hosts or roles"),
+        code: "kamal.accessory.rule",
+      },
     ]);
   });
 
   it("options.restart", () => {
     const issues = issuesOf(project({ options: { restart: "always" } }));
     expect(issues).toEqual([
-      { path: ["targets", "kamal", "options", "restart"], message: expect.stringMatching(/^Kamal 2\.10\.1 refuses accessories\/litestream\/options\/restart: Cannot set restart policy/), fix: expect.stringMatching(/version "2\.12"/), code: "kamal.accessory.rule" },
+      {
+        path: ["targets", "kamal", "options", "restart"],
+        message: expect.stringMatching(/^Kamal 2\.10\.1 refuses accessories\/litestream\/options\/restart: Cannot set restart policy/),
+        fix: expect.stringMatching(/version "2\.12"/),
+        code: "kamal.accessory.rule",
+      },
     ]);
     expect(issuesOf(project({ options: { restart: "on-failure:3" }, version: "2.12.0" }))).toEqual([]);
   });
 
   it("a reserved label on 2.7+", () => {
     expect(issuesOf(project({ labels: { role: "backup" } }))).toEqual([
-      { path: ["targets", "kamal", "labels", "role"], message: "Kamal 2.10.1 refuses accessories/litestream/labels/role: invalid label. destination, role, and service are reserved labels", fix: "remove labels.role", code: "kamal.accessory.rule" },
+      {
+        path: ["targets", "kamal", "labels", "role"],
+        message:
+          "Kamal 2.10.1 refuses accessories/litestream/labels/role: invalid label. destination, role, and service are reserved labels",
+        fix: "remove labels.role",
+        code: "kamal.accessory.rule",
+      },
     ]);
     expect(issuesOf(project({ labels: { role: "backup" }, version: "2.6" }))).toEqual([]);
   });
@@ -193,7 +237,8 @@ describe("Kamal rules as a user meets them in the description", () => {
     expect(issuesOf(project({ secrets: { via: "kamal-adapter" } }))).toEqual([
       {
         path: ["targets", "kamal", "secrets", "account"],
-        message: "the Kamal 1Password adapter needs --account: without it Kamal aborts `kamal secrets fetch` with `ERROR (NoMethodError): undefined method 'chomp' for nil:NilClass`",
+        message:
+          "the Kamal 1Password adapter needs --account: without it Kamal aborts `kamal secrets fetch` with `ERROR (NoMethodError): undefined method 'chomp' for nil:NilClass`",
         fix: 'set account to your 1Password account, e.g. "my-team.1password.com", or use via: "op-read"',
         code: "kamal.secrets.account-missing",
       },
@@ -208,13 +253,20 @@ describe("Kamal rules as a user meets them in the description", () => {
 
   it("a database outside the shared volume", () => {
     expect(issuesOf(project({ volume: "myapp_storage:/rails/data" }))).toEqual([
-      expect.objectContaining({ path: ["targets", "kamal", "volume"], message: "database production (/rails/storage/production.sqlite3) is not inside /rails/data, where the volume is mounted: the accessory would not see it" }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "volume"],
+        message:
+          "database production (/rails/storage/production.sqlite3) is not inside /rails/data, where the volume is mounted: the accessory would not see it",
+      }),
     ]);
   });
 
   it("options the generator sets itself", () => {
     expect(issuesOf(project({ options: { entrypoint: "/bin/bash", memory: "256m" } }))).toEqual([
-      expect.objectContaining({ path: ["targets", "kamal", "options", "entrypoint"], message: expect.stringContaining("options.entrypoint is set by litestream-deploy") }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "options", "entrypoint"],
+        message: expect.stringContaining("options.entrypoint is set by litestream-deploy"),
+      }),
     ]);
   });
 
@@ -242,14 +294,19 @@ describe("Kamal rules as a user meets them in the description", () => {
       {
         environments: {
           production: { configFile: "config/litestream.yml", targets: { kamal: { destination: false } } },
-          staging: { storage: { provider: "file", path: "/var/backups/staging" }, targets: { kamal: { host: undefined, hosts: ["203.0.113.20"] } } },
+          staging: {
+            storage: { provider: "file", path: "/var/backups/staging" },
+            targets: { kamal: { host: undefined, hosts: ["203.0.113.20"] } },
+          },
         },
       },
     );
     expect(issuesOf(input)).toContainEqual(
       expect.objectContaining({
         path: ["environments", "staging", "targets", "kamal", "destination"],
-        message: expect.stringContaining("accessories.litestream.host, accessories.litestream.env.secret of environment production would also apply to staging"),
+        message: expect.stringContaining(
+          "accessories.litestream.host, accessories.litestream.env.secret of environment production would also apply to staging",
+        ),
       }),
     );
   });
@@ -278,7 +335,12 @@ describe("every emitted accessory uses only keys and forms its Kamal release acc
   const cases = versions.flatMap((version) =>
     (["0.3", "0.5"] as const).flatMap((line) =>
       [true, false].flatMap((restoreOnBoot) =>
-        [{ host: "203.0.113.10" }, { hosts: ["203.0.113.10", "203.0.113.11"] }, { roles: ["web"] }, ...(minor(version) >= 6 ? [{ role: "web" }, { tags: ["db"] }] : [])].map((selector) => ({
+        [
+          { host: "203.0.113.10" },
+          { hosts: ["203.0.113.10", "203.0.113.11"] },
+          { roles: ["web"] },
+          ...(minor(version) >= 6 ? [{ role: "web" }, { tags: ["db"] }] : []),
+        ].map((selector) => ({
           version,
           line,
           restoreOnBoot,
@@ -288,41 +350,44 @@ describe("every emitted accessory uses only keys and forms its Kamal release acc
     ),
   );
 
-  it.each(cases)("Kamal $version, Litestream $line, restoreOnBoot $restoreOnBoot, $selector", ({ version, line, restoreOnBoot, selector }) => {
-    const input = {
-      ...project({ version, host: undefined, ...selector }),
-      litestream: { version: line },
-      restoreOnBoot,
-      storage: {
-        provider: "r2",
-        accountId: "0123456789abcdef0123456789abcdef",
-        bucket: "myapp-backups",
-        credentials: { accessKeyId: { env: "R2_ACCESS_KEY_ID" }, secretAccessKey: "op://Vault/R2/secret_access_key" },
-      },
-    };
-    const result = generate(input);
-    const partial = result.files.find((f) => f.kind === "kamal-accessory")!;
-    const accessory = parse(partial.content, { version: "1.1" }).accessories.litestream as Record<string, unknown>;
-    const allowed = keysFor(version);
-    expect(Object.keys(accessory).filter((k) => !allowed.includes(k))).toEqual([]);
-    expect(Object.keys(accessory).filter((k) => ["host", "hosts", "role", "roles", "tag", "tags"].includes(k))).toHaveLength(1);
-    expect(typeof accessory.cmd).toBe("string");
-    const options = (accessory.options ?? {}) as Record<string, unknown>;
-    expect(options).not.toHaveProperty("restart");
-    for (const value of Object.values(options)) expect(["string", "number", "boolean"]).toContain(typeof value);
-    const env = accessory.env as { clear?: Record<string, unknown>; secret: string[] };
-    expect(Object.keys(env).filter((k) => k !== "clear" && k !== "secret")).toEqual([]);
-    const aliased = env.secret.filter((s) => s.includes(":"));
-    expect(aliased).toEqual(minor(version) >= 6 ? ["LITESTREAM_ACCESS_KEY_ID:R2_ACCESS_KEY_ID"] : []);
-    const files = accessory.files as unknown[];
-    for (const file of files) expect(typeof file).toBe("string");
-    expect(files.some((f) => String(f).endsWith(":ro"))).toBe(minor(version) >= 10);
-    for (const volume of accessory.volumes as unknown[]) {
-      expect(typeof volume).toBe("string");
-      expect(String(volume).split(":").slice(2)).not.toContain("ro");
-    }
-    expect(accessory.image).toBe(line === "0.3" ? "litestream/litestream:0.3.14" : "litestream/litestream:0.5.17");
-  });
+  it.each(cases)(
+    "Kamal $version, Litestream $line, restoreOnBoot $restoreOnBoot, $selector",
+    ({ version, line, restoreOnBoot, selector }) => {
+      const input = {
+        ...project({ version, host: undefined, ...selector }),
+        litestream: { version: line },
+        restoreOnBoot,
+        storage: {
+          provider: "r2",
+          accountId: "0123456789abcdef0123456789abcdef",
+          bucket: "myapp-backups",
+          credentials: { accessKeyId: { env: "R2_ACCESS_KEY_ID" }, secretAccessKey: "op://Vault/R2/secret_access_key" },
+        },
+      };
+      const result = generate(input);
+      const partial = result.files.find((f) => f.kind === "kamal-accessory")!;
+      const accessory = parse(partial.content, { version: "1.1" }).accessories.litestream as Record<string, unknown>;
+      const allowed = keysFor(version);
+      expect(Object.keys(accessory).filter((k) => !allowed.includes(k))).toEqual([]);
+      expect(Object.keys(accessory).filter((k) => ["host", "hosts", "role", "roles", "tag", "tags"].includes(k))).toHaveLength(1);
+      expect(typeof accessory.cmd).toBe("string");
+      const options = (accessory.options ?? {}) as Record<string, unknown>;
+      expect(options).not.toHaveProperty("restart");
+      for (const value of Object.values(options)) expect(["string", "number", "boolean"]).toContain(typeof value);
+      const env = accessory.env as { clear?: Record<string, unknown>; secret: string[] };
+      expect(Object.keys(env).filter((k) => k !== "clear" && k !== "secret")).toEqual([]);
+      const aliased = env.secret.filter((s) => s.includes(":"));
+      expect(aliased).toEqual(minor(version) >= 6 ? ["LITESTREAM_ACCESS_KEY_ID:R2_ACCESS_KEY_ID"] : []);
+      const files = accessory.files as unknown[];
+      for (const file of files) expect(typeof file).toBe("string");
+      expect(files.some((f) => String(f).endsWith(":ro"))).toBe(minor(version) >= 10);
+      for (const volume of accessory.volumes as unknown[]) {
+        expect(typeof volume).toBe("string");
+        expect(String(volume).split(":").slice(2)).not.toContain("ro");
+      }
+      expect(accessory.image).toBe(line === "0.3" ? "litestream/litestream:0.3.14" : "litestream/litestream:0.5.17");
+    },
+  );
 });
 
 describe("every Kamal issue has a code and a fix", () => {
@@ -343,9 +408,15 @@ describe("every Kamal issue has a code and a fix", () => {
     ["a secret as a clear env", { env: { LITESTREAM_ACCESS_KEY_ID: "x" } }],
     ["the 1Password adapter without account", { secrets: { via: "kamal-adapter" } }],
     ["an adapter that needs an account", { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "lastpass", secret: "s3" } } } }],
-    ["an account where none is taken", { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", account: "a", from: "p/c", secret: "K" } } } }],
+    [
+      "an account where none is taken",
+      { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", account: "a", from: "p/c", secret: "K" } } } },
+    ],
     ["a source for no credential", { secrets: { sources: { OTHER: { env: "X" } } } }],
-    ["adapter lines before 2.6", { version: "2.5", secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", from: "p/c", secret: "K" } } } }],
+    [
+      "adapter lines before 2.6",
+      { version: "2.5", secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", from: "p/c", secret: "K" } } } },
+    ],
     ["a beforeApp shell operator", { beforeApp: [["bin/rails", "&&"]] }],
     ["a database outside the volume", {}, { databases: [{ path: "/data/x.sqlite3" }] }],
   ];
@@ -359,7 +430,9 @@ describe("every Kamal issue has a code and a fix", () => {
   });
 
   it("the fixes the release refusals name work", () => {
-    expect(issuesOf(project({ version: "2.10" })).map((i) => i.fix)).toEqual(['upgrade Kamal to 2.10.1 or later (`gem install kamal -v 2.10.1` or newer) and set version: "2.10.1"']);
+    expect(issuesOf(project({ version: "2.10" })).map((i) => i.fix)).toEqual([
+      'upgrade Kamal to 2.10.1 or later (`gem install kamal -v 2.10.1` or newer) and set version: "2.10.1"',
+    ]);
     expect(issuesOf(project({ version: "2.10.1" }))).toEqual([]);
     const adapter = { secrets: { sources: { HZ_ACCESS_KEY_ID: { adapter: "doppler", from: "p/c", secret: "K" } } } };
     expect(issuesOf(project({ ...adapter, version: "2.5" })).map((i) => i.code)).toEqual(["kamal.release.adapter-dotenv"]);

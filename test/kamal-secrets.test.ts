@@ -94,7 +94,10 @@ describe("the marked block in the user's .kamal/secrets", () => {
       issues = (error as ProjectError).issues;
     }
     expect(issues).toEqual([
-      expect.objectContaining({ path: ["targets", "kamal", "secrets"], message: expect.stringContaining('.kamal/secrets cannot be updated: the file has 1 "# >>> litestream-deploy >>>" and 0') }),
+      expect.objectContaining({
+        path: ["targets", "kamal", "secrets"],
+        message: expect.stringContaining('.kamal/secrets cannot be updated: the file has 1 "# >>> litestream-deploy >>>" and 0'),
+      }),
     ]);
   });
 
@@ -140,7 +143,10 @@ describe("how each credential is obtained", () => {
 
   it("the adapter across items and vaults, and a field named password (Kamal strips /password from its key)", () => {
     const credentials = { accessKeyId: "op://Infra/hetzner-s3/username", secretAccessKey: "op://Infra/hetzner-s3/password" };
-    const input = { ...project(credentials, { secrets: { via: "kamal-adapter", account: "acme" } }), encryption: { age: { recipients: ["age1" + "q".repeat(58)], identity: "op://Keys/age/private_key" } } };
+    const input = {
+      ...project(credentials, { secrets: { via: "kamal-adapter", account: "acme" } }),
+      encryption: { age: { recipients: ["age1" + "q".repeat(58)], identity: "op://Keys/age/private_key" } },
+    };
     const { secrets, accessory } = generated(input);
     expect(blockOf(secrets!)).toEqual([
       "LITESTREAM_SECRETS=$(kamal secrets fetch --adapter 1password --account acme --from Infra/hetzner-s3 username password)",
@@ -158,14 +164,21 @@ describe("how each credential is obtained", () => {
 
   it("why --account is required: without it Kamal aborts (it does not store a warning as the secret)", () => {
     const { secrets } = generated(project(OP, { secrets: { via: "kamal-adapter", account: "acme" } }));
-    expect(() => parseKamalSecrets(secrets!.replace(" --account acme", ""), shellEnv())).toThrow("ERROR (NoMethodError): undefined method 'chomp' for nil:NilClass");
+    expect(() => parseKamalSecrets(secrets!.replace(" --account acme", ""), shellEnv())).toThrow(
+      "ERROR (NoMethodError): undefined method 'chomp' for nil:NilClass",
+    );
   });
 
   it("environment references pass through; Kamal 2.6+ maps the names with a secret alias", () => {
     const { secrets, accessory } = generated(project(ENV));
-    expect(accessory.env.secret).toEqual(["LITESTREAM_ACCESS_KEY_ID:R2_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY:R2_SECRET_ACCESS_KEY"]);
+    expect(accessory.env.secret).toEqual([
+      "LITESTREAM_ACCESS_KEY_ID:R2_ACCESS_KEY_ID",
+      "LITESTREAM_SECRET_ACCESS_KEY:R2_SECRET_ACCESS_KEY",
+    ]);
     expect(blockOf(secrets!)).toEqual(["R2_ACCESS_KEY_ID=$R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY=$R2_SECRET_ACCESS_KEY"]);
-    expect(containerEnv(accessory, parseKamalSecrets(secrets!, shellEnv({ R2_ACCESS_KEY_ID: "AKID", R2_SECRET_ACCESS_KEY: "SAK" })))).toEqual({
+    expect(
+      containerEnv(accessory, parseKamalSecrets(secrets!, shellEnv({ R2_ACCESS_KEY_ID: "AKID", R2_SECRET_ACCESS_KEY: "SAK" }))),
+    ).toEqual({
       LITESTREAM_ACCESS_KEY_ID: "AKID",
       LITESTREAM_SECRET_ACCESS_KEY: "SAK",
     });
@@ -175,14 +188,18 @@ describe("how each credential is obtained", () => {
     const { secrets, accessory } = generated(project(ENV, { version: "2.5" }));
     expect(accessory.env.secret).toEqual(["LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY"]);
     expect(blockOf(secrets!)).toEqual(["LITESTREAM_ACCESS_KEY_ID=$R2_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY=$R2_SECRET_ACCESS_KEY"]);
-    expect(containerEnv(accessory, parseKamalSecrets(secrets!, shellEnv({ R2_ACCESS_KEY_ID: "AKID", R2_SECRET_ACCESS_KEY: "SAK" })))).toEqual({
+    expect(
+      containerEnv(accessory, parseKamalSecrets(secrets!, shellEnv({ R2_ACCESS_KEY_ID: "AKID", R2_SECRET_ACCESS_KEY: "SAK" }))),
+    ).toEqual({
       LITESTREAM_ACCESS_KEY_ID: "AKID",
       LITESTREAM_SECRET_ACCESS_KEY: "SAK",
     });
   });
 
   it("a name Litestream reads natively needs no mapping: AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID", () => {
-    const { secrets, accessory } = generated(project({ accessKeyId: { env: "AWS_ACCESS_KEY_ID" }, secretAccessKey: { env: "AWS_SECRET_ACCESS_KEY" } }));
+    const { secrets, accessory } = generated(
+      project({ accessKeyId: { env: "AWS_ACCESS_KEY_ID" }, secretAccessKey: { env: "AWS_SECRET_ACCESS_KEY" } }),
+    );
     expect(accessory.env.secret).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
     expect(blockOf(secrets!)).toEqual(["AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY"]);
   });
@@ -190,7 +207,9 @@ describe("how each credential is obtained", () => {
   it("an aliased name the user's file already defines is used as is, not redefined", () => {
     const existing = `${SECRETS}R2_ACCESS_KEY_ID=$(op read op://Infra/r2/key_id)\n`;
     const { secrets, accessory } = generated(project(ENV), existing);
-    expect(secrets!.split(BEGIN)[1]).toContain("# R2_ACCESS_KEY_ID: defined elsewhere (mapped to LITESTREAM_ACCESS_KEY_ID by the accessory)");
+    expect(secrets!.split(BEGIN)[1]).toContain(
+      "# R2_ACCESS_KEY_ID: defined elsewhere (mapped to LITESTREAM_ACCESS_KEY_ID by the accessory)",
+    );
     expect(blockOf(secrets!)).toEqual(["R2_SECRET_ACCESS_KEY=$R2_SECRET_ACCESS_KEY"]);
     const env = containerEnv(accessory, parseKamalSecrets(secrets!, shellEnv({ R2_SECRET_ACCESS_KEY: "SAK" })));
     expect(env.LITESTREAM_ACCESS_KEY_ID).toBe("secret:op://Infra/r2/key_id");
@@ -202,7 +221,7 @@ describe("how each credential is obtained", () => {
     expect(warnings).toContainEqual({
       path: ["targets", "kamal", "secrets"],
       message:
-        'LITESTREAM_ACCESS_KEY_ID is defined by the litestream-deploy block and also in line 14 of .kamal/secrets; the block\'s definition wins. Keep one: remove yours to use the block\'s, or, to keep yours, describe this credential as { env: "LITESTREAM_ACCESS_KEY_ID" } so the block leaves it to your line',
+        "LITESTREAM_ACCESS_KEY_ID is defined by the litestream-deploy block and also in line 14 of .kamal/secrets; the block's definition wins. Keep one: remove yours to use the block's, or, to keep yours, describe this credential as { env: \"LITESTREAM_ACCESS_KEY_ID\" } so the block leaves it to your line",
     });
   });
 
@@ -216,7 +235,8 @@ describe("how each credential is obtained", () => {
     expect(issues).toEqual([
       expect.objectContaining({
         path: ["targets", "kamal", "secrets"],
-        message: "the 1Password reference op://Infra/s3#2/id holds characters that .kamal/secrets (dotenv) would expand or cut (#, $, quotes, spaces)",
+        message:
+          "the 1Password reference op://Infra/s3#2/id holds characters that .kamal/secrets (dotenv) would expand or cut (#, $, quotes, spaces)",
       }),
     ]);
   });
@@ -226,7 +246,10 @@ describe("how each credential is obtained", () => {
       ...project(OP),
       environments: {
         production: { configFile: "config/litestream.yml", targets: { kamal: { destination: false } } },
-        staging: { storage: { provider: "hetzner", location: "nbg1", bucket: "myapp-staging", credentials: ENV }, targets: { kamal: { host: "203.0.113.20" } } },
+        staging: {
+          storage: { provider: "hetzner", location: "nbg1", bucket: "myapp-staging", credentials: ENV },
+          targets: { kamal: { host: "203.0.113.20" } },
+        },
       },
     };
     const files = generate(input).files.filter((f) => f.kind === "kamal-secrets");
@@ -241,7 +264,9 @@ describe("how each credential is obtained", () => {
     const input = { ...project(OP), storage: { provider: "file", path: "/var/backups/litestream" } };
     expect(generate(input).files.map((f) => f.kind)).not.toContain("kamal-secrets");
     const stale = `${SECRETS}\n${BEGIN}\nLITESTREAM_ACCESS_KEY_ID=x\n${END}\n`;
-    const updated = generate(input, { existing: (p) => (p === ".kamal/secrets" ? stale : undefined) }).files.find((f) => f.kind === "kamal-secrets")!;
+    const updated = generate(input, { existing: (p) => (p === ".kamal/secrets" ? stale : undefined) }).files.find(
+      (f) => f.kind === "kamal-secrets",
+    )!;
     expect(blockOf(updated.content)).toEqual([]);
     expect(updated.content.startsWith(`${SECRETS}\n${BEGIN}\n`)).toBe(true);
   });

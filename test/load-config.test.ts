@@ -22,13 +22,43 @@ function expectRefused(run: { status: number | null; stderr: string }, pattern: 
 }
 
 const cases: Array<[string, string, string, RegExp]> = [
-  ["a TypeScript syntax error", "syntax.ts", 'const d = {\n  name: "app",\n  litestream: ,\n};\nexport default d;\n', /syntax\.ts:3:\d+: does not parse: /],
-  ["a JavaScript syntax error", "syntax.mjs", "export default {\n  name: 'app'\n  litestream: {},\n};\n", /syntax\.mjs:3:\d+: does not parse: /],
-  ["an import that cannot be resolved", "import.ts", 'import base from "./base-missing";\nexport default base;\n', /import\.ts:1:18: imports "\.\/base-missing", which cannot be found/],
-  ["a package that is not installed", "package.ts", 'import { x } from "no-such-package-here";\nexport default x;\n', /package\.ts:1:19: imports "no-such-package-here", which cannot be found/],
-  ["a description that throws", "throws.ts", 'const port = 1;\nthrow new Error("DATABASE_URL is not set");\nexport default { port };\n', /throws\.ts:2:7: threw while loading: DATABASE_URL is not set/],
+  [
+    "a TypeScript syntax error",
+    "syntax.ts",
+    'const d = {\n  name: "app",\n  litestream: ,\n};\nexport default d;\n',
+    /syntax\.ts:3:\d+: does not parse: /,
+  ],
+  [
+    "a JavaScript syntax error",
+    "syntax.mjs",
+    "export default {\n  name: 'app'\n  litestream: {},\n};\n",
+    /syntax\.mjs:3:\d+: does not parse: /,
+  ],
+  [
+    "an import that cannot be resolved",
+    "import.ts",
+    'import base from "./base-missing";\nexport default base;\n',
+    /import\.ts:1:18: imports "\.\/base-missing", which cannot be found/,
+  ],
+  [
+    "a package that is not installed",
+    "package.ts",
+    'import { x } from "no-such-package-here";\nexport default x;\n',
+    /package\.ts:1:19: imports "no-such-package-here", which cannot be found/,
+  ],
+  [
+    "a description that throws",
+    "throws.ts",
+    'const port = 1;\nthrow new Error("DATABASE_URL is not set");\nexport default { port };\n',
+    /throws\.ts:2:7: threw while loading: DATABASE_URL is not set/,
+  ],
   ["no default export", "named.ts", "export const project = { name: 'app' };\n", /named\.ts: has no default export \(it exports project\)/],
-  ["a default export that is a function", "function.ts", "export default () => ({ name: 'app' });\n", /function\.ts: gives a function, not a project description/],
+  [
+    "a default export that is a function",
+    "function.ts",
+    "export default () => ({ name: 'app' });\n",
+    /function\.ts: gives a function, not a project description/,
+  ],
   ["a default export that is null", "null.ts", "export default null;\n", /null\.ts: gives null, not a project description/],
   ["an empty TypeScript file", "empty.ts", "\n", /empty\.ts: is empty/],
   ["a JSON syntax error", "broken.json", '{\n  "name": "app",\n  "litestream": {\n}\n', /broken\.json:5:1: is not valid JSON: /],

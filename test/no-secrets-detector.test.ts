@@ -15,7 +15,15 @@ vi.mock("../src/targets/registry.js", async (importOriginal) => {
     render: (ctx: TargetContext): Artifact[] => {
       const fromEnvironment = envBindings(ctx.env).map((b) => `${b.name}=${process.env[b.name] ?? ""}`);
       const fromFiles = [".kamal/secrets", "compose.yaml"].map((path) => ctx.existing(path) ?? "");
-      return [{ path: "LEAK.txt", content: [...fromEnvironment, ...fromFiles, ""].join("\n"), kind: "runbook", ownership: "generated", environment: ctx.env.name }];
+      return [
+        {
+          path: "LEAK.txt",
+          content: [...fromEnvironment, ...fromFiles, ""].join("\n"),
+          kind: "runbook",
+          ownership: "generated",
+          environment: ctx.env.name,
+        },
+      ];
     },
   };
   return { ...original, TARGETS: { ...original.TARGETS, leaky } };
@@ -27,7 +35,12 @@ const { existingWithSentinels, leaksIn, poisonEnvironment } = await import("./su
 const description = {
   name: "app",
   litestream: { version: "0.3" },
-  storage: { provider: "aws", bucket: "app-backups", region: "eu-central-1", credentials: { accessKeyId: { env: "KEY_ID" }, secretAccessKey: { env: "SECRET" } } },
+  storage: {
+    provider: "aws",
+    bucket: "app-backups",
+    region: "eu-central-1",
+    credentials: { accessKeyId: { env: "KEY_ID" }, secretAccessKey: { env: "SECRET" } },
+  },
   databases: [{ name: "main", path: "/data/app.db" }],
   targets: { leaky: {}, compose: { appService: "app", volume: "data:/data" } },
 };
@@ -48,9 +61,12 @@ describe("the secret search", () => {
   });
 
   it("lets a shared file keep the user's own text, and nothing else", () => {
-    const { files } = generate({ ...description, targets: { compose: { appService: "app", volume: "data:/data", output: "in-place" as const } } }, {
-      existing: existingWithSentinels(sentinels, description.targets.compose),
-    });
+    const { files } = generate(
+      { ...description, targets: { compose: { appService: "app", volume: "data:/data", output: "in-place" as const } } },
+      {
+        existing: existingWithSentinels(sentinels, description.targets.compose),
+      },
+    );
     expect(files.find((f) => f.path === "compose.yaml")?.content).toContain("SENTINEL");
     expect(leaksIn(files, sentinels)).toEqual([]);
   });

@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate, ProjectError, type ProjectInput } from "../src/index.js";
 import type { Plan } from "../src/plan.js";
 import { exampleNames, loadExample } from "./support/examples.js";
-import { existingWithSentinels, leaksIn, poisonEnvironment, secretReferences, SENTINEL, sentinelFor, withValueAt } from "./support/secret-sentinels.js";
+import {
+  existingWithSentinels,
+  leaksIn,
+  poisonEnvironment,
+  secretReferences,
+  SENTINEL,
+  sentinelFor,
+  withValueAt,
+} from "./support/secret-sentinels.js";
 
 const examples = new Map<string, ProjectInput>();
 const sentinels = new Map<string, string | undefined>();
@@ -52,7 +60,9 @@ describe("secret values", () => {
 
   it("were placed in the environment and in the user's files", () => {
     const fromFiles = [...sentinels.values()].filter(Boolean);
-    expect(new Set(fromFiles)).toEqual(new Set(["config/deploy.yml", "config/deploy.staging.yml", ".kamal/secrets", ".kamal/secrets.staging", "compose.yaml"]));
+    expect(new Set(fromFiles)).toEqual(
+      new Set(["config/deploy.yml", "config/deploy.staging.yml", ".kamal/secrets", ".kamal/secrets.staging", "compose.yaml"]),
+    );
     expect([...sentinels.values()].filter((origin) => origin === undefined).length).toBeGreaterThan(3);
   });
 

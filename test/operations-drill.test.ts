@@ -47,7 +47,8 @@ async function heartbeat(): Promise<{ url: string; paths: string[]; server: Serv
   return { url: `http://127.0.0.1:${port}/ping`, paths, server };
 }
 
-const digest = (path: string) => (existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") + statSync(path).mtimeMs : "absent");
+const digest = (path: string) =>
+  existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") + statSync(path).mtimeMs : "absent";
 const liveState = (db: string) => ["", "-wal", "-shm"].map((s) => digest(db + s));
 
 /** Overwrites the middle of every backup file under `dir` (s3rver keeps object bytes in files too). */
@@ -100,12 +101,21 @@ describe.each(["0.3", "0.5"] as const)("restore drill, Litestream %s", (line: Li
     await replicate.stop();
 
     const tmp = makeTempDir("ops-drill-tmp");
-    const env = { ...storage.env, LITESTREAM_CONFIG: config, LITESTREAM_BIN: binaryFor(line), DRILL_HEARTBEAT_URL: hb.url, TMPDIR: tmp, PATH: `${dirname(binaryFor(line))}:${process.env.PATH}` };
+    const env = {
+      ...storage.env,
+      LITESTREAM_CONFIG: config,
+      LITESTREAM_BIN: binaryFor(line),
+      DRILL_HEARTBEAT_URL: hb.url,
+      TMPDIR: tmp,
+      PATH: `${dirname(binaryFor(line))}:${process.env.PATH}`,
+    };
     const before = liveState(db);
 
     for (const shell of ["sh", "busybox"]) {
       const pass = await run(shell, shell === "busybox" ? ["sh", script] : [script], env);
-      expect(pass.output).toMatch(new RegExp(`litestream-drill: pass: ${db.replace(/[.]/g, "\\.")}: restored, integrity ok, newest backup \\d{4}-`));
+      expect(pass.output).toMatch(
+        new RegExp(`litestream-drill: pass: ${db.replace(/[.]/g, "\\.")}: restored, integrity ok, newest backup \\d{4}-`),
+      );
       expect(pass.output).toContain("litestream-drill: verdict: pass");
       expect(pass.code).toBe(0);
     }
@@ -143,7 +153,12 @@ describe("the drill's schedulers", () => {
   const project: ProjectInput = {
     name: "ops",
     litestream: { version: "0.5", release: "0.5.17", verify: false },
-    storage: { provider: "minio", endpoint: "http://127.0.0.1:9000", bucket: "backups", credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } } },
+    storage: {
+      provider: "minio",
+      endpoint: "http://127.0.0.1:9000",
+      bucket: "backups",
+      credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } },
+    },
     databases: [{ name: "app", path: "/srv/app/data/app.db" }],
     verification: { schedule: "*-*-* 04:00:00" },
     targets: { systemd: { appUnit: "app.service" }, compose: { appService: "web", volume: "app_data:/srv/app/data" } },
@@ -152,12 +167,23 @@ describe("the drill's schedulers", () => {
   it("the systemd timer and service pass systemd-analyze verify", async () => {
     const dir = tempProject("ops-drill-units");
     const files = writeProject(dir, project);
-    const units = files.filter((f) => f.path.includes("litestream-drill") && /\.(service|timer)$/.test(f.path)).map((f) => join(dir, f.path));
+    const units = files
+      .filter((f) => f.path.includes("litestream-drill") && /\.(service|timer)$/.test(f.path))
+      .map((f) => join(dir, f.path));
     expect(units).toHaveLength(2);
     // verify needs the ExecStart= binary to exist: /bin/sh does; the script path is checked by the install step.
     const verify = await run("systemd-analyze", ["verify", "--man=no", ...units], { SYSTEMD_LOG_LEVEL: "err" });
-    expect(verify.output.split("\n").filter((l) => l.trim() && !/Command .*litestream-drill.sh is not executable|not found|Unit .*is not loaded/.test(l))).toEqual([]);
-    expect(readFileSync(units.find((u) => u.endsWith(".timer"))!, "utf8")).toContain("OnCalendar=*-*-* 04:00:00\n");
+    expect(
+      verify.output
+        .split("\n")
+        .filter((l) => l.trim() && !/Command .*litestream-drill.sh is not executable|not found|Unit .*is not loaded/.test(l)),
+    ).toEqual([]);
+    expect(
+      readFileSync(
+        units.find((u) => u.endsWith(".timer"))!,
+        "utf8",
+      ),
+    ).toContain("OnCalendar=*-*-* 04:00:00\n");
   });
 
   it("the Compose drill service is a valid Compose file under the drill profile", async () => {

@@ -18,9 +18,14 @@ afterAll(async () => {
 
 function sh(command: string, cwd: string, line: Line): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile("sh", ["-c", command], { cwd, env: hermeticEnv({ PATH: `${dirname(binaryFor(line))}:${process.env.PATH}` }), encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, output: stdout + stderr });
-    });
+    execFile(
+      "sh",
+      ["-c", command],
+      { cwd, env: hermeticEnv({ PATH: `${dirname(binaryFor(line))}:${process.env.PATH}` }), encoding: "utf8", timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, output: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -32,7 +37,14 @@ describe.each(["0.3", "0.5"] as const)("runbook commands, Litestream %s", (line:
     const db = join(dir, "data", "app.db");
     mkdirSync(dirname(db));
     await createWalDb(db);
-    const project = { name: "ops", litestream: { version: line, release: RELEASE[line] }, runbook: true, storage: (await fileStorage(dir)).storage, replication: { syncInterval: "1s" }, databases: [{ name: "app", path: db }] };
+    const project = {
+      name: "ops",
+      litestream: { version: line, release: RELEASE[line] },
+      runbook: true,
+      storage: (await fileStorage(dir)).storage,
+      replication: { syncInterval: "1s" },
+      databases: [{ name: "app", path: db }],
+    };
     const files = writeProject(dir, project);
     const config = join(dir, fileOf(files, "litestream-config").path);
     const runbook = fileOf(files, "runbook").content;
@@ -47,7 +59,13 @@ describe.each(["0.3", "0.5"] as const)("runbook commands, Litestream %s", (line:
     let txid = "";
     if (line === "0.5") {
       const ltx = await runLitestream(["ltx", "-config", config, "-level", "all", db], { line });
-      txid = ltx.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s+/)[2]!).sort().at(-1)!;
+      txid = ltx.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(/\s+/)[2]!)
+        .sort()
+        .at(-1)!;
     }
     await sleep(1100);
     await insertRows(db, 11, 20);
@@ -86,15 +104,33 @@ describe.each(["0.3", "0.5"] as const)("runbook commands, Litestream %s", (line:
 });
 
 describe("runbook spelling per target", () => {
-  const base = { name: "ops", litestream: { version: "0.5" as const, release: "0.5.17", verify: false }, runbook: true, storage: { provider: "file" as const, path: "/backups" }, databases: [{ name: "app", path: "/data/app.db" }] };
+  const base = {
+    name: "ops",
+    litestream: { version: "0.5" as const, release: "0.5.17", verify: false },
+    runbook: true,
+    storage: { provider: "file" as const, path: "/backups" },
+    databases: [{ name: "app", path: "/data/app.db" }],
+  };
   it("Kamal: accessory exec --reuse; Compose: exec in the litestream service; systemd: the unit's user and environment", () => {
-    const kamal = fileOf(generate({ ...base, targets: { kamal: { version: "2.12", volume: "app_data:/data", host: "app.example.com" } } }).files, "runbook").content;
-    expect(kamal).toContain(`kamal accessory exec litestream --reuse 'litestream restore -config /etc/litestream.yml -integrity-check full -o /data/app.db.restored /data/app.db'`);
+    const kamal = fileOf(
+      generate({ ...base, targets: { kamal: { version: "2.12", volume: "app_data:/data", host: "app.example.com" } } }).files,
+      "runbook",
+    ).content;
+    expect(kamal).toContain(
+      `kamal accessory exec litestream --reuse 'litestream restore -config /etc/litestream.yml -integrity-check full -o /data/app.db.restored /data/app.db'`,
+    );
     expect(kamal).toContain("kamal app stop\n");
     const systemd = fileOf(generate({ ...base, targets: { systemd: { appUnit: "app.service" } } }).files, "runbook").content;
-    expect(systemd).toContain("sudo systemd-run --quiet --pipe --wait --collect -p User=litestream -p EnvironmentFile=/etc/litestream/litestream.env /usr/bin/litestream restore -config /etc/litestream/litestream.yml");
+    expect(systemd).toContain(
+      "sudo systemd-run --quiet --pipe --wait --collect -p User=litestream -p EnvironmentFile=/etc/litestream/litestream.env /usr/bin/litestream restore -config /etc/litestream/litestream.yml",
+    );
     expect(systemd.indexOf("sudo systemctl stop app.service")).toBeLessThan(systemd.indexOf("sudo systemctl start litestream.service"));
-    const compose = fileOf(generate({ ...base, targets: { compose: { appService: "web", volume: "app_data:/data" } } }).files, "runbook").content;
-    expect(compose).toContain("docker compose -f compose.yaml -f compose.litestream.yaml exec litestream litestream restore -config /tmp/litestream.yml");
+    const compose = fileOf(
+      generate({ ...base, targets: { compose: { appService: "web", volume: "app_data:/data" } } }).files,
+      "runbook",
+    ).content;
+    expect(compose).toContain(
+      "docker compose -f compose.yaml -f compose.litestream.yaml exec litestream litestream restore -config /tmp/litestream.yml",
+    );
   });
 });

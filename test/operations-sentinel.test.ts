@@ -45,7 +45,10 @@ describe.each(["0.3", "0.5"] as const)("sentinel freshness, Litestream %s", (lin
       storage: storage.storage,
       replication: { syncInterval: "1s" },
       databases: names.map((name) => ({ name, path: path(name) })),
-      verification: { maxAge: "1h", sentinel: { table: "litestream_sentinel", column: "written_at", maxAge: "10m", databases: sentinelDbs } },
+      verification: {
+        maxAge: "1h",
+        sentinel: { table: "litestream_sentinel", column: "written_at", maxAge: "10m", databases: sentinelDbs },
+      },
     });
     const files = writeProject(dir, project([...names]));
     const writer = fileOf(files, "sentinel-sql");
@@ -57,7 +60,10 @@ describe.each(["0.3", "0.5"] as const)("sentinel freshness, Litestream %s", (lin
     // The app side: the generated writer, as the docs say to run it.
     const writerSql = readFileSync(join(dir, writer.path), "utf8");
     await sqlite(path("fresh"), writerSql);
-    await sqlite(path("epoch"), `CREATE TABLE litestream_sentinel (written_at INTEGER); INSERT INTO litestream_sentinel VALUES (strftime('%s', 'now'));`);
+    await sqlite(
+      path("epoch"),
+      `CREATE TABLE litestream_sentinel (written_at INTEGER); INSERT INTO litestream_sentinel VALUES (strftime('%s', 'now'));`,
+    );
     await sqlite(path("old"), writerSql);
     await sqlite(path("old"), `UPDATE litestream_sentinel SET written_at = '2020-01-01T00:00:00Z';`);
     await sqlite(path("norow"), `CREATE TABLE litestream_sentinel (written_at TEXT);`);
@@ -68,16 +74,30 @@ describe.each(["0.3", "0.5"] as const)("sentinel freshness, Litestream %s", (lin
     expect((await replicate.stop()).code).toBe(0);
 
     const tmp = makeTempDir("ops-sentinel-tmp");
-    const env = { LITESTREAM_CONFIG: config, LITESTREAM_BIN: binaryFor(line), TMPDIR: tmp, PATH: `${dirname(binaryFor(line))}:${process.env.PATH}` };
+    const env = {
+      LITESTREAM_CONFIG: config,
+      LITESTREAM_BIN: binaryFor(line),
+      TMPDIR: tmp,
+      PATH: `${dirname(binaryFor(line))}:${process.env.PATH}`,
+    };
     const script = join(dir, fileOf(files, "drill-script").path);
     expect((await run("shellcheck", ["-s", "sh", script], {})).output).toBe("");
     const all = await run("sh", [script], env);
-    const verdict = (name: string) => all.output.split("\n").find((l) => l.includes(`: ${path(name)}: `)) ?? `(no line for ${name})\n${all.output}`;
-    expect(verdict("fresh")).toMatch(/^litestream-drill: pass: .*: restored, integrity ok, newest sentinel litestream_sentinel\.written_at \d+s old \(freshness from the sentinel\)$/);
+    const verdict = (name: string) =>
+      all.output.split("\n").find((l) => l.includes(`: ${path(name)}: `)) ?? `(no line for ${name})\n${all.output}`;
+    expect(verdict("fresh")).toMatch(
+      /^litestream-drill: pass: .*: restored, integrity ok, newest sentinel litestream_sentinel\.written_at \d+s old \(freshness from the sentinel\)$/,
+    );
     expect(verdict("epoch")).toMatch(/^litestream-drill: pass: .*newest sentinel/);
-    expect(verdict("old")).toMatch(/^litestream-drill: fail: .*: stale: the newest sentinel litestream_sentinel\.written_at is \d+s old, more than 10 minutes \(freshness from the sentinel\)$/);
-    expect(verdict("notable")).toMatch(/^litestream-drill: fail: .*: no sentinel in the restored copy: .*no such table: litestream_sentinel.*the app must write litestream_sentinel\.written_at/);
-    expect(verdict("norow")).toMatch(/^litestream-drill: fail: .*: no sentinel row in litestream_sentinel\.written_at of the restored copy/);
+    expect(verdict("old")).toMatch(
+      /^litestream-drill: fail: .*: stale: the newest sentinel litestream_sentinel\.written_at is \d+s old, more than 10 minutes \(freshness from the sentinel\)$/,
+    );
+    expect(verdict("notable")).toMatch(
+      /^litestream-drill: fail: .*: no sentinel in the restored copy: .*no such table: litestream_sentinel.*the app must write litestream_sentinel\.written_at/,
+    );
+    expect(verdict("norow")).toMatch(
+      /^litestream-drill: fail: .*: no sentinel row in litestream_sentinel\.written_at of the restored copy/,
+    );
     expect(all.output).toContain("litestream-drill: verdict: fail");
     expect(all.code).toBe(1);
 
@@ -86,7 +106,9 @@ describe.each(["0.3", "0.5"] as const)("sentinel freshness, Litestream %s", (lin
     const only = join(onlyDir, fileOf(writeProject(onlyDir, project(["fresh"])), "drill-script").path);
     const pass = await run("busybox", ["sh", only], env);
     expect(pass.output).toMatch(/pass: .*fresh\.db: restored, integrity ok, newest sentinel/);
-    expect(pass.output).toMatch(/pass: .*notable\.db: restored, integrity ok, newest backup \S+ \(freshness from the newest backup: no sentinel for this database\)/);
+    expect(pass.output).toMatch(
+      /pass: .*notable\.db: restored, integrity ok, newest backup \S+ \(freshness from the newest backup: no sentinel for this database\)/,
+    );
     expect(pass.output).toContain("litestream-drill: verdict: pass");
     expect(pass.code).toBe(0);
   });
@@ -101,7 +123,9 @@ describe("sentinel settings", () => {
   };
   it("refuses a sentinel database that does not exist and identifiers that are not plain", () => {
     const issues = (verification: unknown) => issuesOf({ ...base, verification });
-    expect(issues({ sentinel: { table: "t", column: "c", databases: ["nope"] } }).map((i) => i.code)).toEqual(["verification.sentinel.database"]);
+    expect(issues({ sentinel: { table: "t", column: "c", databases: ["nope"] } }).map((i) => i.code)).toEqual([
+      "verification.sentinel.database",
+    ]);
     expect(issues({ sentinel: { table: "t; DROP", column: "c" } })[0]).toMatchObject({ path: ["verification", "sentinel", "table"] });
   });
 });

@@ -28,7 +28,12 @@ export async function s3Storage(): Promise<Storage> {
   const s3 = await startS3({ buckets: ["backups"] });
   const proxy = await startTcpProxy(s3.port);
   return {
-    storage: { provider: "minio", endpoint: proxy.endpoint, bucket: "backups", credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } } },
+    storage: {
+      provider: "minio",
+      endpoint: proxy.endpoint,
+      bucket: "backups",
+      credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } },
+    },
     env: S3_ENV,
     s3,
     proxy,
@@ -106,7 +111,9 @@ export async function scrapeUntil(port: number, ready: (samples: Sample[]) => bo
 }
 
 export const valueOf = (samples: Sample[], name: string, labels: Record<string, string> = {}): number =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+  samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
 
 /** Every `litestream_*` metric name a rule expression uses. */
 export function metricNames(expr: string): string[] {

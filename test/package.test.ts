@@ -21,10 +21,18 @@ beforeAll(async () => {
 
 describe("package", () => {
   it("exports ESM, CJS and type declarations that produce the same file", async () => {
-    for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js"]) expect(existsSync(path.join(root, f)), f).toBe(true);
+    for (const f of ["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts", "dist/cli.js"])
+      expect(existsSync(path.join(root, f)), f).toBe(true);
     const script = (req: string) => `${req}; const r = generate(${JSON.stringify(description)}); process.stdout.write(r.files[0].content);`;
-    const esm = await run(process.execPath, ["--input-type=module", "-e", script(`import { generate } from ${JSON.stringify(path.join(root, "dist/index.js"))}`)]);
-    const cjs = await run(process.execPath, ["-e", script(`const { generate } = require(${JSON.stringify(path.join(root, "dist/index.cjs"))})`)]);
+    const esm = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      script(`import { generate } from ${JSON.stringify(path.join(root, "dist/index.js"))}`),
+    ]);
+    const cjs = await run(process.execPath, [
+      "-e",
+      script(`const { generate } = require(${JSON.stringify(path.join(root, "dist/index.cjs"))})`),
+    ]);
     expect(esm.stdout).toContain("path: /data/app.db");
     expect(cjs.stdout).toBe(esm.stdout);
   });
@@ -71,7 +79,9 @@ describe("installed from the packed tarball", () => {
     const packed = await run("npm", ["pack", "--pack-destination", project, "--silent"], { cwd: root });
     writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
     // From npm's cache when it has every package (after `npm ci`, and offline then); the registry otherwise.
-    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", `./${packed.stdout.trim()}`], { cwd: project });
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", `./${packed.stdout.trim()}`], {
+      cwd: project,
+    });
     writeFileSync(path.join(project, "generate.ts"), readmeBlock("generate.ts"));
     mkdirSync(path.join(project, "test"));
     writeFileSync(path.join(project, "test/deploy.test.ts"), readmeBlock("test/deploy.test.ts"));
@@ -116,7 +126,9 @@ describe("installed from the packed tarball", () => {
     const write = await inProject("--import", TSX, "generate.ts");
     expect(write.code, write.stderr).toBe(0);
     expect(existsSync(unit)).toBe(false);
-    expect(JSON.parse(readFileSync(path.join(project, ".litestream-deploy.json"), "utf8")).files.map((f: { path: string }) => f.path)).toEqual(["config/litestream.yml"]);
+    expect(
+      JSON.parse(readFileSync(path.join(project, ".litestream-deploy.json"), "utf8")).files.map((f: { path: string }) => f.path),
+    ).toEqual(["config/litestream.yml"]);
     expect((await inProject("--import", TSX, "generate.ts", "--check")).code).toBe(0);
   }, 120_000);
 });

@@ -20,7 +20,12 @@ describe("timing layers", () => {
       ...base,
       preset: "critical",
       replication: { validationInterval: "12h" },
-      environments: { production: { replication: { syncInterval: "2s", retentionCheckInterval: "2h" }, databases: { main: { replication: { retention: "14d" } } } } },
+      environments: {
+        production: {
+          replication: { syncInterval: "2s", retentionCheckInterval: "2h" },
+          databases: { main: { replication: { retention: "14d" } } },
+        },
+      },
     });
     const [main, cache] = plan.environments[0]!.databases.map((d) => d.replicas[0]!.settings);
     expect(Object.fromEntries(Object.entries(main!).map(([k, v]) => [k, `${v.go} (${v.source})`]))).toEqual({
@@ -51,7 +56,13 @@ describe("environments", () => {
   it("resolve relative paths against baseDir, databases and file replicas alike", () => {
     const { plan } = generate({
       ...base,
-      environments: { development: { baseDir: "/home/me/app", databases: { main: { path: "data/main.db" } }, storage: { provider: "file", path: "../backups" } } },
+      environments: {
+        development: {
+          baseDir: "/home/me/app",
+          databases: { main: { path: "data/main.db" } },
+          storage: { provider: "file", path: "../backups" },
+        },
+      },
     });
     const env = plan.environments[0]!;
     expect(env.databases.map((d) => [d.path, d.replicas[0]!.path])).toEqual([
@@ -70,12 +81,18 @@ describe("Litestream 0.5", () => {
 
   it("restores missing databases by itself only from 0.5.6", () => {
     const aws = { provider: "aws", region: "eu-central-1", bucket: "backups" } as const;
-    expect(() => generate({ ...base, storage: aws, litestream: { version: "0.5", release: "0.5.5" } })).toThrow(/restore-if-db-not-exists needs Litestream 0.5.6 or later/);
-    expect(generate({ ...base, storage: aws, litestream: { version: "0.5", release: "0.5.5" }, restoreOnBoot: false }).files[0]!.content).not.toContain("restore-if-db-not-exists");
+    expect(() => generate({ ...base, storage: aws, litestream: { version: "0.5", release: "0.5.5" } })).toThrow(
+      /restore-if-db-not-exists needs Litestream 0.5.6 or later/,
+    );
+    expect(
+      generate({ ...base, storage: aws, litestream: { version: "0.5", release: "0.5.5" }, restoreOnBoot: false }).files[0]!.content,
+    ).not.toContain("restore-if-db-not-exists");
   });
 
   it("refuses 0.5.3-0.5.5 with a custom S3 endpoint (R2 here), naming 0.5.6", () => {
-    expect(() => generate({ ...base, litestream: { version: "0.5", release: "0.5.5" }, restoreOnBoot: false })).toThrow(/custom S3 endpoints[\s\S]*pin "0\.5\.6" or later/);
+    expect(() => generate({ ...base, litestream: { version: "0.5", release: "0.5.5" }, restoreOnBoot: false })).toThrow(
+      /custom S3 endpoints[\s\S]*pin "0\.5\.6" or later/,
+    );
   });
 });
 
@@ -89,7 +106,15 @@ describe("environment variables", () => {
   });
 
   it("keep AWS_* names as they are: Litestream reads them natively", () => {
-    const { plan } = generate({ ...base, storage: { provider: "aws", region: "eu-west-1", bucket: "backups", credentials: { accessKeyId: { env: "AWS_ACCESS_KEY_ID" }, secretAccessKey: { env: "AWS_SECRET_ACCESS_KEY" } } } });
+    const { plan } = generate({
+      ...base,
+      storage: {
+        provider: "aws",
+        region: "eu-west-1",
+        bucket: "backups",
+        credentials: { accessKeyId: { env: "AWS_ACCESS_KEY_ID" }, secretAccessKey: { env: "AWS_SECRET_ACCESS_KEY" } },
+      },
+    });
     expect(envBindings(plan.environments[0]!).map((b) => [b.name, b.renamed])).toEqual([
       ["AWS_ACCESS_KEY_ID", false],
       ["AWS_SECRET_ACCESS_KEY", false],
@@ -101,8 +126,19 @@ describe("environment variables", () => {
       generate({
         ...base,
         replicas: [
-          { provider: "b2", region: "us-west-002", bucket: "one", credentials: { accessKeyId: { env: "A" }, secretAccessKey: { env: "B" } } },
-          { provider: "b2", name: "two", region: "us-west-002", bucket: "two", credentials: { accessKeyId: { env: "C" }, secretAccessKey: { env: "B" } } },
+          {
+            provider: "b2",
+            region: "us-west-002",
+            bucket: "one",
+            credentials: { accessKeyId: { env: "A" }, secretAccessKey: { env: "B" } },
+          },
+          {
+            provider: "b2",
+            name: "two",
+            region: "us-west-002",
+            bucket: "two",
+            credentials: { accessKeyId: { env: "C" }, secretAccessKey: { env: "B" } },
+          },
         ],
         storage: undefined,
       }),
@@ -117,7 +153,10 @@ describe("target settings per environment", () => {
       storage: { provider: "file", path: "/var/backups/app" },
       databases: [{ name: "main", path: "/data/main.db" }],
       targets: { compose: { appService: "app", volume: "app_data:/data", configDelivery: "bind" } },
-      environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/staging" }, targets: { compose: { user: "1000:1000" } } } },
+      environments: {
+        production: {},
+        staging: { storage: { provider: "file", path: "/var/backups/staging" }, targets: { compose: { user: "1000:1000" } } },
+      },
     });
     expect(plan.environments.map((e) => e.targets.compose)).toEqual([
       { appService: "app", volume: "app_data:/data", configDelivery: "bind" },

@@ -7,7 +7,16 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
 import { compareRelease } from "../src/versions/index.js";
-import { litestreamBinary, parseDatabasesOutput, runLitestream, runRestore, startReplicate, stopAll, waitForBackup, type RunOptions } from "./harness/litestream.js";
+import {
+  litestreamBinary,
+  parseDatabasesOutput,
+  runLitestream,
+  runRestore,
+  startReplicate,
+  stopAll,
+  waitForBackup,
+  type RunOptions,
+} from "./harness/litestream.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
@@ -30,7 +39,11 @@ const RELEASES = [
 const line = (release: string) => (release.startsWith("0.3.") ? "0.3" : "0.5");
 
 function placeholderEnv(env: { env: Array<{ name: string; expandedInConfig: boolean }> }): Record<string, string> {
-  return Object.fromEntries(env.env.filter((v) => v.expandedInConfig).map((v) => [v.name, v.name.includes("URL") ? "https://hc.example.invalid/ping" : "placeholder"]));
+  return Object.fromEntries(
+    env.env
+      .filter((v) => v.expandedInConfig)
+      .map((v) => [v.name, v.name.includes("URL") ? "https://hc.example.invalid/ping" : "placeholder"]),
+  );
 }
 
 /** `litestream databases` of `release` lists every database of every config, each with its replica. */
@@ -43,7 +56,10 @@ async function expectAllListed(description: ProjectInput, release: string, binar
     writeFileSync(join(dir, "litestream.yml"), file.content);
     const listed = await listDatabasesWith(join(dir, "litestream.yml"), placeholderEnv(env), binary);
     expect(listed, `${release} ${file.path}`).toEqual(
-      env.databases.map((db) => ({ path: db.path, replicas: db.replicas.map((r) => (line(release) === "0.3" ? r.name : r.type === "gcs" ? "gs" : r.type)) })),
+      env.databases.map((db) => ({
+        path: db.path,
+        replicas: db.replicas.map((r) => (line(release) === "0.3" ? r.name : r.type === "gcs" ? "gs" : r.type)),
+      })),
     );
     configs++;
   }
@@ -120,12 +136,28 @@ function featureMatrix05(release: string, dir: string): ProjectInput {
       ...(at("0.5.14") ? { storageClass: "STANDARD_IA" } : {}),
     },
     databases: [
-      { name: "main", path: join(dir, "main.db"), role: "primary", ...(at("0.5.3") ? { truncatePageN: 121359 } : {}), ...(at("0.5.15") ? { maxSyncWalBytes: 16777216 } : {}) },
+      {
+        name: "main",
+        path: join(dir, "main.db"),
+        role: "primary",
+        ...(at("0.5.3") ? { truncatePageN: 121359 } : {}),
+        ...(at("0.5.15") ? { maxSyncWalBytes: 16777216 } : {}),
+      },
       { name: "jobs", path: join(dir, "jobs.db"), role: "queue", replication: at("0.5.7") ? { validationInterval: "24h" } : {} },
     ],
     restoreOnBoot: at("0.5.6"),
-    ...(at("0.5.6") ? { heartbeat: { url: { env: "DEADMAN_URL" }, interval: "2m" }, shutdownSyncTimeout: "45s", encryption: { sse: { customerKey: { env: "SSE_KEY" } } } } : {}),
-    compaction: { levels: ["30s", "5m", "1h"], ...(at("0.5.3") ? { l0Retention: "10m" } : {}), ...(at("0.5.8") ? { retentionEnabled: true } : {}) },
+    ...(at("0.5.6")
+      ? {
+          heartbeat: { url: { env: "DEADMAN_URL" }, interval: "2m" },
+          shutdownSyncTimeout: "45s",
+          encryption: { sse: { customerKey: { env: "SSE_KEY" } } },
+        }
+      : {}),
+    compaction: {
+      levels: ["30s", "5m", "1h"],
+      ...(at("0.5.3") ? { l0Retention: "10m" } : {}),
+      ...(at("0.5.8") ? { retentionEnabled: true } : {}),
+    },
     monitoring: { addr: "127.0.0.1:9090" },
     logging: { level: "debug", type: at("0.5.11") ? "pretty" : "json", stderr: true },
   };
@@ -163,14 +195,25 @@ describe("S3 round trip on the oldest built 0.5 release (s3rver on 127.0.0.1)", 
     const description: ProjectInput = {
       name: "rt",
       litestream: { version: "0.5", release: "0.5.8" },
-      storage: { provider: "minio", endpoint: s3.endpoint, bucket: "app-backups", prefix: "prod", credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } }, partSize: "5MiB", concurrency: 2 },
+      storage: {
+        provider: "minio",
+        endpoint: s3.endpoint,
+        bucket: "app-backups",
+        prefix: "prod",
+        credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } },
+        partSize: "5MiB",
+        concurrency: 2,
+      },
       replication: { syncInterval: "100ms" },
       databases: [{ name: "main", path: db }],
     };
     const config = join(dir, "litestream.yml");
     writeFileSync(config, generate(description).files.find((f) => f.kind === "litestream-config")!.content);
     expect(readFileSync(config, "utf8")).toContain("concurrency: 2");
-    const opts: RunOptions = { binary: releaseBinary("0.5.8"), env: { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY } };
+    const opts: RunOptions = {
+      binary: releaseBinary("0.5.8"),
+      env: { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY },
+    };
     const replicate = startReplicate(config, opts);
     await waitForBackup(config, db, dir, opts);
     expect((await replicate.stop()).code).toBe(0);

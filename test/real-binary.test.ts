@@ -68,7 +68,10 @@ describe("every example's config, loaded by litestream databases of its release 
     // Catches silently ignored keys: a misspelt `replicas`, or 0.5's `replica:` on 0.3, lists no replica.
     // 0.3 lists replica names; 0.5 has one replica per database and lists its type ("gcs" is "gs" there).
     expect(listed).toEqual(
-      env.databases.map((db) => ({ path: db.path, replicas: db.replicas.map((r) => (line === "0.3" ? r.name : r.type === "gcs" ? "gs" : r.type)) })),
+      env.databases.map((db) => ({
+        path: db.path,
+        replicas: db.replicas.map((r) => (line === "0.3" ? r.name : r.type === "gcs" ? "gs" : r.type)),
+      })),
     );
   });
 
@@ -80,7 +83,11 @@ describe("every example's config, loaded by litestream databases of its release 
 
 /** Variables the config expands at start-up (${LITESTREAM_…}), set to harmless placeholders. */
 function placeholderEnv(env: { env: Array<{ name: string; expandedInConfig: boolean }> }): Record<string, string> {
-  return Object.fromEntries(env.env.filter((v) => v.expandedInConfig).map((v) => [v.name, v.name.includes("URL") ? "https://hc.example.invalid/ping" : "placeholder"]));
+  return Object.fromEntries(
+    env.env
+      .filter((v) => v.expandedInConfig)
+      .map((v) => [v.name, v.name.includes("URL") ? "https://hc.example.invalid/ping" : "placeholder"]),
+  );
 }
 
 describe("round trip to a file replica", () => {
@@ -171,7 +178,10 @@ describe("round trip to S3 (s3rver on 127.0.0.1)", () => {
 
     const keys = await s3.listKeys("app-backups");
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.every((k) => /^prod\/sqlite\/main\/generations\/[0-9a-f]{16}\/(snapshots|wal)\//.test(k)), keys.join("\n")).toBe(true);
+    expect(
+      keys.every((k) => /^prod\/sqlite\/main\/generations\/[0-9a-f]{16}\/(snapshots|wal)\//.test(k)),
+      keys.join("\n"),
+    ).toBe(true);
     expect(keys.some((k) => k.includes("/snapshots/"))).toBe(true);
 
     const restored = join(dir, "restored.db");
@@ -193,7 +203,13 @@ describe("every 0.3 feature the description can express, loaded by the real bina
           { provider: "file", name: "local", path: join(dir, "backups") },
           { provider: "b2", region: "us-west-002", bucket: "b2-bucket", credentials: creds },
           { provider: "gcs", bucket: "gcs-bucket", prefix: "app" },
-          { provider: "azure", name: "azure", accountName: "myaccount", bucket: "container", credentials: { accountKey: { env: "AZ_KEY" } } },
+          {
+            provider: "azure",
+            name: "azure",
+            accountName: "myaccount",
+            bucket: "container",
+            credentials: { accountKey: { env: "AZ_KEY" } },
+          },
           { provider: "sftp", host: "backup.example.com:22", user: "backup", path: "/srv/backups", keyPath: "/etc/litestream/id_ed25519" },
         ],
         replication: { syncInterval: "1s", validationInterval: "12h", retentionCheckInterval: "30m" },
@@ -213,7 +229,6 @@ describe("every 0.3 feature the description can express, loaded by the real bina
     ]);
   });
 });
-
 
 /** The rows a restore of `db` returns, polled every 250 ms until they equal `expected` (or 15 s passed). */
 async function rowsOnceReplicated(config: string, db: string, dir: string, expected: string[], opts: RunOptions): Promise<string[]> {
@@ -277,7 +292,10 @@ describe("0.5 round trip to S3 (s3rver on 127.0.0.1)", () => {
 
     const keys = await s3.listKeys("app-backups");
     // 0.5 layout: <prefix>/<database>/<level, 4 hex digits>/<min txid>-<max txid>.ltx
-    expect(keys.every((k) => /^prod\/sqlite\/main\/[0-9a-f]{4}\/[0-9a-f]{16}-[0-9a-f]{16}\.ltx$/.test(k)), keys.join("\n")).toBe(true);
+    expect(
+      keys.every((k) => /^prod\/sqlite\/main\/[0-9a-f]{4}\/[0-9a-f]{16}-[0-9a-f]{16}\.ltx$/.test(k)),
+      keys.join("\n"),
+    ).toBe(true);
     expect(keys.some((k) => k.startsWith("prod/sqlite/main/0000/"))).toBe(true);
 
     const restored = join(dir, "restored.db");
@@ -386,40 +404,43 @@ function runRestoreSteps(line: LitestreamLine, config: string, db: string): Prom
   });
 }
 
-describe.each(["0.3", "0.5"] as const)("restoreMissingDatabase (src/render/restore-steps.ts) under sh, with Litestream %s restore", (line) => {
-  it("restores the backup over a 0-byte database file", async () => {
-    const dir = makeTempDir(`ld-steps-empty-${line}`);
-    const { config, db } = await backedUpThenLost(line, dir);
-    writeFileSync(db, "");
-    const r = await runRestoreSteps(line, config, db);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("is an empty file (0 bytes, no -wal): set aside");
-    expect(await readRows(db)).toEqual(expectedRows(1, 30));
-    expect(existsSync(`${db}${EMPTY_DB_SUFFIX}`)).toBe(false);
-  });
+describe.each(["0.3", "0.5"] as const)(
+  "restoreMissingDatabase (src/render/restore-steps.ts) under sh, with Litestream %s restore",
+  (line) => {
+    it("restores the backup over a 0-byte database file", async () => {
+      const dir = makeTempDir(`ld-steps-empty-${line}`);
+      const { config, db } = await backedUpThenLost(line, dir);
+      writeFileSync(db, "");
+      const r = await runRestoreSteps(line, config, db);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain("is an empty file (0 bytes, no -wal): set aside");
+      expect(await readRows(db)).toEqual(expectedRows(1, 30));
+      expect(existsSync(`${db}${EMPTY_DB_SUFFIX}`)).toBe(false);
+    });
 
-  it("leaves a 0-byte database that has a -wal alone (its content is in the WAL)", async () => {
-    const dir = makeTempDir(`ld-steps-wal-${line}`);
-    const { config, db } = await backedUpThenLost(line, dir);
-    writeFileSync(db, "");
-    writeFileSync(`${db}-wal`, "not empty");
-    const r = await runRestoreSteps(line, config, db);
-    expect(r.code, r.stderr).toBe(0);
-    expect(sizeOf(db)).toBe(0);
-    expect(readFileSync(`${db}-wal`, "utf8")).toBe("not empty");
-    expect(existsSync(`${db}${EMPTY_DB_SUFFIX}`)).toBe(false);
-  });
+    it("leaves a 0-byte database that has a -wal alone (its content is in the WAL)", async () => {
+      const dir = makeTempDir(`ld-steps-wal-${line}`);
+      const { config, db } = await backedUpThenLost(line, dir);
+      writeFileSync(db, "");
+      writeFileSync(`${db}-wal`, "not empty");
+      const r = await runRestoreSteps(line, config, db);
+      expect(r.code, r.stderr).toBe(0);
+      expect(sizeOf(db)).toBe(0);
+      expect(readFileSync(`${db}-wal`, "utf8")).toBe("not empty");
+      expect(existsSync(`${db}${EMPTY_DB_SUFFIX}`)).toBe(false);
+    });
 
-  it("puts the empty file back when there is no backup", async () => {
-    const dir = makeTempDir(`ld-steps-nobackup-${line}`);
-    const { config, db } = fileReplicaConfig(line, dir);
-    writeFileSync(db, "");
-    const r = await runRestoreSteps(line, config, db);
-    expect(r.code, r.stderr).toBe(0);
-    expect(sizeOf(db)).toBe(0);
-    expect(existsSync(`${db}${EMPTY_DB_SUFFIX}`)).toBe(false);
-  });
-});
+    it("puts the empty file back when there is no backup", async () => {
+      const dir = makeTempDir(`ld-steps-nobackup-${line}`);
+      const { config, db } = fileReplicaConfig(line, dir);
+      writeFileSync(db, "");
+      const r = await runRestoreSteps(line, config, db);
+      expect(r.code, r.stderr).toBe(0);
+      expect(sizeOf(db)).toBe(0);
+      expect(existsSync(`${db}${EMPTY_DB_SUFFIX}`)).toBe(false);
+    });
+  },
+);
 
 describe("every 0.5 feature the description can express, loaded by litestream databases of 0.5.17", () => {
   type StorageInput = NonNullable<ProjectInput["storage"]>;
@@ -457,7 +478,13 @@ describe("every 0.5 feature the description can express, loaded by litestream da
       ],
       heartbeat: { url: { env: "DEADMAN_URL" }, interval: "2m" },
       // SSE is an S3 feature: customer key and KMS alternate over the S3 providers.
-      ...(isS3(storage) ? { encryption: { sse: i % 2 === 0 ? { customerKey: { env: "SSE_KEY" } } : { kmsKeyId: "arn:aws:kms:eu-central-1:111122223333:key/example" } } } : {}),
+      ...(isS3(storage)
+        ? {
+            encryption: {
+              sse: i % 2 === 0 ? { customerKey: { env: "SSE_KEY" } } : { kmsKeyId: "arn:aws:kms:eu-central-1:111122223333:key/example" },
+            },
+          }
+        : {}),
       compaction: { levels: ["30s", "5m", "1h", "1d"], l0Retention: "10m" },
       shutdownSyncTimeout: "45s",
       monitoring: { addr: "127.0.0.1:9090" },
@@ -467,7 +494,15 @@ describe("every 0.5 feature the description can express, loaded by litestream da
     const env = plan.environments[0]!;
     const config = writeGeneratedConfig(description, dir);
     const text = readFileSync(config, "utf8");
-    for (const key of ["heartbeat-url:", "levels:", "l0-retention:", 'shutdown-sync-timeout: "45s"', "type: pretty", 'addr: "127.0.0.1:9090"']) expect(text).toContain(key);
+    for (const key of [
+      "heartbeat-url:",
+      "levels:",
+      "l0-retention:",
+      'shutdown-sync-timeout: "45s"',
+      "type: pretty",
+      'addr: "127.0.0.1:9090"',
+    ])
+      expect(text).toContain(key);
     if (isS3(storage)) expect(text).toMatch(i % 2 === 0 ? /sse-customer-key: \$\{/ : /sse-kms-key-id: /);
     expect(await listDatabases(config, placeholderEnv(env), "0.5")).toEqual(
       env.databases.map((db) => ({ path: db.path, replicas: [db.replicas[0]!.type === "gcs" ? "gs" : db.replicas[0]!.type] })),

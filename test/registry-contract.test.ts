@@ -14,8 +14,15 @@ const base = {
 describe("mergeTargets", () => {
   it("merges objects key by key, recursively; arrays and scalars replace; undefined unsets; unmentioned keys stay", () => {
     const merged = mergeTargets(
-      { kamal: { host: "a", options: { memory: "1g", cpus: "1" }, env: { A: "1" }, labels: { l: "1" } }, entrypoint: { appCommand: ["a", "b"] } },
-      { kamal: { options: { memory: "2g" }, host: undefined, hosts: ["b"], labels: undefined }, entrypoint: { appCommand: ["c"] }, systemd: {} },
+      {
+        kamal: { host: "a", options: { memory: "1g", cpus: "1" }, env: { A: "1" }, labels: { l: "1" } },
+        entrypoint: { appCommand: ["a", "b"] },
+      },
+      {
+        kamal: { options: { memory: "2g" }, host: undefined, hosts: ["b"], labels: undefined },
+        entrypoint: { appCommand: ["c"] },
+        systemd: {},
+      },
     );
     expect(merged).toStrictEqual({
       kamal: { host: undefined, hosts: ["b"], options: { memory: "2g", cpus: "1" }, env: { A: "1" }, labels: undefined },
@@ -56,8 +63,16 @@ describe("target problems carry codes", () => {
     ["compose volume with a variable", { compose: { appService: "app", volume: "${V}:/data" } }, "compose.volume-variable"],
     ["compose database outside the volume", { compose: { appService: "app", volume: "d:/elsewhere" } }, "compose.database-outside-volume"],
     ["compose app named like ours", { compose: { appService: "litestream", volume: "d:/data" } }, "compose.service-name"],
-    ["compose configs without a version", { compose: { appService: "app", volume: "d:/data", configDelivery: "configs" } }, "compose.version-missing"],
-    ["compose pre_start on an old Compose", { compose: { appService: "app", volume: "d:/data", restoreStep: "pre_start", version: "2.29.1" } }, "compose.version-feature"],
+    [
+      "compose configs without a version",
+      { compose: { appService: "app", volume: "d:/data", configDelivery: "configs" } },
+      "compose.version-missing",
+    ],
+    [
+      "compose pre_start on an old Compose",
+      { compose: { appService: "app", volume: "d:/data", restoreStep: "pre_start", version: "2.29.1" } },
+      "compose.version-feature",
+    ],
     ["compose in-place without a file", { compose: { appService: "app", volume: "d:/data", output: "in-place" } }, "compose.file-missing"],
     ["entrypoint without appCommand", { entrypoint: {} }, "entrypoint.app-command-missing"],
     ["entrypoint shell operator", { entrypoint: { appCommand: ["run", "&&", "x"] } }, "entrypoint.argv-operator"],
@@ -74,6 +89,8 @@ describe("target problems carry codes", () => {
   });
 
   it("compose settings incomplete after merging", () => {
-    expect(codesOf({ ...base, environments: { production: { targets: { compose: { volume: "d:/data" } } } } })).toEqual(["compose.required"]);
+    expect(codesOf({ ...base, environments: { production: { targets: { compose: { volume: "d:/data" } } } } })).toEqual([
+      "compose.required",
+    ]);
   });
 });

@@ -10,14 +10,23 @@ import type { Artifact, TargetContext } from "../src/artifact.js";
 vi.mock("../src/targets/registry.js", async (importOriginal) => {
   const original = await importOriginal<typeof import("../src/targets/registry.js")>();
   const { z } = await import("zod");
-  const Dummy = z.strictObject({ note: z.string(), nested: z.strictObject({ a: z.string().optional(), b: z.string().optional() }).optional() });
+  const Dummy = z.strictObject({
+    note: z.string(),
+    nested: z.strictObject({ a: z.string().optional(), b: z.string().optional() }).optional(),
+  });
   const dummy = {
     key: "dummy",
     schema: Dummy,
     overrides: Dummy.partial(),
     resolve: (ctx: TargetContext) => (ctx.env.targets as Record<string, z.output<typeof Dummy> | undefined>).dummy,
     render: (ctx: TargetContext, s: z.output<typeof Dummy>): Artifact[] => [
-      { path: `DUMMY.${ctx.env.name}.txt`, content: `note ${s.note}, a ${s.nested?.a}, b ${s.nested?.b}\n`, kind: "runbook", ownership: "generated", environment: ctx.env.name },
+      {
+        path: `DUMMY.${ctx.env.name}.txt`,
+        content: `note ${s.note}, a ${s.nested?.a}, b ${s.nested?.b}\n`,
+        kind: "runbook",
+        ownership: "generated",
+        environment: ctx.env.name,
+      },
     ],
   };
   return { ...original, TARGETS: { ...original.TARGETS, dummy } };
@@ -32,7 +41,10 @@ const description = {
   storage: { provider: "file", path: "/var/backups/litestream" },
   databases: [{ name: "main", path: "/data/app.db" }],
   targets: { dummy: { note: "project", nested: { a: "project-a", b: "project-b" } } },
-  environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/litestream/staging" }, targets: { dummy: { nested: { b: "staging-b" } } } } },
+  environments: {
+    production: {},
+    staging: { storage: { provider: "file", path: "/var/backups/litestream/staging" }, targets: { dummy: { nested: { b: "staging-b" } } } },
+  },
 };
 
 describe("a target added to the registry", () => {

@@ -6,7 +6,13 @@ import { parse } from "yaml";
 import { generate, ProjectError, type ProjectInput } from "../src/index.js";
 
 const RELEASES_05 = Array.from({ length: 18 }, (_, i) => `0.5.${i}`);
-const s3 = { provider: "s3", endpoint: "https://s3.example.com", region: "eu-1", bucket: "app-backups", credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } } };
+const s3 = {
+  provider: "s3",
+  endpoint: "https://s3.example.com",
+  region: "eu-1",
+  bucket: "app-backups",
+  credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } },
+};
 
 /** One setting each: the description's extra part, and the key path it is written at. */
 const SETTINGS: Array<[string, Record<string, unknown>, (c: Record<string, any>) => unknown]> = [
@@ -22,28 +28,66 @@ const SETTINGS: Array<[string, Record<string, unknown>, (c: Record<string, any>)
   ["logging.type pretty", { logging: { type: "pretty" } }, (c) => c.logging?.type === "pretty"],
   ["monitoring", { monitoring: { addr: ":9090" } }, (c) => c.addr],
   ["truncatePageN", { databases: [{ name: "main", path: "/data/main.db", truncatePageN: 1000 }] }, (c) => c.dbs[0]["truncate-page-n"]],
-  ["maxSyncWalBytes", { databases: [{ name: "main", path: "/data/main.db", maxSyncWalBytes: 1 << 24 }] }, (c) => c.dbs[0]["max-sync-wal-bytes"]],
-  ["directory", { databases: [{ name: "t", path: "/data/t", directory: { pattern: "*.db", recursive: true, watch: true, metaDir: "/data/meta" } }] }, (c) => c.dbs[0].dir && c.dbs[0].recursive && c.dbs[0].watch && c.dbs[0]["meta-dir"]],
+  [
+    "maxSyncWalBytes",
+    { databases: [{ name: "main", path: "/data/main.db", maxSyncWalBytes: 1 << 24 }] },
+    (c) => c.dbs[0]["max-sync-wal-bytes"],
+  ],
+  [
+    "directory",
+    { databases: [{ name: "t", path: "/data/t", directory: { pattern: "*.db", recursive: true, watch: true, metaDir: "/data/meta" } }] },
+    (c) => c.dbs[0].dir && c.dbs[0].recursive && c.dbs[0].watch && c.dbs[0]["meta-dir"],
+  ],
   ["syncInterval", { replication: { syncInterval: "3s" } }, (c) => c.dbs[0].replica["sync-interval"]],
-  ["s3 destination", { storage: { ...s3, forcePathStyle: false, skipVerify: true } }, (c) => ["bucket", "endpoint", "region", "force-path-style", "skip-verify"].every((k) => c.dbs[0].replica[k] !== undefined)],
-  ["s3 upload", { storage: { ...s3, partSize: "8MiB", concurrency: 2, signPayload: true } }, (c) => ["part-size", "concurrency", "sign-payload"].every((k) => c.dbs[0].replica[k] !== undefined)],
+  [
+    "s3 destination",
+    { storage: { ...s3, forcePathStyle: false, skipVerify: true } },
+    (c) => ["bucket", "endpoint", "region", "force-path-style", "skip-verify"].every((k) => c.dbs[0].replica[k] !== undefined),
+  ],
+  [
+    "s3 upload",
+    { storage: { ...s3, partSize: "8MiB", concurrency: 2, signPayload: true } },
+    (c) => ["part-size", "concurrency", "sign-payload"].every((k) => c.dbs[0].replica[k] !== undefined),
+  ],
   ["storageClass", { storage: { ...s3, storageClass: "STANDARD_IA" } }, (c) => c.dbs[0].replica["storage-class"]],
   ["sse kms", { storage: s3, encryption: { sse: { kmsKeyId: "alias/x" } } }, (c) => c.dbs[0].replica["sse-kms-key-id"]],
-  ["sse-c", { storage: s3, encryption: { sse: { customerKey: { env: "K" } } } }, (c) => c.dbs[0].replica["sse-customer-key"] && c.dbs[0].replica["sse-customer-algorithm"]],
-  ["sftp", { storage: { provider: "sftp", host: "backup.example.com:22", user: "u", path: "/b", keyPath: "/k", password: { env: "P" } } }, (c) => ["host", "user", "path", "key-path", "password"].every((k) => c.dbs[0].replica[k] !== undefined)],
-  ["azure", { storage: { provider: "azure", accountName: "acct123", bucket: "app-backups", credentials: { accountKey: { env: "AK" } } } }, (c) => c.dbs[0].replica["account-name"] && c.dbs[0].replica.bucket],
+  [
+    "sse-c",
+    { storage: s3, encryption: { sse: { customerKey: { env: "K" } } } },
+    (c) => c.dbs[0].replica["sse-customer-key"] && c.dbs[0].replica["sse-customer-algorithm"],
+  ],
+  [
+    "sftp",
+    { storage: { provider: "sftp", host: "backup.example.com:22", user: "u", path: "/b", keyPath: "/k", password: { env: "P" } } },
+    (c) => ["host", "user", "path", "key-path", "password"].every((k) => c.dbs[0].replica[k] !== undefined),
+  ],
+  [
+    "azure",
+    { storage: { provider: "azure", accountName: "acct123", bucket: "app-backups", credentials: { accountKey: { env: "AK" } } } },
+    (c) => c.dbs[0].replica["account-name"] && c.dbs[0].replica.bucket,
+  ],
   ["gcs", { storage: { provider: "gcs", bucket: "app-backups" } }, (c) => c.dbs[0].replica.type === "gs" && c.dbs[0].replica.bucket],
 ];
 
 function outcome(release: string, extra: Record<string, unknown>): "refused" | Record<string, any> {
-  const description = { name: "app", litestream: { version: "0.5", release }, storage: { provider: "file", path: "/var/backups/app" }, databases: [{ name: "main", path: "/data/main.db" }], restoreOnBoot: false, ...extra } as ProjectInput;
+  const description = {
+    name: "app",
+    litestream: { version: "0.5", release },
+    storage: { provider: "file", path: "/var/backups/app" },
+    databases: [{ name: "main", path: "/data/main.db" }],
+    restoreOnBoot: false,
+    ...extra,
+  } as ProjectInput;
   try {
     const file = generate(description).files.find((f) => f.kind === "litestream-config")!;
     return parse(file.content, { version: "1.1" }) as Record<string, any>;
   } catch (error) {
     if (!(error instanceof ProjectError)) throw error;
     const codes = new Set(error.issues.map((i) => i.code));
-    expect([...codes].every((c) => c === "version.feature" || c === "release.known-bad" || c === "directory.restore"), `${release}: ${error.message}`).toBe(true);
+    expect(
+      [...codes].every((c) => c === "version.feature" || c === "release.known-bad" || c === "directory.restore"),
+      `${release}: ${error.message}`,
+    ).toBe(true);
     return "refused";
   }
 }

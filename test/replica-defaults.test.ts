@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate, type ProjectInput } from "../src/index.js";
-import { parseDatabasesOutput, runLitestream, runRestore, startReplicate, stopAll, waitForBackup, type RunOptions } from "./harness/litestream.js";
+import {
+  parseDatabasesOutput,
+  runLitestream,
+  runRestore,
+  startReplicate,
+  stopAll,
+  waitForBackup,
+  type RunOptions,
+} from "./harness/litestream.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
@@ -54,17 +62,27 @@ describe("top-level replica defaults: 0.5.2 vs 0.5.3", () => {
 
   it("0.5.3 writes the shared keys once at the top level, type and path under each database", () => {
     const c = configOf(describeShop("0.5.3"));
-    expect({ bucket: c.bucket, region: c.region, type: c.type }).toEqual({ bucket: "shop-backups", region: "eu-central-1", type: undefined });
+    expect({ bucket: c.bucket, region: c.region, type: c.type }).toEqual({
+      bucket: "shop-backups",
+      region: "eu-central-1",
+      type: undefined,
+    });
     expect(dbs(c).map((db) => db.replica)).toEqual([
       { type: "s3", path: "shop/main" },
       { type: "s3", path: "shop/search" },
     ]);
-    expect(configText(describeShop("0.5.3"))).toContain("# Replica settings every database shares, written once (Litestream 0.5.3+); each database keeps its own type and path.\nbucket: shop-backups\n");
+    expect(configText(describeShop("0.5.3"))).toContain(
+      "# Replica settings every database shares, written once (Litestream 0.5.3+); each database keeps its own type and path.\nbucket: shop-backups\n",
+    );
   });
 
   it("part-size and concurrency stay under each database: Litestream ignores them at the top level", () => {
     const c = configOf(describeShop("0.5.17", { storage: { ...aws, partSize: "16MiB", concurrency: 4 } }));
-    expect({ bucket: c.bucket, "part-size": c["part-size"], concurrency: c.concurrency }).toEqual({ bucket: "shop-backups", "part-size": undefined, concurrency: undefined });
+    expect({ bucket: c.bucket, "part-size": c["part-size"], concurrency: c.concurrency }).toEqual({
+      bucket: "shop-backups",
+      "part-size": undefined,
+      concurrency: undefined,
+    });
     expect(dbs(c).map((db) => db.replica)).toEqual([
       { type: "s3", path: "shop/main", "part-size": "16MiB", concurrency: 4 },
       { type: "s3", path: "shop/search", "part-size": "16MiB", concurrency: 4 },
@@ -72,7 +90,14 @@ describe("top-level replica defaults: 0.5.2 vs 0.5.3", () => {
   });
 
   it("a key whose value (or comment) differs between databases stays under each database", () => {
-    const c = configOf(describeShop("0.5.17", { databases: [{ name: "main", path: "/data/main.db" }, { name: "jobs", path: "/data/jobs.db", role: "queue" }] }));
+    const c = configOf(
+      describeShop("0.5.17", {
+        databases: [
+          { name: "main", path: "/data/main.db" },
+          { name: "jobs", path: "/data/jobs.db", role: "queue" },
+        ],
+      }),
+    );
     expect(c.bucket).toBe("shop-backups");
     expect(c["sync-interval"]).toBeUndefined();
     expect(dbs(c).map((db) => (db.replica as Yml)["sync-interval"])).toEqual([undefined, "5s"]);
@@ -112,7 +137,10 @@ describe("Litestream 0.5.17 ignores type and part-size at the top level (why the
     await createWalDb(db);
     await insertRows(db, 1, 3);
     const replica = `    replica:\n      type: s3\n      bucket: b\n      path: p\n      endpoint: ${s3.endpoint}\n      force-path-style: true\n      region: us-east-1\n`;
-    const opts = { binary: releaseBinary("0.5.17"), env: { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY } };
+    const opts = {
+      binary: releaseBinary("0.5.17"),
+      env: { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY },
+    };
     const run = async (text: string, expected: RegExp) => {
       const config = join(dir, "litestream.yml");
       writeFileSync(config, text);
@@ -139,29 +167,50 @@ describe.each(BINARIES)("Litestream $release reads the top-level defaults", ({ r
     const dir = makeTempDir("ld-defaults");
     const main = join(dir, "main.db");
     const search = join(dir, "search.db");
-    for (const [db, rows] of [[main, 12], [search, 7]] as const) {
+    for (const [db, rows] of [
+      [main, 12],
+      [search, 7],
+    ] as const) {
       await createWalDb(db);
       await insertRows(db, 1, rows);
     }
     const description: ProjectInput = {
       name: "shop",
       litestream: { version: "0.5", release },
-      storage: { provider: "minio", endpoint: s3.endpoint, bucket: "shop-backups", prefix: "prod", credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } } },
+      storage: {
+        provider: "minio",
+        endpoint: s3.endpoint,
+        bucket: "shop-backups",
+        prefix: "prod",
+        credentials: { accessKeyId: { env: "KEY" }, secretAccessKey: { env: "SECRET" } },
+      },
       replication: { syncInterval: "100ms" },
-      databases: [{ name: "main", path: main }, { name: "search", path: search }],
+      databases: [
+        { name: "main", path: main },
+        { name: "search", path: search },
+      ],
       restoreOnBoot: false,
     };
     const text = configText(description);
     const c = parse(text, { version: "1.1" }) as Yml;
     expect({ bucket: c.bucket, endpoint: c.endpoint }).toEqual({ bucket: "shop-backups", endpoint: s3.endpoint });
-    expect(dbs(c).map((db) => Object.keys(db.replica as Yml))).toEqual([["type", "path"], ["type", "path"]]);
+    expect(dbs(c).map((db) => Object.keys(db.replica as Yml))).toEqual([
+      ["type", "path"],
+      ["type", "path"],
+    ]);
     const config = join(dir, "litestream.yml");
     writeFileSync(config, text);
-    const opts: RunOptions = { binary: binary(), env: { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY } };
+    const opts: RunOptions = {
+      binary: binary(),
+      env: { LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY },
+    };
 
     const listed = await runLitestream(["databases", "-config", config], opts);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(parseDatabasesOutput(listed.stdout)).toEqual([{ path: main, replicas: ["s3"] }, { path: search, replicas: ["s3"] }]);
+    expect(parseDatabasesOutput(listed.stdout)).toEqual([
+      { path: main, replicas: ["s3"] },
+      { path: search, replicas: ["s3"] },
+    ]);
 
     const replicate = startReplicate(config, opts);
     await waitForBackup(config, main, dir, opts);
@@ -169,7 +218,10 @@ describe.each(BINARIES)("Litestream $release reads the top-level defaults", ({ r
     expect((await replicate.stop()).code).toBe(0);
     const keys = await s3.listKeys("shop-backups");
     expect(keys.some((k) => k.startsWith("prod/main/")) && keys.some((k) => k.startsWith("prod/search/")), keys.join("\n")).toBe(true);
-    for (const [db, rows] of [[main, 12], [search, 7]] as const) {
+    for (const [db, rows] of [
+      [main, 12],
+      [search, 7],
+    ] as const) {
       const restored = join(dir, `restored-${rows}.db`);
       const result = await runRestore(config, db, restored, opts);
       expect(result.code, result.stdout + result.stderr).toBe(0);

@@ -20,7 +20,12 @@ afterAll(async () => {
   await cleanupTempDirs();
 });
 
-const S3_ENV = { S3_KEY: S3_ACCESS_KEY_ID, S3_SECRET: S3_SECRET_ACCESS_KEY, LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY };
+const S3_ENV = {
+  S3_KEY: S3_ACCESS_KEY_ID,
+  S3_SECRET: S3_SECRET_ACCESS_KEY,
+  LITESTREAM_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
+  LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
+};
 
 async function storages(dir: string, kinds: Array<"file" | "s3">): Promise<NonNullable<ProjectInput["replicas"]>> {
   const out: NonNullable<ProjectInput["replicas"]> = [];
@@ -28,7 +33,13 @@ async function storages(dir: string, kinds: Array<"file" | "s3">): Promise<NonNu
     if (kind === "file") out.push({ provider: "file", name: "disk", path: join(dir, "replica") });
     else {
       const s3 = await startS3({ buckets: ["copies"] });
-      out.push({ provider: "minio", name: "offsite", endpoint: s3.endpoint, bucket: "copies", credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } } });
+      out.push({
+        provider: "minio",
+        name: "offsite",
+        endpoint: s3.endpoint,
+        bucket: "copies",
+        credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } },
+      });
     }
   }
   return out;
@@ -37,7 +48,11 @@ async function storages(dir: string, kinds: Array<"file" | "s3">): Promise<NonNu
 /** Runs the generated command line through sh, as a user pasting it from the runbook would. */
 function runCommand(command: string, line: LitestreamLine): Promise<{ code: number | null; output: string }> {
   const cmd = command.replace(/^litestream /, `'${binaryFor(line)}' `);
-  return new Promise((resolve) => execFile("sh", ["-c", cmd], { env: { PATH: "/usr/bin:/bin", ...S3_ENV }, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: stdout + stderr })));
+  return new Promise((resolve) =>
+    execFile("sh", ["-c", cmd], { env: { PATH: "/usr/bin:/bin", ...S3_ENV }, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, output: stdout + stderr }),
+    ),
+  );
 }
 
 async function replicated(line: LitestreamLine, kinds: Array<"file" | "s3">) {
@@ -76,7 +91,10 @@ describe("restore a named replica into a copy, Litestream 0.3.13", () => {
       expect(await readRows(output)).toEqual(expectedRows(1, 5));
     }
     expect(statSync(db).ino).toBe(before.ino);
-    expect(restoreCopyCommand({ version: "0.3", db: dbPlan, configPath: config, output: "x", replica: "nope" })).toEqual({ problem: 'database app has no replica named "nope"', fix: "use one of: disk, offsite" });
+    expect(restoreCopyCommand({ version: "0.3", db: dbPlan, configPath: config, output: "x", replica: "nope" })).toEqual({
+      problem: 'database app has no replica named "nope"',
+      fix: "use one of: disk, offsite",
+    });
   }, 120_000);
 });
 
@@ -91,7 +109,10 @@ describe.each(["file", "s3"] as const)("restore into a copy, Litestream 0.5.17, 
     expect(r.code, r.output).toBe(0);
     expect(await readRows(output)).toEqual(expectedRows(1, 5));
     // The fact the command relies on: 0.5.17 has no -replica flag.
-    const rejected = await runLitestream(["restore", "-config", config, "-replica", dbPlan.replicas[0]!.name, "-o", join(dir, "other.db"), dbPlan.path], { line: "0.5", env: S3_ENV });
+    const rejected = await runLitestream(
+      ["restore", "-config", config, "-replica", dbPlan.replicas[0]!.name, "-o", join(dir, "other.db"), dbPlan.path],
+      { line: "0.5", env: S3_ENV },
+    );
     expect(rejected.code).not.toBe(0);
     expect(rejected.stdout + rejected.stderr).toMatch(/flag provided but not defined: -replica/);
   }, 120_000);

@@ -57,7 +57,12 @@ async function device(line: LitestreamLine, retry: { attempts: number; maxDelayS
   const project: ProjectInput = {
     name: "sensor",
     litestream: line === "0.3" ? { version: "0.3", verify: false } : { version: "0.5", release: LITESTREAM_05_RELEASE, verify: false },
-    storage: { provider: "minio", endpoint: proxy.endpoint, bucket: "device-backups", credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } } },
+    storage: {
+      provider: "minio",
+      endpoint: proxy.endpoint,
+      bucket: "device-backups",
+      credentials: { accessKeyId: { env: "S3_KEY" }, secretAccessKey: { env: "S3_SECRET" } },
+    },
     replication: { syncInterval: "100ms" },
     databases: [{ name: "app", path: db }],
     restoreRetry: retry,
@@ -73,7 +78,10 @@ async function device(line: LitestreamLine, retry: { attempts: number; maxDelayS
   mkdirSync(join(dir, "bin"));
   symlinkSync(binaryFor(line), join(dir, "bin", "litestream"));
   mkdirSync(join(dir, "apps"));
-  writeFileSync(app, `#!/bin/sh\necho "app:$(sqlite3 '${db}' "SELECT group_concat(v, ',') FROM t" 2>/dev/null || echo none)" >> '${order}'\n`);
+  writeFileSync(
+    app,
+    `#!/bin/sh\necho "app:$(sqlite3 '${db}' "SELECT group_concat(v, ',') FROM t" 2>/dev/null || echo none)" >> '${order}'\n`,
+  );
   chmodSync(app, 0o755);
   const config = join(dir, "project", "config", "litestream.yml");
   const env = {
@@ -86,7 +94,14 @@ async function device(line: LitestreamLine, retry: { attempts: number; maxDelayS
     LITESTREAM_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
   };
   return {
-    dir, db, config, order, env, proxy, line, files,
+    dir,
+    db,
+    config,
+    order,
+    env,
+    proxy,
+    line,
+    files,
     entrypoint: join(dir, "project", "bin", "litestream-entrypoint"),
     systemdRestore: join(dir, "project", "deploy", "systemd", "litestream-restore.sh"),
     kamalScript: () => kamalScript(files.get("config/litestream-accessory.yml")!),
@@ -106,8 +121,13 @@ async function kamalScript(accessoryFile: string): Promise<string> {
 
 /** The restore service's script after the real docker-compose's interpolation. */
 async function composeRestoreScript(projectDir: string, dataDir: string): Promise<string> {
-  writeFileSync(join(projectDir, "compose.yaml"), `services:\n  web:\n    image: sensor\n    volumes: ["sensor_data:${dataDir}"]\nvolumes:\n  sensor_data: {}\n`);
-  const model = await composeModel([join(projectDir, "compose.yaml"), join(projectDir, "compose.litestream.yaml")], { env: { S3_KEY: "k", S3_SECRET: "s" } });
+  writeFileSync(
+    join(projectDir, "compose.yaml"),
+    `services:\n  web:\n    image: sensor\n    volumes: ["sensor_data:${dataDir}"]\nvolumes:\n  sensor_data: {}\n`,
+  );
+  const model = await composeModel([join(projectDir, "compose.yaml"), join(projectDir, "compose.litestream.yaml")], {
+    env: { S3_KEY: "k", S3_SECRET: "s" },
+  });
   const restore = model.services["litestream-restore"]!;
   expect(restore.entrypoint).toEqual(["/bin/sh", "-c"]);
   // `config` prints Compose's own file form, where $$ stands for $; the container gets $ (test/compose-real.test.ts).
@@ -128,7 +148,9 @@ function run(argv: string[], env: Record<string, string>): Running {
   child.stdout!.on("data", (b: Buffer) => (output += b.toString()));
   child.stderr!.on("data", (b: Buffer) => (output += b.toString()));
   let finished = false;
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => (live.delete(child), (finished = true), resolve(code))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("close", (code) => (live.delete(child), (finished = true), resolve(code))),
+  );
   return { exited, output: () => output, finished: () => finished };
 }
 
@@ -200,7 +222,18 @@ describe.each(LINES)("restoreRetry in the container targets' restore, Litestream
     const script = await d.kamalScript();
     const marker = join(d.dir, "data", ".litestream-restored");
     // The script reads /etc/litestream.yml, as in the container: a private /etc in a mount namespace.
-    const argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", 'mount -t tmpfs none /etc && cp "$1" /etc/litestream.yml && exec /bin/sh -c "$2"', "sh", d.config, script];
+    const argv = [
+      "unshare",
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      'mount -t tmpfs none /etc && cp "$1" /etc/litestream.yml && exec /bin/sh -c "$2"',
+      "sh",
+      d.config,
+      script,
+    ];
     const boot = await offlineThenOnline(d, argv, d.env, () => existsSync(marker));
     expect(boot.output()).not.toMatch(/giving up/);
   }, 240_000);
@@ -218,12 +251,21 @@ describe.each(LINES)("restoreRetry in the container targets' restore, Litestream
 describe("restoreRetry scripts pass shellcheck, sh -n and busybox sh -n", () => {
   it("entrypoint, systemd restore script, Kamal accessory script, Compose restore script", async () => {
     const d = await device("0.5", { attempts: 4 });
-    const scripts = { entrypoint: readFileSync(d.entrypoint, "utf8"), systemd: readFileSync(d.systemdRestore, "utf8"), kamal: await d.kamalScript(), compose: await d.composeScript() };
+    const scripts = {
+      entrypoint: readFileSync(d.entrypoint, "utf8"),
+      systemd: readFileSync(d.systemdRestore, "utf8"),
+      kamal: await d.kamalScript(),
+      compose: await d.composeScript(),
+    };
     for (const [name, text] of Object.entries(scripts)) {
       expect(text, name).toContain("in 4 attempts");
       const file = join(d.dir, `${name}.sh`);
       writeFileSync(file, text.startsWith("#!") ? text : `#!/bin/sh\n${text}`);
-      for (const argv of [["shellcheck", "--shell=sh", "--severity=style", "--format=gcc", file], ["sh", "-n", file], ["busybox", "sh", "-n", file]]) {
+      for (const argv of [
+        ["shellcheck", "--shell=sh", "--severity=style", "--format=gcc", file],
+        ["sh", "-n", file],
+        ["busybox", "sh", "-n", file],
+      ]) {
         const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
         expect(r.status, `${name}: ${argv[0]}: ${r.stdout}${r.stderr}`).toBe(0);
       }
@@ -238,7 +280,9 @@ describe("restoreRetry gives up (0.3.13 fails fast; 0.5.17 would take ~4 minutes
     d.proxy.refuse();
     const boot = run(["sh", d.entrypoint], d.env);
     expect(await boot.exited).toBe(1);
-    expect(boot.output()).toMatch(/attempt 1 of 3\); retrying in 1s[\s\S]*attempt 2 of 3\); retrying in 1s[\s\S]*could not restore .*app\.db in 3 attempts \(is the storage reachable\?\): giving up; the app is not started/);
+    expect(boot.output()).toMatch(
+      /attempt 1 of 3\); retrying in 1s[\s\S]*attempt 2 of 3\); retrying in 1s[\s\S]*could not restore .*app\.db in 3 attempts \(is the storage reachable\?\): giving up; the app is not started/,
+    );
     expect(orderLog(d)).toEqual([]);
     expect(existsSync(d.db)).toBe(false);
   }, 120_000);
@@ -250,22 +294,39 @@ describe("restoreRetry where it cannot run, and when it is not set", () => {
     litestream: { version: "0.5", verify: false },
     storage: { provider: "file", path: "/srv/replica" },
     databases: [{ name: "app", path: "/data/app.db" }],
-    targets: { kamal: { version: "2.12", volume: "app_data:/data", host: "app.example.com" }, compose: { appService: "web", volume: "app_data:/data" }, systemd: {}, entrypoint: { appCommand: ["bin/app"] } },
+    targets: {
+      kamal: { version: "2.12", volume: "app_data:/data", host: "app.example.com" },
+      compose: { appService: "web", volume: "app_data:/data" },
+      systemd: {},
+      entrypoint: { appCommand: ["bin/app"] },
+    },
     ...extra,
   });
 
   it("without restoreRetry no target carries a retry loop or lifts systemd's start timeout", () => {
-    const text = generate(base({})).files.map((f) => f.content).join("\n");
+    const text = generate(base({}))
+      .files.map((f) => f.content)
+      .join("\n");
     expect(text).not.toMatch(/restore_attempt|TimeoutStartSec|restoreRetry/);
   });
 
   it("with restoreRetry the systemd unit waits for the bounded retry (no 90 s start timeout)", () => {
-    const unit = generate(base({ restoreRetry: { attempts: 5 } })).files.find((f) => f.path === "deploy/systemd/litestream.service")!.content;
+    const unit = generate(base({ restoreRetry: { attempts: 5 } })).files.find(
+      (f) => f.path === "deploy/systemd/litestream.service",
+    )!.content;
     expect(unit).toMatch(/^ExecStartPre=[^\n]*\n(# [^\n]*\n)+TimeoutStartSec=infinity$/m);
   });
 
   it("a -scratch image has no shell to retry in: refused for Compose with a fix", () => {
-    expect(() => generate(base({ restoreRetry: { attempts: 5 }, litestream: { version: "0.5", verify: false, image: "litestream/litestream:0.5.17-scratch" }, targets: { compose: { appService: "web", volume: "app_data:/data" } } }))).toThrow(
+    expect(() =>
+      generate(
+        base({
+          restoreRetry: { attempts: 5 },
+          litestream: { version: "0.5", verify: false, image: "litestream/litestream:0.5.17-scratch" },
+          targets: { compose: { appService: "web", volume: "app_data:/data" } },
+        }),
+      ),
+    ).toThrow(
       /litestream\.image: litestream\/litestream:0\.5\.17-scratch has no shell, so a failing restore cannot be retried \(restoreRetry\)/,
     );
   });

@@ -102,7 +102,6 @@ async function commitThenStop(run: Run): Promise<Outcome> {
   const stopped = await replicate.stop();
   stall?.end(); // a killed process is gone: storage may come back for the restore
 
-
   const after = await runRestore(config, db, join(dir, "after-stop.db"), opts);
   expect(after.code, after.stdout + after.stderr).toBe(0);
   return { graceSeconds, beforeStop, stopped, restored: await readRows(join(dir, "after-stop.db")) };
@@ -140,19 +139,26 @@ describe("storage stalled for 12 s after SIGTERM", () => {
     ["0.5", "unreachable", "60s"],
     ["0.5", "slow", "default"],
     ["0.3", "slow", "default"],
-  ] as const)("Litestream %s, storage %s, shutdownSyncTimeout %s: SIGKILL after Docker's 10 s loses the last rows, the generated grace period keeps them", { timeout: 120_000 }, async ([line, stall, shutdownSyncTimeout], { expect }) => {
-    const run = { line, storage: "s3", stall, ...(shutdownSyncTimeout === "default" ? {} : { shutdownSyncTimeout }) } as const;
-    const [docker, generated] = await Promise.all([commitThenStop({ ...run, killAfterSeconds: DOCKER_DEFAULT_STOP_SECONDS }), commitThenStop(run)]);
-    expect(generated.graceSeconds * 1000).toBeGreaterThan(STALL_MS); // the premise, not a timing measurement
+  ] as const)(
+    "Litestream %s, storage %s, shutdownSyncTimeout %s: SIGKILL after Docker's 10 s loses the last rows, the generated grace period keeps them",
+    { timeout: 120_000 },
+    async ([line, stall, shutdownSyncTimeout], { expect }) => {
+      const run = { line, storage: "s3", stall, ...(shutdownSyncTimeout === "default" ? {} : { shutdownSyncTimeout }) } as const;
+      const [docker, generated] = await Promise.all([
+        commitThenStop({ ...run, killAfterSeconds: DOCKER_DEFAULT_STOP_SECONDS }),
+        commitThenStop(run),
+      ]);
+      expect(generated.graceSeconds * 1000).toBeGreaterThan(STALL_MS); // the premise, not a timing measurement
 
-    expect(docker.beforeStop).toEqual(expectedRows(1, 10));
-    expect(docker.stopped.signal).toBe("SIGKILL");
-    expect(docker.restored).toEqual(expectedRows(1, 10)); // rows 11–20 lost
+      expect(docker.beforeStop).toEqual(expectedRows(1, 10));
+      expect(docker.stopped.signal).toBe("SIGKILL");
+      expect(docker.restored).toEqual(expectedRows(1, 10)); // rows 11–20 lost
 
-    expect(generated.beforeStop).toEqual(expectedRows(1, 10));
-    expect(generated.stopped).toMatchObject({ code: 0, signal: null });
-    expect(generated.restored).toEqual(expectedRows(1, 20));
-  });
+      expect(generated.beforeStop).toEqual(expectedRows(1, 10));
+      expect(generated.stopped).toMatchObject({ code: 0, signal: null });
+      expect(generated.restored).toEqual(expectedRows(1, 20));
+    },
+  );
 });
 
 describe("Litestream 0.5.17, shutdownSyncTimeout 5s, storage unreachable until the process is gone", () => {

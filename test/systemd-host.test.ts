@@ -16,7 +16,13 @@ const KEY = "/etc/litestream/sftp_ed25519";
 
 /** A Django shop on one VPS: production and staging side by side, backed up over SFTP. */
 function shop(bin: string, keyPath = KEY): ProjectInput {
-  const sftp = (env: string) => ({ provider: "sftp" as const, host: "backup.example.com:22", user: "shop", path: `/backups/${env}`, keyPath });
+  const sftp = (env: string) => ({
+    provider: "sftp" as const,
+    host: "backup.example.com:22",
+    user: "shop",
+    path: `/backups/${env}`,
+    keyPath,
+  });
   return {
     name: "shop",
     litestream: { version: "0.3" },
@@ -30,7 +36,13 @@ function shop(bin: string, keyPath = KEY): ProjectInput {
   };
 }
 
-async function install(project: ProjectInput, env: string, shell: string[], opts: { systemdRunning: boolean; behaviour?: Record<string, string> }, box = sandbox(opts.behaviour)) {
+async function install(
+  project: ProjectInput,
+  env: string,
+  shell: string[],
+  opts: { systemdRunning: boolean; behaviour?: Record<string, string> },
+  box = sandbox(opts.behaviour),
+) {
   const checkout = join(box.root, "checkout");
   for (const file of generate(project).files) {
     mkdirSync(dirname(join(checkout, file.path)), { recursive: true });
@@ -38,7 +50,9 @@ async function install(project: ProjectInput, env: string, shell: string[], opts
   }
   const log = join(box.root, `calls-${env}.log`);
   writeFileSync(log, "");
-  const result = await runInstall(shell, join(checkout, `deploy/systemd/${env}/install-litestream-${env}.sh`), box.root, box.path, log, { systemdRunning: opts.systemdRunning });
+  const result = await runInstall(shell, join(checkout, `deploy/systemd/${env}/install-litestream-${env}.sh`), box.root, box.path, log, {
+    systemdRunning: opts.systemdRunning,
+  });
   const calls = readCalls(log);
   return { ...result, calls, args: (name: string) => calls.filter((c) => c.name === name).map((c) => c.args) };
 }
@@ -52,7 +66,12 @@ describe("two environments on one host", () => {
     for (const env of ["production", "staging"]) {
       const run = await install(shop(box.bin), env, ["/bin/sh"], { systemdRunning: true }, box);
       expect(run.code, run.stderr).toBe(0);
-      targets.push(...run.args("install").filter((a) => a[0] === "-D").map((a) => a.at(-1)!));
+      targets.push(
+        ...run
+          .args("install")
+          .filter((a) => a[0] === "-D")
+          .map((a) => a.at(-1)!),
+      );
     }
     expect(targets).toContain("/etc/systemd/system/litestream-production.service");
     expect(targets).toContain("/etc/systemd/system/web.service.d/litestream-staging.conf");
@@ -64,7 +83,12 @@ describe.each(SHELLS.map((s) => [s.join(" "), s] as const))("install script unde
   it("systemd running: reloads, enables and starts the unit", async () => {
     const run = await install(shop(sandbox().bin), "production", shell, { systemdRunning: true });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.args("systemctl").slice(0, 4)).toEqual([["daemon-reload"], ["enable", "litestream-production.service"], ["is-active", "--quiet", "litestream-production.service"], ["start", "litestream-production.service"]]);
+    expect(run.args("systemctl").slice(0, 4)).toEqual([
+      ["daemon-reload"],
+      ["enable", "litestream-production.service"],
+      ["is-active", "--quiet", "litestream-production.service"],
+      ["start", "litestream-production.service"],
+    ]);
     expect(run.stdout).not.toMatch(/systemd is not running/);
   });
 
@@ -72,9 +96,16 @@ describe.each(SHELLS.map((s) => [s.join(" "), s] as const))("install script unde
     const run = await install(shop(sandbox().bin), "production", shell, { systemdRunning: false });
     expect(run.code, run.stderr).toBe(0);
     expect(run.args("systemctl")).toEqual([["enable", "litestream-production.service"]]);
-    expect(run.stdout).toContain("systemd is not running here (an image build?): litestream-production.service is enabled and starts at boot; nothing was started");
+    expect(run.stdout).toContain(
+      "systemd is not running here (an image build?): litestream-production.service is enabled and starts at boot; nothing was started",
+    );
     // Files, user and directories are installed as on a running host.
-    expect(run.args("install").filter((a) => a[0] === "-D").map((a) => a.at(-1))).toContain("/etc/systemd/system/litestream-production.service");
+    expect(
+      run
+        .args("install")
+        .filter((a) => a[0] === "-D")
+        .map((a) => a.at(-1)),
+    ).toContain("/etc/systemd/system/litestream-production.service");
     expect(run.args("mkdir")).toContainEqual(["-p", "/srv/shop/data"]);
   });
 
@@ -83,7 +114,9 @@ describe.each(SHELLS.map((s) => [s.join(" "), s] as const))("install script unde
     const run = await install(shop(sandbox().bin), "production", shell, { systemdRunning: true, behaviour: cannotRead });
     expect(run.code, run.stderr).toBe(0);
     expect(run.args("runuser")).toContainEqual(["-u", "litestream", "--", "test", "-r", KEY]);
-    expect(run.stderr).toContain(`install-litestream-production: warning: litestream cannot read the SFTP key ${KEY}: chown litestream it (mode 0600) or copy it to /etc/litestream/, or replication fails`);
+    expect(run.stderr).toContain(
+      `install-litestream-production: warning: litestream cannot read the SFTP key ${KEY}: chown litestream it (mode 0600) or copy it to /etc/litestream/, or replication fails`,
+    );
     const readable = await install(shop(sandbox().bin), "production", shell, { systemdRunning: true });
     expect(readable.stderr).not.toMatch(/cannot read the SFTP key/);
   });
@@ -104,6 +137,10 @@ describe("SFTP key hidden by the unit's sandbox: warned at generation time", () 
     const bound = { ...shop("/usr/local/bin", "/root/shop/keys/id"), databases: [{ name: "main", path: "/root/shop/keys/main.db" }] };
     delete (bound.environments!.staging as { databases?: unknown }).databases;
     delete bound.environments!.staging;
-    expect(generate(bound).warnings.map((w) => w.message).filter((m) => m.includes("SFTP key"))).toEqual([]);
+    expect(
+      generate(bound)
+        .warnings.map((w) => w.message)
+        .filter((m) => m.includes("SFTP key")),
+    ).toEqual([]);
   });
 });

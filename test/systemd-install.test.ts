@@ -12,7 +12,7 @@ import { readCalls, runInstall as run, sandbox } from "./support/install-sandbox
 
 afterAll(cleanupTempDirs);
 
-const DB_DIR = "/srv/it's a \"dir\";touch CANARY;";
+const DB_DIR = '/srv/it\'s a "dir";touch CANARY;';
 const DB_FILE = 'x";touch CANARY;".db';
 const DB = `${DB_DIR}/${DB_FILE}`;
 const CONFIG = 'config/it"s;touch CANARY;"\'.yml';
@@ -27,7 +27,9 @@ function hostileProject(bin: string): ProjectInput {
     environments: {
       production: {
         configFile: CONFIG,
-        targets: { systemd: { binary: join(bin, "litestream"), appUnits: ["web.service", "app@blue.service"], beforeApp: [["/bin/true"]] } },
+        targets: {
+          systemd: { binary: join(bin, "litestream"), appUnits: ["web.service", "app@blue.service"], beforeApp: [["/bin/true"]] },
+        },
       },
     },
   } as ProjectInput;
@@ -62,7 +64,9 @@ describe("install script on hostile names (executed with recording fakes)", () =
 
       // Every file it installs comes from the checkout, by a path that exists there.
       const here = join(checkout, "deploy/systemd");
-      const installed = args("install").filter((a) => a[0] === "-D").map((a) => [a.at(-2)!, a.at(-1)!]);
+      const installed = args("install")
+        .filter((a) => a[0] === "-D")
+        .map((a) => [a.at(-2)!, a.at(-1)!]);
       expect(installed).toEqual([
         [`${here}/../../${CONFIG}`, "/etc/litestream/litestream.yml"],
         [`${here}/litestream-restore.sh`, "/etc/litestream/litestream-restore.sh"],
@@ -73,7 +77,15 @@ describe("install script on hostile names (executed with recording fakes)", () =
       ]);
       for (const [from] of installed) expect(existsSync(resolve(from!)), from).toBe(true);
 
-      expect(args("systemctl")).toEqual([["daemon-reload"], ["enable", "litestream.service"], ["is-active", "--quiet", "litestream.service"], ["start", "litestream.service"], ["cat", "web.service"], ["cat", "app@blue.service"], ["--no-pager", "--lines=5", "status", "litestream.service"]]);
+      expect(args("systemctl")).toEqual([
+        ["daemon-reload"],
+        ["enable", "litestream.service"],
+        ["is-active", "--quiet", "litestream.service"],
+        ["start", "litestream.service"],
+        ["cat", "web.service"],
+        ["cat", "app@blue.service"],
+        ["--no-pager", "--lines=5", "status", "litestream.service"],
+      ]);
       expect(result.stdout).toContain(`Note: ${DB} does not exist yet`);
     });
   }

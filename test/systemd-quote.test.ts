@@ -11,7 +11,30 @@ import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 
 afterAll(cleanupTempDirs);
 
-const HOSTILE_WORDS = ["a b", "x;y", ";", "it's", "'", '"', 'say "hi"', "100%", "%n", "$HOME", "${HOME}", "$$", "back\\slash", "\\", "\\n", "", "-rf", "é ü", "a:b", "#hash", "`cmd`", "$(touch CANARY)"];
+const HOSTILE_WORDS = [
+  "a b",
+  "x;y",
+  ";",
+  "it's",
+  "'",
+  '"',
+  'say "hi"',
+  "100%",
+  "%n",
+  "$HOME",
+  "${HOME}",
+  "$$",
+  "back\\slash",
+  "\\",
+  "\\n",
+  "",
+  "-rf",
+  "é ü",
+  "a:b",
+  "#hash",
+  "`cmd`",
+  "$(touch CANARY)",
+];
 
 /** Words as systemd passes them to the program: the dump shows them before its $$ → $ expansion. */
 function atRunTime(words: string[]): string[] {
@@ -38,7 +61,10 @@ describe("systemd command lines", () => {
 
   it("the same words pasted bare are mangled: the check can fail", async () => {
     const split = await dumpOf("[Service]\nType=oneshot\nExecStart=/bin/echo a b ; /bin/touch CANARY\n");
-    expect(split.dump.commands.ExecStart).toEqual([["/bin/echo", "a", "b"], ["/bin/touch", "CANARY"]]);
+    expect(split.dump.commands.ExecStart).toEqual([
+      ["/bin/echo", "a", "b"],
+      ["/bin/touch", "CANARY"],
+    ]);
     const dropped = await dumpOf("[Service]\nExecStart=/bin/echo it's\n");
     expect(dropped.dump.warnings.join("\n")).toMatch(/Unbalanced quoting|Invalid/);
     expect(dropped.dump.commands.ExecStart).toBeUndefined();
@@ -56,7 +82,9 @@ describe("systemd command lines", () => {
   });
 
   it("plain words stay bare", () => {
-    expect(systemdCommandLine(["/usr/bin/litestream", "replicate", "-config", "/etc/litestream/litestream.yml"])).toBe("/usr/bin/litestream replicate -config /etc/litestream/litestream.yml");
+    expect(systemdCommandLine(["/usr/bin/litestream", "replicate", "-config", "/etc/litestream/litestream.yml"])).toBe(
+      "/usr/bin/litestream replicate -config /etc/litestream/litestream.yml",
+    );
     expect(systemdExecWord("a b")).toBe('"a b"');
     expect(systemdExecWord("5%")).toBe('"5%%"');
     expect(systemdExecWord("$X")).toBe('"$$X"');
@@ -68,7 +96,9 @@ describe("systemd path values", () => {
 
   for (const p of paths) {
     it(`ReadWritePaths= and BindPaths= hold ${JSON.stringify(p)} exactly`, async () => {
-      const { dump } = await dumpOf(`[Service]\nExecStart=/bin/true\nReadWritePaths=${systemdListPath(p)}\nBindPaths=${systemdListPath(p)}\n`);
+      const { dump } = await dumpOf(
+        `[Service]\nExecStart=/bin/true\nReadWritePaths=${systemdListPath(p)}\nBindPaths=${systemdListPath(p)}\n`,
+      );
       expect(dump.warnings).toEqual([]);
       expect(dumpSetting(dump, "ReadWritePaths")).toEqual([p]);
       expect(dumpSetting(dump, "BindPaths")).toEqual([`${p}:${p}:rbind`]);
@@ -81,8 +111,10 @@ describe("systemd path values", () => {
   });
 
   it("WorkingDirectory= and EnvironmentFile= take the whole value, only % escaped", async () => {
-    const p = "/srv/a b/it's \"q\" 100%";
-    const { dump } = await dumpOf(`[Service]\nExecStart=/bin/true\nWorkingDirectory=${systemdPathValue(p)}\nEnvironmentFile=${systemdPathValue(p)}\n`);
+    const p = '/srv/a b/it\'s "q" 100%';
+    const { dump } = await dumpOf(
+      `[Service]\nExecStart=/bin/true\nWorkingDirectory=${systemdPathValue(p)}\nEnvironmentFile=${systemdPathValue(p)}\n`,
+    );
     expect(dump.warnings).toEqual([]);
     expect(dumpSetting(dump, "WorkingDirectory")).toEqual([p]);
     expect(dumpSetting(dump, "EnvironmentFile")).toEqual([p]);
@@ -111,14 +143,20 @@ describe("generated units with hostile paths", () => {
   it("systemd reads every ExecStartPre=/ExecStart= word and every path exactly as intended", async () => {
     const files = new Map(generate(hostile()).files.map((f) => [f.path, f.content]));
     const out = makeTempDir("systemd-hostile");
-    for (const name of ["litestream.service", "litestream-before-app.service"]) writeFileSync(join(out, name), files.get(`deploy/systemd/${name}`)!);
+    for (const name of ["litestream.service", "litestream-before-app.service"])
+      writeFileSync(join(out, name), files.get(`deploy/systemd/${name}`)!);
 
     const unit = await systemdDump(out, "litestream.service");
     expect(unit.warnings).toEqual([]);
     expect(unit.commands.ExecStartPre!.map(atRunTime)).toEqual([["/bin/sh", "/etc/litestream/litestream-restore.sh", db]]);
     expect(unit.commands.ExecStart!.map(atRunTime)).toEqual([[litestreamBinary, "replicate", "-config", "/etc/litestream/litestream.yml"]]);
     expect(dumpSetting(unit, "ReadWritePaths")).toEqual([`${dir} /var/backups/a b'c/main`]); // the dump joins with spaces
-    const line = (key: string) => files.get("deploy/systemd/litestream.service")!.split("\n").filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+    const line = (key: string) =>
+      files
+        .get("deploy/systemd/litestream.service")!
+        .split("\n")
+        .filter((l) => l.startsWith(`${key}=`))
+        .map((l) => l.slice(key.length + 1));
     expect(line("ExecStartPre").map(parseCommandLines)).toEqual([[["/bin/sh", "/etc/litestream/litestream-restore.sh", db]]]);
 
     const before = await systemdDump(out, "litestream-before-app.service");
@@ -141,6 +179,8 @@ describe("generated units with hostile paths", () => {
     const withNewline = hostile();
     (withNewline as { databases: unknown }).databases = [{ name: "main", path: "/srv/a\nExecStartPost=touch CANARY\nUser=root/main.db" }];
     expect(() => generate(withNewline)).toThrow(/contains a newline \(U\+000A\)/);
-    expect(() => generate(hostile({ beforeApp: [["/bin/echo", "a\nUser=root"]] }))).toThrow(/targets\.systemd\.beforeApp\[0\]\[1\]: .*contains a newline/);
+    expect(() => generate(hostile({ beforeApp: [["/bin/echo", "a\nUser=root"]] }))).toThrow(
+      /targets\.systemd\.beforeApp\[0\]\[1\]: .*contains a newline/,
+    );
   });
 });

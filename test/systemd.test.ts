@@ -63,22 +63,56 @@ const VARIANTS: Record<string, () => Promise<ProjectInput> | ProjectInput> = {
   "example 004 (database under /root, S3 credentials)": () => example004(litestreamBinary),
   "databases under /srv, file replica": () => project(),
   "Litestream 0.5": () => project({ litestream: { version: "0.5" }, databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }),
-  "restoreOnBoot off, custom names": () => project({ restoreOnBoot: false }, { serviceName: "shop-litestream", user: "shopls", group: "shopdata", appUser: "shop", appUnit: "shop-web.service" }),
+  "restoreOnBoot off, custom names": () =>
+    project(
+      { restoreOnBoot: false },
+      { serviceName: "shop-litestream", user: "shopls", group: "shopdata", appUser: "shop", appUnit: "shop-web.service" },
+    ),
   "database under /tmp (no PrivateTmp)": () => project({ databases: [{ name: "main", path: "/tmp/shop/main.db" }] }),
   "several app units (an instance among them) and beforeApp": () =>
-    project({}, { appUser: "shop", appUnits: ["web.service", "worker.service", "app@blue.service"], beforeApp: [["/bin/true"], [litestreamBinary, "version"]], appWorkingDirectory: "/srv/shop", appEnvironmentFile: "/etc/shop/env" }),
-  "two environments on one host (one unit directory), restoreRetry, an SFTP replica": () =>
-    project({
-      restoreRetry: { attempts: 5 },
-      databases: [{ name: "main", path: "/srv/shop/data/main.db" }],
-      storage: { provider: "sftp", host: "backup.example.com:22", user: "shop", path: "/backups/production", keyPath: "/etc/litestream/sftp_ed25519" },
-      environments: {
-        production: {},
-        staging: { databases: { main: { path: "/srv/shop-staging/data/main.db" } }, storage: { provider: "sftp", host: "backup.example.com:22", user: "shop", path: "/backups/staging", keyPath: "/etc/litestream/sftp_ed25519" } },
+    project(
+      {},
+      {
+        appUser: "shop",
+        appUnits: ["web.service", "worker.service", "app@blue.service"],
+        beforeApp: [["/bin/true"], [litestreamBinary, "version"]],
+        appWorkingDirectory: "/srv/shop",
+        appEnvironmentFile: "/etc/shop/env",
       },
-    }, { appUnits: ["web.service"] }),
+    ),
+  "two environments on one host (one unit directory), restoreRetry, an SFTP replica": () =>
+    project(
+      {
+        restoreRetry: { attempts: 5 },
+        databases: [{ name: "main", path: "/srv/shop/data/main.db" }],
+        storage: {
+          provider: "sftp",
+          host: "backup.example.com:22",
+          user: "shop",
+          path: "/backups/production",
+          keyPath: "/etc/litestream/sftp_ed25519",
+        },
+        environments: {
+          production: {},
+          staging: {
+            databases: { main: { path: "/srv/shop-staging/data/main.db" } },
+            storage: {
+              provider: "sftp",
+              host: "backup.example.com:22",
+              user: "shop",
+              path: "/backups/staging",
+              keyPath: "/etc/litestream/sftp_ed25519",
+            },
+          },
+        },
+      },
+      { appUnits: ["web.service"] },
+    ),
   "Litestream 0.5, beforeApp, a template as app unit": () =>
-    project({ litestream: { version: "0.5" }, shutdownSyncTimeout: "45s", databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }, { appUnits: ["app@.service"], beforeApp: [["/bin/true"]] }),
+    project(
+      { litestream: { version: "0.5" }, shutdownSyncTimeout: "45s", databases: [{ name: "main", path: "/srv/shop/data/main.db" }] },
+      { appUnits: ["app@.service"], beforeApp: [["/bin/true"]] },
+    ),
 };
 
 /**
@@ -121,8 +155,14 @@ describe("systemd unit: systemd-analyze", () => {
 
   it("verify catches a broken unit (the check can fail)", async () => {
     const all = files(project());
-    all.set("deploy/systemd/litestream.service", all.get("deploy/systemd/litestream.service")!.replace("ProtectHome=yes", "ProtectHome=maybe"));
-    all.set("deploy/systemd/shop.service.d/litestream.conf", `${all.get("deploy/systemd/shop.service.d/litestream.conf")!}Requiress=litestream.service\n`);
+    all.set(
+      "deploy/systemd/litestream.service",
+      all.get("deploy/systemd/litestream.service")!.replace("ProtectHome=yes", "ProtectHome=maybe"),
+    );
+    all.set(
+      "deploy/systemd/shop.service.d/litestream.conf",
+      `${all.get("deploy/systemd/shop.service.d/litestream.conf")!}Requiress=litestream.service\n`,
+    );
     const run = await verify(all);
     expect(run.stderr).toContain("Failed to parse protect home value");
     expect(run.stderr).toContain("Unknown key 'Requiress'");
@@ -148,7 +188,9 @@ describe("systemd unit: what it says", () => {
       "ExecStartPre=/bin/sh /etc/litestream/litestream-restore.sh /srv/shop/jobs/jobs.db",
     ]);
     // 0.3 flags before the path (Go flag parsing); the path is the config's own.
-    expect(all.get("deploy/systemd/litestream-restore.sh")).toContain(`\n${litestreamBinary} restore -config /etc/litestream/litestream.yml -if-db-not-exists -if-replica-exists "$db"\n`);
+    expect(all.get("deploy/systemd/litestream-restore.sh")).toContain(
+      `\n${litestreamBinary} restore -config /etc/litestream/litestream.yml -if-db-not-exists -if-replica-exists "$db"\n`,
+    );
     expect(unit).toContain(`\nExecStart=${litestreamBinary} replicate -config /etc/litestream/litestream.yml\n`);
     expect(unit).toContain("\nType=exec\n");
     expect(unit).toContain("\nRestart=always\n");
@@ -170,8 +212,12 @@ describe("systemd unit: what it says", () => {
 
   it("0.5 restores in ExecStartPre= too: replicate's own restore would run after the app was let go, and skip a 0-byte file", () => {
     const all = files(project({ litestream: { version: "0.5" } }));
-    expect(all.get("deploy/systemd/litestream.service")).toContain("\nExecStartPre=/bin/sh /etc/litestream/litestream-restore.sh /srv/shop/data/main.db\n");
-    expect(all.get("deploy/systemd/litestream-restore.sh")).toMatch(/\n\S+ restore -config \S+ -if-db-not-exists -if-replica-exists "\$db"\n/);
+    expect(all.get("deploy/systemd/litestream.service")).toContain(
+      "\nExecStartPre=/bin/sh /etc/litestream/litestream-restore.sh /srv/shop/data/main.db\n",
+    );
+    expect(all.get("deploy/systemd/litestream-restore.sh")).toMatch(
+      /\n\S+ restore -config \S+ -if-db-not-exists -if-replica-exists "\$db"\n/,
+    );
   });
 
   it("stop: TimeoutStopSec= is the plan's grace period with its reason, SIGTERM to Litestream alone", () => {
@@ -185,14 +231,22 @@ describe("systemd unit: what it says", () => {
 
   it("orders the app after Litestream with Requires=, not BindsTo=", async () => {
     const dropIn = files(await example004()).get("deploy/systemd/yral-ai-chat.service.d/litestream.conf")!;
-    expect(dropIn.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["[Unit]", "After=litestream.service", "Requires=litestream.service"]);
+    expect(dropIn.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual([
+      "[Unit]",
+      "After=litestream.service",
+      "Requires=litestream.service",
+    ]);
   });
 
   it("several app units: a drop-in each, each after the restore and the beforeApp unit", () => {
     const all = files(project({}, { appUnits: ["web.service", "worker.service", "app@blue.service"], beforeApp: [["/bin/true"]] }));
     for (const unit of ["web.service", "worker.service", "app@blue.service"]) {
       const dropIn = all.get(`deploy/systemd/${unit}.d/litestream.conf`)!;
-      expect(dropIn.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["[Unit]", "After=litestream.service litestream-before-app.service", "Requires=litestream.service litestream-before-app.service"]);
+      expect(dropIn.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual([
+        "[Unit]",
+        "After=litestream.service litestream-before-app.service",
+        "Requires=litestream.service litestream-before-app.service",
+      ]);
     }
     const before = all.get("deploy/systemd/litestream-before-app.service")!;
     expect(before.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual([
@@ -221,7 +275,9 @@ describe("systemd unit: what it says", () => {
     expect(web.starts).toEqual(expect.arrayContaining(["web.service", "litestream.service", "litestream-before-app.service"]));
     expect(web.starts).not.toContain("worker.service");
     for (const key of ["Requires", "After"]) {
-      expect(dumpSetting(web, key)).toEqual(expect.arrayContaining(["litestream.service (origin-file)", "litestream-before-app.service (origin-file)"]));
+      expect(dumpSetting(web, key)).toEqual(
+        expect.arrayContaining(["litestream.service (origin-file)", "litestream-before-app.service (origin-file)"]),
+      );
     }
     const before = await systemdDump(dir, "litestream-before-app.service");
     expect(dumpSetting(before, "After")).toContain("litestream.service (origin-file)");
@@ -241,8 +297,12 @@ describe("systemd unit: what it says", () => {
   });
 
   it("refuses an app unit that is the Litestream unit itself", () => {
-    expect(() => generate(project({}, { appUnit: "litestream.service" }))).toThrow(/targets\.systemd\.appUnit: the app's unit cannot be litestream\.service/);
-    expect(() => generate(project({}, { appUnits: ["litestream-before-app.service"], beforeApp: [["/bin/true"]] }))).toThrow(/appUnits\[0\]: the app's unit cannot be litestream-before-app\.service/);
+    expect(() => generate(project({}, { appUnit: "litestream.service" }))).toThrow(
+      /targets\.systemd\.appUnit: the app's unit cannot be litestream\.service/,
+    );
+    expect(() => generate(project({}, { appUnits: ["litestream-before-app.service"], beforeApp: [["/bin/true"]] }))).toThrow(
+      /appUnits\[0\]: the app's unit cannot be litestream-before-app\.service/,
+    );
   });
 
   it("checks app unit names against systemd's rules", () => {
@@ -263,16 +323,31 @@ describe("systemd unit: what it says", () => {
   });
 
   it("refuses appUnit and appUnits at once, with a fix that itself works", () => {
-    expect(() => generate(project({}, { appUnit: "web.service", appUnits: ["worker.service"] }))).toThrow(/appUnit and appUnits are both set[\s\S]*keep appUnits only: appUnits: \["web\.service","worker\.service"\]/);
+    expect(() => generate(project({}, { appUnit: "web.service", appUnits: ["worker.service"] }))).toThrow(
+      /appUnit and appUnits are both set[\s\S]*keep appUnits only: appUnits: \["web\.service","worker\.service"\]/,
+    );
     expect(() => generate(project({}, { appUnits: ["web.service", "worker.service"] }))).not.toThrow();
   });
 
   it("beforeApp: absolute executables, no shell operators; its directory options only with steps", () => {
-    expect(() => generate(project({}, { beforeApp: [["python", "manage.py", "migrate"]] }))).toThrow(/beforeApp\[0\]\[0\]: "python" is not an absolute path[\s\S]*"\/usr\/bin\/python"/);
-    expect(() => generate(project({}, { beforeApp: [["/bin/a", "&&", "/bin/b"]] }))).toThrow(/beforeApp\[0\]\[1\]: "&&" is a shell operator/);
-    expect(() => generate(project({}, { appWorkingDirectory: "/srv/shop" }))).toThrow(/appWorkingDirectory applies to the beforeApp steps, and there are none/);
-    expect(() => generate(project({}, { beforeApp: [["/bin/true"]], appWorkingDirectory: "/srv/../shop" }))).toThrow(/not a normalized path/);
-    const unit = files(project({}, { appUser: "shop", beforeApp: [["/bin/true"]], appWorkingDirectory: "/srv/shop 100%", appEnvironmentFile: "/etc/shop/env" })).get("deploy/systemd/litestream-before-app.service")!;
+    expect(() => generate(project({}, { beforeApp: [["python", "manage.py", "migrate"]] }))).toThrow(
+      /beforeApp\[0\]\[0\]: "python" is not an absolute path[\s\S]*"\/usr\/bin\/python"/,
+    );
+    expect(() => generate(project({}, { beforeApp: [["/bin/a", "&&", "/bin/b"]] }))).toThrow(
+      /beforeApp\[0\]\[1\]: "&&" is a shell operator/,
+    );
+    expect(() => generate(project({}, { appWorkingDirectory: "/srv/shop" }))).toThrow(
+      /appWorkingDirectory applies to the beforeApp steps, and there are none/,
+    );
+    expect(() => generate(project({}, { beforeApp: [["/bin/true"]], appWorkingDirectory: "/srv/../shop" }))).toThrow(
+      /not a normalized path/,
+    );
+    const unit = files(
+      project(
+        {},
+        { appUser: "shop", beforeApp: [["/bin/true"]], appWorkingDirectory: "/srv/shop 100%", appEnvironmentFile: "/etc/shop/env" },
+      ),
+    ).get("deploy/systemd/litestream-before-app.service")!;
     expect(unit).toContain("\nUser=shop\nWorkingDirectory=/srv/shop 100%%\nEnvironmentFile=/etc/shop/env\nExecStart=/bin/true\n");
   });
 
@@ -280,7 +355,13 @@ describe("systemd unit: what it says", () => {
     const two = {
       ...project(),
       databases: [{ name: "main", path: "/srv/shop/data/main.db" }],
-      environments: { production: {}, staging: { storage: { provider: "file", path: "/var/backups/shop-staging" }, databases: { main: { path: "/srv/shop-staging/main.db" } } } },
+      environments: {
+        production: {},
+        staging: {
+          storage: { provider: "file", path: "/var/backups/shop-staging" },
+          databases: { main: { path: "/srv/shop-staging/main.db" } },
+        },
+      },
     } as ProjectInput;
     const all = files(two);
     expect([...all.keys()].filter((p) => p.startsWith("deploy/systemd/")).sort()).toEqual([
@@ -293,9 +374,13 @@ describe("systemd unit: what it says", () => {
       "deploy/systemd/staging/litestream-staging.service",
       "deploy/systemd/staging/shop.service.d/litestream-staging.conf",
     ]);
-    expect(all.get("deploy/systemd/staging/litestream-staging.service")).toContain("\nExecStart=" + litestreamBinary + " replicate -config /etc/litestream/litestream-staging.yml\n");
+    expect(all.get("deploy/systemd/staging/litestream-staging.service")).toContain(
+      "\nExecStart=" + litestreamBinary + " replicate -config /etc/litestream/litestream-staging.yml\n",
+    );
     const same = { ...two, targets: { systemd: { binary: litestreamBinary, serviceName: "litestream" } } } as ProjectInput;
-    expect(() => generate(same)).toThrow(/environments\.staging\.targets\.systemd\.serviceName: environments "production" and "staging" would both install \/etc\/systemd\/system\/litestream\.service/);
+    expect(() => generate(same)).toThrow(
+      /environments\.staging\.targets\.systemd\.serviceName: environments "production" and "staging" would both install \/etc\/systemd\/system\/litestream\.service/,
+    );
   });
 });
 
@@ -303,10 +388,19 @@ describe("install script", () => {
   const variants: Record<string, () => Promise<ProjectInput> | ProjectInput> = {
     ...VARIANTS,
     "example 004 as generated (installs the .deb)": () => example004(),
-    "Litestream 0.5, .deb install (verified)": () => ({ ...project({ litestream: { version: "0.5", checksum: { amd64: `sha256:${"a".repeat(64)}`, arm64: `sha256:${"b".repeat(64)}` } }, databases: [{ name: "main", path: "/srv/shop/data/main.db" }] }), targets: { systemd: {} } }),
+    "Litestream 0.5, .deb install (verified)": () => ({
+      ...project({
+        litestream: { version: "0.5", checksum: { amd64: `sha256:${"a".repeat(64)}`, arm64: `sha256:${"b".repeat(64)}` } },
+        databases: [{ name: "main", path: "/srv/shop/data/main.db" }],
+      }),
+      targets: { systemd: {} },
+    }),
     "hostile names (quotes, ;, %, backslash, spaces)": () => ({
-      ...project({ databases: [{ name: "main", path: "/srv/it's \"x\";%\\/a b;'.db" }], storage: { provider: "file", path: "/var/backups/a b'c" } }, { appUnits: ["web.service", "app@blue.service"], beforeApp: [["/bin/true"]] }),
-      environments: { production: { configFile: 'config/it"s;\'%.yml' } },
+      ...project(
+        { databases: [{ name: "main", path: "/srv/it's \"x\";%\\/a b;'.db" }], storage: { provider: "file", path: "/var/backups/a b'c" } },
+        { appUnits: ["web.service", "app@blue.service"], beforeApp: [["/bin/true"]] },
+      ),
+      environments: { production: { configFile: "config/it\"s;'%.yml" } },
     }),
   };
   for (const [name, make] of Object.entries(variants)) {
@@ -325,11 +419,21 @@ describe("install script", () => {
 
   it("downloads the pinned release .deb for amd64 and arm64 (asset names differ between 0.3 and 0.5)", async () => {
     const v03 = files(await example004()).get("deploy/systemd/install-litestream.sh")!;
-    expect(v03).toContain("amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.14/litestream-v0.3.14-linux-amd64.deb ;;");
-    expect(v03).toContain("arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.14/litestream-v0.3.14-linux-arm64.deb ;;");
-    const v05 = files({ ...project({ litestream: { version: "0.5", verify: false } }), targets: { systemd: {} } }).get("deploy/systemd/install-litestream.sh")!;
-    expect(v05).toContain("amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.17/litestream-0.5.17-linux-x86_64.deb ;;");
-    expect(v05).toContain("arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.17/litestream-0.5.17-linux-arm64.deb ;;");
+    expect(v03).toContain(
+      "amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.14/litestream-v0.3.14-linux-amd64.deb ;;",
+    );
+    expect(v03).toContain(
+      "arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.3.14/litestream-v0.3.14-linux-arm64.deb ;;",
+    );
+    const v05 = files({ ...project({ litestream: { version: "0.5", verify: false } }), targets: { systemd: {} } }).get(
+      "deploy/systemd/install-litestream.sh",
+    )!;
+    expect(v05).toContain(
+      "amd64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.17/litestream-0.5.17-linux-x86_64.deb ;;",
+    );
+    expect(v05).toContain(
+      "arm64) url=https://github.com/benbjohnson/litestream/releases/download/v0.5.17/litestream-0.5.17-linux-arm64.deb ;;",
+    );
   });
 
   it("reads the files it installs from its own checkout, by paths that exist in the generated tree", async () => {
@@ -393,7 +497,11 @@ function sandboxWord(word: string): string {
 async function bootOrder(line: LitestreamLine): Promise<void> {
   const host = makeTempDir("systemd-sandbox");
   chmodSync(host, 0o755);
-  const root = `/root/lsd-${line.replace(".", "")}-${host.split("-").at(-1)!.toLowerCase().replace(/[^a-z0-9]/g, "x")}`;
+  const root = `/root/lsd-${line.replace(".", "")}-${host
+    .split("-")
+    .at(-1)!
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "x")}`;
   const dbPath = `${root}/data/app.db`;
   const all = files({
     name: "shop",
@@ -412,7 +520,11 @@ async function bootOrder(line: LitestreamLine): Promise<void> {
     },
   } as ProjectInput);
   const unit = all.get("deploy/systemd/litestream.service")!;
-  const setting = (text: string, key: string) => text.split("\n").filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+  const setting = (text: string, key: string) =>
+    text
+      .split("\n")
+      .filter((l) => l.startsWith(`${key}=`))
+      .map((l) => l.slice(key.length + 1));
   expect(setting(unit, "ProtectHome")).toEqual(["tmpfs"]);
   expect(setting(unit, "UMask")).toEqual(["0007"]);
   const bindPaths = parseCommandLines(setting(unit, "BindPaths")[0]!)[0]!;
@@ -441,8 +553,36 @@ async function bootOrder(line: LitestreamLine): Promise<void> {
   // The app's own directory, as the seed left it.
   chownSync(join(host, "data"), 62000, 62000);
 
-  const asLitestream = ["setpriv", "--reuid=61000", "--regid=100", "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "env", "-i", "PATH=/usr/bin:/bin", "HOME=/nonexistent", "sh", "-c", 'umask 0007; exec "$@"', "sh"];
-  const asApp = ["setpriv", "--reuid=62000", "--regid=62000", "--groups=100", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "env", "-i", "PATH=/usr/bin:/bin", "HOME=/nonexistent"];
+  const asLitestream = [
+    "setpriv",
+    "--reuid=61000",
+    "--regid=100",
+    "--clear-groups",
+    "--no-new-privs",
+    "--inh-caps=-all",
+    "--bounding-set=-all",
+    "env",
+    "-i",
+    "PATH=/usr/bin:/bin",
+    "HOME=/nonexistent",
+    "sh",
+    "-c",
+    'umask 0007; exec "$@"',
+    "sh",
+  ];
+  const asApp = [
+    "setpriv",
+    "--reuid=62000",
+    "--regid=62000",
+    "--groups=100",
+    "--no-new-privs",
+    "--inh-caps=-all",
+    "--bounding-set=-all",
+    "env",
+    "-i",
+    "PATH=/usr/bin:/bin",
+    "HOME=/nonexistent",
+  ];
   const script = all.get("deploy/systemd/install-litestream.sh")!;
   const shareDatabase = /\nshare_database\(\) \{\n[\s\S]*?\n\}\n/.exec(script)![0];
   const replicated = line === "0.3" ? "*.wal.lz4" : "*.ltx";
@@ -545,6 +685,10 @@ ${beforeApp.map((words) => `as_app ${run(words)}`).join("\n")}
 
 describe("boot order under the unit's restrictions (namespace sandbox, real Litestream)", () => {
   for (const line of ["0.3", "0.5"] as const) {
-    it(`Litestream ${line === "0.3" ? "0.3.13" : "0.5.17"}: fresh start, replicate and final sync, present untouched, missing and 0-byte restored, then beforeApp sees the rows`, () => bootOrder(line), 180_000);
+    it(
+      `Litestream ${line === "0.3" ? "0.3.13" : "0.5.17"}: fresh start, replicate and final sync, present untouched, missing and 0-byte restored, then beforeApp sees the rows`,
+      () => bootOrder(line),
+      180_000,
+    );
   }
 });

@@ -51,15 +51,51 @@ const refusable: Array<[string, Array<string | number>, unknown, string, ((d: Re
   ["a metrics port out of range", ["monitoring", "addr"], "127.0.0.1:99999", "port.range"],
   ["metrics port 0", ["monitoring", "addr"], ":0", "port.range"],
   ["a metrics address without a port", ["monitoring", "addr"], "localhost", "addr.invalid"],
-  ["an sftp port out of range", ["storage", "host"], "backup.example.com:70000", "port.range", (d) => (d.storage = { provider: "sftp", host: "h:22", user: "u", path: "/b" })],
+  [
+    "an sftp port out of range",
+    ["storage", "host"],
+    "backup.example.com:70000",
+    "port.range",
+    (d) => (d.storage = { provider: "sftp", host: "h:22", user: "u", path: "/b" }),
+  ],
   ["a relative database path", ["databases", 0, "path"], "data/app.db", "path.relative"],
   ["a relative file replica path", ["storage", "path"], "backups", "path.relative"],
   ["a relative baseDir", ["environments", "dev", "baseDir"], "home/me/app", "path.relative"],
-  ["an invalid bucket name", ["storage", "bucket"], "My_Bucket", "bucket.invalid", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" })],
-  ["a bucket with two periods", ["storage", "bucket"], "my..bucket", "bucket.invalid", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" })],
-  ["a bucket formatted as an IP", ["storage", "bucket"], "192.168.1.1", "bucket.invalid", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" })],
-  ["an Azure container with a period", ["storage", "bucket"], "my.backups", "bucket.invalid", (d) => (d.storage = { provider: "azure", accountName: "acct", bucket: "b", credentials: { accountKey: { env: "AZ" } } })],
-  ["a prefix with slashes", ["storage", "prefix"], "/app/", "prefix.slash", (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "backups" })],
+  [
+    "an invalid bucket name",
+    ["storage", "bucket"],
+    "My_Bucket",
+    "bucket.invalid",
+    (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" }),
+  ],
+  [
+    "a bucket with two periods",
+    ["storage", "bucket"],
+    "my..bucket",
+    "bucket.invalid",
+    (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" }),
+  ],
+  [
+    "a bucket formatted as an IP",
+    ["storage", "bucket"],
+    "192.168.1.1",
+    "bucket.invalid",
+    (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "b" }),
+  ],
+  [
+    "an Azure container with a period",
+    ["storage", "bucket"],
+    "my.backups",
+    "bucket.invalid",
+    (d) => (d.storage = { provider: "azure", accountName: "acct", bucket: "b", credentials: { accountKey: { env: "AZ" } } }),
+  ],
+  [
+    "a prefix with slashes",
+    ["storage", "prefix"],
+    "/app/",
+    "prefix.slash",
+    (d) => (d.storage = { provider: "aws", region: "eu-central-1", bucket: "backups" }),
+  ],
   ["a name too long for a DNS label", ["name"], "a".repeat(64), "schema.too-big"],
   ["an invalid name", ["databases", 0, "name"], "Main DB", "name.invalid"],
   ["a release of the other line", ["litestream", "release"], "0.3.13", "release.line"],
@@ -84,8 +120,20 @@ describe("every suggested fix is accepted", () => {
 });
 
 describe("characters no generated file can hold", () => {
-  const aws = (): Record<string, any> => ({ ...base(), storage: { provider: "aws", region: "eu-central-1", bucket: "backups", prefix: "app" } });
-  const s3 = (): Record<string, any> => ({ ...base(), storage: { provider: "s3", endpoint: "https://s3.example.com", region: "r", bucket: "backups", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } } });
+  const aws = (): Record<string, any> => ({
+    ...base(),
+    storage: { provider: "aws", region: "eu-central-1", bucket: "backups", prefix: "app" },
+  });
+  const s3 = (): Record<string, any> => ({
+    ...base(),
+    storage: {
+      provider: "s3",
+      endpoint: "https://s3.example.com",
+      region: "r",
+      bucket: "backups",
+      credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } },
+    },
+  });
   const fields: Array<[string, () => Record<string, any>, Array<string | number>]> = [
     ["a database path", base, ["databases", 0, "path"]],
     ["a file replica path", base, ["storage", "path"]],
@@ -101,7 +149,12 @@ describe("characters no generated file can hold", () => {
     ["a systemd binary", base, ["targets", "systemd", "binary"]],
   ];
   for (const [what, make, path] of fields) {
-    for (const [name, ch] of [["NEL", "\u0085"], ["LINE SEPARATOR", "\u2028"], ["NUL", "\u0000"], ["a newline", "\n"]] as const) {
+    for (const [name, ch] of [
+      ["NEL", "\u0085"],
+      ["LINE SEPARATOR", "\u2028"],
+      ["NUL", "\u0000"],
+      ["a newline", "\n"],
+    ] as const) {
       it(`${name} in ${what}`, () => {
         const d = make();
         set(d, path, `/x${ch}y`);
@@ -113,14 +166,25 @@ describe("characters no generated file can hold", () => {
   }
 
   it('"$" in region, bucket and endpoint: Litestream expands it', () => {
-    for (const [path, value] of [[["storage", "region"], "eu-$REGION"], [["storage", "endpoint"], "https://${HOST}"]] as const) {
+    for (const [path, value] of [
+      [["storage", "region"], "eu-$REGION"],
+      [["storage", "endpoint"], "https://${HOST}"],
+    ] as const) {
       const d = s3();
       set(d, [...path], value);
-      expect(issuesOf(d).filter((i) => formatPath(i.path) === formatPath([...path])).map((i) => i.code)).toEqual(["text.dollar"]);
+      expect(
+        issuesOf(d)
+          .filter((i) => formatPath(i.path) === formatPath([...path]))
+          .map((i) => i.code),
+      ).toEqual(["text.dollar"]);
     }
     const d = s3();
     d.storage.bucket = "b$x";
-    expect(issuesOf(d).filter((i) => formatPath(i.path) === "storage.bucket").map((i) => i.code)).toEqual(["bucket.invalid"]);
+    expect(
+      issuesOf(d)
+        .filter((i) => formatPath(i.path) === "storage.bucket")
+        .map((i) => i.code),
+    ).toEqual(["bucket.invalid"]);
   });
 });
 
@@ -130,7 +194,10 @@ describe("every issue of a bad description has a fix", () => {
     d.litestream = { version: "0.3", release: "0.5.1", image: "x" };
     d.replication = { syncInterval: 0, retention: "1h", snapshotInterval: "2h" };
     d.databases.push({ path: "rel.db", role: "cach" }, { name: "main", path: "/d/m.db" });
-    d.environments = { production: { databases: { mian: {} } }, staging: { baseDir: "rel", configFile: "config/litestream.production.yml" } };
+    d.environments = {
+      production: { databases: { mian: {} } },
+      staging: { baseDir: "rel", configFile: "config/litestream.production.yml" },
+    };
     d.logging = { type: "pretty", level: "loud" };
     d.heartbeat = { url: "https://hc.example/ping" };
     d.compaction = { levels: [] };

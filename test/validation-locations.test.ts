@@ -32,8 +32,16 @@ function referenceCheck(environments: EnvironmentPlan[], project: Pick<ProjectCo
           }
         } else seen.set(replica.locationKey, { owner, label: replica.location, env: env.name, db: db.name });
         for (const [other, first] of seen) {
-          if (other !== replica.locationKey && (other.startsWith(`${replica.locationKey}/`) || replica.locationKey.startsWith(`${other}/`))) {
-            issues.add(where, `${owner} replicates to ${replica.location}, nested with ${first.label} (${first.owner})`, "use sibling prefixes, not nested ones", "replica.nested");
+          if (
+            other !== replica.locationKey &&
+            (other.startsWith(`${replica.locationKey}/`) || replica.locationKey.startsWith(`${other}/`))
+          ) {
+            issues.add(
+              where,
+              `${owner} replicates to ${replica.location}, nested with ${first.label} (${first.owner})`,
+              "use sibling prefixes, not nested ones",
+              "replica.nested",
+            );
           }
         }
       }
@@ -41,17 +49,39 @@ function referenceCheck(environments: EnvironmentPlan[], project: Pick<ProjectCo
   }
 }
 
-const s3 = (prefix: string, bucket = "backups") => ({ provider: "s3" as const, endpoint: "https://s3.example.com", region: "r", bucket, prefix, credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } });
+const s3 = (prefix: string, bucket = "backups") => ({
+  provider: "s3" as const,
+  endpoint: "https://s3.example.com",
+  region: "r",
+  bucket,
+  prefix,
+  credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } },
+});
 
 /** Environments whose replica locations clash in every way: equal, nested both ways, across and within environments. */
 function clashSuite(): Array<{ name: string; project: ProjectConfig; environments: EnvironmentPlan[] }> {
   const projects: Array<[string, Record<string, unknown>]> = [
     ["shared across three environments", { storage: s3("app"), environments: { production: {}, staging: {}, dev: {} } }],
-    ["nested prefixes", { storage: s3("app"), environments: { production: {}, staging: { prefix: "app/main" }, dev: { prefix: "app/main/x" } } }],
-    ["outer planned after inner", { storage: s3("app/main/deep"), environments: { a: {}, b: { prefix: "app/main" }, c: { prefix: "app" } } }],
-    ["file replicas, nested and equal", { storage: { provider: "file", path: "/b" }, environments: { a: {}, b: { storage: { provider: "file", path: "/b/main" } }, c: { storage: { provider: "file", path: "/b" } } } }],
+    [
+      "nested prefixes",
+      { storage: s3("app"), environments: { production: {}, staging: { prefix: "app/main" }, dev: { prefix: "app/main/x" } } },
+    ],
+    [
+      "outer planned after inner",
+      { storage: s3("app/main/deep"), environments: { a: {}, b: { prefix: "app/main" }, c: { prefix: "app" } } },
+    ],
+    [
+      "file replicas, nested and equal",
+      {
+        storage: { provider: "file", path: "/b" },
+        environments: { a: {}, b: { storage: { provider: "file", path: "/b/main" } }, c: { storage: { provider: "file", path: "/b" } } },
+      },
+    ],
     ["several replicas on 0.3", { replicas: [s3("app"), { ...s3("app"), name: "second" }, { ...s3("app/main"), name: "third" }] }],
-    ["same bucket name on another endpoint is no clash", { storage: s3("app"), environments: { a: {}, b: { storage: { ...s3("app"), endpoint: "https://other.example.com" } } } }],
+    [
+      "same bucket name on another endpoint is no clash",
+      { storage: s3("app"), environments: { a: {}, b: { storage: { ...s3("app"), endpoint: "https://other.example.com" } } } },
+    ],
   ];
   return projects.map(([name, extra]) => {
     const description = {

@@ -24,7 +24,14 @@ const tenMistakes = () => ({
   name: "app",
   unknwon: true, // 1 unknown key
   litestream: { version: "0.3" },
-  storage: { provider: "s3", endpoint: "https://s3.example.com", region: "eu-$REGION", bucket: "backups", prefix: "app\u0085x", credentials }, // 2 $ in region, 3 NEL in prefix
+  storage: {
+    provider: "s3",
+    endpoint: "https://s3.example.com",
+    region: "eu-$REGION",
+    bucket: "backups",
+    prefix: "app\u0085x",
+    credentials,
+  }, // 2 $ in region, 3 NEL in prefix
   replication: { syncInterval: "10 seconds", retention: "9999999h" }, // 4 bad duration, 5 overflow
   databases: [
     { name: "main", path: "data/app.db" }, // 6 relative path without baseDir
@@ -32,7 +39,12 @@ const tenMistakes = () => ({
   ],
   environments: {
     production: {
-      storage: { provider: "hetzner", location: "fsn1", bucket: "backups", credentials: { accessKeyId: "AKIA123", secretAccessKey: { env: "S" } } }, // 8 literal secret
+      storage: {
+        provider: "hetzner",
+        location: "fsn1",
+        bucket: "backups",
+        credentials: { accessKeyId: "AKIA123", secretAccessKey: { env: "S" } },
+      }, // 8 literal secret
     },
   },
   targets: {
@@ -54,12 +66,27 @@ describe("one pass over every check", () => {
     expect(by("databases[0].path").map((i) => i.code)).toEqual(["path.relative"]);
     expect(by("databases[1].name").map((i) => i.code)).toEqual(["replica.shared"]);
     // Target checks (their modules set no codes yet): asserted by path and message.
-    expect(by("targets.kamal.volume").map((i) => i.message).join("\n")).toMatch(/data volume is not set/);
-    expect(by("targets.compose.volume").map((i) => i.message).join("\n")).toMatch(/read-only/);
+    expect(
+      by("targets.kamal.volume")
+        .map((i) => i.message)
+        .join("\n"),
+    ).toMatch(/data volume is not set/);
+    expect(
+      by("targets.compose.volume")
+        .map((i) => i.message)
+        .join("\n"),
+    ).toMatch(/read-only/);
     expect(issues).toHaveLength(10);
     // Schema problems come first, in a stable order.
     const schemaCodes = issues.slice(0, 6).map((i) => i.code);
-    expect(schemaCodes).toEqual(["text.unrepresentable", "text.dollar", "duration.invalid", "duration.overflow", "secret.literal", "key.unknown"]);
+    expect(schemaCodes).toEqual([
+      "text.unrepresentable",
+      "text.dollar",
+      "duration.invalid",
+      "duration.overflow",
+      "secret.literal",
+      "key.unknown",
+    ]);
     expect(issuesOf(tenMistakes())).toEqual(issues);
     for (const issue of issues) expect(issue.fix, formatPath(issue.path)).toBeTruthy();
   });

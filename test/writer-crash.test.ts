@@ -50,8 +50,15 @@ function job(dir: string, root: string, files: Artifact[], extra: Partial<Job> =
   return file;
 }
 
-function startChild(jobFile: string): { child: ChildProcess; lines: string[]; line: (text: string) => Promise<void>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", CHILD, jobFile], { stdio: ["pipe", "pipe", "inherit"] });
+function startChild(jobFile: string): {
+  child: ChildProcess;
+  lines: string[];
+  line: (text: string) => Promise<void>;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", CHILD, jobFile], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines: string[] = [];
   const waiters: Array<{ text: string; resolve: () => void }> = [];
   let buffered = "";
@@ -65,7 +72,8 @@ function startChild(jobFile: string): { child: ChildProcess; lines: string[]; li
     }
   });
   const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const line = (text: string) => (lines.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve })));
+  const line = (text: string) =>
+    lines.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve }));
   return { child, lines, line, exit };
 }
 
@@ -78,7 +86,12 @@ describe("SIGKILL during a write", () => {
     const root = path.join(dir, "project");
     fs.mkdirSync(path.join(root, "config"), { recursive: true });
     const shared = (text: string): Artifact => ({ path: "config/deploy.yml", content: text, kind: "kamal-deploy", ownership: "shared" });
-    const gen = (i: number, text: string): Artifact => ({ path: `config/part-${i}.yml`, content: text, kind: "litestream-config", ownership: "generated" });
+    const gen = (i: number, text: string): Artifact => ({
+      path: `config/part-${i}.yml`,
+      content: text,
+      kind: "litestream-config",
+      ownership: "generated",
+    });
     const oldFiles = [shared(content("old", 6 << 20)), ...[1, 2, 3].map((i) => gen(i, content(`old${i}`, 1 << 20)))];
     const newFiles = [shared(content("new", 5 << 20)), ...[1, 2, 3].map((i) => gen(i, content(`new${i}`, 1 << 20)))];
     const reset = () => {
@@ -151,7 +164,9 @@ describe("full disk", () => {
         error = e;
       }
       expect(error).toBeInstanceOf(WriteError);
-      expect((error as WriteError).message).toMatch(/^config\/deploy\.yml: the disk is full \(ENOSPC\) writing in .*\/config\n {2}→ free space on that device, then run again$/);
+      expect((error as WriteError).message).toMatch(
+        /^config\/deploy\.yml: the disk is full \(ENOSPC\) writing in .*\/config\n {2}→ free space on that device, then run again$/,
+      );
       expect(fs.readFileSync(path.join(root, "config/a.yml"), "utf8")).toBe(a);
       expect(fs.readFileSync(path.join(root, "config/deploy.yml"), "utf8")).toBe(b);
       expect(fs.readdirSync(root, { recursive: true }).sort()).toEqual(before); // no new/, no temp file, no lock
@@ -167,7 +182,12 @@ describe("the lock", () => {
     const root = path.join(dir, "project");
     fs.mkdirSync(root);
     const set = (label: string): Artifact[] =>
-      Array.from({ length: 150 }, (_, i) => ({ path: `out/${i % 10}/file-${i}.yml`, content: content(`${label}${i}`, 20_000), kind: "litestream-config", ownership: "generated" }));
+      Array.from({ length: 150 }, (_, i) => ({
+        path: `out/${i % 10}/file-${i}.yml`,
+        content: content(`${label}${i}`, 20_000),
+        kind: "litestream-config",
+        ownership: "generated",
+      }));
     const runs = ["A", "B"].map((label) => startChild(job(dir, root, set(label), { waitForStdin: true })));
     await sleep(100);
     // Both processes are loaded; release them at the same moment.
@@ -189,8 +209,15 @@ describe("the lock", () => {
     const lock = JSON.stringify({ pid: process.pid, start, host: os.hostname() });
     fs.writeFileSync(path.join(root, LOCK_FILE), lock);
     const messages: string[] = [];
-    expect(() => writeArtifacts([{ path: "a.yml", content: header, kind: "litestream-config", ownership: "generated" }], root, { lockTimeoutMs: 300, onMessage: (m) => messages.push(m) })).toThrow(
-      new RegExp(`^\\.litestream-deploy\\.lock: another litestream-deploy run \\(pid ${process.pid} on .*\\) is writing this project; waited 0\\.3 s\\n {2}→ let it finish, then run again; if no such process is running, delete .*\\.litestream-deploy\\.lock$`),
+    expect(() =>
+      writeArtifacts([{ path: "a.yml", content: header, kind: "litestream-config", ownership: "generated" }], root, {
+        lockTimeoutMs: 300,
+        onMessage: (m) => messages.push(m),
+      }),
+    ).toThrow(
+      new RegExp(
+        `^\\.litestream-deploy\\.lock: another litestream-deploy run \\(pid ${process.pid} on .*\\) is writing this project; waited 0\\.3 s\\n {2}→ let it finish, then run again; if no such process is running, delete .*\\.litestream-deploy\\.lock$`,
+      ),
     );
     expect(messages).toEqual([`waiting for another litestream-deploy run (pid ${process.pid}) to finish writing this project`]);
     expect(fs.readdirSync(root)).toEqual([LOCK_FILE]);
@@ -204,8 +231,12 @@ describe("the lock", () => {
     fs.writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid, start: "1", host: os.hostname() }));
     fs.writeFileSync(path.join(root, `${LOCK_FILE}.${pid}.1a2b.tmp`), "{}"); // a lock that run was still creating
     const messages: string[] = [];
-    writeArtifacts([{ path: "a.yml", content: header, kind: "litestream-config", ownership: "generated" }], root, { onMessage: (m) => messages.push(m) });
-    expect(messages).toEqual([`took over the stale lock ${path.join(fs.realpathSync(root), LOCK_FILE)} left by pid ${pid}, which is no longer running`]);
+    writeArtifacts([{ path: "a.yml", content: header, kind: "litestream-config", ownership: "generated" }], root, {
+      onMessage: (m) => messages.push(m),
+    });
+    expect(messages).toEqual([
+      `took over the stale lock ${path.join(fs.realpathSync(root), LOCK_FILE)} left by pid ${pid}, which is no longer running`,
+    ]);
     expect(fs.readdirSync(root)).toEqual(["a.yml"]);
   });
 });

@@ -68,7 +68,12 @@ describe("diffs only with --diff", () => {
     console.log(`3,000 databases: fresh ${fresh.ms.toFixed(0)} ms, all renamed ${renamed.ms.toFixed(0)} ms`);
 
     const files = (label: string): Artifact[] =>
-      Array.from({ length: 3000 }, (_, i) => ({ path: `out/${i % 30}/f-${i}.yml`, content: `# ${MARKER}\n${label} ${i}\n`, kind: "litestream-config", ownership: "generated" }));
+      Array.from({ length: 3000 }, (_, i) => ({
+        path: `out/${i % 30}/f-${i}.yml`,
+        content: `# ${MARKER}\n${label} ${i}\n`,
+        kind: "litestream-config",
+        ownership: "generated",
+      }));
     const time = (run: () => void) => {
       const start = performance.now();
       run();

@@ -81,7 +81,10 @@ describe("paths stay inside the project root", () => {
     fs.writeFileSync(path.join(outside, "victim.yml"), `# ${MARKER}\nold\n`);
     fs.mkdirSync(at("config"));
     fs.symlinkSync(path.join(outside, "victim.yml"), at("config/litestream.yml"));
-    const report = expectRefused(generated("config/litestream.yml"), /config\/litestream\.yml is a symlink to .*victim\.yml, outside the project root/);
+    const report = expectRefused(
+      generated("config/litestream.yml"),
+      /config\/litestream\.yml is a symlink to .*victim\.yml, outside the project root/,
+    );
     expect(report.fix).toMatch(/replace the symlink config\/litestream\.yml with a real file/);
     expect(read(path.join(outside, "victim.yml"))).toBe(`# ${MARKER}\nold\n`);
   });
@@ -173,7 +176,9 @@ describe("permissions", () => {
       process.seteuid!(0);
     }
     expect(error).toBeInstanceOf(WriteError);
-    expect((error as WriteError).message).toMatch(/^ro\/b\.yml: permission denied \(EACCES\) writing in .*\/ro\n {2}→ make that directory writable/);
+    expect((error as WriteError).message).toMatch(
+      /^ro\/b\.yml: permission denied \(EACCES\) writing in .*\/ro\n {2}→ make that directory writable/,
+    );
     expect(read(at("a.yml"))).toBe(`# ${MARKER}\nold a\n`);
     expect(tree(root)).toEqual(before); // no temp file, no new/ directory, no lock left behind
   });
@@ -229,7 +234,10 @@ describe("existing files: bytes exactly", () => {
       /^deploy\.yml: is not valid UTF-8 \(byte 0xe9 at offset 18, line 2\); editing it in place would change bytes[^\n]*\n {2}→ re-encode it as UTF-8 \(e\.g\. iconv/,
     );
     // A caller with its own reader still cannot make the writer replace it.
-    expect(writeArtifacts([shared("deploy.yml", "service: app\n")], root)[0]).toMatchObject({ status: "conflict", reason: expect.stringMatching(/not valid UTF-8/) });
+    expect(writeArtifacts([shared("deploy.yml", "service: app\n")], root)[0]).toMatchObject({
+      status: "conflict",
+      reason: expect.stringMatching(/not valid UTF-8/),
+    });
     expect(fs.readFileSync(at("deploy.yml")).equals(latin1)).toBe(true);
   });
 
@@ -262,7 +270,9 @@ describe("all or nothing", () => {
       if (++calls === 3) throw Object.assign(new Error("EIO: i/o error, rename"), { code: "EIO" });
       rename(from, to);
     });
-    expect(() => writeArtifacts([generated("new/c.yml"), generated("a.yml", "new a\n"), generated("b.yml", "new b\n")], root)).toThrow(/^b\.yml: EIO writing in/);
+    expect(() => writeArtifacts([generated("new/c.yml"), generated("a.yml", "new a\n"), generated("b.yml", "new b\n")], root)).toThrow(
+      /^b\.yml: EIO writing in/,
+    );
     vi.restoreAllMocks();
     expect(read(at("a.yml"))).toBe(`# ${MARKER}\nold a\n`);
     expect(read(at("b.yml"))).toBe(`# ${MARKER}\nold b\n`);
@@ -303,7 +313,9 @@ describe("the CLI", () => {
       const before = tree(base);
       const run = await cli(configFile);
       expect(run.code).toBe(1);
-      expect(run.out).toMatch(/^refused {4}(\.\.\/\.\.\/x|\/.*x\.yml) — (has a `\.\.` segment, which leaves|is an absolute path)[^\n]*\n {11}→ use a relative path inside the project root/);
+      expect(run.out).toMatch(
+        /^refused {4}(\.\.\/\.\.\/x|\/.*x\.yml) — (has a `\.\.` segment, which leaves|is an absolute path)[^\n]*\n {11}→ use a relative path inside the project root/,
+      );
       expect(tree(base)).toEqual(before);
     }
   });
@@ -320,7 +332,12 @@ describe("the CLI", () => {
     const kamal = {
       name: "myapp",
       litestream: { version: "0.3" },
-      storage: { provider: "hetzner", location: "fsn1", bucket: "myapp-backups", credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } } },
+      storage: {
+        provider: "hetzner",
+        location: "fsn1",
+        bucket: "myapp-backups",
+        credentials: { accessKeyId: { env: "K" }, secretAccessKey: { env: "S" } },
+      },
       databases: [{ path: "/rails/storage/production.sqlite3" }],
       targets: { kamal: { version: "2.10.1", volume: "myapp_storage:/rails/storage", host: "203.0.113.10", appUser: "1000:1000" } },
     };
@@ -331,7 +348,9 @@ describe("the CLI", () => {
     const before = tree(base);
     const run = await cli("unused");
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/^litestream-deploy: config\/deploy\.yml: is not valid UTF-8 \(byte 0xe7 at offset 21, line 2\)[^\n]*\n {2}→ re-encode it as UTF-8[^\n]*\nNothing was written: every file is as it was\.$/m);
+    expect(run.err).toMatch(
+      /^litestream-deploy: config\/deploy\.yml: is not valid UTF-8 \(byte 0xe7 at offset 21, line 2\)[^\n]*\n {2}→ re-encode it as UTF-8[^\n]*\nNothing was written: every file is as it was\.$/m,
+    );
     expect(tree(base)).toEqual(before);
     expect(fs.readFileSync(at("config/deploy.yml")).equals(latin1)).toBe(true);
   });

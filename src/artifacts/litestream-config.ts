@@ -91,9 +91,15 @@ export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string
 
   const root = map(gated(release, "top", top));
   const firstDefault = root.items.find((pair) => hoisted.has((pair.key as Scalar).value as string));
-  if (firstDefault) (firstDefault.key as Scalar).commentBefore = " Replica settings every database shares, written once (Litestream 0.5.3+); each database keeps its own type and path.";
+  if (firstDefault)
+    (firstDefault.key as Scalar).commentBefore =
+      " Replica settings every database shares, written once (Litestream 0.5.3+); each database keeps its own type and path.";
   const doc = new Document(root, { version: "1.1" });
-  doc.commentBefore = [...headerLines(`Litestream ${release} config for environment "${env.name}"`), ...credentialNote(env), ...migrationNote(plan, env)]
+  doc.commentBefore = [
+    ...headerLines(`Litestream ${release} config for environment "${env.name}"`),
+    ...credentialNote(env),
+    ...migrationNote(plan, env),
+  ]
     .map((line) => ` ${line}`)
     .join("\n");
   return yamlText(doc, { lineWidth: 0 });
@@ -125,7 +131,8 @@ function credentialNote(env: EnvironmentPlan): string[] {
   if (native.length) lines.push(`Credentials are read from the environment, never from this file: ${native.join(", ")}.`);
   if (expanded.length) lines.push(`Expanded by Litestream at start-up from the environment: ${expanded.join(", ")}.`);
   // Observed on 0.3.13: an empty age identity fails every command with "no secret keys found".
-  if (expanded.includes(ENV.ageIdentity)) lines.push(`${ENV.ageIdentity} must be set wherever this file is loaded (replicate too), or Litestream refuses to start.`);
+  if (expanded.includes(ENV.ageIdentity))
+    lines.push(`${ENV.ageIdentity} must be set wherever this file is loaded (replicate too), or Litestream refuses to start.`);
   return lines;
 }
 
@@ -142,7 +149,8 @@ function globals05(env: EnvironmentPlan, release: string): Array<[string, Node |
       ),
     ]);
   }
-  if (env.compaction?.retentionEnabled !== undefined) out.push(["retention", map(gated(release, "retention", [["enabled", scalar(env.compaction.retentionEnabled)]]))]);
+  if (env.compaction?.retentionEnabled !== undefined)
+    out.push(["retention", map(gated(release, "retention", [["enabled", scalar(env.compaction.retentionEnabled)]]))]);
   if (env.validation?.interval) out.push(["validation", map([["interval", duration(env.validation.interval)]])]);
   if (env.compaction?.levels) out.push(["levels", seq(env.compaction.levels.map((l) => map([["interval", duration(l, l.source)]])))]);
   if (env.compaction?.l0Retention) out.push(["l0-retention", duration(env.compaction.l0Retention, env.compaction.l0Retention.source)]);
@@ -227,9 +235,16 @@ function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string
         ["password", env.env.some((e) => e.name === ENV.sftpPassword) ? ref(ENV.sftpPassword) : undefined],
       ];
     case "abs":
-      return [["account-name", scalar(r.accountName)], ["bucket", dest(r.bucket)], ["path", dest(r.path)]];
+      return [
+        ["account-name", scalar(r.accountName)],
+        ["bucket", dest(r.bucket)],
+        ["path", dest(r.path)],
+      ];
     case "gcs":
-      return [["bucket", dest(r.bucket)], ["path", dest(r.path)]];
+      return [
+        ["bucket", dest(r.bucket)],
+        ["path", dest(r.path)],
+      ];
     case "s3":
       return [
         ["bucket", dest(r.bucket)],

@@ -52,7 +52,10 @@ export const SHARED_USAGE = `  --json         machine-readable output on stdout 
   --color, --no-color  force colour on or off (default: on for a terminal, off when NO_COLOR is set)
   -h, --help     this help`;
 
-export function parseCommandArgs(command: Command, argv: string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parseCommandArgs(
+  command: Command,
+  argv: string[],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...SHARED_OPTIONS, ...command.options } });
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }
@@ -86,14 +89,21 @@ export interface JsonProblem {
 }
 
 export function issueProblems(issues: ProjectIssue[], format: (path: ProjectIssue["path"]) => string): JsonProblem[] {
-  return issues.map((i) => ({ path: format(i.path), message: i.message, ...(i.fix ? { fix: i.fix } : {}), ...(i.code ? { code: i.code } : {}) }));
+  return issues.map((i) => ({
+    path: format(i.path),
+    message: i.message,
+    ...(i.fix ? { fix: i.fix } : {}),
+    ...(i.code ? { code: i.code } : {}),
+  }));
 }
 
 /** What to print for a problem the user can cause (no stack trace) and its exit code, or undefined for a bug. */
 export function userError(error: unknown): { message: string; exitCode: 1 | 2; fix?: string } | undefined {
-  if (error instanceof WriteError) return { message: `litestream-deploy: ${error.message}\nNothing was written: every file is as it was.`, exitCode: 1, fix: error.fix };
+  if (error instanceof WriteError)
+    return { message: `litestream-deploy: ${error.message}\nNothing was written: every file is as it was.`, exitCode: 1, fix: error.fix };
   if (error instanceof ProjectError || error instanceof ConfigNotFoundError) return { message: error.message, exitCode: 2 };
-  if (error instanceof DescriptionLoadError) return { message: `litestream-deploy: could not load the description: ${error.message}`, exitCode: 2 };
+  if (error instanceof DescriptionLoadError)
+    return { message: `litestream-deploy: could not load the description: ${error.message}`, exitCode: 2 };
   const errno = error as NodeJS.ErrnoException;
   if (errno && typeof errno.code === "string" && typeof errno.syscall === "string") {
     // The file system refused a read or write (a directory where a file goes, no permission…).

@@ -40,7 +40,15 @@ interface DoctorEnvironment {
 export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: argv, options: { config: { type: "string", short: "c" }, env: { type: "string", short: "e" }, local: { type: "boolean" }, json: { type: "boolean" } } }).values;
+    values = parseArgs({
+      args: argv,
+      options: {
+        config: { type: "string", short: "c" },
+        env: { type: "string", short: "e" },
+        local: { type: "boolean" },
+        json: { type: "boolean" },
+      },
+    }).values;
   } catch (error) {
     io.err(`litestream-deploy doctor: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -57,7 +65,8 @@ export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
   } catch (error) {
     if (error instanceof ProjectError || error instanceof ConfigNotFoundError || error instanceof DescriptionLoadError) {
       if (values.json) {
-        const problems = error instanceof ProjectError ? error.issues.map((i) => ({ ...i, path: i.path.join(".") })) : [{ message: error.message }];
+        const problems =
+          error instanceof ProjectError ? error.issues.map((i) => ({ ...i, path: i.path.join(".") })) : [{ message: error.message }];
         io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: "doctor", ok: false, problems }, null, 2));
       } else io.err(error.message);
       return 2;
@@ -73,10 +82,23 @@ export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
     const checklist = [
       ...runner.status,
       ...env.databases.flatMap((db) => litestreamCommands(plan, runner, db).list.map((args) => runner.litestream(args))),
-      ...(env.monitoring ? [`curl -s http://${env.monitoring.addr.startsWith(":") ? `localhost${env.monitoring.addr}` : env.monitoring.addr}/metrics | grep '^litestream_'   # on the host where Litestream runs`] : []),
-      settings.verification ? `the restore drill: ${settings.dir} (see the runbook's "Rehearse")` : "no restore drill: set `verification` in the description (docs/operations.md)",
+      ...(env.monitoring
+        ? [
+            `curl -s http://${env.monitoring.addr.startsWith(":") ? `localhost${env.monitoring.addr}` : env.monitoring.addr}/metrics | grep '^litestream_'   # on the host where Litestream runs`,
+          ]
+        : []),
+      settings.verification
+        ? `the restore drill: ${settings.dir} (see the runbook's "Rehearse")`
+        : "no restore drill: set `verification` in the description (docs/operations.md)",
     ];
-    const entry: DoctorEnvironment = { name: env.name, release: plan.litestream.release, target: runner.target, runbook: settings.runbookPath, checklist, checks: [] };
+    const entry: DoctorEnvironment = {
+      name: env.name,
+      release: plan.litestream.release,
+      target: runner.target,
+      runbook: settings.runbookPath,
+      checklist,
+      checks: [],
+    };
     report.push(entry);
     if (!values.json) {
       io.out(`== ${plan.name} / ${env.name}: Litestream ${entry.release}, ${entry.target} (runbook: ${entry.runbook})`);
@@ -90,10 +112,30 @@ export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
       entry.checks.push({ ok, what });
       if (!values.json) io.out(`  ${ok ? "ok  " : "FAIL"} ${what}`);
     };
-    await localChecks(plan.litestream.version, config.content, env.databases.map((d) => d.path), settings.verification?.maxAgeSeconds ?? DEFAULTS.maxAgeSeconds, record);
+    await localChecks(
+      plan.litestream.version,
+      config.content,
+      env.databases.map((d) => d.path),
+      settings.verification?.maxAgeSeconds ?? DEFAULTS.maxAgeSeconds,
+      record,
+    );
   }
   const failed = report.reduce((n, e) => n + e.checks.filter((c) => !c.ok).length, 0);
-  if (values.json) io.out(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: "doctor", ok: failed === 0, local: Boolean(values.local), environments: report, problems: [] }, null, 2));
+  if (values.json)
+    io.out(
+      JSON.stringify(
+        {
+          schemaVersion: JSON_SCHEMA_VERSION,
+          command: "doctor",
+          ok: failed === 0,
+          local: Boolean(values.local),
+          environments: report,
+          problems: [],
+        },
+        null,
+        2,
+      ),
+    );
   else if (values.local) io.out(failed ? `doctor: ${failed} check(s) failed` : "doctor: every local check passed");
   return failed ? 1 : 0;
 }
@@ -108,9 +150,19 @@ function litestream(args: string[]): Promise<{ code: number; output: string }> {
 }
 
 /** The newest UTC timestamp in a listing (`ltx` on 0.5, `generations` on 0.3: last column). */
-const newestIn = (listing: string) => listing.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g)?.sort().at(-1);
+const newestIn = (listing: string) =>
+  listing
+    .match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g)
+    ?.sort()
+    .at(-1);
 
-async function localChecks(line: "0.3" | "0.5", configText: string, databases: string[], maxAgeSeconds: number, report: (ok: boolean, what: string) => void): Promise<void> {
+async function localChecks(
+  line: "0.3" | "0.5",
+  configText: string,
+  databases: string[],
+  maxAgeSeconds: number,
+  report: (ok: boolean, what: string) => void,
+): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "litestream-doctor-"));
   const config = path.join(dir, "litestream.yml");
   writeFileSync(config, configText);
@@ -124,7 +176,9 @@ async function localChecks(line: "0.3" | "0.5", configText: string, databases: s
     report(parsed.code === 0, `the generated config parses with litestream ${version.output}${parsed.code ? `: ${parsed.output}` : ""}`);
     if (parsed.code !== 0) return;
     for (const db of databases) {
-      const listing = await litestream(line === "0.5" ? ["ltx", "-config", config, "-level", "all", db] : ["generations", "-config", config, db]);
+      const listing = await litestream(
+        line === "0.5" ? ["ltx", "-config", config, "-level", "all", db] : ["generations", "-config", config, db],
+      );
       if (listing.code !== 0) {
         report(false, `${db}: the replica does not answer: ${listing.output.split("\n").at(-1)}`);
         continue;

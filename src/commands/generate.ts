@@ -60,7 +60,11 @@ async function runGenerate({ io, values, json, color }: CommandContext): Promise
     });
   } else {
     // The manifest is bookkeeping: shown only when it changes.
-    printReports(outcome.files.filter((r) => !(r.kind === "manifest" && r.status === "unchanged")), io.out, { showDiff: !!values.diff, mode: outcome.mode, color });
+    printReports(
+      outcome.files.filter((r) => !(r.kind === "manifest" && r.status === "unchanged")),
+      io.out,
+      { showDiff: !!values.diff, mode: outcome.mode, color },
+    );
   }
   return outcome.exitCode;
 }
@@ -82,7 +86,11 @@ const LABELS: Record<"write" | "check" | "dry-run", Record<FileStatus, string>> 
   write: { created: "created", updated: "updated", unchanged: "unchanged", conflict: "refused", removed: "removed" },
 };
 
-function printReports(reports: FileReport[], out: (text: string) => void, mode: { showDiff: boolean; mode: "write" | "check" | "dry-run"; color: Colors }): void {
+function printReports(
+  reports: FileReport[],
+  out: (text: string) => void,
+  mode: { showDiff: boolean; mode: "write" | "check" | "dry-run"; color: Colors },
+): void {
   const label = LABELS[mode.mode];
   const { color } = mode;
   const paint: Record<FileStatus, (s: string) => string> = {
@@ -95,11 +103,17 @@ function printReports(reports: FileReport[], out: (text: string) => void, mode: 
   const width = Math.max(...Object.values(label).map((l) => l.length));
   for (const report of reports) {
     const reason = report.reason && report.status !== "removed" ? ` — ${report.reason}` : "";
-    out(`${paint[report.status](label[report.status].padEnd(width))}  ${report.path}${reason}${report.fix ? `\n${" ".repeat(width)}  → ${report.fix}` : ""}`);
+    out(
+      `${paint[report.status](label[report.status].padEnd(width))}  ${report.path}${reason}${report.fix ? `\n${" ".repeat(width)}  → ${report.fix}` : ""}`,
+    );
     if (mode.showDiff && report.diff) out(report.diff);
   }
   if (mode.mode === "check") {
     const drift = reports.filter((r) => r.status !== "unchanged").length;
-    out(drift ? `${drift} of ${reports.length} files are out of date; run: npx litestream-deploy generate` : `all ${reports.length} files are up to date`);
+    out(
+      drift
+        ? `${drift} of ${reports.length} files are out of date; run: npx litestream-deploy generate`
+        : `all ${reports.length} files are up to date`,
+    );
   }
 }

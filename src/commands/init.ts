@@ -61,16 +61,24 @@ litestream.config.ts. Never overwrites a file (exit 1). Every question has a fla
   options: {
     yes: { type: "boolean", short: "y" },
     out: { type: "string" },
-    ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, flag === "database" ? { type: "string", multiple: true } : { type: "string" }])),
+    ...Object.fromEntries(
+      Object.keys(FLAGS).map((flag) => [flag, flag === "database" ? { type: "string", multiple: true } : { type: "string" }]),
+    ),
   },
   run: runInit,
 };
 
 async function runInit({ io, values, color }: CommandContext): Promise<number> {
   const file = path.resolve(io.cwd, (values.out as string | undefined) ?? "litestream.config.ts");
-  const existing = existsSync(file) ? file : values.out ? undefined : CONFIG_NAMES.map((n) => path.join(io.cwd, n)).find((f) => existsSync(f));
+  const existing = existsSync(file)
+    ? file
+    : values.out
+      ? undefined
+      : CONFIG_NAMES.map((n) => path.join(io.cwd, n)).find((f) => existsSync(f));
   if (existing) {
-    io.err(`litestream-deploy init: ${path.relative(io.cwd, existing)} already exists; init never overwrites it.\n  → edit it, or move it away and run init again`);
+    io.err(
+      `litestream-deploy init: ${path.relative(io.cwd, existing)} already exists; init never overwrites it.\n  → edit it, or move it away and run init again`,
+    );
     return 1;
   }
   const detection = detectApp(io.cwd);
@@ -82,10 +90,16 @@ async function runInit({ io, values, color }: CommandContext): Promise<number> {
   const input = io.input ?? process.stdin;
   const interactive = !values.yes;
   if (interactive && !input.isTTY) {
-    io.err("litestream-deploy init: the input is not a terminal: pass --yes (with flags such as --provider and --bucket) to run without questions");
+    io.err(
+      "litestream-deploy init: the input is not a terminal: pass --yes (with flags such as --provider and --bucket) to run without questions",
+    );
     return 2;
   }
-  io.err(detection.notes.length ? `Detected:\n${detection.notes.map((n) => `  ${n}`).join("\n")}` : "Detected nothing to start from: every answer is yours.");
+  io.err(
+    detection.notes.length
+      ? `Detected:\n${detection.notes.map((n) => `  ${n}`).join("\n")}`
+      : "Detected nothing to start from: every answer is yours.",
+  );
   const problem = interactive ? await askAll(answers, detection, input) : takeDefaults(answers, detection);
   if (problem) {
     io.err(`litestream-deploy init: ${problem}`);
@@ -96,7 +110,9 @@ async function runInit({ io, values, color }: CommandContext): Promise<number> {
     generate(draft.value);
   } catch (error) {
     if (!(error instanceof ProjectError)) throw error;
-    io.err(`litestream-deploy init: these answers do not make a description that generates; nothing was written.\n${formatIssues(error.issues)}`);
+    io.err(
+      `litestream-deploy init: these answers do not make a description that generates; nothing was written.\n${formatIssues(error.issues)}`,
+    );
     return 2;
   }
   try {

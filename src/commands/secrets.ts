@@ -14,7 +14,9 @@ import { printJson, type Command, type CommandContext } from "./context.js";
 /** The part of the 1Password SDK client this command uses (`client.secrets.resolveAll`). */
 export interface SecretsClient {
   secrets: {
-    resolveAll(references: string[]): Promise<{ individualResponses: Record<string, { content?: unknown; error?: { type: string; message?: string } }> }>;
+    resolveAll(
+      references: string[],
+    ): Promise<{ individualResponses: Record<string, { content?: unknown; error?: { type: string; message?: string } }> }>;
   };
 }
 
@@ -70,7 +72,12 @@ export async function checkSecrets(environment: string, vars: EnvVarPlan[], opti
       checks.push(
         where
           ? { ...base, source: v.source, status: "ok", foundIn: where }
-          : { ...base, source: v.source, status: "missing", problem: `${name} is not set (or empty) in the environment${files.length ? ` or ${files.map((f) => path.basename(f.file)).join(", ")}` : " and no .env file was found"}` },
+          : {
+              ...base,
+              source: v.source,
+              status: "missing",
+              problem: `${name} is not set (or empty) in the environment${files.length ? ` or ${files.map((f) => path.basename(f.file)).join(", ")}` : " and no .env file was found"}`,
+            },
       );
     } else {
       checks.push({ ...base, source: v.source, status: "unchecked" });
@@ -93,7 +100,9 @@ async function resolveOp(checks: SecretCheck[], refs: string[], options: CheckSe
     const client = await (options.client ?? realClient)(token);
     responses = (await client.secrets.resolveAll(refs)).individualResponses;
   } catch (error) {
-    const message = String((error as Error)?.message ?? error).replaceAll(token, "<token>").split("\n")[0];
+    const message = String((error as Error)?.message ?? error)
+      .replaceAll(token, "<token>")
+      .split("\n")[0];
     for (const c of pending) c.problem = `not checked: 1Password refused the request (${message})`;
     return;
   }
@@ -104,7 +113,9 @@ async function resolveOp(checks: SecretCheck[], refs: string[], options: CheckSe
       c.foundIn = "1Password";
     } else {
       c.status = "missing";
-      c.problem = response?.error ? `1Password: ${response.error.type}${response.error.message ? ` (${response.error.message})` : ""}` : "1Password returned nothing for it";
+      c.problem = response?.error
+        ? `1Password: ${response.error.type}${response.error.message ? ` (${response.error.message})` : ""}`
+        : "1Password returned nothing for it";
     }
   }
 }
@@ -142,7 +153,15 @@ export async function runSecretsCheck({ io, values, json, color }: CommandContex
   }
   const ok = checks.every((c) => c.status === "ok");
   if (json) {
-    printJson(io, { command: "secrets check", ok, secrets: checks.map((c) => ({ ...c, ...(c.foundIn && path.isAbsolute(c.foundIn) ? { foundIn: path.relative(io.cwd, c.foundIn) || c.foundIn } : {}) })), problems: [] });
+    printJson(io, {
+      command: "secrets check",
+      ok,
+      secrets: checks.map((c) => ({
+        ...c,
+        ...(c.foundIn && path.isAbsolute(c.foundIn) ? { foundIn: path.relative(io.cwd, c.foundIn) || c.foundIn } : {}),
+      })),
+      problems: [],
+    });
     return ok ? 0 : 1;
   }
   if (!checks.length) io.out("the description references no secrets");

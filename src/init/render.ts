@@ -29,7 +29,10 @@ function tsValue(value: unknown, indent: string, at: string, comments: Record<st
       const oneLine = `{ ${entries.map(([k, v]) => `${key(k)}: ${tsValue(v, indent, path(k), comments)}`).join(", ")} }`;
       if (oneLine.length + indent.length < 90) return oneLine;
     }
-    const lines = entries.map(([k, v]) => `${comments[path(k)] ? `${inner}// ${comments[path(k)]}\n` : ""}${inner}${key(k)}: ${tsValue(v, inner, path(k), comments)},`);
+    const lines = entries.map(
+      ([k, v]) =>
+        `${comments[path(k)] ? `${inner}// ${comments[path(k)]}\n` : ""}${inner}${key(k)}: ${tsValue(v, inner, path(k), comments)},`,
+    );
     return `{\n${lines.join("\n")}\n${indent}}`;
   }
   return JSON.stringify(value);
@@ -37,7 +40,14 @@ function tsValue(value: unknown, indent: string, at: string, comments: Record<st
 
 /** An object whose values are all scalars or one-key objects ({ env: "X" }). */
 function isFlat(value: unknown): boolean {
-  return !!value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v !== "object" || v === null || (Object.keys(v).length === 1 && typeof Object.values(v)[0] !== "object"));
+  return (
+    !!value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (v) => typeof v !== "object" || v === null || (Object.keys(v).length === 1 && typeof Object.values(v)[0] !== "object"),
+    )
+  );
 }
 
 function key(name: string): string {

@@ -25,11 +25,25 @@ export function cronOf(schedule: string): string | undefined {
 
 export type CiDrill = { path: string; content: string } | { skipped: string };
 
-export function ciDrill(plan: Plan, env: EnvironmentPlan, verification: VerificationSettings, scriptPath: string, dir: string, several: boolean): CiDrill {
-  if (env.databases.some((db) => db.replicas.some((r) => r.type === "file"))) return { skipped: "a file replica lives on the host's disk, which a CI job cannot read" };
+export function ciDrill(
+  plan: Plan,
+  env: EnvironmentPlan,
+  verification: VerificationSettings,
+  scriptPath: string,
+  dir: string,
+  several: boolean,
+): CiDrill {
+  if (env.databases.some((db) => db.replicas.some((r) => r.type === "file")))
+    return { skipped: "a file replica lives on the host's disk, which a CI job cannot read" };
   const cron = cronOf(verification.schedule);
-  if (!cron) return { skipped: `verification.schedule "${verification.schedule}" has no exact cron form (use daily, hourly, weekly, monthly or "*-*-* HH:MM:SS")` };
-  const names = [...envBindings(env).map((b) => ({ name: b.name, secret: b.secretName })), ...(verification.heartbeatEnv ? [{ name: verification.heartbeatEnv, secret: verification.heartbeatEnv }] : [])];
+  if (!cron)
+    return {
+      skipped: `verification.schedule "${verification.schedule}" has no exact cron form (use daily, hourly, weekly, monthly or "*-*-* HH:MM:SS")`,
+    };
+  const names = [
+    ...envBindings(env).map((b) => ({ name: b.name, secret: b.secretName })),
+    ...(verification.heartbeatEnv ? [{ name: verification.heartbeatEnv, secret: verification.heartbeatEnv }] : []),
+  ];
   const script = `${CHECKOUT}/${scriptPath}`;
   const prelude = containerPrelude(plan, verification);
   const inner = [...(prelude ? [prelude] : []), `exec sh ${shellWord(script)}`].join("; ");

@@ -51,18 +51,30 @@ export const needsSqlite = (plan: Plan, verification: VerificationSettings) => !
 function imageHasSqlite(plan: Plan): boolean {
   const image = plan.litestream.image;
   const tag = image.slice(image.lastIndexOf(":") + 1).replace(/@.*$/, "");
-  return /^(docker\.io\/)?litestream\/litestream:/.test(image) && plan.litestream.version === "0.5" && releaseAtLeast(plan, "0.5.7") && !tag.includes("scratch");
+  return (
+    /^(docker\.io\/)?litestream\/litestream:/.test(image) &&
+    plan.litestream.version === "0.5" &&
+    releaseAtLeast(plan, "0.5.7") &&
+    !tag.includes("scratch")
+  );
 }
 
 /** sh that installs sqlite3 in the image when missing (apk on alpine, apt-get on debian); the drill says so if it still is. */
-export const sqliteForImage = () => "command -v sqlite3 >/dev/null 2>&1 || apk add --no-cache sqlite >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq sqlite3; } >/dev/null 2>&1 || true";
+export const sqliteForImage = () =>
+  "command -v sqlite3 >/dev/null 2>&1 || apk add --no-cache sqlite >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq sqlite3; } >/dev/null 2>&1 || true";
 
 /** What runs before the drill in a container of the pinned image (empty when nothing is needed). */
 export function containerPrelude(plan: Plan, verification: VerificationSettings): string {
   return needsSqlite(plan, verification) && !imageHasSqlite(plan) ? sqliteForImage() : "";
 }
 
-export function drillFiles(plan: Plan, env: EnvironmentPlan, settings: OperationsSettings, verification: VerificationSettings, runner: Runner): DrillFiles {
+export function drillFiles(
+  plan: Plan,
+  env: EnvironmentPlan,
+  settings: OperationsSettings,
+  verification: VerificationSettings,
+  runner: Runner,
+): DrillFiles {
   const several = plan.environments.length > 1;
   const unitBase = several ? `litestream-drill-${env.name}` : "litestream-drill";
   const scriptName = `${unitBase}.sh`;
@@ -84,7 +96,11 @@ export function drillFiles(plan: Plan, env: EnvironmentPlan, settings: Operation
     v05: plan.litestream.version === "0.5",
     builtinIntegrity: builtinIntegrity(plan),
     restoreFlags: builtinIntegrity(plan) ? " -integrity-check full" : "",
-    databases: env.databases.map((db) => ({ path: shellWord(db.path), name: shellWord(db.name), freshness: verification.sentinel?.databases.includes(db.name) ? "sentinel" : "backup" })),
+    databases: env.databases.map((db) => ({
+      path: shellWord(db.path),
+      name: shellWord(db.name),
+      freshness: verification.sentinel?.databases.includes(db.name) ? "sentinel" : "backup",
+    })),
   });
   return {
     script,
@@ -103,7 +119,12 @@ export function drillFiles(plan: Plan, env: EnvironmentPlan, settings: Operation
 function schedulersOf(env: EnvironmentPlan): DrillFiles["schedulers"] {
   const t = env.targets;
   const host = !t.compose && !t.kamal && !t.entrypoint;
-  return [...(t.systemd || host ? (["systemd"] as const) : []), ...(t.compose ? (["compose"] as const) : []), ...(t.kamal ? (["kamal"] as const) : []), ...(t.entrypoint ? (["entrypoint"] as const) : [])];
+  return [
+    ...(t.systemd || host ? (["systemd"] as const) : []),
+    ...(t.compose ? (["compose"] as const) : []),
+    ...(t.kamal ? (["kamal"] as const) : []),
+    ...(t.entrypoint ? (["entrypoint"] as const) : []),
+  ];
 }
 
 /** One line for the script's head: which freshness check each database gets. */
@@ -147,7 +168,7 @@ export function renderSentinelSql(env: EnvironmentPlan, sentinel: SentinelSettin
     `-- ${headerLines(`sentinel writer, environment ${env.name}`).join(" ")}`,
     "-- Run by the app side (never by the drill), more often than the drill's bound, e.g. from cron:",
     ...sentinel.databases.map((name) => `--   sqlite3 ${shellWord(env.databases.find((db) => db.name === name)?.path ?? name)} < ${path}`),
-    "-- or run the INSERT from the app's own connection after its migrations (docs/operations.md, \"Sentinel\").",
+    '-- or run the INSERT from the app\'s own connection after its migrations (docs/operations.md, "Sentinel").',
     "PRAGMA busy_timeout = 5000;",
     `CREATE TABLE IF NOT EXISTS "${sentinel.table}" ("${sentinel.column}" TEXT NOT NULL);`,
     sentinelSql(sentinel),

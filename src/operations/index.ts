@@ -32,7 +32,14 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
   const settings = operationsSettings(project, plan, env);
   const runner = runnerFor(plan, env, ctx.existing);
   const files: Artifact[] = [];
-  const file = (path: string, content: string, kind: Artifact["kind"], mode?: number): Artifact => ({ path, content, kind, ownership: "generated", environment: env.name, ...(mode ? { mode } : {}) });
+  const file = (path: string, content: string, kind: Artifact["kind"], mode?: number): Artifact => ({
+    path,
+    content,
+    kind,
+    ownership: "generated",
+    environment: env.name,
+    ...(mode ? { mode } : {}),
+  });
   checkHeartbeat(project, plan, env, issues, ctx.warnings);
 
   let meanings: ReturnType<typeof alertRules>["meanings"] = [];
@@ -45,10 +52,16 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
   const drill = settings.verification ? drillFiles(plan, env, settings, settings.verification, runner) : undefined;
   if (drill) {
     if (isScratch(plan.litestream.image)) {
-      issues.add(settings.verification!.at, `${plan.litestream.image} has no shell, so the restore drill cannot run in it`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`, "verification.scratch");
+      issues.add(
+        settings.verification!.at,
+        `${plan.litestream.image} has no shell, so the restore drill cannot run in it`,
+        `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`,
+        "verification.scratch",
+      );
     }
     files.push(file(drill.scriptPath, drill.script, "drill-script", 0o755));
-    if (drill.schedulers.includes("systemd")) files.push(file(drill.servicePath, drill.service, "drill-unit"), file(drill.timerPath, drill.timer, "drill-unit"));
+    if (drill.schedulers.includes("systemd"))
+      files.push(file(drill.servicePath, drill.service, "drill-unit"), file(drill.timerPath, drill.timer, "drill-unit"));
     if (drill.schedulers.includes("compose")) files.push(file(drill.composePath, drill.compose, "compose-drill"));
     const verification = settings.verification!;
     if (verification.sentinel) {
@@ -56,7 +69,15 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
       files.push(file(sentinelSqlPath(settings), renderSentinelSql(env, verification.sentinel, sentinelSqlPath(settings)), "sentinel-sql"));
     }
     if (drill.schedulers.includes("kamal")) {
-      const kamal = kamalDrill({ plan, env, scriptPath: drill.scriptPath, schedule: verification.schedule, prelude: containerPrelude(plan, verification), at: verification.at, ...(verification.heartbeatEnv ? { heartbeatEnv: verification.heartbeatEnv } : {}) });
+      const kamal = kamalDrill({
+        plan,
+        env,
+        scriptPath: drill.scriptPath,
+        schedule: verification.schedule,
+        prelude: containerPrelude(plan, verification),
+        at: verification.at,
+        ...(verification.heartbeatEnv ? { heartbeatEnv: verification.heartbeatEnv } : {}),
+      });
       if (kamal && "problem" in kamal) issues.add(kamal.at, kamal.problem, kamal.fix, "verification.kamal");
       else if (kamal) {
         // The Kamal target writes it beside accessories.litestream, and its heartbeat line into the secrets block.
@@ -70,7 +91,10 @@ export function renderOperations(ctx: OperationsContext): Artifact[] {
       files.push(file(ci.path, ci.content, "ci-drill"));
     } else drill.ciSkipped = ci.skipped;
   }
-  if (settings.runbook) files.push(file(settings.runbookPath, renderRunbook({ plan, env, settings, runner, meanings, ...(drill ? { drill } : {}) }), "runbook"));
+  if (settings.runbook)
+    files.push(
+      file(settings.runbookPath, renderRunbook({ plan, env, settings, runner, meanings, ...(drill ? { drill } : {}) }), "runbook"),
+    );
   return files;
 }
 
@@ -80,6 +104,12 @@ const sentinelSqlPath = (settings: OperationsSettings) => `${settings.dir}/lites
 function checkSentinel(env: EnvironmentPlan, verification: VerificationSettings, issues: IssueList): void {
   const names = env.databases.map((db) => db.name);
   verification.sentinel!.databases.forEach((name, i) => {
-    if (!names.includes(name)) issues.add([...verification.at, "sentinel", "databases", i], `no database is named "${name}" in environment ${env.name}`, `use one of ${names.join(", ")}`, "verification.sentinel.database");
+    if (!names.includes(name))
+      issues.add(
+        [...verification.at, "sentinel", "databases", i],
+        `no database is named "${name}" in environment ${env.name}`,
+        `use one of ${names.join(", ")}`,
+        "verification.sentinel.database",
+      );
   });
 }

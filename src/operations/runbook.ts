@@ -36,7 +36,12 @@ export function litestreamCommands(plan: Plan, runner: Runner, db: DatabasePlan)
   const v05 = plan.litestream.version === "0.5";
   return {
     databases: ["databases", ...config],
-    list: v05 ? [["ltx", ...config, "-level", "all", db.path]] : [["generations", ...config, db.path], ["snapshots", ...config, db.path]],
+    list: v05
+      ? [["ltx", ...config, "-level", "all", db.path]]
+      : [
+          ["generations", ...config, db.path],
+          ["snapshots", ...config, db.path],
+        ],
     restoreLatest: ["restore", ...config, ...check, "-o", restoredPath(db), db.path],
     restoreAt: ["restore", ...config, ...check, "-timestamp", TIMESTAMP_PLACEHOLDER, "-o", restoredPath(db), db.path],
     restoreTxid: v05 ? ["restore", ...config, ...check, "-txid", TXID_PLACEHOLDER, "-o", restoredPath(db), db.path] : undefined,
@@ -50,7 +55,12 @@ export function renderRunbook(input: RunbookInput): string {
   const builtin = builtinIntegrity(plan);
   // Each database's commands, spelled once for every section below.
   const commandsOf = new Map(env.databases.map((db) => [db, litestreamCommands(plan, runner, db)]));
-  const out: string[] = [`<!-- ${headerLines(`runbook, environment ${env.name}`).join(" ")} -->`, "", `# Runbook: ${plan.name}, environment ${env.name}`, ""];
+  const out: string[] = [
+    `<!-- ${headerLines(`runbook, environment ${env.name}`).join(" ")} -->`,
+    "",
+    `# Runbook: ${plan.name}, environment ${env.name}`,
+    "",
+  ];
   out.push(
     `Litestream ${plan.litestream.release} (image ${plan.litestream.image}), commands spelled for the ${runner.target} target. Config: \`${runner.config}\` (generated from \`${env.configFile}\`).`,
     "",
@@ -62,11 +72,22 @@ export function renderRunbook(input: RunbookInput): string {
   if (runner.note) out.push(runner.note, "");
 
   out.push("## Status", "", ...block([...runner.status, ls(litestreamCommands(plan, runner, env.databases[0]!).databases)]), "");
-  if (v05) out.push("`litestream status` (0.5.6+) shows each database's local transaction id and WAL size:", "", ...block([ls(["status", "-config", runner.config])]), "");
+  if (v05)
+    out.push(
+      "`litestream status` (0.5.6+) shows each database's local transaction id and WAL size:",
+      "",
+      ...block([ls(["status", "-config", runner.config])]),
+      "",
+    );
 
   out.push("## List backups", "");
   for (const db of env.databases) out.push(`${db.name}:`, "", ...block(commandsOf.get(db)!.list.map(ls)), "");
-  out.push(v05 ? "Each line is an LTX file: `max_txid` is the newest transaction it holds, `created` its time (UTC)." : "`generations` shows each generation's time window (`start`, `end`, UTC); a point-in-time restore must fall inside one.", "");
+  out.push(
+    v05
+      ? "Each line is an LTX file: `max_txid` is the newest transaction it holds, `created` its time (UTC)."
+      : "`generations` shows each generation's time window (`start`, `end`, UTC); a point-in-time restore must fall inside one.",
+    "",
+  );
 
   out.push(
     "## Restore latest",
@@ -78,9 +99,18 @@ export function renderRunbook(input: RunbookInput): string {
     out.push(`${db.name}:`, "", ...block([ls(commandsOf.get(db)!.restoreLatest)]), "");
     if (!builtin) out.push(...block([runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]), "");
   }
-  if (!builtinIntegrity(plan)) out.push(`\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? (runner.target === "entrypoint" ? "The app's image needs sqlite3 for this check; without it, copy the file out and check it with a local sqlite3." : "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3.") : ""}`.trimEnd(), "");
+  if (!builtinIntegrity(plan))
+    out.push(
+      `\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? (runner.target === "entrypoint" ? "The app's image needs sqlite3 for this check; without it, copy the file out and check it with a local sqlite3." : "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3.") : ""}`.trimEnd(),
+      "",
+    );
 
-  out.push("## Point-in-time restore", "", `Replace \`${TIMESTAMP_PLACEHOLDER}\` with the moment to go back to (RFC 3339, UTC)${v05 ? ", or restore up to a transaction id from `ltx` (replace `" + TXID_PLACEHOLDER + "`)" : ""}. ${v05 ? "A time after the newest backup restores the latest; one before the first backup fails." : "The time must fall inside a generation's window (List backups)."}`, "");
+  out.push(
+    "## Point-in-time restore",
+    "",
+    `Replace \`${TIMESTAMP_PLACEHOLDER}\` with the moment to go back to (RFC 3339, UTC)${v05 ? ", or restore up to a transaction id from `ltx` (replace `" + TXID_PLACEHOLDER + "`)" : ""}. ${v05 ? "A time after the newest backup restores the latest; one before the first backup fails." : "The time must fall inside a generation's window (List backups)."}`,
+    "",
+  );
   for (const db of env.databases) {
     const commands = commandsOf.get(db)!;
     out.push(`${db.name}:`, "", ...block([ls(commands.restoreAt), ...(commands.restoreTxid ? [ls(commands.restoreTxid)] : [])]), "");
@@ -105,14 +135,12 @@ export function renderRunbook(input: RunbookInput): string {
       `for s in -wal -shm; do if [ -e ${q("")}"$s" ]; then mv ${q("")}"$s" ${q(".before-restore")}"$s"; fi; done`,
       `mv ${q(".restored")} ${q("")}`,
     ].join("; ");
-    out.push(
-      `${db.name}:`,
-      "",
-      ...block(restoreIntoService(plan, runner, db, commandsOf.get(db)!.restoreLatest, swap)),
-      "",
-    );
+    out.push(`${db.name}:`, "", ...block(restoreIntoService(plan, runner, db, commandsOf.get(db)!.restoreLatest, swap)), "");
   }
-  out.push("The restored file belongs to the user that ran the restore: if the app runs as another user, give it the file before starting the app.", "");
+  out.push(
+    "The restored file belongs to the user that ran the restore: if the app runs as another user, give it the file before starting the app.",
+    "",
+  );
 
   out.push("## Rehearse (restore drill)", "");
   if (drill) out.push(...rehearse(input, drill));
@@ -165,11 +193,23 @@ function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
     out.push(
       "systemd (on the host):",
       "",
-      ...block([`sudo install -D -m 0755 ${script} ${DRILL_INSTALL_DIR}/${path.basename(script)}`, `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`, "sudo systemctl daemon-reload", `sudo systemctl enable --now ${drill.unitBase}.timer`, `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`]),
+      ...block([
+        `sudo install -D -m 0755 ${script} ${DRILL_INSTALL_DIR}/${path.basename(script)}`,
+        `sudo install -m 0644 ${drill.servicePath} ${drill.timerPath} /etc/systemd/system/`,
+        "sudo systemctl daemon-reload",
+        `sudo systemctl enable --now ${drill.unitBase}.timer`,
+        `sudo systemctl start ${drill.unitBase}.service && journalctl -u ${drill.unitBase}.service -n 20`,
+      ]),
       "",
     );
   }
-  if (drill.schedulers.includes("compose")) out.push("Docker Compose (the `drill` profile; from the project root; schedule it with cron on the Docker host):", "", ...block([composeDrillCommand(drill.composePath)]), "");
+  if (drill.schedulers.includes("compose"))
+    out.push(
+      "Docker Compose (the `drill` profile; from the project root; schedule it with cron on the Docker host):",
+      "",
+      ...block([composeDrillCommand(drill.composePath)]),
+      "",
+    );
   if (drill.kamal) {
     out.push(
       drill.kamal.copy
@@ -202,13 +242,23 @@ const sqlBlock = (lines: string[]) => ["```sql", ...lines, "```"];
 /** The numbered steps of putting one restored database into service, in the order the target allows. */
 function restoreIntoService(plan: Plan, runner: Runner, db: DatabasePlan, restoreLatest: string[], swap: string): string[] {
   const inside = runner.target === "entrypoint";
-  const stop = [inside ? "stop the app (Litestream stops inside it, after its final sync)" : runner.stop.length > 1 ? "stop the app, then Litestream" : "stop the app (Litestream keeps running)", ...runner.stop];
+  const stop = [
+    inside
+      ? "stop the app (Litestream stops inside it, after its final sync)"
+      : runner.stop.length > 1
+        ? "stop the app, then Litestream"
+        : "stop the app (Litestream keeps running)",
+    ...runner.stop,
+  ];
   const restore = ["restore the latest backup (or use a point-in-time command above)", runner.litestream(restoreLatest)];
   const check = builtinIntegrity(plan)
     ? ["check: -integrity-check full refused a corrupt copy in the restore step"]
     : ["check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)];
   const swapStep = ["swap (the live files are kept as .before-restore)", runner.offline ? runner.offline(swap) : runner.shell(swap)];
-  const start = [inside ? "start the app (Litestream starts inside it; the database exists, so nothing is restored)" : "start Litestream, then the app", ...runner.start];
+  const start = [
+    inside ? "start the app (Litestream starts inside it; the database exists, so nothing is restored)" : "start Litestream, then the app",
+    ...runner.start,
+  ];
   const steps = runner.offline ? [restore, check, stop, swapStep, start] : [stop, restore, check, swapStep, start];
   return steps.flatMap(([title, ...commands], i) => [`# ${i + 1}. ${title}`, ...commands]);
 }

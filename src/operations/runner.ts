@@ -121,10 +121,12 @@ function entrypointRunner(env: EnvironmentPlan): Runner {
     shell: (script) => `docker exec "$APP_CONTAINER" sh -c ${shellWord(script)}`,
     stop: ['docker stop "$APP_CONTAINER"'],
     start: ['docker start "$APP_CONTAINER"'],
-    restart: "# recreate the app's container with the new environment (docker rm -f, then docker run as you deploy it): docker restart keeps the old one",
+    restart:
+      "# recreate the app's container with the new environment (docker rm -f, then docker run as you deploy it): docker restart keeps the old one",
     status: ['docker logs --tail 100 "$APP_CONTAINER"'],
     // --volumes-from works on a stopped container; its own image has the shell the entrypoint uses.
-    offline: (script) => `docker run --rm --volumes-from "$APP_CONTAINER" --entrypoint /bin/sh "$(docker inspect --format '{{.Config.Image}}' "$APP_CONTAINER")" -c ${shellWord(script)}`,
+    offline: (script) =>
+      `docker run --rm --volumes-from "$APP_CONTAINER" --entrypoint /bin/sh "$(docker inspect --format '{{.Config.Image}}' "$APP_CONTAINER")" -c ${shellWord(script)}`,
     note: "Litestream runs inside the app's container (the entrypoint): set APP_CONTAINER to its name. A stopped container cannot be exec'd, so a restore into service runs the restore and its check in the running container (to a new file, beside the live one), then stops it and swaps from a one-off container that mounts the same volumes.",
   };
 }

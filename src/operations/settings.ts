@@ -46,7 +46,13 @@ export interface OperationsSettings {
   job: string;
 }
 
-export const DEFAULTS = { forSeconds: 600, stallWindowSeconds: 900, walSizeBytes: 256 * 1024 * 1024, maxAgeSeconds: 25 * 3600, schedule: "daily" };
+export const DEFAULTS = {
+  forSeconds: 600,
+  stallWindowSeconds: 900,
+  walSizeBytes: 256 * 1024 * 1024,
+  maxAgeSeconds: 25 * 3600,
+  schedule: "daily",
+};
 
 const seconds = (value: string | number | undefined, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -58,7 +64,12 @@ export function operationsSettings(project: ProjectConfig, plan: Plan, env: Envi
   const several = plan.environments.length > 1;
   const dir = several ? `deploy/operations/${env.name}` : "deploy/operations";
   const own = project.environments?.[env.name];
-  const settings: OperationsSettings = { dir, runbook: false, runbookPath: `${dir}/RUNBOOK.md`, job: `litestream-${plan.name}-${env.name}` };
+  const settings: OperationsSettings = {
+    dir,
+    runbook: false,
+    runbookPath: `${dir}/RUNBOOK.md`,
+    job: `litestream-${plan.name}-${env.name}`,
+  };
   const monitoring = own?.monitoring ?? project.monitoring;
   const alerts = monitoring?.alerts;
   if (alerts) {
@@ -79,7 +90,14 @@ export function operationsSettings(project: ProjectConfig, plan: Plan, env: Envi
       schedule: verification.schedule ?? DEFAULTS.schedule,
       ...(verification.heartbeatUrl ? { heartbeatEnv: verification.heartbeatUrl.env } : {}),
       ...(sentinel
-        ? { sentinel: { table: sentinel.table, column: sentinel.column, maxAgeSeconds: seconds(sentinel.maxAge, maxAgeSeconds), databases: sentinel.databases ?? env.databases.map((db) => db.name) } }
+        ? {
+            sentinel: {
+              table: sentinel.table,
+              column: sentinel.column,
+              maxAgeSeconds: seconds(sentinel.maxAge, maxAgeSeconds),
+              databases: sentinel.databases ?? env.databases.map((db) => db.name),
+            },
+          }
         : {}),
       at: own?.verification ? ["environments", env.name, "verification"] : ["verification"],
     };

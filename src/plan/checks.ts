@@ -19,28 +19,58 @@ export function checkVersionFeatures(
   const { project, env, version, issues } = input;
   const encryptionPath = env.encryption ? at("encryption") : ["encryption"];
   if (encryption && "age" in encryption && version === "0.5") {
-    issues.add([...encryptionPath, "age"], "age encryption is rejected by Litestream 0.5 at start-up (0.5.0 silently wrote plaintext)", "use encryption.sse (S3 SSE-C or KMS) on 0.5, or litestream.version 0.3", "version.feature");
+    issues.add(
+      [...encryptionPath, "age"],
+      "age encryption is rejected by Litestream 0.5 at start-up (0.5.0 silently wrote plaintext)",
+      "use encryption.sse (S3 SSE-C or KMS) on 0.5, or litestream.version 0.3",
+      "version.feature",
+    );
   }
   if (encryption && "sse" in encryption) {
     if (version === "0.3") {
-      issues.add([...encryptionPath, "sse"], "S3 server-side encryption keys are a Litestream 0.5 feature; 0.3 would ignore them silently and store plaintext", "use encryption.age on 0.3, or litestream.version 0.5", "version.feature");
+      issues.add(
+        [...encryptionPath, "sse"],
+        "S3 server-side encryption keys are a Litestream 0.5 feature; 0.3 would ignore them silently and store plaintext",
+        "use encryption.age on 0.3, or litestream.version 0.5",
+        "version.feature",
+      );
     }
     storages.forEach((s, i) => {
       if (resolveDestination(s, project.name).type !== "s3") {
-        issues.add([...storageAt(storagePath, i), "provider"], `server-side encryption needs an S3 replica, "${s.provider}" is not one`, "use an S3-compatible provider or drop encryption.sse", "encryption.provider");
+        issues.add(
+          [...storageAt(storagePath, i), "provider"],
+          `server-side encryption needs an S3 replica, "${s.provider}" is not one`,
+          "use an S3-compatible provider or drop encryption.sse",
+          "encryption.provider",
+        );
       }
     });
   }
   const heartbeat = env.heartbeat ?? project.heartbeat;
   if (heartbeat && version === "0.3") {
-    issues.add(env.heartbeat ? at("heartbeat") : ["heartbeat"], "heartbeat-url is a Litestream 0.5 feature; 0.3 ignores the key silently", "remove it, or use litestream.version 0.5 (or alert on metrics instead)", "version.feature");
+    issues.add(
+      env.heartbeat ? at("heartbeat") : ["heartbeat"],
+      "heartbeat-url is a Litestream 0.5 feature; 0.3 ignores the key silently",
+      "remove it, or use litestream.version 0.5 (or alert on metrics instead)",
+      "version.feature",
+    );
   }
   if (project.compaction && version === "0.3") {
-    issues.add(["compaction"], "compaction levels and l0-retention are Litestream 0.5 settings; 0.3 ignores them silently", "remove compaction, or use litestream.version 0.5", "version.feature");
+    issues.add(
+      ["compaction"],
+      "compaction levels and l0-retention are Litestream 0.5 settings; 0.3 ignores them silently",
+      "remove compaction, or use litestream.version 0.5",
+      "version.feature",
+    );
   }
   const logging = env.logging ?? project.logging;
   if (logging?.type === "pretty" && version === "0.3") {
-    issues.add(env.logging ? at("logging", "type") : ["logging", "type"], 'logging type "pretty" panics Litestream 0.3.13 (only text and json)', 'use "text" or "json"', "version.feature");
+    issues.add(
+      env.logging ? at("logging", "type") : ["logging", "type"],
+      'logging type "pretty" panics Litestream 0.3.13 (only text and json)',
+      'use "text" or "json"',
+      "version.feature",
+    );
   }
   if (version === "0.5") {
     const sources: Array<[IssuePath, ReplicationInput | undefined]> = [
@@ -48,12 +78,20 @@ export function checkVersionFeatures(
       [at("replication"), env.replication],
       ...project.databases.map((db, i): [IssuePath, ReplicationInput | undefined] => [["databases", i, "replication"], db.replication]),
       ...Object.entries(project.roles ?? {}).map(([role, r]): [IssuePath, ReplicationInput | undefined] => [["roles", role], r]),
-      ...Object.entries(env.databases ?? {}).map(([name, o]): [IssuePath, ReplicationInput | undefined] => [at("databases", name, "replication"), o.replication]),
+      ...Object.entries(env.databases ?? {}).map(([name, o]): [IssuePath, ReplicationInput | undefined] => [
+        at("databases", name, "replication"),
+        o.replication,
+      ]),
       ...storages.map((s, i): [IssuePath, ReplicationInput | undefined] => [[...storageAt(storagePath, i), "replication"], s.replication]),
     ];
     for (const [where, replication] of sources) {
       if (replication?.retentionCheckInterval !== undefined) {
-        issues.add([...where, "retentionCheckInterval"], "retention-check-interval is a Litestream 0.3 setting; 0.5 ignores it silently", "remove it (0.5 enforces retention during compaction)", "version.feature");
+        issues.add(
+          [...where, "retentionCheckInterval"],
+          "retention-check-interval is a Litestream 0.3 setting; 0.5 ignores it silently",
+          "remove it (0.5 enforces retention during compaction)",
+          "version.feature",
+        );
       }
     }
   }
@@ -80,7 +118,12 @@ export function locationKeyOf(d: Destination, replicaPath: string): string {
   if (d.type !== "s3") return locationOf(d, replicaPath);
   // AWS bucket names are global; any other endpoint has buckets of its own.
   // An endpoint from a variable (${NAME}) keeps its case: the name is what identifies it.
-  const host = d.endpoint ? d.endpoint.replace(/^https?:\/\//, "").replace(/\/$/, "").replace(/^[^$]*$/, (h) => h.toLowerCase()) : "aws";
+  const host = d.endpoint
+    ? d.endpoint
+        .replace(/^https?:\/\//, "")
+        .replace(/\/$/, "")
+        .replace(/^[^$]*$/, (h) => h.toLowerCase())
+    : "aws";
   return `s3://${host}/${d.bucket}/${replicaPath}`;
 }
 
@@ -102,9 +145,20 @@ interface Writer {
  * list, so the check is O(n log n) plus the clashes it reports.
  */
 export function checkLocations(environments: EnvironmentPlan[], project: ProjectConfig, issues: IssueList): void {
-  const writers: Writer[] = environments.flatMap((env) =>
-    env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, key: r.locationKey, label: r.location, objectStore: r.bucket !== undefined, ...(r.exactPathAt ? { exactPathAt: r.exactPathAt } : {}) }))),
-  ).map((w, index) => ({ ...w, index }));
+  const writers: Writer[] = environments
+    .flatMap((env) =>
+      env.databases.flatMap((db) =>
+        db.replicas.map((r) => ({
+          env: env.name,
+          db: db.name,
+          key: r.locationKey,
+          label: r.location,
+          objectStore: r.bucket !== undefined,
+          ...(r.exactPathAt ? { exactPathAt: r.exactPathAt } : {}),
+        })),
+      ),
+    )
+    .map((w, index) => ({ ...w, index }));
   const first = new Map<string, Writer>();
   for (const w of writers) if (!first.has(w.key)) first.set(w.key, w);
   const places = [...first.keys()].sort();
@@ -125,10 +179,10 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
             w.exactPathAt
               ? `give ${formatPath(w.exactPathAt)} a path of its own${earlier.env === w.env ? "" : ` (per environment: environments.${w.env}.databases.${w.db}.replicaPath)`}`
               : earlier.env === w.env
-              ? "give each replica its own path (or name)"
-              : w.objectStore
-                ? `set environments.${w.env}.prefix to one of its own, e.g. "${project.name}-${w.env}" (or give it its own storage)`
-                : `give environments.${w.env} its own storage, e.g. a path ending in "/${w.env}"`,
+                ? "give each replica its own path (or name)"
+                : w.objectStore
+                  ? `set environments.${w.env}.prefix to one of its own, e.g. "${project.name}-${w.env}" (or give it its own storage)`
+                  : `give environments.${w.env} its own storage, e.g. a path ending in "/${w.env}"`,
             "replica.shared",
           ),
       });
@@ -141,7 +195,9 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
           issues.add(
             where(w),
             `${owner(w)} replicates to ${w.label}, nested with ${other.label} (${owner(other)})`,
-            w.exactPathAt ?? other.exactPathAt ? `use sibling paths, not nested ones: change ${formatPath((w.exactPathAt ?? other.exactPathAt)!)}` : "use sibling prefixes, not nested ones",
+            (w.exactPathAt ?? other.exactPathAt)
+              ? `use sibling paths, not nested ones: change ${formatPath((w.exactPathAt ?? other.exactPathAt)!)}`
+              : "use sibling prefixes, not nested ones",
             "replica.nested",
           ),
       });
@@ -155,7 +211,9 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
  * place, but two different variables may hold the same value at run time (docs/storage.md).
  */
 export function variableLocationsWarning(environments: EnvironmentPlan[]): Warning | undefined {
-  const replicas = environments.flatMap((env) => env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, location: r.location }))));
+  const replicas = environments.flatMap((env) =>
+    env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, location: r.location }))),
+  );
   const variable = replicas.filter((r) => r.location.includes("${"));
   if (replicas.length < 2 || variable.length === 0) return undefined;
   return {
@@ -193,7 +251,13 @@ export function checkConfigFiles(environments: EnvironmentPlan[], issues: IssueL
   const seen = new Map<string, string>();
   for (const env of environments) {
     const previous = seen.get(env.configFile);
-    if (previous) issues.add(["environments", env.name, "configFile"], `environment ${env.name} writes ${env.configFile}, as ${previous} does`, `give each environment its own configFile, e.g. "config/litestream.${env.name}.yml"`, "config-file.shared");
+    if (previous)
+      issues.add(
+        ["environments", env.name, "configFile"],
+        `environment ${env.name} writes ${env.configFile}, as ${previous} does`,
+        `give each environment its own configFile, e.g. "config/litestream.${env.name}.yml"`,
+        "config-file.shared",
+      );
     seen.set(env.configFile, env.name);
   }
 }

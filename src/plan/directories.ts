@@ -24,7 +24,12 @@ export function checkDirectoryDatabases(project: ProjectConfig, envName: string,
   const names = directories.map((db) => db.name).join(", ");
 
   if (plan.restoreOnBoot) {
-    const place = own?.restoreOnBoot !== undefined ? at("restoreOnBoot") : project.restoreOnBoot !== undefined ? ["restoreOnBoot"] : where(directories[0]!);
+    const place =
+      own?.restoreOnBoot !== undefined
+        ? at("restoreOnBoot")
+        : project.restoreOnBoot !== undefined
+          ? ["restoreOnBoot"]
+          : where(directories[0]!);
     issues.add(
       place,
       `restoreOnBoot cannot restore the directory database${directories.length > 1 ? "s" : ""} ${names}: Litestream restores a tenant only from its replica URL, and nothing lists which tenants a directory had`,
@@ -33,7 +38,12 @@ export function checkDirectoryDatabases(project: ProjectConfig, envName: string,
     );
   }
   if (plan.targets.systemd) {
-    issues.add(where(directories[0]!), `the systemd target shares each database file with the app's group; it does not handle a directory of databases (${names})`, "use the entrypoint, compose or kamal target for directory databases, or describe each tenant as a database with its own path", "directory.target");
+    issues.add(
+      where(directories[0]!),
+      `the systemd target shares each database file with the app's group; it does not handle a directory of databases (${names})`,
+      "use the entrypoint, compose or kamal target for directory databases, or describe each tenant as a database with its own path",
+      "directory.target",
+    );
   }
   const operations: Array<[boolean, string, string]> = [
     [(own?.verification ?? project.verification) !== undefined, "verification", "the restore drill"],
@@ -41,7 +51,13 @@ export function checkDirectoryDatabases(project: ProjectConfig, envName: string,
     [(own?.monitoring ?? project.monitoring)?.alerts !== undefined, "monitoring.alerts", "the alert rules"],
   ];
   for (const [asked, key, what] of operations) {
-    if (asked) issues.add(where(directories[0]!), `${what} (${key}) names each database by its path; it is not generated for directory databases (${names})`, `remove ${key}, or describe each tenant as a database with its own path`, "directory.operations");
+    if (asked)
+      issues.add(
+        where(directories[0]!),
+        `${what} (${key}) names each database by its path; it is not generated for directory databases (${names})`,
+        `remove ${key}, or describe each tenant as a database with its own path`,
+        "directory.operations",
+      );
   }
   for (const outer of directories) {
     for (const inner of plan.databases) {
@@ -80,7 +96,10 @@ export function globMatches(pattern: string, name: string): boolean {
     else if (c === "[") {
       let body = "";
       let j = i + 1;
-      if (pattern[j] === "^") (body += "^"), j++;
+      if (pattern[j] === "^") {
+        body += "^";
+        j++;
+      }
       for (; j < pattern.length && pattern[j] !== "]"; j++) {
         const d = pattern[j]!;
         body += d === "-" ? "-" : d === "\\" ? literal(pattern[++j] ?? "\\") : literal(d);

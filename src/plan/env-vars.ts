@@ -32,13 +32,24 @@ export function planEnvVars(
   issues: IssueList,
 ): EnvVarPlan[] {
   const vars = new Map<string, EnvVarPlan & { where: IssuePath }>();
-  const need = (canonical: string, ref: Parameters<typeof toSecretReference>[0], purpose: string, where: IssuePath, expandedInConfig = false) => {
+  const need = (
+    canonical: string,
+    ref: Parameters<typeof toSecretReference>[0],
+    purpose: string,
+    where: IssuePath,
+    expandedInConfig = false,
+  ) => {
     const source = toSecretReference(ref);
     // A variable Litestream already reads under the user's own name needs no renaming.
     const name = source.kind === "env" && NATIVE_ALIASES[canonical]?.includes(source.name) ? source.name : canonical;
     const existing = vars.get(name);
     if (existing && JSON.stringify(existing.source) !== JSON.stringify(source)) {
-      issues.add(where, `two different credentials would both have to be ${name}; Litestream reads one set per process`, `use the same reference as ${formatPath(existing.where)}, or split the databases into separate projects`, "secret.conflict");
+      issues.add(
+        where,
+        `two different credentials would both have to be ${name}; Litestream reads one set per process`,
+        `use the same reference as ${formatPath(existing.where)}, or split the databases into separate projects`,
+        "secret.conflict",
+      );
       return;
     }
     vars.set(name, { name, source, purpose, expandedInConfig, where });
@@ -47,9 +58,17 @@ export function planEnvVars(
     if ("credentials" in s && s.credentials) {
       if ("accessKeyId" in s.credentials) {
         need(ENV.accessKeyId, s.credentials.accessKeyId, "S3 access key id", [...storageAt(storagePath, i), "credentials", "accessKeyId"]);
-        need(ENV.secretAccessKey, s.credentials.secretAccessKey, "S3 secret access key", [...storageAt(storagePath, i), "credentials", "secretAccessKey"]);
+        need(ENV.secretAccessKey, s.credentials.secretAccessKey, "S3 secret access key", [
+          ...storageAt(storagePath, i),
+          "credentials",
+          "secretAccessKey",
+        ]);
       } else {
-        need(ENV.azureAccountKey, s.credentials.accountKey, "Azure storage account key", [...storageAt(storagePath, i), "credentials", "accountKey"]);
+        need(ENV.azureAccountKey, s.credentials.accountKey, "Azure storage account key", [
+          ...storageAt(storagePath, i),
+          "credentials",
+          "accountKey",
+        ]);
       }
     }
     if (s.provider === "sftp" && s.password) {
@@ -92,7 +111,12 @@ export function planRuntimeSettings(
   const need = (name: string, where: IssuePath, mustBe?: "https") => {
     const credential = taken.find((v) => v.name === name);
     if (credential) {
-      issues.add(where, `${name} is also the variable of the ${credential.purpose}: one variable cannot hold both`, "read this setting from a variable of its own", "setting.conflict");
+      issues.add(
+        where,
+        `${name} is also the variable of the ${credential.purpose}: one variable cannot hold both`,
+        "read this setting from a variable of its own",
+        "setting.conflict",
+      );
       return;
     }
     const setting = formatPath(where);
@@ -101,17 +125,26 @@ export function planRuntimeSettings(
       if (mustBe) existing.mustBe = mustBe;
       return;
     }
-    vars.set(name, { name, source: { kind: "env", name }, purpose: `${setting} (a setting read at start-up)`, expandedInConfig: true, setting, ...(mustBe ? { mustBe } : {}) });
+    vars.set(name, {
+      name,
+      source: { kind: "env", name },
+      purpose: `${setting} (a setting read at start-up)`,
+      expandedInConfig: true,
+      setting,
+      ...(mustBe ? { mustBe } : {}),
+    });
   };
   storages.forEach((s, i) => {
     for (const [field] of SETTING_FIELDS) {
       const value = (s as Partial<Record<string, unknown>>)[field];
-      if (isEnvSetting(value)) need(value.env, [...storageAt(storagePath, i), field], field === "endpoint" && HTTPS_ONLY.has(s.provider) ? "https" : undefined);
+      if (isEnvSetting(value))
+        need(value.env, [...storageAt(storagePath, i), field], field === "endpoint" && HTTPS_ONLY.has(s.provider) ? "https" : undefined);
     }
   });
   for (const { value, where } of replicaPaths) {
     if (isEnvSetting(value)) need(value.env, where);
-    else if (value && typeof value === "object") for (const [replica, one] of Object.entries(value)) if (isEnvSetting(one)) need(one.env, [...where, replica]);
+    else if (value && typeof value === "object")
+      for (const [replica, one] of Object.entries(value)) if (isEnvSetting(one)) need(one.env, [...where, replica]);
   }
   return [...vars.values()];
 }

@@ -15,13 +15,21 @@ export function replicaUnder03(replica: ReplicaPlan, from: MigrateFromConfig, db
   return { location: locationOf(replica, path), locationKey: locationKeyOf(replica, path) };
 }
 
-export function checkMigration(environments: EnvironmentPlan[], from: MigrateFromConfig | undefined, issues: IssueList, storageHint: string): void {
+export function checkMigration(
+  environments: EnvironmentPlan[],
+  from: MigrateFromConfig | undefined,
+  issues: IssueList,
+  storageHint: string,
+): void {
   if (!from) return;
   for (const env of environments) {
     for (const db of env.databases) {
       for (const replica of db.replicas) {
         const old = replicaUnder03(replica, from, db.name);
-        const nested = old.locationKey === replica.locationKey || old.locationKey.startsWith(`${replica.locationKey}/`) || replica.locationKey.startsWith(`${old.locationKey}/`);
+        const nested =
+          old.locationKey === replica.locationKey ||
+          old.locationKey.startsWith(`${replica.locationKey}/`) ||
+          replica.locationKey.startsWith(`${old.locationKey}/`);
         if (!nested) continue;
         issues.add(
           ["litestream", "migrateFrom"],

@@ -4,7 +4,20 @@
  * and known-bad releases are refused or warned about with the release that fixed them.
  */
 import type { IssueList, IssuePath } from "../errors.js";
-import { BEHAVIOUR_TABLE, firstReleaseWith, hasBehaviour, knownProblems, lineOf, readsKey, RELEASE_LINES, compareRelease, type Behaviour, type KeyScope, type LitestreamLine, type ReleaseContext } from "../versions/index.js";
+import {
+  BEHAVIOUR_TABLE,
+  firstReleaseWith,
+  hasBehaviour,
+  knownProblems,
+  lineOf,
+  readsKey,
+  RELEASE_LINES,
+  compareRelease,
+  type Behaviour,
+  type KeyScope,
+  type LitestreamLine,
+  type ReleaseContext,
+} from "../versions/index.js";
 import type { LitestreamPlan, Warning } from "./model.js";
 
 /** One litestream.yml key the description asks for, and where it asked. */
@@ -25,13 +38,24 @@ export function requireKey(issues: IssueList, release: string, request: KeyReque
   if (readsKey(release, request.scope, request.key)) return true;
   const line = lineOf(release) as LitestreamLine;
   const first = firstReleaseWith(line, request.scope, request.key);
-  const name = request.scope === "top" || request.scope === "db" || request.scope === "replica" ? request.key : `${request.scope}.${request.key}`;
+  const name =
+    request.scope === "top" || request.scope === "db" || request.scope === "replica" ? request.key : `${request.scope}.${request.key}`;
   if (first && compareRelease(release, first) < 0) {
-    issues.add(request.path, `${name} needs Litestream ${first} or later, ${release} is pinned (older releases ignore the key silently)`, `pin "${first}" or later, or ${request.without}`, "version.feature");
+    issues.add(
+      request.path,
+      `${name} needs Litestream ${first} or later, ${release} is pinned (older releases ignore the key silently)`,
+      `pin "${first}" or later, or ${request.without}`,
+      "version.feature",
+    );
   } else if (!first && otherLine) {
     const other = line === "0.3" ? "0.5" : "0.3";
     const since = firstReleaseWith(other, request.scope, request.key);
-    issues.add(request.path, `${name} is a Litestream ${other} setting${since ? ` (${since}+)` : ""}; ${line} ignores it silently`, `${request.without}, or use litestream.version ${other}`, "version.feature");
+    issues.add(
+      request.path,
+      `${name} is a Litestream ${other} setting${since ? ` (${since}+)` : ""}; ${line} ignores it silently`,
+      `${request.without}, or use litestream.version ${other}`,
+      "version.feature",
+    );
   } else if (first) {
     issues.add(request.path, `${name} is not read by Litestream ${release} (ignored silently)`, request.without, "version.feature");
   }
@@ -43,7 +67,12 @@ export function requireBehaviour(issues: IssueList, release: string, behaviour: 
   if (hasBehaviour(release, behaviour)) return true;
   const row = BEHAVIOUR_TABLE[behaviour];
   const first = row[lineOf(release) as LitestreamLine];
-  issues.add(path, `${row.what} needs Litestream ${first ?? "0.5"}${first ? " or later" : ""}, ${release} is pinned`, first ? `pin "${first}" or later, or ${without}` : without, "version.feature");
+  issues.add(
+    path,
+    `${row.what} needs Litestream ${first ?? "0.5"}${first ? " or later" : ""}, ${release} is pinned`,
+    first ? `pin "${first}" or later, or ${without}` : without,
+    "version.feature",
+  );
   return false;
 }
 
@@ -51,14 +80,20 @@ export function requireBehaviour(issues: IssueList, release: string, behaviour: 
 export function checkReleaseKnown(issues: IssueList, release: string): void {
   const line = lineOf(release);
   if (line && compareRelease(release, RELEASE_LINES[line].oldest) < 0) {
-    issues.add(["litestream", "release"], `Litestream ${release} is older than ${RELEASE_LINES[line].oldest}, the oldest ${line} release this generator writes for`, `pin "${RELEASE_LINES[line].default}"`, "release.unsupported");
+    issues.add(
+      ["litestream", "release"],
+      `Litestream ${release} is older than ${RELEASE_LINES[line].oldest}, the oldest ${line} release this generator writes for`,
+      `pin "${RELEASE_LINES[line].default}"`,
+      "release.unsupported",
+    );
   }
 }
 
 /** Known-bad releases for this description: refusals and warnings naming the fixed release. */
 export function checkKnownBad(issues: IssueList, warnings: Warning[], release: string, context: ReleaseContext): void {
   for (const bad of knownProblems(release, context)) {
-    if (bad.severity === "refuse") issues.add(["litestream", "release"], bad.reason, `pin "${bad.fixedIn}" or later (docs/versions.md)`, "release.known-bad");
+    if (bad.severity === "refuse")
+      issues.add(["litestream", "release"], bad.reason, `pin "${bad.fixedIn}" or later (docs/versions.md)`, "release.known-bad");
     else warnings.push({ path: ["litestream", "release"], message: `${bad.reason}; fixed in ${bad.fixedIn}` });
   }
 }

@@ -54,7 +54,13 @@ export function pickReplicaPath(
   for (const key of Object.keys(value)) {
     if (replicaNames.includes(key)) continue;
     const suggestion = closest(key, replicaNames);
-    addOnce(issues, [...where, key], `no replica is named "${key}"`, suggestion ? `did you mean "${suggestion}"?` : `replicas of this database: ${replicaNames.join(", ")}`, "replica-path.unknown");
+    addOnce(
+      issues,
+      [...where, key],
+      `no replica is named "${key}"`,
+      suggestion ? `did you mean "${suggestion}"?` : `replicas of this database: ${replicaNames.join(", ")}`,
+      "replica-path.unknown",
+    );
   }
   const one = value[replicaName];
   return one === undefined ? undefined : { value: one, where: [...where, replicaName] };
@@ -64,16 +70,33 @@ export function pickReplicaPath(
  * The replica path Litestream is given. Object stores: the key as written, which must not start
  * with "/". File replicas: `resolve` makes it absolute (baseDir). SFTP: an absolute path on the server.
  */
-export function exactReplicaPath(pick: ReplicaPathPick, destination: Destination, resolve: (value: string, where: IssuePath) => string, issues: IssueList): string {
+export function exactReplicaPath(
+  pick: ReplicaPathPick,
+  destination: Destination,
+  resolve: (value: string, where: IssuePath) => string,
+  issues: IssueList,
+): string {
   if (typeof pick.value !== "string") return settingText(pick.value);
   const objectStore = destination.type !== "file" && destination.type !== "sftp";
   if (objectStore && pick.value.startsWith("/")) {
-    addOnce(issues, pick.where, `replicaPath "${pick.value}" starts with "/": in a bucket the path is a key, written without a leading "/"`, `write "${pick.value.replace(/^\/+/, "")}"`, "replica-path.slash");
+    addOnce(
+      issues,
+      pick.where,
+      `replicaPath "${pick.value}" starts with "/": in a bucket the path is a key, written without a leading "/"`,
+      `write "${pick.value.replace(/^\/+/, "")}"`,
+      "replica-path.slash",
+    );
     return pick.value.replace(/^\/+/, "");
   }
   if (destination.type === "file") return resolve(pick.value, pick.where);
   if (destination.type === "sftp" && !pick.value.startsWith("/")) {
-    addOnce(issues, pick.where, `replicaPath "${pick.value}" is relative: an SFTP server resolves it against the login directory, which can change`, `write the absolute directory on the server, e.g. "/${pick.value}"`, "path.relative");
+    addOnce(
+      issues,
+      pick.where,
+      `replicaPath "${pick.value}" is relative: an SFTP server resolves it against the login directory, which can change`,
+      `write the absolute directory on the server, e.g. "/${pick.value}"`,
+      "path.relative",
+    );
   }
   return pick.value;
 }

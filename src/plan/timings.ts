@@ -66,7 +66,12 @@ export function toSetting(value: string | number, source: string, warnings: Warn
   return setting;
 }
 
-export function checkTimings(settings: Partial<Record<ReplicationKey, Setting>>, version: LitestreamLine, what: string, issues: IssueList): void {
+export function checkTimings(
+  settings: Partial<Record<ReplicationKey, Setting>>,
+  version: LitestreamLine,
+  what: string,
+  issues: IssueList,
+): void {
   const retention = settings.retention?.ms ?? LITESTREAM_DEFAULTS_MS[version].retention;
   const snapshot = settings.snapshotInterval;
   if (snapshot && snapshot.ms > retention) {
@@ -83,7 +88,12 @@ export function checkTimings(settings: Partial<Record<ReplicationKey, Setting>>,
  * 0.5 keeps snapshot interval and retention global (docs/durations.md): use the shortest
  * interval and the longest retention any database asked for, and say so when they differ.
  */
-export function globalTimings05(plan: EnvironmentPlan, project: ProjectConfig, warnings: Warning[], at: (...rest: Array<string | number>) => IssuePath): Partial<EnvironmentPlan> {
+export function globalTimings05(
+  plan: EnvironmentPlan,
+  project: ProjectConfig,
+  warnings: Warning[],
+  at: (...rest: Array<string | number>) => IssuePath,
+): Partial<EnvironmentPlan> {
   const replicas = plan.databases.flatMap((db) => db.replicas.map((r) => ({ db, r })));
   const pick = (key: ReplicationKey, better: (a: number, b: number) => boolean): Setting | undefined => {
     let chosen: Setting | undefined;
@@ -110,10 +120,18 @@ export function globalTimings05(plan: EnvironmentPlan, project: ProjectConfig, w
   const validation = pick("validationInterval", (a, b) => a < b);
   if (validation) out.validation = { interval: validation };
   if (project.compaction) {
-    const levels = project.compaction.levels?.map((l, i) => toSetting(l, "compaction", warnings, ["compaction", "levels", i])).filter((s): s is Setting => !!s);
-    const l0 = project.compaction.l0Retention ? toSetting(project.compaction.l0Retention, "compaction", warnings, ["compaction", "l0Retention"]) : undefined;
+    const levels = project.compaction.levels
+      ?.map((l, i) => toSetting(l, "compaction", warnings, ["compaction", "levels", i]))
+      .filter((s): s is Setting => !!s);
+    const l0 = project.compaction.l0Retention
+      ? toSetting(project.compaction.l0Retention, "compaction", warnings, ["compaction", "l0Retention"])
+      : undefined;
     const enabled = project.compaction.retentionEnabled;
-    out.compaction = { ...(levels ? { levels } : {}), ...(l0 ? { l0Retention: l0 } : {}), ...(enabled !== undefined ? { retentionEnabled: enabled } : {}) };
+    out.compaction = {
+      ...(levels ? { levels } : {}),
+      ...(l0 ? { l0Retention: l0 } : {}),
+      ...(enabled !== undefined ? { retentionEnabled: enabled } : {}),
+    };
   }
   return out;
 }

@@ -29,12 +29,18 @@ export function startupCheckLines(settings: readonly RequiredSetting[], tag: str
   const say = (message: string) => `printf '%s\\n' ${shellWord(`${tag}: ${message}`)} >&2`;
   const lines = ["litestream_unset=0"];
   for (const s of settings) {
-    lines.push(`if [ -z "\${${s.name}:-}" ]; then ${say(`${s.name} is not set or empty: it is ${s.setting} of the Litestream config (written there as \${${s.name}}); set it in this service's environment`)}; litestream_unset=1; fi`);
+    lines.push(
+      `if [ -z "\${${s.name}:-}" ]; then ${say(`${s.name} is not set or empty: it is ${s.setting} of the Litestream config (written there as \${${s.name}}); set it in this service's environment`)}; litestream_unset=1; fi`,
+    );
     if (s.mustBe === "https") {
-      lines.push(`case "\${${s.name}:-https://}" in https://*) ;; *) ${say(`${s.name} must start with https:// (it is ${s.setting}; this provider refuses http)`)}; litestream_unset=1 ;; esac`);
+      lines.push(
+        `case "\${${s.name}:-https://}" in https://*) ;; *) ${say(`${s.name} must start with https:// (it is ${s.setting}; this provider refuses http)`)}; litestream_unset=1 ;; esac`,
+      );
     }
   }
-  lines.push(`if [ "$litestream_unset" -ne 0 ]; then ${say("not starting Litestream with an empty setting (docs/storage.md)")}; exit 78; fi`);
+  lines.push(
+    `if [ "$litestream_unset" -ne 0 ]; then ${say("not starting Litestream with an empty setting (docs/storage.md)")}; exit 78; fi`,
+  );
   return lines;
 }
 

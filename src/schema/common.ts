@@ -14,7 +14,12 @@ import { unrepresentableText } from "../render/quote/text.js";
 export const Text = z.string().superRefine((value, ctx) => {
   const problem = unrepresentableText(value);
   if (problem) {
-    ctx.addIssue({ code: "custom", message: problem, params: { fix: "remove the character (write the value on one line, printable characters only)", code: "text.unrepresentable" }, continue: false });
+    ctx.addIssue({
+      code: "custom",
+      message: problem,
+      params: { fix: "remove the character (write the value on one line, printable characters only)", code: "text.unrepresentable" },
+      continue: false,
+    });
   }
 });
 /** Same as Text; the name says the value is the user's free text, not a constrained name. */
@@ -26,12 +31,18 @@ export function formatMessage(message: string, fix: string, code = "format.inval
 }
 
 /** A port after the last ":" must be 1-65535 (shared by sftp.host and monitoring.addr). */
-export const portInRange = (usualPort: number) => (value: string, ctx: z.core.$RefinementCtx<string>): void => {
-  const port = Number(/:(\d+)$/.exec(value)?.[1]);
-  if (Number.isNaN(port) || (port >= 1 && port <= 65535)) return;
-  const host = value.slice(0, value.lastIndexOf(":"));
-  ctx.addIssue({ code: "custom", message: `port ${port} is out of range: a TCP port is 1-65535`, params: { fix: `e.g. "${host}:${usualPort}"`, code: "port.range" } });
-};
+export const portInRange =
+  (usualPort: number) =>
+  (value: string, ctx: z.core.$RefinementCtx<string>): void => {
+    const port = Number(/:(\d+)$/.exec(value)?.[1]);
+    if (Number.isNaN(port) || (port >= 1 && port <= 65535)) return;
+    const host = value.slice(0, value.lastIndexOf(":"));
+    ctx.addIssue({
+      code: "custom",
+      message: `port ${port} is out of range: a TCP port is 1-65535`,
+      params: { fix: `e.g. "${host}:${usualPort}"`, code: "port.range" },
+    });
+  };
 
 /** A duration as typed ("10s", "7d"); parsed later by `parseDuration`, checked here. */
 export const Duration = z
@@ -71,7 +82,8 @@ export function dollarProblem(value: string): { problem: string; fix: string } |
 /** Text that Litestream reads from its config: also refuses `$` (expanded, cannot be escaped). */
 export const LiteralString = Text.min(1).superRefine((value, ctx) => {
   const problem = dollarProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem.problem, params: { fix: problem.fix, code: "text.dollar" }, continue: false });
+  if (problem)
+    ctx.addIssue({ code: "custom", message: problem.problem, params: { fix: problem.fix, code: "text.dollar" }, continue: false });
 });
 
 /** A filesystem path. Relative paths are resolved against an environment's `baseDir` or refused later. */
@@ -81,12 +93,20 @@ export const FsPath = LiteralString.meta({ description: "An absolute path (or re
 /** At most 63 characters: it becomes a DNS label (Compose service and Kamal accessory names, docs/validation.md). */
 export const Slug = Text.regex(
   /^[a-z0-9][a-z0-9_-]*$/,
-  formatMessage("use lower-case letters, digits, '-' and '_' (it becomes part of paths and names)", 'e.g. "main" or "my-app"', "name.invalid"),
+  formatMessage(
+    "use lower-case letters, digits, '-' and '_' (it becomes part of paths and names)",
+    'e.g. "main" or "my-app"',
+    "name.invalid",
+  ),
 ).max(63);
 
 export const EnvVarName = Text.regex(
   /^[A-Za-z_][A-Za-z0-9_]*$/,
-  formatMessage("an environment variable name is letters, digits and '_', not starting with a digit", 'e.g. "AWS_ACCESS_KEY_ID"', "name.invalid"),
+  formatMessage(
+    "an environment variable name is letters, digits and '_', not starting with a digit",
+    'e.g. "AWS_ACCESS_KEY_ID"',
+    "name.invalid",
+  ),
 );
 
 const OP_REFERENCE_MESSAGE = formatMessage(
@@ -113,7 +133,15 @@ export const SecretRef = z
         return;
       }
       const parsed = OpReference.safeParse(value);
-      if (!parsed.success) ctx.addIssue({ code: "custom", message: OP_REFERENCE_MESSAGE, params: { fix: 'write "op://Vault/Item/field" with your vault, item and field names (no spaces or extra "/")', code: "secret.reference" } });
+      if (!parsed.success)
+        ctx.addIssue({
+          code: "custom",
+          message: OP_REFERENCE_MESSAGE,
+          params: {
+            fix: 'write "op://Vault/Item/field" with your vault, item and field names (no spaces or extra "/")',
+            code: "secret.reference",
+          },
+        });
     }),
   ])
   .meta({ description: 'A secret reference: { env: "NAME" }, { op: "op://Vault/Item/field" } or the string "op://Vault/Item/field".' });
@@ -144,9 +172,10 @@ export type ReplicationInput = z.input<typeof Replication>;
  * A non-secret setting known only at run time: written as `${NAME}` into litestream.yml for
  * Litestream's own expansion, and checked at start-up by every target (docs/storage.md).
  */
-export const EnvSetting = z
-  .strictObject({ env: EnvVarName })
-  .meta({ description: 'Read at start-up from this environment variable: written as ${NAME} in litestream.yml, and every target refuses to start while it is unset or empty.' });
+export const EnvSetting = z.strictObject({ env: EnvVarName }).meta({
+  description:
+    "Read at start-up from this environment variable: written as ${NAME} in litestream.yml, and every target refuses to start while it is unset or empty.",
+});
 
 export type EnvSettingConfig = z.output<typeof EnvSetting>;
 
@@ -163,7 +192,11 @@ export function settingText(value: string | EnvSettingConfig): string {
 /** Database name: a Slug that may also hold dots ("production.sqlite3"), which stays a label only. */
 export const DatabaseName = Text.regex(
   /^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*(?<!\.)$/,
-  formatMessage("use lower-case letters, digits, '-', '_' and single dots inside the name", 'e.g. "main" or "production.sqlite3"', "name.invalid"),
+  formatMessage(
+    "use lower-case letters, digits, '-', '_' and single dots inside the name",
+    'e.g. "main" or "production.sqlite3"',
+    "name.invalid",
+  ),
 ).max(63);
 
 /**
@@ -172,5 +205,9 @@ export const DatabaseName = Text.regex(
  */
 export const ReplicaPathText = LiteralString.regex(
   /^(?!.*\/\/)(?!.*\/$)(?!(?:.*\/)?\.\.?(?:\/|$))/,
-  formatMessage("write the replica path without a trailing '/', '//' or '.'/'..' segments", 'e.g. "production.sqlite3" or "litestream/pb_data.db"', "replica-path.invalid"),
+  formatMessage(
+    "write the replica path without a trailing '/', '//' or '.'/'..' segments",
+    'e.g. "production.sqlite3" or "litestream/pb_data.db"',
+    "replica-path.invalid",
+  ),
 );

@@ -3,7 +3,21 @@
  * Strict objects everywhere: an unknown key is an error (Litestream itself ignores them silently).
  */
 import { z } from "zod";
-import { DatabaseName, Duration, EnvSetting, EnvVarName, formatMessage, FsPath, LiteralString, portInRange, Replication, ReplicaPathText, SecretRef, Slug, Text } from "./common.js";
+import {
+  DatabaseName,
+  Duration,
+  EnvSetting,
+  EnvVarName,
+  formatMessage,
+  FsPath,
+  LiteralString,
+  portInRange,
+  Replication,
+  ReplicaPathText,
+  SecretRef,
+  Slug,
+  Text,
+} from "./common.js";
 import { MonitoringAlerts, Runbook, Verification } from "./operations.js";
 import { Prefix, Storage } from "./storage.js";
 import { TargetOverrides, Targets } from "./targets.js";
@@ -11,11 +25,20 @@ import { TargetOverrides, Targets } from "./targets.js";
 export const USE_CASE_PRESETS = ["personal", "active", "critical"] as const;
 export const BUILTIN_ROLES = ["primary", "queue", "cache", "cable"] as const;
 
-const Sha256 = Text.regex(/^sha256:[0-9a-f]{64}$/, formatMessage('a checksum is "sha256:" and 64 lower-case hex characters', "copy the line for your .deb from the release's checksums.txt, e.g. \"sha256:<64 hex>\"", "checksum.invalid"));
+const Sha256 = Text.regex(
+  /^sha256:[0-9a-f]{64}$/,
+  formatMessage(
+    'a checksum is "sha256:" and 64 lower-case hex characters',
+    'copy the line for your .deb from the release\'s checksums.txt, e.g. "sha256:<64 hex>"',
+    "checksum.invalid",
+  ),
+);
 
 const MigrateFrom = z.strictObject({
   version: z.literal("0.3").meta({ description: "The line the existing backups were written by." }),
-  prefix: LiteralString.optional().meta({ description: "Object stores: the bucket prefix the 0.3 backups are under (default: the project name)." }),
+  prefix: LiteralString.optional().meta({
+    description: "Object stores: the bucket prefix the 0.3 backups are under (default: the project name).",
+  }),
   path: FsPath.optional().meta({ description: "File and SFTP replicas: the directory the 0.3 backups are in." }),
 });
 
@@ -23,17 +46,36 @@ const Litestream = z.strictObject({
   version: z.enum(["0.3", "0.5"]).meta({
     description: 'The Litestream line you run. "0.3" and "0.5" read different config shapes; there is no default on purpose.',
   }),
-  release: Text.regex(/^0\.(3|5)\.\d+$/, formatMessage('an exact release such as "0.3.14" or "0.5.17"', 'e.g. "0.3.14" or "0.5.17"', "release.invalid"))
+  release: Text.regex(
+    /^0\.(3|5)\.\d+$/,
+    formatMessage('an exact release such as "0.3.14" or "0.5.17"', 'e.g. "0.3.14" or "0.5.17"', "release.invalid"),
+  )
     .optional()
-    .meta({ description: "Exact release to pin: any 0.3.x from 0.3.9, or any 0.5.x (defaults: 0.3.14, 0.5.17). Every key written is one this release reads (docs/versions.md)." }),
-  image: LiteralString.optional().meta({ description: "Container image to pin instead of litestream/litestream:<release>; a digest (@sha256:…) is kept." }),
+    .meta({
+      description:
+        "Exact release to pin: any 0.3.x from 0.3.9, or any 0.5.x (defaults: 0.3.14, 0.5.17). Every key written is one this release reads (docs/versions.md).",
+    }),
+  image: LiteralString.optional().meta({
+    description: "Container image to pin instead of litestream/litestream:<release>; a digest (@sha256:…) is kept.",
+  }),
   checksum: z
     .union([Sha256, z.strictObject({ amd64: Sha256.optional(), arm64: Sha256.optional() })])
     .optional()
-    .meta({ description: 'SHA-256 of the release .deb the systemd install script downloads, from the release\'s checksums.txt: "sha256:…" for the amd64 .deb, or { amd64, arm64 }.' }),
-  verify: z.boolean().optional().meta({ description: "false: download the .deb without checking a SHA-256 (needed when neither the generator nor `checksum` knows it)." }),
-  migrateFrom: MigrateFrom.optional().meta({ description: "0.5 only: the databases are backed up by 0.3 today; 0.5 writes to a new location and restores the 0.3 backup (docs/versions.md)." }),
-  walAutocheckpointOff: z.boolean().optional().meta({ description: "The app sets PRAGMA wal_autocheckpoint=0 (0.5.6-0.5.7 stop replicating then)." }),
+    .meta({
+      description:
+        'SHA-256 of the release .deb the systemd install script downloads, from the release\'s checksums.txt: "sha256:…" for the amd64 .deb, or { amd64, arm64 }.',
+    }),
+  verify: z.boolean().optional().meta({
+    description: "false: download the .deb without checking a SHA-256 (needed when neither the generator nor `checksum` knows it).",
+  }),
+  migrateFrom: MigrateFrom.optional().meta({
+    description:
+      "0.5 only: the databases are backed up by 0.3 today; 0.5 writes to a new location and restores the 0.3 backup (docs/versions.md).",
+  }),
+  walAutocheckpointOff: z
+    .boolean()
+    .optional()
+    .meta({ description: "The app sets PRAGMA wal_autocheckpoint=0 (0.5.6-0.5.7 stop replicating then)." }),
 });
 
 const Directory = z.strictObject({
@@ -44,23 +86,28 @@ const Directory = z.strictObject({
 });
 
 /** An exact replica path for every replica of a database, or one per replica name (several replicas, 0.3). */
-const ReplicaPath = z
-  .union([ReplicaPathText, EnvSetting, z.record(Slug, z.union([ReplicaPathText, EnvSetting]))])
-  .meta({
-    description:
-      'Keep an existing backup: the exact replica path, used as is instead of <prefix>/<database name> (the key in the bucket, e.g. "production.sqlite3", or the directory of a file/SFTP replica); { env: "NAME" } reads it at start-up; { <replica name>: path } for several replicas.',
-  });
+const ReplicaPath = z.union([ReplicaPathText, EnvSetting, z.record(Slug, z.union([ReplicaPathText, EnvSetting]))]).meta({
+  description:
+    'Keep an existing backup: the exact replica path, used as is instead of <prefix>/<database name> (the key in the bucket, e.g. "production.sqlite3", or the directory of a file/SFTP replica); { env: "NAME" } reads it at start-up; { <replica name>: path } for several replicas.',
+});
 
 const Database = z.strictObject({
-  name: DatabaseName.optional().meta({ description: "Defaults to the file name without extension; used in the replica path (dots allowed: a label only)." }),
+  name: DatabaseName.optional().meta({
+    description: "Defaults to the file name without extension; used in the replica path (dots allowed: a label only).",
+  }),
   replicaPath: ReplicaPath.optional(),
   path: FsPath.meta({ description: "The database file, or with `directory` the directory of tenant databases." }),
   directory: Directory.optional().meta({
-    description: "0.5.3+: `path` is a directory of databases (dir + pattern); each file found replicates to <replica path>/<file path inside the directory> (docs/versions.md).",
+    description:
+      "0.5.3+: `path` is a directory of databases (dir + pattern); each file found replicates to <replica path>/<file path inside the directory> (docs/versions.md).",
   }),
   role: Slug.optional().meta({ description: "primary | queue | cache | cable, or a role defined under `roles`." }),
   replication: Replication.optional(),
-  truncatePageN: z.int().min(1).optional().meta({ description: "0.5.3+: WAL pages after which a checkpoint truncates the WAL (truncate-page-n)." }),
+  truncatePageN: z
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: "0.5.3+: WAL pages after which a checkpoint truncates the WAL (truncate-page-n)." }),
   maxSyncWalBytes: z.int().min(1).optional().meta({ description: "0.5.15+: WAL bytes after which a sync is forced (max-sync-wal-bytes)." }),
 });
 
@@ -93,7 +140,16 @@ const Encryption = z.union([
   z.strictObject({
     age: z.strictObject({
       recipients: z
-        .array(Text.regex(/^age1[0-9a-z]{58}$/, formatMessage("an age recipient is a public key starting with age1", "paste the public key printed by `age-keygen` (age1 and 58 characters)", "age.recipient")))
+        .array(
+          Text.regex(
+            /^age1[0-9a-z]{58}$/,
+            formatMessage(
+              "an age recipient is a public key starting with age1",
+              "paste the public key printed by `age-keygen` (age1 and 58 characters)",
+              "age.recipient",
+            ),
+          ),
+        )
         .min(1),
       identity: SecretRef.optional().meta({ description: "The private key, needed to restore." }),
     }),
@@ -109,12 +165,24 @@ const Encryption = z.union([
 const Compaction = z.strictObject({
   levels: z.array(Duration).min(1).optional().meta({ description: "0.5 only: compaction level intervals (replaces 30s, 5m, 1h)." }),
   l0Retention: Duration.optional().meta({ description: "0.5.3+: how long L0 files are kept (default 5m)." }),
-  retentionEnabled: z.boolean().optional().meta({ description: "0.5.8+: false leaves old backup files to the storage's own lifecycle rules (retention.enabled)." }),
+  retentionEnabled: z
+    .boolean()
+    .optional()
+    .meta({ description: "0.5.8+: false leaves old backup files to the storage's own lifecycle rules (retention.enabled)." }),
 });
 
 const RestoreRetry = z.strictObject({
-  attempts: z.int().min(2).max(1000).meta({ description: "How many times each restore is tried before giving up (the app is then not started)." }),
-  maxDelaySeconds: z.int().min(1).max(3600).optional().meta({ description: "Longest wait between attempts; waits start at 2 s and double up to it (default 60)." }),
+  attempts: z
+    .int()
+    .min(2)
+    .max(1000)
+    .meta({ description: "How many times each restore is tried before giving up (the app is then not started)." }),
+  maxDelaySeconds: z
+    .int()
+    .min(1)
+    .max(3600)
+    .optional()
+    .meta({ description: "Longest wait between attempts; waits start at 2 s and double up to it (default 60)." }),
 });
 
 /** What one environment changes relative to the top level. */
@@ -126,7 +194,8 @@ const Environment = z.strictObject({
   storage: Storage.optional(),
   replicas: z.array(Storage).min(1).optional(),
   prefix: Prefix.optional().meta({
-    description: 'Keep the inherited storage but use this bucket prefix (e.g. a per-environment prefix in one bucket; "" = the bucket root).',
+    description:
+      'Keep the inherited storage but use this bucket prefix (e.g. a per-environment prefix in one bucket; "" = the bucket root).',
   }),
   preset: z.enum(USE_CASE_PRESETS).optional(),
   replication: Replication.optional(),
@@ -161,7 +230,8 @@ export const Project = z.strictObject({
     description: "Retry a failing restore on boot with back-off, e.g. on a device that boots before its network is up (docs/lifecycle.md).",
   }),
   shutdownSyncTimeout: Duration.optional().meta({
-    description: "0.5.6+: how long Litestream keeps retrying its final sync on SIGTERM (default 30s). Every target's stop grace period is derived from it.",
+    description:
+      "0.5.6+: how long Litestream keeps retrying its final sync on SIGTERM (default 30s). Every target's stop grace period is derived from it.",
   }),
   monitoring: Monitoring.optional(),
   logging: Logging.optional(),

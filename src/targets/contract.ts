@@ -8,7 +8,12 @@ import type { z } from "zod";
 import type { Artifact, TargetContext } from "../artifact.js";
 import type { IssuePath } from "../errors.js";
 
-export interface TargetModule<Key extends string = string, Schema extends z.ZodType = z.ZodType, Overrides extends z.ZodType = z.ZodType, Settings = unknown> {
+export interface TargetModule<
+  Key extends string = string,
+  Schema extends z.ZodType = z.ZodType,
+  Overrides extends z.ZodType = z.ZodType,
+  Settings = unknown,
+> {
   /** The key under `targets` in the description. */
   readonly key: Key;
   /** `targets.<key>` of the project. */

@@ -28,7 +28,8 @@ export const KNOWN_BAD: readonly KnownBad[] = [
     to: "0.5.0",
     appliesTo: () => true,
     // Restores on boot are refused on 0.5.0 anyway (restore-if-db-not-exists is 0.5.6+), and age on all of 0.5.
-    reason: "Litestream 0.5.0 lacks restore -if-replica-exists (a restore by hand of an empty replica fails) and silently writes age-\"encrypted\" replicas in plaintext",
+    reason:
+      'Litestream 0.5.0 lacks restore -if-replica-exists (a restore by hand of an empty replica fails) and silently writes age-"encrypted" replicas in plaintext',
     fixedIn: "0.5.1",
     severity: "warn",
   },
@@ -36,7 +37,8 @@ export const KNOWN_BAD: readonly KnownBad[] = [
     from: "0.5.3",
     to: "0.5.5",
     appliesTo: (c) => c.customS3Endpoint,
-    reason: "Litestream 0.5.3-0.5.5 fail uploads to custom S3 endpoints (B2, R2, MinIO, …) with chunked-encoding and payload-signing errors (litestream issues #889 #912 #918 #940 #941)",
+    reason:
+      "Litestream 0.5.3-0.5.5 fail uploads to custom S3 endpoints (B2, R2, MinIO, …) with chunked-encoding and payload-signing errors (litestream issues #889 #912 #918 #940 #941)",
     fixedIn: "0.5.6",
     severity: "refuse",
   },
@@ -52,7 +54,8 @@ export const KNOWN_BAD: readonly KnownBad[] = [
     from: "0.5.6",
     to: "0.5.7",
     appliesTo: (c) => !c.walAutocheckpointOff,
-    reason: "Litestream 0.5.6-0.5.7 can stop replicating if the app sets PRAGMA wal_autocheckpoint=0 (litestream issue #1083); set litestream.walAutocheckpointOff: true if it does",
+    reason:
+      "Litestream 0.5.6-0.5.7 can stop replicating if the app sets PRAGMA wal_autocheckpoint=0 (litestream issue #1083); set litestream.walAutocheckpointOff: true if it does",
     fixedIn: "0.5.8",
     severity: "warn",
   },

@@ -28,8 +28,50 @@ export interface KeyRow {
 const row = (line: LitestreamLine, scope: KeyScope, since: string, keys: string[], until?: string): KeyRow[] =>
   keys.map((key) => ({ line, scope, key, since, ...(until ? { until } : {}) }));
 
-const REPLICA_03 = ["type", "name", "path", "url", "retention", "retention-check-interval", "sync-interval", "snapshot-interval", "validation-interval", "access-key-id", "secret-access-key", "region", "bucket", "endpoint", "force-path-style", "skip-verify", "account-name", "account-key", "host", "user", "password", "key-path", "age"];
-const REPLICA_05_0 = ["type", "path", "url", "bucket", "endpoint", "region", "force-path-style", "skip-verify", "sync-interval", "access-key-id", "secret-access-key", "account-name", "account-key", "host", "user", "password", "key-path"];
+const REPLICA_03 = [
+  "type",
+  "name",
+  "path",
+  "url",
+  "retention",
+  "retention-check-interval",
+  "sync-interval",
+  "snapshot-interval",
+  "validation-interval",
+  "access-key-id",
+  "secret-access-key",
+  "region",
+  "bucket",
+  "endpoint",
+  "force-path-style",
+  "skip-verify",
+  "account-name",
+  "account-key",
+  "host",
+  "user",
+  "password",
+  "key-path",
+  "age",
+];
+const REPLICA_05_0 = [
+  "type",
+  "path",
+  "url",
+  "bucket",
+  "endpoint",
+  "region",
+  "force-path-style",
+  "skip-verify",
+  "sync-interval",
+  "access-key-id",
+  "secret-access-key",
+  "account-name",
+  "account-key",
+  "host",
+  "user",
+  "password",
+  "key-path",
+];
 
 /** Replica keys of 0.5, each with the release that brought it. */
 const REPLICA_05: KeyRow[] = [
@@ -48,12 +90,43 @@ const REPLICA_05: KeyRow[] = [
  * ReplicaSettings.SetDefaults in 0.5.8 and 0.5.12). `storage-class` and `max-sync-ltx-files` are
  * not known to be applied, so they stay per replica.
  */
-const REPLICA_DEFAULTS_05 = ["sync-interval", "access-key-id", "secret-access-key", "region", "bucket", "endpoint", "force-path-style", "sign-payload", "require-content-md5", "skip-verify", "sse-customer-algorithm", "sse-customer-key", "sse-customer-key-path", "sse-kms-key-id", "account-name", "account-key", "sas-token", "host", "user", "password", "key-path", "auto-recover"];
+const REPLICA_DEFAULTS_05 = [
+  "sync-interval",
+  "access-key-id",
+  "secret-access-key",
+  "region",
+  "bucket",
+  "endpoint",
+  "force-path-style",
+  "sign-payload",
+  "require-content-md5",
+  "skip-verify",
+  "sse-customer-algorithm",
+  "sse-customer-key",
+  "sse-customer-key-path",
+  "sse-kms-key-id",
+  "account-name",
+  "account-key",
+  "sas-token",
+  "host",
+  "user",
+  "password",
+  "key-path",
+  "auto-recover",
+];
 
 export const KEY_TABLE: readonly KeyRow[] = [
   ...row("0.3", "top", "0.3.9", ["addr", "dbs", "exec", "access-key-id", "secret-access-key", "logging"]),
   ...row("0.3", "logging", "0.3.9", ["level", "type", "stderr"]),
-  ...row("0.3", "db", "0.3.9", ["path", "meta-path", "monitor-interval", "checkpoint-interval", "min-checkpoint-page-count", "max-checkpoint-page-count", "replicas"]),
+  ...row("0.3", "db", "0.3.9", [
+    "path",
+    "meta-path",
+    "monitor-interval",
+    "checkpoint-interval",
+    "min-checkpoint-page-count",
+    "max-checkpoint-page-count",
+    "replicas",
+  ]),
   ...row("0.3", "replica", "0.3.9", REPLICA_03),
   ...row("0.3", "type", "0.3.9", ["file", "s3", "gcs", "abs", "sftp"]),
 
@@ -62,7 +135,11 @@ export const KEY_TABLE: readonly KeyRow[] = [
   ...row("0.5", "top", "0.5.6", ["heartbeat-url", "heartbeat-interval", "shutdown-sync-timeout", "shutdown-sync-interval"]),
   ...row("0.5", "top", "0.5.7", ["socket", "verify-compaction", "validation"]),
   ...row("0.5", "top", "0.5.8", ["retention"]),
-  ...REPLICA_05.filter((r) => REPLICA_DEFAULTS_05.includes(r.key)).map((r) => ({ ...r, scope: "top" as const, since: compareRelease(r.since, "0.5.3") < 0 ? "0.5.3" : r.since })),
+  ...REPLICA_05.filter((r) => REPLICA_DEFAULTS_05.includes(r.key)).map((r) => ({
+    ...r,
+    scope: "top" as const,
+    since: compareRelease(r.since, "0.5.3") < 0 ? "0.5.3" : r.since,
+  })),
   ...row("0.5", "logging", "0.5.0", ["level", "type", "stderr"]),
   ...row("0.5", "logging", "0.5.11", ["source"]),
   ...row("0.5", "snapshot", "0.5.0", ["interval", "retention"]),

@@ -71,17 +71,24 @@ function makeDirectories(root: string, dir: string, created: string[]): void {
   }
   // Re-check after creating: a symlink swapped in since planning must not lead out of the root.
   if (!isInside(root, fs.realpathSync(dir))) {
-    throw new WriteError(path.relative(root, dir), "changed into a symlink out of the project root while writing", "check who else writes this directory, then run again");
+    throw new WriteError(
+      path.relative(root, dir),
+      "changed into a symlink out of the project root while writing",
+      "check who else writes this directory, then run again",
+    );
   }
 }
 
 function stage(write: PlannedWrite): string {
   const dir = path.dirname(write.file);
-  const temp = path.join(dir, `.${path.basename(write.file).slice(0, 100)}.litestream-deploy.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(write.file).slice(0, 100)}.litestream-deploy.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-    for (let offset = 0; offset < write.bytes.length; ) offset += fs.writeSync(fd, write.bytes, offset);
+    for (let offset = 0; offset < write.bytes.length;) offset += fs.writeSync(fd, write.bytes, offset);
     fs.fchmodSync(fd, write.mode);
     keepOwner(fd, write.before?.stat);
     fs.fsyncSync(fd);
@@ -115,8 +122,12 @@ function assertUnchangedSincePlan(write: PlannedWrite): void {
     if (!isErrno(error, "ENOENT")) throw error;
   }
   const was = write.before?.stat;
-  const same = now === undefined ? was === undefined : was !== undefined && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
-  if (!same) throw new WriteError(write.relative, "changed on disk while this run was writing", "run again (another program edited it meanwhile)");
+  const same =
+    now === undefined
+      ? was === undefined
+      : was !== undefined && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
+  if (!same)
+    throw new WriteError(write.relative, "changed on disk while this run was writing", "run again (another program edited it meanwhile)");
 }
 
 function renameOrFail(temp: string, write: PlannedWrite): void {

@@ -54,7 +54,9 @@ export function acquireLock(root: string, options: LockOptions = {}): () => void
       if (readLock(lockFile) === held) {
         removeQuietly(lockFile);
         options.onMessage?.(
-          owner ? `took over the stale lock ${lockFile} left by pid ${owner.pid}, which is no longer running` : `took over the unreadable lock ${lockFile}`,
+          owner
+            ? `took over the stale lock ${lockFile} left by pid ${owner.pid}, which is no longer running`
+            : `took over the unreadable lock ${lockFile}`,
         );
       }
       continue;

@@ -25,7 +25,11 @@ export function parseManifest(text: string | undefined): ManifestEntry[] | undef
     const value = JSON.parse(text) as { files?: unknown };
     if (!Array.isArray(value.files)) return undefined;
     return value.files.filter(
-      (e): e is ManifestEntry => typeof e === "object" && e !== null && typeof (e as ManifestEntry).path === "string" && typeof (e as ManifestEntry).kind === "string",
+      (e): e is ManifestEntry =>
+        typeof e === "object" &&
+        e !== null &&
+        typeof (e as ManifestEntry).path === "string" &&
+        typeof (e as ManifestEntry).kind === "string",
     );
   } catch {
     return undefined;

@@ -19,20 +19,29 @@ export interface ResolvedTarget {
   stat?: fs.Stats;
 }
 
-const INSIDE_FIX = "use a relative path inside the project root (the --out directory), e.g. config/deploy.yml; to write another project, run with --out pointing at it";
+const INSIDE_FIX =
+  "use a relative path inside the project root (the --out directory), e.g. config/deploy.yml; to write another project, run with --out pointing at it";
 
 /** Why a relative artifact path is not acceptable before looking at the disk, or undefined. */
 export function artifactPathProblem(relative: string): Refusal | undefined {
   if (relative === "") return { reason: "the file path is empty", fix: INSIDE_FIX };
   if (relative.includes("\0")) return { reason: "the file path contains a NUL byte", fix: INSIDE_FIX };
-  if (relative.includes("\\")) return { reason: "the file path contains a backslash; paths use forward slashes", fix: `write it as ${relative.replaceAll("\\", "/")}` };
+  if (relative.includes("\\"))
+    return {
+      reason: "the file path contains a backslash; paths use forward slashes",
+      fix: `write it as ${relative.replaceAll("\\", "/")}`,
+    };
   const control = unrepresentableText(relative);
   if (control) return { reason: `the file path ${control}`, fix: INSIDE_FIX };
-  if (relative.startsWith("/") || /^[A-Za-z]:/.test(relative)) return { reason: "is an absolute path; files are written only inside the project root", fix: INSIDE_FIX };
+  if (relative.startsWith("/") || /^[A-Za-z]:/.test(relative))
+    return { reason: "is an absolute path; files are written only inside the project root", fix: INSIDE_FIX };
   const segments = relative.split("/");
   if (segments.includes("..")) return { reason: "has a `..` segment, which leaves the project root", fix: INSIDE_FIX };
   if (segments.some((s) => s === "" || s === ".")) {
-    return { reason: "has an empty or `.` segment", fix: `write it as ${segments.filter((s) => s !== "" && s !== ".").join("/") || "a file name"}` };
+    return {
+      reason: "has an empty or `.` segment",
+      fix: `write it as ${segments.filter((s) => s !== "" && s !== ".").join("/") || "a file name"}`,
+    };
   }
   return undefined;
 }
@@ -123,7 +132,10 @@ function followLink(root: string, link: string, shown: string): string | Refusal
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const what = code === "ENOENT" ? "a path that does not exist" : `a path that cannot be resolved (${code})`;
-    return { reason: `${shown} is a symlink to ${what}`, fix: `remove the symlink ${shown}, or create what it points to inside the project root` };
+    return {
+      reason: `${shown} is a symlink to ${what}`,
+      fix: `remove the symlink ${shown}, or create what it points to inside the project root`,
+    };
   }
   if (!isInside(root, real)) {
     return {
@@ -140,12 +152,18 @@ function lstat(file: string): fs.Stats | Refusal | undefined {
   } catch (error) {
     if (isErrno(error, "ENOENT")) return undefined;
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    return { reason: `cannot be examined (${code}: ${(error as Error).message})`, fix: "check the permissions of the directories on the way, then run again" };
+    return {
+      reason: `cannot be examined (${code}: ${(error as Error).message})`,
+      fix: "check the permissions of the directories on the way, then run again",
+    };
   }
 }
 
 function notADirectory(shown: string): Refusal {
-  return { reason: `${shown} exists and is not a directory, but a file has to be written below it`, fix: `move ${shown} away, or choose another file name in the description` };
+  return {
+    reason: `${shown} exists and is not a directory, but a file has to be written below it`,
+    fix: `move ${shown} away, or choose another file name in the description`,
+  };
 }
 
 function kindOf(stat: fs.Stats): string {

@@ -25,7 +25,10 @@ function describeIoError(error: unknown, where: string, doing: string): { reason
       return { reason: `the disk is full (${code}) ${doing} in ${where}`, fix: "free space on that device, then run again" };
     case "EACCES":
     case "EPERM":
-      return { reason: `permission denied (${code}) ${doing} in ${where}`, fix: `make that ${doing === "reading" ? "file readable" : "directory writable"} for this user (or run as its owner), then run again` };
+      return {
+        reason: `permission denied (${code}) ${doing} in ${where}`,
+        fix: `make that ${doing === "reading" ? "file readable" : "directory writable"} for this user (or run as its owner), then run again`,
+      };
     case "EROFS":
       return { reason: `${where} is on a read-only file system (EROFS)`, fix: "run on a writable checkout, or use --check / --dry-run" };
     default:

@@ -35,7 +35,9 @@ export function dockerfileChecker(): string {
     try {
       execFileSync(go, ["build", "-o", binary, "."], { cwd: SOURCE_DIR, stdio: "pipe", timeout: 600_000 });
     } catch (e) {
-      throw new Error(`could not build the BuildKit Dockerfile checker (needs the Go toolchain and the module proxy): ${String((e as { stderr?: Buffer }).stderr ?? e)}`);
+      throw new Error(
+        `could not build the BuildKit Dockerfile checker (needs the Go toolchain and the module proxy): ${String((e as { stderr?: Buffer }).stderr ?? e)}`,
+      );
     }
   }
   built = binary;

@@ -23,20 +23,31 @@ export interface ComposeConfigOptions {
 export function composeConfig(files: string[], options: ComposeConfigOptions = {}): Promise<ComposeConfigResult> {
   const dockerConfig = join(TOOLS_DIR, "docker-config");
   mkdirSync(dockerConfig, { recursive: true });
-  const args = [...(options.projectName ? ["-p", options.projectName] : []), ...files.flatMap((f) => ["-f", f]), "config", ...(options.args ?? [])];
+  const args = [
+    ...(options.projectName ? ["-p", options.projectName] : []),
+    ...files.flatMap((f) => ["-f", f]),
+    "config",
+    ...(options.args ?? []),
+  ];
   return new Promise((resolve, reject) => {
     execFile(
       composeBinary(),
       args,
       {
         cwd: dirname(files[0]!),
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/", DOCKER_CONFIG: dockerConfig, COMPOSE_ANALYTICS: "false", ...options.env },
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: process.env.HOME ?? "/",
+          DOCKER_CONFIG: dockerConfig,
+          COMPOSE_ANALYTICS: "false",
+          ...options.env,
+        },
         encoding: "utf8",
         timeout: 30_000,
       },
       (err, stdout, stderr) => {
         if (err && typeof err.code === "string") return reject(err);
-        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : -1) : 0;
+        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
         resolve({ code, stdout, stderr });
       },
     );
@@ -52,7 +63,10 @@ export async function composeModel(files: string[], options: ComposeConfigOption
 
 export interface ComposeModel {
   name: string;
-  services: Record<string, Record<string, unknown> & { depends_on?: Record<string, { condition: string; required?: boolean; restart?: boolean }> }>;
+  services: Record<
+    string,
+    Record<string, unknown> & { depends_on?: Record<string, { condition: string; required?: boolean; restart?: boolean }> }
+  >;
   volumes?: Record<string, unknown>;
   configs?: Record<string, unknown>;
 }

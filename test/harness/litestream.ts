@@ -11,10 +11,7 @@ import { litestream05Binary } from "./tools.js";
 const require = createRequire(import.meta.url);
 
 /** Absolute path of the Litestream binary shipped by @flydotio/litestream-linux-x64 (0.3.13). */
-export const litestreamBinary: string = join(
-  dirname(require.resolve("@flydotio/litestream-linux-x64/package.json")),
-  "litestream",
-);
+export const litestreamBinary: string = join(dirname(require.resolve("@flydotio/litestream-linux-x64/package.json")), "litestream");
 
 /** A Litestream release line the generator emits, and the real binary the tests run for it. */
 export type LitestreamLine = "0.3" | "0.5";
@@ -119,7 +116,11 @@ export function parseDatabasesOutput(stdout: string): DatabaseEntry[] {
 }
 
 /** Runs `litestream databases -config <configPath>` and parses it; rejects on a non-zero exit. */
-export async function listDatabases(configPath: string, env?: Record<string, string>, line: LitestreamLine = "0.3"): Promise<DatabaseEntry[]> {
+export async function listDatabases(
+  configPath: string,
+  env?: Record<string, string>,
+  line: LitestreamLine = "0.3",
+): Promise<DatabaseEntry[]> {
   const r = await runLitestream(["databases", "-config", configPath], { env, line });
   if (r.code !== 0) {
     throw new Error(`litestream databases exited ${r.code}: ${r.stderr || r.stdout}`);
@@ -243,6 +244,7 @@ export function startReplicate(configPath: string, opts: StartReplicateOptions =
     waitForLog(re, timeoutMs = 10_000, from = 0) {
       const pattern = new RegExp(re.source, re.flags.replace("g", ""));
       return new Promise<RegExpMatchArray>((resolve, reject) => {
+        // eslint-disable-next-line prefer-const -- done() reads it before setTimeout assigns it
         let timer: NodeJS.Timeout | undefined;
         const check = () => {
           const m = out.slice(from).match(pattern);
@@ -317,7 +319,12 @@ export function runRestore(config: string, db: string, output: string, opts: Res
  * Restores `db` into a fresh file under `scratchDir` every 250 ms until a backup exists, then returns
  * that file's path. Rejects after waitMs (default 15 s) with the last restore's output.
  */
-export async function waitForBackup(config: string, db: string, scratchDir: string, opts: RunOptions & { waitMs?: number } = {}): Promise<string> {
+export async function waitForBackup(
+  config: string,
+  db: string,
+  scratchDir: string,
+  opts: RunOptions & { waitMs?: number } = {},
+): Promise<string> {
   const deadline = Date.now() + (opts.waitMs ?? 15_000);
   for (let attempt = 0; ; attempt++) {
     const output = join(scratchDir, `backup-probe-${attempt}.db`);

@@ -145,7 +145,12 @@ export async function startS3(opts: { buckets?: string[] } = {}): Promise<S3Serv
       const xml = await res.text();
       if (!res.ok) throw new Error(`ListObjectsV2 ${res.status}: ${xml}`);
       const unescape = (s: string) =>
-        s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&amp;/g, "&");
+        s
+          .replace(/&lt;/g, "<")
+          .replace(/&gt;/g, ">")
+          .replace(/&quot;/g, '"')
+          .replace(/&#x27;|&#39;/g, "'")
+          .replace(/&amp;/g, "&");
       const keys = [...xml.matchAll(/<Contents>[\s\S]*?<Key>([\s\S]*?)<\/Key>/g)].map((m) => unescape(m[1]!));
       const commonPrefixes = [...xml.matchAll(/<CommonPrefixes>\s*<Prefix>([\s\S]*?)<\/Prefix>/g)].map((m) => unescape(m[1]!));
       return { keys, commonPrefixes };

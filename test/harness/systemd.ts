@@ -10,7 +10,19 @@ import { chmodSync } from "node:fs";
 
 export const SYSTEMD_BINARY = "/lib/systemd/systemd";
 
-const C_ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "'": "'", n: "\n", t: "\t", s: " ", a: "\x07", b: "\b", f: "\f", r: "\r", v: "\v" };
+const C_ESCAPES: Record<string, string> = {
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  n: "\n",
+  t: "\t",
+  s: " ",
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  r: "\r",
+  v: "\v",
+};
 
 /** One command line per command (systemd still splits a value on a bare ";"), as argv at run time. */
 export function parseCommandLines(value: string): string[][] {
@@ -100,38 +112,48 @@ export function systemdDump(dir: string, unit: string): Promise<UnitDump> {
   const asNobody = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
   const argv = [...asNobody, SYSTEMD_BINARY, "--test", "--system", `--unit=${unit}`, "--no-pager"];
   return new Promise((resolve, reject) => {
-    execFile(argv[0]!, argv.slice(1), { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SYSTEMD_UNIT_PATH: `${dir}:`, SYSTEMD_LOG_LEVEL: "warning" }, timeout: 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`systemd --test failed: ${err.message}\n${stderr}`));
-      const all = `${stdout}\n${stderr}`.split("\n");
-      const warnings = all.filter((l) => l.startsWith(`${dir}/`));
-      const start = all.findIndex((l) => l === `\t-> Unit ${unit}:`);
-      if (start < 0) return reject(new Error(`no dump of ${unit}:\n${all.slice(0, 20).join("\n")}`));
-      const end = all.findIndex((l, i) => i > start && l.startsWith("\t-> Unit "));
-      const block = all.slice(start + 1, end < 0 ? undefined : end);
-      const settings: [string, string][] = [];
-      const commands: Record<string, string[][]> = {};
-      let exec: string | undefined;
-      for (const line of block) {
-        const header = /^\t\t-> (Exec\w+):$/.exec(line);
-        if (header) {
-          exec = header[1]!;
-          commands[exec] ??= [];
-          continue;
+    execFile(
+      argv[0]!,
+      argv.slice(1),
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SYSTEMD_UNIT_PATH: `${dir}:`, SYSTEMD_LOG_LEVEL: "warning" },
+        timeout: 60_000,
+        maxBuffer: 64 << 20,
+      },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`systemd --test failed: ${err.message}\n${stderr}`));
+        const all = `${stdout}\n${stderr}`.split("\n");
+        const warnings = all.filter((l) => l.startsWith(`${dir}/`));
+        const start = all.findIndex((l) => l === `\t-> Unit ${unit}:`);
+        if (start < 0) return reject(new Error(`no dump of ${unit}:\n${all.slice(0, 20).join("\n")}`));
+        const end = all.findIndex((l, i) => i > start && l.startsWith("\t-> Unit "));
+        const block = all.slice(start + 1, end < 0 ? undefined : end);
+        const settings: [string, string][] = [];
+        const commands: Record<string, string[][]> = {};
+        let exec: string | undefined;
+        for (const line of block) {
+          const header = /^\t\t-> (Exec\w+):$/.exec(line);
+          if (header) {
+            exec = header[1]!;
+            commands[exec] ??= [];
+            continue;
+          }
+          const command = /^\t\t\tCommand Line: (.*)$/.exec(line);
+          if (command && exec) {
+            commands[exec]!.push(parseDumpCommandLine(command[1]!));
+            continue;
+          }
+          const setting = /^\t\t([A-Za-z]+): (.*)$/.exec(line);
+          if (setting) {
+            exec = undefined;
+            settings.push([setting[1]!, setting[2]!]);
+          }
         }
-        const command = /^\t\t\tCommand Line: (.*)$/.exec(line);
-        if (command && exec) {
-          commands[exec]!.push(parseDumpCommandLine(command[1]!));
-          continue;
-        }
-        const setting = /^\t\t([A-Za-z]+): (.*)$/.exec(line);
-        if (setting) {
-          exec = undefined;
-          settings.push([setting[1]!, setting[2]!]);
-        }
-      }
-      const starts = all.flatMap((l) => /^\t\t\tAction: (\S+) -> start$/.exec(l)?.[1] ?? []);
-      resolve({ warnings, settings, commands, starts });
-    });
+        const starts = all.flatMap((l) => /^\t\t\tAction: (\S+) -> start$/.exec(l)?.[1] ?? []);
+        resolve({ warnings, settings, commands, starts });
+      },
+    );
   });
 }
 

@@ -20,6 +20,7 @@ export const litestream05Binary = (): string => tool(`litestream-${LITESTREAM_05
 /** Older releases built by `go install` in .ci/install-tools.sh (keep in step with LITESTREAM_BUILT there). */
 export const BUILT_RELEASES = ["0.5.8", "0.5.12", "0.3.14"] as const;
 /** The binary of one built release, or the official 0.5 one. */
-export const releaseBinary = (release: (typeof BUILT_RELEASES)[number] | typeof LITESTREAM_05_RELEASE): string => tool(`litestream-${release}/litestream`);
+export const releaseBinary = (release: (typeof BUILT_RELEASES)[number] | typeof LITESTREAM_05_RELEASE): string =>
+  tool(`litestream-${release}/litestream`);
 export const composeBinary = (): string => tool("bin/docker-compose");
 export const promtoolBinary = (): string => tool("bin/promtool");

@@ -6,10 +6,19 @@ import { expect } from "vitest";
 import { runLitestream, type LitestreamLine } from "../harness/litestream.js";
 import { sqlite } from "../harness/sqlite.js";
 
-export async function leaveBackup(opts: { dir: string; db: string; config: string; line: LitestreamLine; env: Record<string, string> }): Promise<void> {
+export async function leaveBackup(opts: {
+  dir: string;
+  db: string;
+  config: string;
+  line: LitestreamLine;
+  env: Record<string, string>;
+}): Promise<void> {
   const { dir, db, config, line, env } = opts;
   mkdirSync(dirname(db), { recursive: true });
-  await sqlite(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('backed-1'), ('backed-2');");
+  await sqlite(
+    db,
+    "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('backed-1'), ('backed-2');",
+  );
   const probe = join(dir, "probe.db");
   const waiter = join(dir, "wait-for-backup");
   // Replicates until a restore of the replica returns both rows, then stops (SIGTERM: final sync).

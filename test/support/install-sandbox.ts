@@ -6,7 +6,26 @@ import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "
 import { join } from "node:path";
 import { makeTempDir } from "../harness/tmp.js";
 
-const FAKES = ["id", "systemctl", "dpkg", "useradd", "groupadd", "getent", "usermod", "install", "mkdir", "chgrp", "chmod", "chown", "runuser", "cmp", "mktemp", "curl", "wget", "sha256sum"];
+const FAKES = [
+  "id",
+  "systemctl",
+  "dpkg",
+  "useradd",
+  "groupadd",
+  "getent",
+  "usermod",
+  "install",
+  "mkdir",
+  "chgrp",
+  "chmod",
+  "chown",
+  "runuser",
+  "cmp",
+  "mktemp",
+  "curl",
+  "wget",
+  "sha256sum",
+];
 const REAL = ["dirname", "touch", "grep", "cat"];
 
 /** What a fake does besides recording its arguments. */
@@ -24,7 +43,7 @@ export interface Call {
 export function readCalls(log: string): Call[] {
   const lines = readFileSync(log, "utf8").split("\n");
   const calls: Call[] = [];
-  for (let i = 0; i < lines.length - 1; ) {
+  for (let i = 0; i < lines.length - 1;) {
     const name = lines[i++]!;
     const count = Number(lines[i++]);
     calls.push({ name, args: lines.slice(i, i + count) });
@@ -37,7 +56,14 @@ export function readCalls(log: string): Call[] {
  * Runs the script with only the fakes on PATH. /run/systemd is a private tmpfs, with
  * /run/systemd/system created when `systemdRunning` (the default) and absent for an image build.
  */
-export function runInstall(shell: string[], script: string, cwd: string, path: string, log: string, opts: { systemdRunning?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runInstall(
+  shell: string[],
+  script: string,
+  cwd: string,
+  path: string,
+  log: string,
+  opts: { systemdRunning?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const running = opts.systemdRunning ?? true;
   const setup = `/usr/bin/mount -t tmpfs none /run/systemd && ${running ? "/usr/bin/mkdir /run/systemd/system && " : ""}exec "$@"`;
   const argv = ["--mount", "--propagation", "private", "/bin/sh", "-c", setup, "sh", ...shell, script];
@@ -55,7 +81,10 @@ export function sandbox(behaviour: Record<string, string> = {}): { root: string;
   mkdirSync(bin);
   mkdirSync(real);
   for (const name of FAKES) {
-    writeFileSync(join(bin, name), `#!/bin/sh\n{ printf '%s\\n' ${name} "$#"; for a; do printf '%s\\n' "$a"; done; } >>"$LOG"\n${behaviour[name] ?? BEHAVIOUR[name] ?? ""}\nexit 0\n`);
+    writeFileSync(
+      join(bin, name),
+      `#!/bin/sh\n{ printf '%s\\n' ${name} "$#"; for a; do printf '%s\\n' "$a"; done; } >>"$LOG"\n${behaviour[name] ?? BEHAVIOUR[name] ?? ""}\nexit 0\n`,
+    );
     chmodSync(join(bin, name), 0o755);
   }
   for (const name of REAL) symlinkSync(`/usr/bin/${name}`, join(real, name));

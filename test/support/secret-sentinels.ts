@@ -20,7 +20,8 @@ export function leaksIn(files: Artifact[], sentinels: Map<string, string | undef
   const leaks: Leak[] = [];
   for (const file of files) {
     for (const [sentinel, origin] of sentinels) {
-      if (file.content.includes(sentinel) && !(file.ownership === "shared" && file.path === origin)) leaks.push({ file: file.path, sentinel });
+      if (file.content.includes(sentinel) && !(file.ownership === "shared" && file.path === origin))
+        leaks.push({ file: file.path, sentinel });
     }
   }
   return leaks;
@@ -32,7 +33,11 @@ export function sentinelFor(where: string): string {
 }
 
 /** The user's existing files, each with a sentinel secret outside any block we write. */
-export function existingWithSentinels(sentinels: Map<string, string | undefined>, compose?: { appService: string; volume: string }, kamalHosts: Record<string, string> = {}): ExistingFileReader {
+export function existingWithSentinels(
+  sentinels: Map<string, string | undefined>,
+  compose?: { appService: string; volume: string },
+  kamalHosts: Record<string, string> = {},
+): ExistingFileReader {
   const files = new Map<string, string>();
   return (path) => {
     const known = files.get(path);
@@ -42,7 +47,10 @@ export function existingWithSentinels(sentinels: Map<string, string | undefined>
     if (/^config\/deploy(\.[a-z0-9_-]+)?\.yml$/.test(path)) {
       // The app runs where the accessory boots (Kamal's volume is local to its host): the user's servers say so.
       const host = kamalHosts[path] ?? "203.0.113.10";
-      text = DEPLOY_FIXTURE.replace("    SOLID_QUEUE_IN_PUMA: true\n", `    SOLID_QUEUE_IN_PUMA: true\n    USER_TOKEN: "${value}"\n`).replace("  web:\n    - 203.0.113.10\n", `  web:\n    - ${host}\n`);
+      text = DEPLOY_FIXTURE.replace(
+        "    SOLID_QUEUE_IN_PUMA: true\n",
+        `    SOLID_QUEUE_IN_PUMA: true\n    USER_TOKEN: "${value}"\n`,
+      ).replace("  web:\n    - 203.0.113.10\n", `  web:\n    - ${host}\n`);
     } else if (/^\.kamal\/secrets(\.[a-z0-9_-]+)?$/.test(path)) {
       text = `# the user's own secrets\nUSER_API_KEY=${value}\n`;
     } else if (compose && path === "compose.yaml") {
@@ -99,7 +107,13 @@ export function secretReferences(node: unknown, path: Array<string | number> = [
   if (typeof node === "string") return node.startsWith("op://") ? [path] : [];
   if (!node || typeof node !== "object") return [];
   const keys = Object.keys(node);
-  if (keys.length === 1 && (keys[0] === "env" || keys[0] === "op") && typeof (node as Record<string, unknown>)[keys[0]] === "string" && path.length) return [path];
+  if (
+    keys.length === 1 &&
+    (keys[0] === "env" || keys[0] === "op") &&
+    typeof (node as Record<string, unknown>)[keys[0]] === "string" &&
+    path.length
+  )
+    return [path];
   return Object.entries(node).flatMap(([key, value]) => secretReferences(value, [...path, Array.isArray(node) ? Number(key) : key]));
 }
 

@@ -4,7 +4,19 @@
 // backslash escapes are decoded. Anything systemd would reject or read differently throws, so a
 // test that feeds generated lines through it fails on an ambiguous line instead of guessing.
 
-const ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"', "'": "'", s: " " };
+const ESCAPES: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " ",
+};
 
 export function splitSystemdCommandLine(line: string): string[] {
   const text = line.replace(/^[@\-:+!]+/, "");

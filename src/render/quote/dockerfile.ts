@@ -25,13 +25,22 @@ export function copySourceProblem(path: string): DockerfileValueProblem | undefi
   const text = unrepresentableText(path);
   if (text) return { problem: text, fix: "remove that character from the path" };
   if (path.startsWith("/")) {
-    return { problem: `"${path}" is absolute, but COPY reads its sources inside the build context (the project root)`, fix: "use a path relative to the project root, e.g. config/litestream.yml" };
+    return {
+      problem: `"${path}" is absolute, but COPY reads its sources inside the build context (the project root)`,
+      fix: "use a path relative to the project root, e.g. config/litestream.yml",
+    };
   }
   if (path.split("/").includes("..")) {
-    return { problem: `"${path}" has a ".." component; COPY cannot read outside the build context (the project root)`, fix: "use a path inside the project, e.g. config/litestream.yml" };
+    return {
+      problem: `"${path}" has a ".." component; COPY cannot read outside the build context (the project root)`,
+      fix: "use a path inside the project, e.g. config/litestream.yml",
+    };
   }
   if (GLOB.test(path)) {
-    return { problem: `"${path}" contains a glob character (* ? [ ]): COPY reads its sources as patterns`, fix: "rename the file without * ? [ ], e.g. config/litestream.yml" };
+    return {
+      problem: `"${path}" contains a glob character (* ? [ ]): COPY reads its sources as patterns`,
+      fix: "rename the file without * ? [ ], e.g. config/litestream.yml",
+    };
   }
   return undefined;
 }
@@ -40,8 +49,16 @@ export function copySourceProblem(path: string): DockerfileValueProblem | undefi
 export function copyDestinationProblem(path: string): DockerfileValueProblem | undefined {
   const text = unrepresentableText(path);
   if (text) return { problem: text, fix: "remove that character from the path" };
-  if (!path.startsWith("/")) return { problem: `"${path}" is not absolute: COPY would resolve it against the image's WORKDIR`, fix: `start it with "/", e.g. /etc/litestream.yml` };
-  if (path.endsWith("/")) return { problem: `"${path}" ends with "/": COPY would copy into that directory under the source's name`, fix: "name the file, e.g. /etc/litestream.yml" };
+  if (!path.startsWith("/"))
+    return {
+      problem: `"${path}" is not absolute: COPY would resolve it against the image's WORKDIR`,
+      fix: `start it with "/", e.g. /etc/litestream.yml`,
+    };
+  if (path.endsWith("/"))
+    return {
+      problem: `"${path}" ends with "/": COPY would copy into that directory under the source's name`,
+      fix: "name the file, e.g. /etc/litestream.yml",
+    };
   return undefined;
 }
 

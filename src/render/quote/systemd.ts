@@ -35,7 +35,9 @@ const PREFIXED = /^[-@+!]/;
  * `!`, `:`) is quoted, so that it is never read as one.
  */
 export function systemdCommandLine(words: readonly string[]): string {
-  return words.map((word, i) => (i === 0 && BARE.test(word) && PREFIXED.test(word) ? doubleQuoted(systemdExecWord(word)) : systemdExecWord(word))).join(" ");
+  return words
+    .map((word, i) => (i === 0 && BARE.test(word) && PREFIXED.test(word) ? doubleQuoted(systemdExecWord(word)) : systemdExecWord(word)))
+    .join(" ");
 }
 
 /** One path in a space-separated path list (ReadWritePaths=, BindPaths=): `$` stays literal. */

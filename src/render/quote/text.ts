@@ -4,6 +4,7 @@
  * paragraph separators U+2028/U+2029, and lone UTF-16 surrogates (no UTF-8 encoding). Every
  * free-text value of a description is checked with this before it reaches a renderer.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const UNREPRESENTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why `value` cannot be written into a generated file, or undefined when it can. */
@@ -15,6 +16,20 @@ export function unrepresentableText(value: string): string | undefined {
   const surrogate = /[\uD800-\uDFFF]/.test(ch);
   const name = surrogate
     ? "a lone surrogate"
-    : ch === "\n" ? "a newline" : ch === "\r" ? "a carriage return" : ch === "\t" ? "a tab" : ch === "\0" ? "a NUL" : ch === "\u0085" ? "NEL" : ch === "\u2028" ? "a line separator" : ch === "\u2029" ? "a paragraph separator" : "a control character";
+    : ch === "\n"
+      ? "a newline"
+      : ch === "\r"
+        ? "a carriage return"
+        : ch === "\t"
+          ? "a tab"
+          : ch === "\0"
+            ? "a NUL"
+            : ch === "\u0085"
+              ? "NEL"
+              : ch === "\u2028"
+                ? "a line separator"
+                : ch === "\u2029"
+                  ? "a paragraph separator"
+                  : "a control character";
   return `contains ${name} (${code}) at position ${match.index}, which no generated file can hold faithfully`;
 }

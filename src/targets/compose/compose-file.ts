@@ -48,9 +48,14 @@ export function renderOverrideFile(input: OverrideFileInput): string {
   for (const service of services.services) serviceEntries.push([service.name, service.node, service.comment]);
   const top: Array<[string, YAMLMap | undefined, string?]> = [["services", map(serviceEntries)]];
   if (input.volume.named) {
-    top.push(["volumes", map([[input.volume.source, map([])]]), "Your app's volume, declared here too so this file stands on its own (-f merges both)."]);
+    top.push([
+      "volumes",
+      map([[input.volume.source, map([])]]),
+      "Your app's volume, declared here too so this file stands on its own (-f merges both).",
+    ]);
   }
-  if (services.configs.length) top.push(["configs", map(services.configs.map((c): [string, YAMLMap, string] => [c.name, c.node, c.comment]))]);
+  if (services.configs.length)
+    top.push(["configs", map(services.configs.map((c): [string, YAMLMap, string] => [c.name, c.node, c.comment]))]);
   const root = map(top);
   spaceOut(root);
   spaceOut(root.get("services") as YAMLMap);
@@ -118,7 +123,10 @@ function inPlaceEdits(input: InPlaceInput): Edit[] {
   const doc = parseDocument(text, { uniqueKeys: false });
   const services = doc.get("services", true);
   if (!isMap(services) || services.flow || !services.items.length) {
-    throw new Refusal("its top-level `services` is not a block mapping", "write services: as a block mapping (one service per indented key)");
+    throw new Refusal(
+      "its top-level `services` is not a block mapping",
+      "write services: as a block mapping (one service per indented key)",
+    );
   }
   const unit = file.column(keyStart(services.items[0]!));
   // In file order where two edits meet at one offset: the last service's depends_on, our services, then top-level keys.
@@ -140,7 +148,7 @@ function ourServicesEdit(input: InPlaceInput, file: SourceText, services: YAMLMa
   if (indices.at(-1)! - indices[0]! !== indices.length - 1) {
     throw new Refusal(
       "the generated Litestream services are no longer next to each other (a service was moved between them)",
-      "move your own service out of the block under the \"managed by litestream-deploy\" comment",
+      'move your own service out of the block under the "managed by litestream-deploy" comment',
     );
   }
   const first = services.items[indices[0]!]!;
@@ -191,9 +199,12 @@ function dependsOnEdits(file: SourceText, services: YAMLMap, waiter: Waiter, wai
     const end = file.lineEndAfter(valueEnd(own));
     // A comment after a flow list stays, after the key.
     const comment = value.flow ? /^[ \t]*#.*/.exec(file.text.slice(valueEnd(own), end).replace(/\r?\n$/, ""))?.[0] : undefined;
-    return [{ start: (own.key as Scalar).range![1], end, text: `:${comment ?? ""}${file.eol}${file.lines(indent(block(long, inner), column))}` }];
+    return [
+      { start: (own.key as Scalar).range![1], end, text: `:${comment ?? ""}${file.eol}${file.lines(indent(block(long, inner), column))}` },
+    ];
   }
-  if (!isMap(value)) throw new Refusal(`service "${waiter.service}" has a depends_on that is neither a list nor a mapping`, "fix its depends_on");
+  if (!isMap(value))
+    throw new Refusal(`service "${waiter.service}" has a depends_on that is neither a list nor a mapping`, "fix its depends_on");
   const current = (value.toJSON() ?? {}) as Record<string, unknown>;
   const wanted = conditions(waitFor);
   const same = (name: string) => JSON.stringify(current[name]) === JSON.stringify(wanted[name]);
@@ -203,7 +214,13 @@ function dependsOnEdits(file: SourceText, services: YAMLMap, waiter: Waiter, wai
   if (value.flow) {
     const next = Object.fromEntries(Object.entries(current).filter(([name]) => !isOurService(name)));
     Object.assign(next, wanted);
-    return [{ start: value.range![0], end: value.range![1], text: new Document(next).toString({ ...TO_STRING, collectionStyle: "flow" }).trimEnd() }];
+    return [
+      {
+        start: value.range![0],
+        end: value.range![1],
+        text: new Document(next).toString({ ...TO_STRING, collectionStyle: "flow" }).trimEnd(),
+      },
+    ];
   }
   const edits: Edit[] = stale.map((p) => ({ start: file.lineStart(keyStart(p)), end: file.lineEndAfter(valueEnd(p)), text: "" }));
   const additions = Object.fromEntries(missing.map((name) => [name, wanted[name]!]));
@@ -227,7 +244,13 @@ function volumeEdits(file: SourceText, doc: Document, name: string, unit: number
     if (volumes.items.some((p) => keyText(p) === name)) return [];
     if (volumes.flow) {
       const next = { ...(volumes.toJSON() as Json), [name]: {} };
-      return [{ start: volumes.range![0], end: volumes.range![1], text: new Document(next).toString({ ...TO_STRING, collectionStyle: "flow" }).trimEnd() }];
+      return [
+        {
+          start: volumes.range![0],
+          end: volumes.range![1],
+          text: new Document(next).toString({ ...TO_STRING, collectionStyle: "flow" }).trimEnd(),
+        },
+      ];
     }
     const at = file.lineEndAfter(valueEnd(volumes.items.at(-1)!));
     return [{ start: at, end: at, text: file.lines(indent(entry, file.column(keyStart(volumes.items[0]!)))) }];
@@ -252,13 +275,15 @@ function configEdits(file: SourceText, doc: Document, services: ComposeServices,
   })[0];
   if (!wanted) {
     if (!ours) return [];
-    if ((configs as YAMLMap).items.length === 1) return [{ start: file.lineStart(keyStart(pair!)), end: file.lineEndAfter(valueEnd(pair!)), text: "" }];
+    if ((configs as YAMLMap).items.length === 1)
+      return [{ start: file.lineStart(keyStart(pair!)), end: file.lineEndAfter(valueEnd(pair!)), text: "" }];
     return [{ start: file.lineStart(keyStart(ours)), end: file.lineEndAfter(valueEnd(ours)), text: "" }];
   }
   if (!pair) return [append(file, `configs:\n${indent(wanted, unit)}`)];
   if ((configs as YAMLMap).flow) throw new Refusal("its top-level `configs` is a flow mapping", "write configs: as an indented mapping");
   const column = file.column(keyStart((configs as YAMLMap).items[0]!));
-  if (ours) return [{ start: file.lineStart(keyStart(ours)), end: file.lineEndAfter(valueEnd(ours)), text: file.lines(indent(wanted, column)) }];
+  if (ours)
+    return [{ start: file.lineStart(keyStart(ours)), end: file.lineEndAfter(valueEnd(ours)), text: file.lines(indent(wanted, column)) }];
   const at = file.lineEndAfter(valueEnd((configs as YAMLMap).items.at(-1)!));
   return [{ start: at, end: at, text: file.lines(indent(wanted, column)) }];
 }

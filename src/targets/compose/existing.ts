@@ -67,7 +67,12 @@ export function checkUserCompose(
   }
   const raw = parsed.model;
   if (!isObject(raw.services)) {
-    issues.add(at("file"), `${file.path} has no services`, "point targets.compose.file at the compose file that defines your app", "compose.file-no-services");
+    issues.add(
+      at("file"),
+      `${file.path} has no services`,
+      "point targets.compose.file at the compose file that defines your app",
+      "compose.file-no-services",
+    );
     return undefined;
   }
   const resolved = resolveServices(raw.services, file.path, existing);
@@ -79,7 +84,12 @@ export function checkUserCompose(
   const app = services[target.appService];
   if (!isObject(app)) {
     const names = Object.keys(services).filter((name) => !isOurService(name));
-    issues.add(at("appService"), `${file.path} defines no service "${target.appService}"`, names.length ? `use one of: ${names.join(", ")}` : "add your app service first", "compose.app-service-missing");
+    issues.add(
+      at("appService"),
+      `${file.path} defines no service "${target.appService}"`,
+      names.length ? `use one of: ${names.join(", ")}` : "add your app service first",
+      "compose.app-service-missing",
+    );
     return undefined;
   }
   const copies = Math.max(count(isObject(app.deploy) ? app.deploy.replicas : undefined), count(app.scale));
@@ -118,7 +128,7 @@ export function checkUserCompose(
       file.text.includes(OUR_MARKER)
         ? `delete ${ours.length > 1 ? "them" : "it"} from ${file.path} (the block under the "${OUR_MARKER}" comment), or set targets.compose.output to "in-place" to keep them there`
         : `delete ${ours.length > 1 ? "them" : "it"} from ${file.path} (the generated services take over ${ours.length > 1 ? "their" : "its"} job)`,
-        "compose.service-exists",
+      "compose.service-exists",
     );
   } else if (ours.length && !file.text.includes(OUR_MARKER)) {
     issues.add(
@@ -128,7 +138,11 @@ export function checkUserCompose(
       "compose.service-hand-written",
     );
   }
-  const users = volume ? Object.keys(services).filter((name) => !isOurService(name) && mountsOf(services[name]!.volumes).some((m) => sameSource(m.source, volume))) : [];
+  const users = volume
+    ? Object.keys(services).filter(
+        (name) => !isOurService(name) && mountsOf(services[name]!.volumes).some((m) => sameSource(m.source, volume)),
+      )
+    : [];
   if (!users.includes(target.appService)) users.unshift(target.appService);
   const dependsOn = Object.fromEntries(Object.entries(services).map(([name, service]) => [name, longDependsOn(service.depends_on)]));
   return { volumeUsers: users, dependsOn };
@@ -144,7 +158,8 @@ export function parseCompose(text: string): { model: Json } | { problem: string 
 
 /** depends_on in the long form: the short form (a list) means condition service_started. */
 export function longDependsOn(value: unknown): Record<string, Json> {
-  if (Array.isArray(value)) return Object.fromEntries(value.filter((v) => typeof v === "string").map((name) => [name, { condition: "service_started" }]));
+  if (Array.isArray(value))
+    return Object.fromEntries(value.filter((v) => typeof v === "string").map((name) => [name, { condition: "service_started" }]));
   if (!isObject(value)) return {};
   return Object.fromEntries(Object.entries(value).map(([name, spec]) => [name, isObject(spec) ? spec : { condition: "service_started" }]));
 }
@@ -169,12 +184,18 @@ function resolveServices(
   };
   const resolve = (file: string, name: string, seen: string[]): Json => {
     const service = servicesOf(file)?.[name];
-    if (!isObject(service)) throw new ExtendsProblem(`service "${name}", which ${seen.at(-1) ?? "a service"} extends, is not defined in ${file}`, "fix that extends:");
+    if (!isObject(service))
+      throw new ExtendsProblem(
+        `service "${name}", which ${seen.at(-1) ?? "a service"} extends, is not defined in ${file}`,
+        "fix that extends:",
+      );
     if (service.extends === undefined) return service;
     const here = `${name} (${file})`;
-    if (seen.includes(here)) throw new ExtendsProblem(`service "${name}" extends itself (${[...seen, here].join(" → ")})`, "fix the extends: chain");
+    if (seen.includes(here))
+      throw new ExtendsProblem(`service "${name}" extends itself (${[...seen, here].join(" → ")})`, "fix the extends: chain");
     const spec = typeof service.extends === "string" ? { service: service.extends } : isObject(service.extends) ? service.extends : {};
-    if (typeof spec.service !== "string") throw new ExtendsProblem(`service "${name}" has an extends: without a service name`, "write extends: { service: NAME }");
+    if (typeof spec.service !== "string")
+      throw new ExtendsProblem(`service "${name}" has an extends: without a service name`, "write extends: { service: NAME }");
     const base = resolve(typeof spec.file === "string" ? path.join(path.dirname(file), spec.file) : file, spec.service, [...seen, here]);
     const { extends: _extends, ...own } = service;
     return {

@@ -29,7 +29,10 @@ export function renderScript(action: ScriptAction, config: { content: string } |
     config: "content" in config ? config.content : "",
     delimiter: "content" in config ? heredocDelimiter(config.content) : "",
     restore: action.kind === "restore",
-    restoreLines: action.kind === "restore" ? action.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db), restore, retry: action.retry })) : [],
+    restoreLines:
+      action.kind === "restore"
+        ? action.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db), restore, retry: action.retry }))
+        : [],
   });
 }
 

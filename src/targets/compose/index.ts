@@ -14,7 +14,15 @@ import { renderTemplate } from "../../templates.js";
 import { renderOverrideFile, updateComposeFile, type Waiter } from "./compose-file.js";
 import { unrepresentableText } from "../../render/quote/text.js";
 import { shellWord } from "../../render/quote/sh.js";
-import { checkUserCompose, DEFAULT_COMPOSE_FILES, findUserCompose, isOurService, OUR_MARKER, parseVolumeSpec, type UserComposeFile } from "./existing.js";
+import {
+  checkUserCompose,
+  DEFAULT_COMPOSE_FILES,
+  findUserCompose,
+  isOurService,
+  OUR_MARKER,
+  parseVolumeSpec,
+  type UserComposeFile,
+} from "./existing.js";
 import { ComposeTarget, withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
 import { buildServices, isScratch, type VolumeSpec } from "./sidecar.js";
 
@@ -56,13 +64,23 @@ export function renderCompose(context: TargetContext, target: ComposeTargetConfi
   const volume = checkVolume(context, target, at);
   checkDelivery(context, target, at);
   if (isOurService(target.appService)) {
-    issues.add(at("appService"), `"${target.appService}" is the name of a generated Litestream service`, "name the service that runs your app", "compose.service-name");
+    issues.add(
+      at("appService"),
+      `"${target.appService}" is the name of a generated Litestream service`,
+      "name the service that runs your app",
+      "compose.service-name",
+    );
   }
   const userFile = findUserCompose(target, context.existing);
   const analysis = checkUserCompose(userFile, target, volume, issues, at, context.existing);
   if (target.output === "in-place") checkInPlace(context, target, userFile, at);
   else if (target.overrideFile === userFile.path) {
-    issues.add(at("overrideFile"), `the override would be written over your compose file ${userFile.path}`, "leave overrideFile unset (compose.litestream.yaml), or pick another name", "compose.override-file");
+    issues.add(
+      at("overrideFile"),
+      `the override would be written over your compose file ${userFile.path}`,
+      "leave overrideFile unset (compose.litestream.yaml), or pick another name",
+      "compose.override-file",
+    );
   }
   if (issues.items.length > before || !volume) return [];
 
@@ -79,14 +97,23 @@ export function renderCompose(context: TargetContext, target: ComposeTargetConfi
     upCommand: layout.upCommand,
   });
   // Every service that mounts the database volume waits (docs/lifecycle.md); without the user's file, the app.
-  const waiters: Waiter[] = (analysis?.volumeUsers ?? [target.appService]).map((service) => ({ service, inherited: analysis?.dependsOn[service] ?? {} }));
+  const waiters: Waiter[] = (analysis?.volumeUsers ?? [target.appService]).map((service) => ({
+    service,
+    inherited: analysis?.dependsOn[service] ?? {},
+  }));
   const files: Artifact[] = [];
   if (target.output === "override") {
     files.push({
       path: layout.overrideFile,
       content: renderOverrideFile({
         what: `Docker Compose services for Litestream ${plan.litestream.release}, environment "${env.name}"`,
-        notes: overrideNotes(waiters.map((w) => w.service), userFile, layout, bindings, target),
+        notes: overrideNotes(
+          waiters.map((w) => w.service),
+          userFile,
+          layout,
+          bindings,
+          target,
+        ),
         waiters,
         services,
         volume,
@@ -140,9 +167,16 @@ interface ComposeLayout {
  * Where the override goes and the `-f` arguments that load the stack with the Litestream services
  * ("" when the edited file is one Compose finds by itself). Shared with the runbook's commands.
  */
-export function composeFiles(plan: Plan, env: EnvironmentPlan, target: ComposeTargetConfig, userFile: UserComposeFile): { overrideFile: string; fileArgs: string } {
+export function composeFiles(
+  plan: Plan,
+  env: EnvironmentPlan,
+  target: ComposeTargetConfig,
+  userFile: UserComposeFile,
+): { overrideFile: string; fileArgs: string } {
   const several = plan.environments.length > 1;
-  const overrideFile = target.overrideFile ?? path.join(path.dirname(userFile.path), several ? `compose.litestream.${env.name}.yaml` : "compose.litestream.yaml");
+  const overrideFile =
+    target.overrideFile ??
+    path.join(path.dirname(userFile.path), several ? `compose.litestream.${env.name}.yaml` : "compose.litestream.yaml");
   const fileArgs =
     target.output === "override"
       ? `-f ${shellWord(userFile.path)} -f ${shellWord(overrideFile)} `
@@ -170,14 +204,20 @@ function composeLayout(context: TargetContext, target: ComposeTargetConfig, user
   };
 }
 
-function overrideNotes(extended: string[], userFile: UserComposeFile, layout: ComposeLayout, bindings: EnvBinding[], target: ComposeTargetConfig): string[] {
+function overrideNotes(
+  extended: string[],
+  userFile: UserComposeFile,
+  layout: ComposeLayout,
+  bindings: EnvBinding[],
+  target: ComposeTargetConfig,
+): string[] {
   const yours = extended.length > 1 ? `services ${extended.map((s) => `"${s}"`).join(", ")}` : `"${extended[0]}" service`;
   const notes = [
     "Use it as an override of your compose file (-f), not with `include:`:",
     `  ${layout.upCommand}`,
     `or once in .env: COMPOSE_FILE=${userFile.path}:${layout.overrideFile} (then plain \`docker compose up -d\`).`,
     `\`include:\` cannot work: this file extends your ${yours} with depends_on and declares`,
-    "its volume, and Compose refuses an included file that redefines either (\"conflicting service\").",
+    'its volume, and Compose refuses an included file that redefines either ("conflicting service").',
     'Portainer (one compose file per stack): set targets.compose.output to "in-place" instead.',
   ];
   const fromEnv = bindings.filter((b) => b.source.kind === "env").map((b) => b.secretName);
@@ -202,19 +242,39 @@ function checkText(context: TargetContext, target: ComposeTargetConfig, at: (key
   }
   for (const db of context.env.databases) {
     const problem = unrepresentableText(db.path);
-    if (problem) context.issues.add(at("volume"), `database ${db.name}: the path ${JSON.stringify(db.path)} ${problem}`, "use a plain path", "compose.text");
+    if (problem)
+      context.issues.add(
+        at("volume"),
+        `database ${db.name}: the path ${JSON.stringify(db.path)} ${problem}`,
+        "use a plain path",
+        "compose.text",
+      );
   }
 }
 
-function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (key: keyof ComposeTargetConfig) => IssuePath): VolumeSpec | undefined {
+function checkVolume(
+  context: TargetContext,
+  target: ComposeTargetConfig,
+  at: (key: keyof ComposeTargetConfig) => IssuePath,
+): VolumeSpec | undefined {
   const { env, issues } = context;
   if (target.volume.includes("$")) {
-    issues.add(at("volume"), `"${target.volume}" contains a variable`, "write the volume literally, exactly as the app mounts it, so it can be checked", "compose.volume-variable");
+    issues.add(
+      at("volume"),
+      `"${target.volume}" contains a variable`,
+      "write the volume literally, exactly as the app mounts it, so it can be checked",
+      "compose.volume-variable",
+    );
     return undefined;
   }
   const volume = parseVolumeSpec(target.volume);
   if (!volume) {
-    issues.add(at("volume"), `"${target.volume}" is not a volume mount "source:target"`, 'write it exactly as the app mounts it, e.g. "app_data:/app/data"', "compose.volume-invalid");
+    issues.add(
+      at("volume"),
+      `"${target.volume}" is not a volume mount "source:target"`,
+      'write it exactly as the app mounts it, e.g. "app_data:/app/data"',
+      "compose.volume-invalid",
+    );
     return undefined;
   }
   if (volume.options.includes("ro")) {
@@ -226,7 +286,12 @@ function checkVolume(context: TargetContext, target: ComposeTargetConfig, at: (k
     );
   }
   if (!volume.target.startsWith("/")) {
-    issues.add(at("volume"), `the mount target "${volume.target}" is not an absolute path`, 'use the path inside the container, e.g. "app_data:/app/data"', "compose.volume-relative");
+    issues.add(
+      at("volume"),
+      `the mount target "${volume.target}" is not an absolute path`,
+      'use the path inside the container, e.g. "app_data:/app/data"',
+      "compose.volume-relative",
+    );
     return volume;
   }
   for (const db of env.databases) {
@@ -256,11 +321,21 @@ function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: 
       );
     }
     if (target.configDelivery !== "heredoc") {
-      issues.add(at("restoreStep"), `restoreStep "pre_start" writes the config inside its step, so it needs configDelivery "heredoc" (not "${target.configDelivery}")`, 'set configDelivery "heredoc", or restoreStep "service"', "compose.restore-step-delivery");
+      issues.add(
+        at("restoreStep"),
+        `restoreStep "pre_start" writes the config inside its step, so it needs configDelivery "heredoc" (not "${target.configDelivery}")`,
+        'set configDelivery "heredoc", or restoreStep "service"',
+        "compose.restore-step-delivery",
+      );
     }
   }
   if (scratch && context.env.restoreOnBoot && context.env.restoreRetry) {
-    issues.add(["litestream", "image"], `${image} has no shell, so a failing restore cannot be retried (restoreRetry)`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}, or remove restoreRetry`, "compose.retry-no-shell");
+    issues.add(
+      ["litestream", "image"],
+      `${image} has no shell, so a failing restore cannot be retried (restoreRetry)`,
+      `pin the non-scratch tag litestream/litestream:${plan.litestream.release}, or remove restoreRetry`,
+      "compose.retry-no-shell",
+    );
   }
   if (target.configDelivery === "heredoc" && scratch) {
     issues.add(
@@ -295,12 +370,19 @@ function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: 
   }
 }
 
-function checkInPlace(context: TargetContext, target: ComposeTargetConfig, userFile: UserComposeFile, at: (key: keyof ComposeTargetConfig) => IssuePath): void {
+function checkInPlace(
+  context: TargetContext,
+  target: ComposeTargetConfig,
+  userFile: UserComposeFile,
+  at: (key: keyof ComposeTargetConfig) => IssuePath,
+): void {
   const { plan, env, issues } = context;
   if (userFile.text === undefined) {
     issues.add(
       at("file"),
-      target.file ? `${target.file} does not exist, so it cannot be updated in place` : `no compose file found (${DEFAULT_COMPOSE_FILES.join(", ")}) to update in place`,
+      target.file
+        ? `${target.file} does not exist, so it cannot be updated in place`
+        : `no compose file found (${DEFAULT_COMPOSE_FILES.join(", ")}) to update in place`,
       target.file ? "fix targets.compose.file" : 'set targets.compose.file, or use output "override"',
       "compose.file-missing",
     );

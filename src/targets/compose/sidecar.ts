@@ -18,7 +18,6 @@ export const CONFIG_NAME = "litestream";
 /** Where configs/bind put the file: Litestream's default path, so `litestream <cmd>` finds it. */
 export const MOUNTED_CONFIG_PATH = "/etc/litestream.yml";
 
-
 /** The app's data volume, parsed from "source:target[:options]". */
 export interface VolumeSpec {
   spec: string;
@@ -59,7 +58,11 @@ export function buildServices(input: ServicesInput): ComposeServices {
   // Each explanation is written once, on the first service that needs it.
   const services = [
     ...restores,
-    { name: SIDECAR_SERVICE, node: replicatorService(input, restoreNames, restores.length === 0, preStart), comment: replicatorComment(restoreNames, preStart) },
+    {
+      name: SIDECAR_SERVICE,
+      node: replicatorService(input, restoreNames, restores.length === 0, preStart),
+      comment: replicatorComment(restoreNames, preStart),
+    },
   ];
   const configs =
     input.target.configDelivery === "configs"
@@ -132,7 +135,15 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
 
 /** The pre_start step (Compose 5.3+): the restore script, in its own container with the service's volumes. */
 function restoreStep(input: ServicesInput): YAMLMap {
-  const script = renderScript({ kind: "restore", databases: input.env.databases.map((db) => db.path), ...(input.env.restoreRetry ? { retry: input.env.restoreRetry } : {}) }, { content: input.config }, settingChecks(input));
+  const script = renderScript(
+    {
+      kind: "restore",
+      databases: input.env.databases.map((db) => db.path),
+      ...(input.env.restoreRetry ? { retry: input.env.restoreRetry } : {}),
+    },
+    { content: input.config },
+    settingChecks(input),
+  );
   const environment: Entry[] = input.bindings.map((binding) => [binding.name, requiredReference(binding, input)]);
   environment.push([CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH]);
   return map([
@@ -165,7 +176,11 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
   if (!isScratch(input.plan.litestream.image)) {
     const databases = env.databases.map((db) => db.path);
     const heredoc = target.configDelivery === "heredoc";
-    const script = renderScript({ kind: "restore", databases, ...(env.restoreRetry ? { retry: env.restoreRetry } : {}) }, heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH }, settingChecks(input));
+    const script = renderScript(
+      { kind: "restore", databases, ...(env.restoreRetry ? { retry: env.restoreRetry } : {}) },
+      heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH },
+      settingChecks(input),
+    );
     return [
       {
         name: RESTORE_SERVICE,
@@ -242,7 +257,15 @@ function shellCommand(script: string, explain: boolean, writesConfig: boolean): 
 }
 
 function configsMount(): Entry {
-  return ["configs", seq([map([["source", CONFIG_NAME], ["target", MOUNTED_CONFIG_PATH]])])];
+  return [
+    "configs",
+    seq([
+      map([
+        ["source", CONFIG_NAME],
+        ["target", MOUNTED_CONFIG_PATH],
+      ]),
+    ]),
+  ];
 }
 
 function environmentAndVolumes(input: ServicesInput, explain: boolean): Entry[] {
@@ -256,10 +279,10 @@ function environmentAndVolumes(input: ServicesInput, explain: boolean): Entry[] 
       !explain
         ? undefined
         : input.bindings.some((b) => b.renamed)
-        ? "Your variables, mapped to the names Litestream reads; a missing one stops `docker compose up` with its message."
-        : input.bindings.length
-          ? "A missing variable stops `docker compose up` with its message."
-          : undefined,
+          ? "Your variables, mapped to the names Litestream reads; a missing one stops `docker compose up` with its message."
+          : input.bindings.length
+            ? "A missing variable stops `docker compose up` with its message."
+            : undefined,
     ]);
   }
   const volumes: Value[] = [input.volume.spec];
@@ -277,13 +300,17 @@ function environmentAndVolumes(input: ServicesInput, explain: boolean): Entry[] 
   entries.push([
     "volumes",
     seq(volumes),
-    explain && [
-      "The app's volume, read-write: Litestream writes next to the database (-wal, -shm, its own tables",
-      "and meta directory); a read-only mount fails (docs/compose.md).",
-      ...(input.target.configDelivery === "bind"
-        ? ["The generated config, read-only; create_host_path: false makes a missing file an error instead", "of an empty directory (\"is a directory\")."]
-        : []),
-    ].join("\n"),
+    explain &&
+      [
+        "The app's volume, read-write: Litestream writes next to the database (-wal, -shm, its own tables",
+        "and meta directory); a read-only mount fails (docs/compose.md).",
+        ...(input.target.configDelivery === "bind"
+          ? [
+              "The generated config, read-only; create_host_path: false makes a missing file an error instead",
+              'of an empty directory ("is a directory").',
+            ]
+          : []),
+      ].join("\n"),
   ]);
   return entries;
 }

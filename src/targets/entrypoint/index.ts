@@ -12,7 +12,14 @@ import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
 import { hashHeader } from "../../header.js";
 import { renderTemplate } from "../../templates.js";
-import { copyDestinationProblem, copyInstruction, copySourceProblem, imageReferenceProblem, jsonOnOneLine, type DockerfileValueProblem } from "../../render/quote/dockerfile.js";
+import {
+  copyDestinationProblem,
+  copyInstruction,
+  copySourceProblem,
+  imageReferenceProblem,
+  jsonOnOneLine,
+  type DockerfileValueProblem,
+} from "../../render/quote/dockerfile.js";
 import { execWords, SHELL_OPERATORS, shellWord, shellWords, unrepresentableWord } from "../../render/quote/sh.js";
 import { restoreMissingDatabase } from "../../render/restore-steps.js";
 import { oneWriterReminder, type Platform } from "./platform.js";
@@ -92,19 +99,28 @@ function fileSuffix(ctx: TargetContext): string {
 /** Every reason the app command cannot be run as given; undefined when there is any. */
 function checkAppCommand(command: string[] | undefined, at: IssuePath, ctx: TargetContext): string[] | undefined {
   if (!command) {
-    ctx.issues.add([...at, "appCommand"], "the app's command is not set: the entrypoint runs it under Litestream", 'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]', "entrypoint.app-command-missing");
+    ctx.issues.add(
+      [...at, "appCommand"],
+      "the app's command is not set: the entrypoint runs it under Litestream",
+      'set appCommand to your image\'s former ENTRYPOINT + CMD, e.g. ["bin/rails", "server"]',
+      "entrypoint.app-command-missing",
+    );
     return undefined;
   }
   const ok = checkArgv(command, [...at, "appCommand"], ctx, {
     list: "appCommand is a list of words",
-    operator: "no shell runs the app command (Litestream's -exec splits it into words and executes them): it would reach the app as a literal argument",
+    operator:
+      "no shell runs the app command (Litestream's -exec splits it into words and executes them): it would reach the app as a literal argument",
   });
   return ok ? command : undefined;
 }
 
 /** Each start-up step is an argv run by sh after the restore; undefined when any cannot be. */
 function checkBeforeApp(steps: string[][], at: IssuePath, ctx: TargetContext): string[][] | undefined {
-  const rules = { list: "each step is a list of words", operator: "each step is run as a list of words: it would reach the program as a literal argument" };
+  const rules = {
+    list: "each step is a list of words",
+    operator: "each step is run as a list of words: it would reach the program as a literal argument",
+  };
   const results = steps.map((step, s) => checkArgv(step, [...at, "beforeApp", s], ctx, rules));
   return results.every(Boolean) ? steps : undefined;
 }
@@ -129,7 +145,12 @@ function checkArgv(argv: string[], at: IssuePath, ctx: TargetContext, rules: { l
       ctx.issues.add([...at, i], `word ${i} ${problem}`, "remove that character", "entrypoint.argv-character");
     } else if (SHELL_OPERATORS.has(word)) {
       ok = false;
-      ctx.issues.add([...at, i], `"${word}" is shell syntax, but ${rules.operator}`, `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`, "entrypoint.argv-operator");
+      ctx.issues.add(
+        [...at, i],
+        `"${word}" is shell syntax, but ${rules.operator}`,
+        `run a shell explicitly: ["sh", "-c", ${JSON.stringify(argv.join(" "))}]`,
+        "entrypoint.argv-operator",
+      );
     }
   });
   return ok;
@@ -147,7 +168,14 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
   // 0.3 and 0.5 alike restore explicitly: 0.5's restore-if-db-not-exists would run only inside
   // `replicate`, after the empty-file check and the beforeApp steps.
   const restoreLines = env.restoreOnBoot
-    ? env.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db.path), restore: "restore_database", tag: RESTORE_TAG, retry: env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" } }))
+    ? env.databases.flatMap((db) =>
+        restoreMissingDatabase({
+          db: shellWord(db.path),
+          restore: "restore_database",
+          tag: RESTORE_TAG,
+          retry: env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" },
+        }),
+      )
     : [];
   const execStep = beforeApp.length ? 3 : 2;
   return renderTemplate("entrypoint.sh.hbs", {

@@ -77,7 +77,11 @@ export function planKamalAccessory(ctx: TargetContext, settings: KamalSettings):
   const value = accessoryValue(ctx, settings, options, command.cmd);
   checkWithKamalRules(ctx, settings, value);
   if (ctx.issues.items.length > before) return undefined;
-  return { value, ...(command.script ? { script: command.script } : {}), comments: accessoryComments(ctx, settings, traits, command.script, health) };
+  return {
+    value,
+    ...(command.script ? { script: command.script } : {}),
+    comments: accessoryComments(ctx, settings, traits, command.script, health),
+  };
 }
 
 /** The databases inside the shared volume, the config file uploadable by Kamal, no secret as a clear env. */
@@ -87,20 +91,37 @@ function checkPlacement(ctx: TargetContext, settings: KamalSettings): void {
   const mount = settings.volume.mount;
   for (const db of env.databases) {
     if (!db.path.startsWith(`${mount}/`)) {
-      issues.add(at("volume"), `database ${db.name} (${db.path}) is not inside ${mount}, where the volume is mounted: the accessory would not see it`, `set volume to the app's volume that holds ${db.path}, mounted at the same path as in the app`, "kamal.volume.database-outside");
+      issues.add(
+        at("volume"),
+        `database ${db.name} (${db.path}) is not inside ${mount}, where the volume is mounted: the accessory would not see it`,
+        `set volume to the app's volume that holds ${db.path}, mounted at the same path as in the app`,
+        "kamal.volume.database-outside",
+      );
     }
   }
   if (env.configFile.includes(":") || env.configFile.startsWith("/")) {
-    issues.add(at(), `the config file path "${env.configFile}" cannot be used in Kamal's files (it must be relative to the project and hold no ":")`, "set a relative configFile such as config/litestream.yml", "kamal.files.config-path");
+    issues.add(
+      at(),
+      `the config file path "${env.configFile}" cannot be used in Kamal's files (it must be relative to the project and hold no ":")`,
+      "set a relative configFile such as config/litestream.yml",
+      "kamal.files.config-path",
+    );
   }
   const bindings = envBindings(env);
   for (const key of Object.keys(settings.env)) {
-    if (bindings.some((b) => b.name === key)) issues.add(at("env", key), `${key} is a secret the accessory already receives from .kamal/secrets`, "remove it from env", "kamal.env.secret");
+    if (bindings.some((b) => b.name === key))
+      issues.add(
+        at("env", key),
+        `${key} is a secret the accessory already receives from .kamal/secrets`,
+        "remove it from env",
+        "kamal.env.secret",
+      );
   }
   if (env.restoreOnBoot && !settings.appUser) {
     ctx.warnings.push({
       path: at("appUser"),
-      message: "databases restored on boot are written by root; if the app container runs as another user (Rails 8 images run as 1000:1000) it cannot write them: set appUser",
+      message:
+        "databases restored on boot are written by root; if the app container runs as another user (Rails 8 images run as 1000:1000) it cannot write them: set appUser",
     });
   }
 }
@@ -116,7 +137,12 @@ function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageT
   const { plan, env, issues } = ctx;
   if (!env.restoreOnBoot) return { cmd: "replicate" };
   if (!traits.shell) {
-    issues.add(["litestream", "image"], `${plan.litestream.image} has no shell, so the accessory cannot restore missing databases and tell the app when it is done before replicating`, `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`, "kamal.image.no-shell");
+    issues.add(
+      ["litestream", "image"],
+      `${plan.litestream.image} has no shell, so the accessory cannot restore missing databases and tell the app when it is done before replicating`,
+      `pin the non-scratch tag litestream/litestream:${plan.litestream.release}`,
+      "kamal.image.no-shell",
+    );
   }
   const built = restoreThenReplicateScript({
     databases: env.databases.map((db) => db.path),
@@ -126,14 +152,24 @@ function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageT
     ...(env.restoreRetry ? { retry: env.restoreRetry } : {}),
   });
   if ("problem" in built) {
-    issues.add(settings.at("volume"), built.problem, "use database paths without quotes, $, \\, backticks or control characters", "kamal.cmd.path");
+    issues.add(
+      settings.at("volume"),
+      built.problem,
+      "use database paths without quotes, $, \\, backticks or control characters",
+      "kamal.cmd.path",
+    );
     return { cmd: "replicate" };
   }
   return { cmd: built.cmd, script: built.lines };
 }
 
 /** docker options: the /bin/sh entrypoint, the stop timeout, health options that work in the image, then the user's. */
-function planOptions(ctx: TargetContext, settings: KamalSettings, traits: ImageTraits, shellEntrypoint: boolean): { options: Record<string, unknown>; health?: string } {
+function planOptions(
+  ctx: TargetContext,
+  settings: KamalSettings,
+  traits: ImageTraits,
+  shellEntrypoint: boolean,
+): { options: Record<string, unknown>; health?: string } {
   const { plan, env, issues } = ctx;
   const { at } = settings;
   const options: Record<string, unknown> = {};
@@ -141,15 +177,28 @@ function planOptions(ctx: TargetContext, settings: KamalSettings, traits: ImageT
   const grace = env.shutdown.graceSeconds;
   const userStop = settings.options["stop-timeout"];
   if (userStop !== undefined && !(typeof userStop === "number" || (typeof userStop === "string" && /^\d+$/.test(userStop)))) {
-    issues.add(at("options", "stop-timeout"), `options.stop-timeout must be a whole number of seconds (docker run --stop-timeout), not ${JSON.stringify(userStop)}`, `set stop-timeout: ${grace}, or remove it`, "kamal.options.stop-timeout");
+    issues.add(
+      at("options", "stop-timeout"),
+      `options.stop-timeout must be a whole number of seconds (docker run --stop-timeout), not ${JSON.stringify(userStop)}`,
+      `set stop-timeout: ${grace}, or remove it`,
+      "kamal.options.stop-timeout",
+    );
   } else if (userStop !== undefined && Number(userStop) < grace) {
-    issues.add(at("options", "stop-timeout"), `options.stop-timeout ${String(userStop)} is shorter than the ${grace}s Litestream needs to finish its final sync on stop: ${env.shutdown.reason}`, `remove it (litestream-deploy sets ${grace}) or set at least ${grace}`, "kamal.options.stop-timeout");
+    issues.add(
+      at("options", "stop-timeout"),
+      `options.stop-timeout ${String(userStop)} is shorter than the ${grace}s Litestream needs to finish its final sync on stop: ${env.shutdown.reason}`,
+      `remove it (litestream-deploy sets ${grace}) or set at least ${grace}`,
+      "kamal.options.stop-timeout",
+    );
   }
   options["stop-timeout"] = userStop !== undefined ? Number(userStop) : grace;
   let health: string | undefined;
   if (settings.healthcheck) {
     if (!traits.shell) {
-      ctx.warnings.push({ path: at("healthcheck"), message: `no health options: docker runs --health-cmd through /bin/sh, which ${plan.litestream.image} does not have` });
+      ctx.warnings.push({
+        path: at("healthcheck"),
+        message: `no health options: docker runs --health-cmd through /bin/sh, which ${plan.litestream.image} does not have`,
+      });
     } else {
       const url = traits.wget && env.monitoring ? metricsUrl(env.monitoring.addr) : undefined;
       options["health-cmd"] = url ? `wget -q -O /dev/null ${url}` : "litestream databases";
@@ -164,7 +213,12 @@ function planOptions(ctx: TargetContext, settings: KamalSettings, traits: ImageT
   for (const [key, value] of Object.entries(settings.options)) {
     if (key === "stop-timeout") continue;
     if (key in options) {
-      issues.add(at("options", key), `options.${key} is set by litestream-deploy${key === "entrypoint" ? " (/bin/sh runs the restore-then-replicate script)" : " (health options that work in the pinned image)"}`, key === "entrypoint" ? "remove it" : "remove it, or set healthcheck: false and give all health options yourself", "kamal.options.generated");
+      issues.add(
+        at("options", key),
+        `options.${key} is set by litestream-deploy${key === "entrypoint" ? " (/bin/sh runs the restore-then-replicate script)" : " (health options that work in the pinned image)"}`,
+        key === "entrypoint" ? "remove it" : "remove it, or set healthcheck: false and give all health options yourself",
+        "kamal.options.generated",
+      );
     } else options[key] = value;
   }
   return { options, ...(health ? { health } : {}) };
@@ -201,11 +255,22 @@ function checkWithKamalRules(ctx: TargetContext, settings: KamalSettings, value:
         : head === "env" && rest[0] === "clear"
           ? at("env", ...rest.slice(1))
           : at();
-    ctx.issues.add(where, `Kamal ${version} ${finding.level === "error" ? "refuses" : "silently ignores"} accessories/${ACCESSORY_NAME}${finding.path.length ? `/${finding.path.join("/")}` : ""}: ${finding.message}`, findingFix(finding.path), "kamal.accessory.rule");
+    ctx.issues.add(
+      where,
+      `Kamal ${version} ${finding.level === "error" ? "refuses" : "silently ignores"} accessories/${ACCESSORY_NAME}${finding.path.length ? `/${finding.path.join("/")}` : ""}: ${finding.message}`,
+      findingFix(finding.path),
+      "kamal.accessory.rule",
+    );
   }
 }
 
-function accessoryComments(ctx: TargetContext, settings: KamalSettings, traits: ImageTraits, script: string[] | undefined, health: string | undefined): KamalAccessory["comments"] {
+function accessoryComments(
+  ctx: TargetContext,
+  settings: KamalSettings,
+  traits: ImageTraits,
+  script: string[] | undefined,
+  health: string | undefined,
+): KamalAccessory["comments"] {
   const { plan, env } = ctx;
   const bindings = envBindings(env);
   const aliases = kamalSupports(settings.version, "secretAliases");
@@ -213,9 +278,13 @@ function accessoryComments(ctx: TargetContext, settings: KamalSettings, traits: 
   return {
     image: `pinned: Litestream ${plan.litestream.release} (${traits.what})`,
     volume: "the app's volume, read-write: Litestream writes next to each database",
-    files: readOnly ? "uploaded by Kamal, mounted read-only" : `uploaded by Kamal; Kamal ${settings.version} would drop a ":ro" (honoured from 2.10)`,
+    files: readOnly
+      ? "uploaded by Kamal, mounted read-only"
+      : `uploaded by Kamal; Kamal ${settings.version} would drop a ":ro" (honoured from 2.10)`,
     ...(bindings.length
-      ? { secrets: `values from ${secretsFilePath(settings.destination)}${aliases && bindings.some((b) => b.renamed) ? " (NAME_IN_CONTAINER:NAME_IN_SECRETS_FILE)" : ""}` }
+      ? {
+          secrets: `values from ${secretsFilePath(settings.destination)}${aliases && bindings.some((b) => b.renamed) ? " (NAME_IN_CONTAINER:NAME_IN_SECRETS_FILE)" : ""}`,
+        }
       : {}),
     ...(env.restoreOnBoot ? { entrypoint: "the image's entrypoint is litestream; /bin/sh runs cmd's restore-then-replicate script" } : {}),
     stopTimeout: `seconds docker waits after SIGTERM before SIGKILL: ${env.shutdown.reason}`,
@@ -241,7 +310,7 @@ const IMAGE_REFERENCE = new RegExp(
 /** docker's recommended label keys: reverse-DNS style, letters, digits, "." and "-" (plus "_"). */
 const LABEL_KEY = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 /** A volume's container path (and host path), as one word no shell reads differently. */
-const MOUNT_PATH = /^\/[A-Za-z0-9._\/@%+=,-]*$/;
+const MOUNT_PATH = /^\/[A-Za-z0-9._/@%+=,-]*$/;
 
 /**
  * Kamal puts the image, volume and label keys into the remote shell's `docker run` line as they are,
@@ -252,39 +321,67 @@ function checkDockerRunWords(ctx: TargetContext, settings: KamalSettings): void 
   const { issues, plan } = ctx;
   const { at } = settings;
   if (!IMAGE_REFERENCE.test(plan.litestream.image)) {
-    issues.add(["litestream", "image"], `${JSON.stringify(plan.litestream.image)} is not a docker image reference ([registry/]name[:tag][@sha256:digest], lower-case name); Kamal passes it unquoted to the remote shell`, `use a reference such as litestream/litestream:${plan.litestream.release}`, "kamal.image.reference");
+    issues.add(
+      ["litestream", "image"],
+      `${JSON.stringify(plan.litestream.image)} is not a docker image reference ([registry/]name[:tag][@sha256:digest], lower-case name); Kamal passes it unquoted to the remote shell`,
+      `use a reference such as litestream/litestream:${plan.litestream.release}`,
+      "kamal.image.reference",
+    );
   }
   const [source = "", mount = ""] = settings.volume.spec.split(":");
   if (!(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source) || MOUNT_PATH.test(source)) || !MOUNT_PATH.test(mount)) {
-    issues.add(at("volume"), `${JSON.stringify(settings.volume.spec)} holds characters outside letters, digits and . _ - / @ % + = , in its volume name or paths; Kamal passes it unquoted to the remote shell`, 'rename the volume or directory, e.g. "myapp_storage:/rails/storage"', "kamal.volume.characters");
+    issues.add(
+      at("volume"),
+      `${JSON.stringify(settings.volume.spec)} holds characters outside letters, digits and . _ - / @ % + = , in its volume name or paths; Kamal passes it unquoted to the remote shell`,
+      'rename the volume or directory, e.g. "myapp_storage:/rails/storage"',
+      "kamal.volume.characters",
+    );
   }
   for (const key of Object.keys(settings.labels)) {
     if (!LABEL_KEY.test(key)) {
-      issues.add(at("labels", key), `the label key ${JSON.stringify(key)} is not a docker label key (letters, digits, ".", "-", "_"); Kamal passes it unquoted to the remote shell`, 'use a reverse-DNS key such as "com.example.team"', "kamal.labels.key");
+      issues.add(
+        at("labels", key),
+        `the label key ${JSON.stringify(key)} is not a docker label key (letters, digits, ".", "-", "_"); Kamal passes it unquoted to the remote shell`,
+        'use a reverse-DNS key such as "com.example.team"',
+        "kamal.labels.key",
+      );
     }
   }
   const values: Array<[Array<string | number>, unknown]> = [
     ...Object.entries(settings.labels).map(([k, v]) => [["labels", k], v] as [Array<string | number>, unknown]),
     ...Object.entries(settings.env).map(([k, v]) => [["env", k], v] as [Array<string | number>, unknown]),
-    ...Object.entries(settings.options).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [["options", k, i], x]) : [[["options", k], v]]) as Array<[Array<string | number>, unknown]>),
+    ...Object.entries(settings.options).flatMap(
+      ([k, v]) =>
+        (Array.isArray(v) ? v.map((x, i) => [["options", k, i], x]) : [[["options", k], v]]) as Array<[Array<string | number>, unknown]>,
+    ),
   ];
   for (const [where, value] of values) {
     if (typeof value !== "string") continue;
     const problem =
       unrepresentableText(value) ??
       // eslint-disable-next-line no-control-regex
-      (/[^\u0000-\u007f]/.test(value) ? "holds a non-ASCII character, which Kamal's escaping (Ruby String#dump) turns into a \\u escape" : undefined) ??
+      (/[^\u0000-\u007f]/.test(value)
+        ? "holds a non-ASCII character, which Kamal's escaping (Ruby String#dump) turns into a \\u escape"
+        : undefined) ??
       (/\$\{[^}]*\}/.test(value) ? "holds ${…}, which Kamal leaves unescaped, so the remote shell expands it" : undefined);
-    if (problem) issues.add(at(...where), `${where.join(".")} ${problem}`, "write the value in plain ASCII without ${…} (pass anything else through a file or a secret)", "kamal.value.unrepresentable");
+    if (problem)
+      issues.add(
+        at(...where),
+        `${where.join(".")} ${problem}`,
+        "write the value in plain ASCII without ${…} (pass anything else through a file or a secret)",
+        "kamal.value.unrepresentable",
+      );
   }
 }
 
 /** A working fix for a Kamal rule the accessory breaks: only user-given keys can break one. */
 function findingFix(path: Array<string | number>): string {
   const [head, key] = path;
-  if (head === "options" && key === "restart") return 'remove options.restart (Kamal runs accessories with --restart unless-stopped), or deploy with Kamal 2.12 and set version "2.12"';
+  if (head === "options" && key === "restart")
+    return 'remove options.restart (Kamal runs accessories with --restart unless-stopped), or deploy with Kamal 2.12 and set version "2.12"';
   if (head === "options" || head === "labels" || head === "env") return `remove ${path.join(".")}`;
-  if ((HOST_SELECTORS as readonly unknown[]).includes(head)) return "use host, hosts or roles (role, tag and tags need Kamal 2.6), or set version to the release you deploy with";
+  if ((HOST_SELECTORS as readonly unknown[]).includes(head))
+    return "use host, hosts or roles (role, tag and tags need Kamal 2.6), or set version to the release you deploy with";
   return "set version to the Kamal release you deploy with (`kamal version`)";
 }
 

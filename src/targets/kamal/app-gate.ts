@@ -59,7 +59,7 @@ export function renderWaitScript(input: WaitScriptInput): string {
     `    echo "litestream-wait: see why with: kamal accessory logs litestream${d}; start it with: kamal accessory boot litestream${d}" >&2`,
     "    exit 1",
     "  fi",
-    '  if [ $((waited % 10)) -eq 0 ]; then',
+    "  if [ $((waited % 10)) -eq 0 ]; then",
     `    echo "litestream-wait: waiting for the litestream accessory to restore the databases ($marker), \${waited}s of \${timeout}s" >&2`,
     "  fi",
     "  sleep 1",
@@ -111,7 +111,7 @@ function beforeAppUnderLock(lock: string, steps: string[][]): string[] {
     "    unchanged=0",
     "    continue",
     "  fi",
-    '  if [ $((lock_waited % 10)) -eq 0 ]; then',
+    "  if [ $((lock_waited % 10)) -eq 0 ]; then",
     '    echo "litestream-wait: another app container is running the steps before the app ($lock), waited ${lock_waited}s" >&2',
     "  fi",
     "  sleep 1",
@@ -136,12 +136,14 @@ export function entrypointCall(entrypoint: string): string {
 }
 
 function entrypointBlock(entrypoint: string, eol: string): string {
-  return [
-    ENTRYPOINT_BLOCK_BEGIN,
-    `# Wait until the litestream accessory has restored the databases (docs/kamal.md); managed by ${GENERATOR}.`,
-    entrypointCall(entrypoint),
-    ENTRYPOINT_BLOCK_END,
-  ].join(eol) + eol;
+  return (
+    [
+      ENTRYPOINT_BLOCK_BEGIN,
+      `# Wait until the litestream accessory has restored the databases (docs/kamal.md); managed by ${GENERATOR}.`,
+      entrypointCall(entrypoint),
+      ENTRYPOINT_BLOCK_END,
+    ].join(eol) + eol
+  );
 }
 
 export type EntrypointEdit = { content: string } | { problem: string };
@@ -158,7 +160,9 @@ export function withEntrypointBlock(existing: string, entrypoint: string): Entry
   const ends = lines.flatMap((l, i) => (l.trim() === ENTRYPOINT_BLOCK_END ? [i] : []));
   if (begins.length || ends.length) {
     if (begins.length !== 1 || ends.length !== 1 || ends[0]! < begins[0]!) {
-      return { problem: `it has ${begins.length} "${ENTRYPOINT_BLOCK_BEGIN}" and ${ends.length} "${ENTRYPOINT_BLOCK_END}" lines; exactly one of each, in that order, delimits the managed block` };
+      return {
+        problem: `it has ${begins.length} "${ENTRYPOINT_BLOCK_BEGIN}" and ${ends.length} "${ENTRYPOINT_BLOCK_END}" lines; exactly one of each, in that order, delimits the managed block`,
+      };
     }
     return { content: [...lines.slice(0, begins[0]), block, ...lines.slice(ends[0]! + 1)].join("") };
   }

@@ -170,7 +170,13 @@ function setEntry(existing: string, doc: Document.Parsed, owned: OwnedAccessory,
     const text = emptyFlow ? existing.slice(0, from) + existing.slice(accessories.range![1]) : existing;
     const keyColumn = columnOf(text, keyNode) ?? 0;
     const at = entryEnd(text, keyNode.range![1]);
-    return { content: text.slice(0, at) + (at === text.length && !text.endsWith("\n") ? eol : "") + indent(entry, " ".repeat(keyColumn + 2), eol) + text.slice(at) };
+    return {
+      content:
+        text.slice(0, at) +
+        (at === text.length && !text.endsWith("\n") ? eol : "") +
+        indent(entry, " ".repeat(keyColumn + 2), eol) +
+        text.slice(at),
+    };
   }
   if (!isMap(accessories) || accessories.flow) return { problem: "its accessories is not a block mapping" };
   const column = columnOf(existing, accessories.items[0]?.key as Node | undefined);
@@ -232,7 +238,10 @@ function checkUpdate(
   }
   for (const o of owned) accessories[o.name] = o.value;
   const expected = { ...original, accessories };
-  if (!isDeepStrictEqual(after, expected)) return { problem: `the edit would change more than accessories.${owned.map((o) => o.name).join(" and accessories.")} (unusual indentation or layout)` };
+  if (!isDeepStrictEqual(after, expected))
+    return {
+      problem: `the edit would change more than accessories.${owned.map((o) => o.name).join(" and accessories.")} (unusual indentation or layout)`,
+    };
   return { content: updated };
 }
 

@@ -87,7 +87,11 @@ export function kamalDrill(input: KamalDrillInput): KamalDrillResult | undefined
   const findings = validateKamalAccessory(value, settings.version);
   if (findings.length) {
     const f = findings[0]!;
-    return { problem: `Kamal ${settings.version} refuses accessories/${DRILL_ACCESSORY}/${f.path.join("/")}: ${f.message}`, fix: "change the Kamal target's settings it copies (see accessories/litestream)", at: input.at };
+    return {
+      problem: `Kamal ${settings.version} refuses accessories/${DRILL_ACCESSORY}/${f.path.join("/")}: ${f.message}`,
+      fix: "change the Kamal target's settings it copies (see accessories/litestream)",
+      at: input.at,
+    };
   }
   const d = destinationFlag(settings.destination);
   const drill = {

@@ -60,7 +60,12 @@ export const renderKamal: TargetRenderer = (ctx) => {
     const update = updateDeployFile(existingDeploy, owned, drill ? [] : [DRILL_ACCESSORY], managedMarker(), []);
     if ("problem" in update) {
       const names = owned.map((o) => `accessories.${o.name}`).join(" and ");
-      ctx.issues.add(settings.at("updateDeployFile"), `${deployFile} cannot be updated in place: ${update.problem}`, update.fix ?? `set updateDeployFile: false and copy ${names} from ${partialFilePath(settings.destination)} yourself`, "kamal.deploy-file.update");
+      ctx.issues.add(
+        settings.at("updateDeployFile"),
+        `${deployFile} cannot be updated in place: ${update.problem}`,
+        update.fix ?? `set updateDeployFile: false and copy ${names} from ${partialFilePath(settings.destination)} yourself`,
+        "kamal.deploy-file.update",
+      );
     } else files.push({ ...base, path: deployFile, content: update.content, kind: "kamal-deploy", ownership: "shared" });
   } else if (settings.updateDeployFile && settings.destination) {
     ctx.warnings.push({
@@ -166,7 +171,12 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
       const problem = unrepresentableText(word) ?? unrepresentableWord(word);
       if (problem) ctx.issues.add(settings.at("beforeApp", i, j), `the argument ${problem}`, "remove it", "kamal.before-app.word");
       else if (SHELL_OPERATORS.has(word)) {
-        ctx.issues.add(settings.at("beforeApp", i, j), `"${word}" is a shell operator; each beforeApp entry is one command's argv, passed literally`, "split it into separate entries", "kamal.before-app.operator");
+        ctx.issues.add(
+          settings.at("beforeApp", i, j),
+          `"${word}" is a shell operator; each beforeApp entry is one command's argv, passed literally`,
+          "split it into separate entries",
+          "kamal.before-app.operator",
+        );
       }
     });
   });
@@ -177,7 +187,12 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
     const theirs = resolveKamalSettings(ctx.plan, other, scratch);
     if (!theirs?.restoreOnBoot) continue;
     if (renderWaitScript({ marker: theirs.marker, beforeApp: theirs.beforeApp, destinationHint: destinationHint(ctx) }) !== script) {
-      ctx.issues.add(settings.at(), `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`, "give every Kamal environment the same volume mount and beforeApp", "kamal.app-gate.differs");
+      ctx.issues.add(
+        settings.at(),
+        `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`,
+        "give every Kamal environment the same volume mount and beforeApp",
+        "kamal.app-gate.differs",
+      );
       break;
     }
   }
@@ -190,18 +205,35 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
   // The comment does not depend on whether the entrypoint exists: the partial file is the same for everyone.
   accessory.comments.cmd.push(
     ...(line
-      ? [`The app waits for the marker: ${GENERATOR} puts this line right after the shebang of ${settings.appEntrypoint}`, `(a marked block); without that file, add it to your entrypoint yourself: ${line}`]
+      ? [
+          `The app waits for the marker: ${GENERATOR} puts this line right after the shebang of ${settings.appEntrypoint}`,
+          `(a marked block); without that file, add it to your entrypoint yourself: ${line}`,
+        ]
       : [`The app must wait for the marker (appEntrypoint is off): ${manual}.`]),
   );
   if (settings.appEntrypoint && existing !== undefined) {
     const edit = withEntrypointBlock(existing, settings.appEntrypoint);
-    if ("problem" in edit) ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} cannot be updated: ${edit.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.app-gate.markers");
+    if ("problem" in edit)
+      ctx.issues.add(
+        settings.at("appEntrypoint"),
+        `${settings.appEntrypoint} cannot be updated: ${edit.problem}`,
+        "fix the markers by hand (or remove the block) and generate again",
+        "kamal.app-gate.markers",
+      );
     else files.push({ path: settings.appEntrypoint, content: edit.content, kind: "kamal-app-gate", ownership: "shared" });
   } else if (settings.appEntrypoint && settings.appEntrypointGiven) {
-    ctx.issues.add(settings.at("appEntrypoint"), `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`, "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait", "kamal.app-gate.missing");
+    ctx.issues.add(
+      settings.at("appEntrypoint"),
+      `${settings.appEntrypoint} does not exist, so the app would not wait for the restore`,
+      "point appEntrypoint at the app image's entrypoint script, or set appEntrypoint: false and start the app through bin/litestream-wait",
+      "kamal.app-gate.missing",
+    );
   } else {
     const hint = line ? `add this line right after the shebang of the app image's entrypoint: ${line}` : manual;
-    ctx.warnings.push({ path: settings.at("appEntrypoint"), message: `${settings.appEntrypoint || "the app's entrypoint"} is not updated, so nothing makes the app wait for the restore yet: ${hint}` });
+    ctx.warnings.push({
+      path: settings.at("appEntrypoint"),
+      message: `${settings.appEntrypoint || "the app's entrypoint"} is not updated, so nothing makes the app wait for the restore yet: ${hint}`,
+    });
   }
   return files;
 }
@@ -231,7 +263,14 @@ function secretsFileBase(ctx: TargetContext, settings: KamalSettings, path: stri
 
 /** The drill accessory's heartbeat variable, read like an { env } credential (a `secrets.sources` entry applies to it). */
 function heartbeatBinding(name: string): EnvBinding {
-  return { name, secretName: name, source: { kind: "env", name }, purpose: "the restore drill's heartbeat URL", renamed: false, expandedInConfig: false };
+  return {
+    name,
+    secretName: name,
+    source: { kind: "env", name },
+    purpose: "the restore drill's heartbeat URL",
+    renamed: false,
+    expandedInConfig: false,
+  };
 }
 
 function renderSecrets(ctx: TargetContext, settings: KamalSettings, drill?: KamalDrill): { path: string; content: string } | undefined {
@@ -243,7 +282,12 @@ function renderSecrets(ctx: TargetContext, settings: KamalSettings, drill?: Kama
   const bindings = [...credentials, ...heartbeat];
   const split = existing === undefined ? undefined : splitBlock(existing);
   if (split && "problem" in split) {
-    ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${split.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.secrets.markers");
+    ctx.issues.add(
+      settings.at("secrets"),
+      `${path} cannot be updated: ${split.problem}`,
+      "fix the markers by hand (or remove the block) and generate again",
+      "kamal.secrets.markers",
+    );
     return undefined;
   }
   const outside = split ? split.before + split.after : "";
@@ -257,14 +301,23 @@ function renderSecrets(ctx: TargetContext, settings: KamalSettings, drill?: Kama
     { ...settings.secrets, aliases: kamalSupports(settings.version, "secretAliases") },
     new Set([...definedOutside.keys(), ...definedCommon.keys()]),
   );
-  for (const problem of problems) ctx.issues.add(settings.at("secrets"), problem, "rename the 1Password vault, item or field to letters, digits, '.', '_', '-'", "kamal.secrets.reference");
+  for (const problem of problems)
+    ctx.issues.add(
+      settings.at("secrets"),
+      problem,
+      "rename the 1Password vault, item or field to letters, digits, '.', '_', '-'",
+      "kamal.secrets.reference",
+    );
   if (problems.length || !checkReleases(ctx, settings, { namedVolume: false, adapterLines, shellEntrypoint: false })) return undefined;
   for (const name of defines) {
     const at = definedOutside.get(name);
     const common = definedCommon.get(name);
     if (!at && !common) continue;
-    const where = at ? `line ${at.join(", ")} of ${path}` : `${SECRETS_COMMON} (line ${common!.join(", ")}), which Kamal reads before ${path}`;
-    const later = at && split?.block !== undefined && at.some((n) => n > split.before.split("\n").length) ? "yours, after the block" : "the block's";
+    const where = at
+      ? `line ${at.join(", ")} of ${path}`
+      : `${SECRETS_COMMON} (line ${common!.join(", ")}), which Kamal reads before ${path}`;
+    const later =
+      at && split?.block !== undefined && at.some((n) => n > split.before.split("\n").length) ? "yours, after the block" : "the block's";
     ctx.warnings.push({
       path: settings.at("secrets"),
       message: `${name} is defined by the ${GENERATOR} block and also in ${where}; ${at ? later : "the block's"} definition wins. Keep one: remove yours to use the block's, or, to keep yours, describe this credential as { env: "${name}" } so the block leaves it to your line`,
@@ -277,7 +330,12 @@ function renderSecrets(ctx: TargetContext, settings: KamalSettings, drill?: Kama
       : "Litestream accessory credentials (none needed)";
   const updated = withSecretsBlock(existing, secretsBlock(lines, what));
   if ("problem" in updated) {
-    ctx.issues.add(settings.at("secrets"), `${path} cannot be updated: ${updated.problem}`, "fix the markers by hand (or remove the block) and generate again", "kamal.secrets.markers");
+    ctx.issues.add(
+      settings.at("secrets"),
+      `${path} cannot be updated: ${updated.problem}`,
+      "fix the markers by hand (or remove the block) and generate again",
+      "kamal.secrets.markers",
+    );
     return undefined;
   }
   return { path, content: updated.content };
@@ -288,7 +346,12 @@ function checkSources(ctx: TargetContext, settings: KamalSettings, bindings: Ret
   const names = bindings.filter((b) => b.source.kind === "env").map((b) => b.secretName);
   for (const name of Object.keys(settings.secrets.sources ?? {})) {
     if (!names.includes(name)) {
-      ctx.issues.add(settings.at("secrets", "sources", name), `no credential of environment ${ctx.env.name} reads { env: "${name}" }`, names.length ? `use one of ${names.join(", ")}` : "remove it", "kamal.secrets.source-unused");
+      ctx.issues.add(
+        settings.at("secrets", "sources", name),
+        `no credential of environment ${ctx.env.name} reads { env: "${name}" }`,
+        names.length ? `use one of ${names.join(", ")}` : "remove it",
+        "kamal.secrets.source-unused",
+      );
     }
   }
 }
@@ -316,7 +379,9 @@ function checkReleases(ctx: TargetContext, settings: KamalSettings, use: KamalUs
 function serversHint(settings: KamalSettings): string {
   const [selector, value] = settings.hostSelector;
   const hosts = selector === "host" || selector === "hosts" ? (Array.isArray(value) ? value : [value]) : [];
-  return hosts.length ? `e.g. ${serversSnippet(hosts).replace(/\n\s*/g, " ")}` : "servers: with the hosts of the roles the accessory selects";
+  return hosts.length
+    ? `e.g. ${serversSnippet(hosts).replace(/\n\s*/g, " ")}`
+    : "servers: with the hosts of the roles the accessory selects";
 }
 
 /**
@@ -332,9 +397,16 @@ function checkAccessoryHosts(ctx: TargetContext, settings: KamalSettings): void 
   const own = destFile ? deployServers(destText) : undefined;
   const hosts = appHosts(base, own);
   if (!hosts.length) return;
-  const where = destFile ? (own === undefined ? `${baseFile} (${destFile} has no servers)` : `${destFile} merged over ${baseFile}`) : baseFile;
+  const where = destFile
+    ? own === undefined
+      ? `${baseFile} (${destFile} has no servers)`
+      : `${destFile} merged over ${baseFile}`
+    : baseFile;
   if (destFile && own === undefined) {
-    ctx.warnings.push({ path: settings.at("destination"), message: `${destFile} has no servers, so \`-d ${settings.destination}\` deploys the app to ${baseFile}'s servers (${[...new Set(hosts.map((h) => h.host))].join(", ")}): add servers: to ${destFile} if ${settings.destination} runs elsewhere` });
+    ctx.warnings.push({
+      path: settings.at("destination"),
+      message: `${destFile} has no servers, so \`-d ${settings.destination}\` deploys the app to ${baseFile}'s servers (${[...new Set(hosts.map((h) => h.host))].join(", ")}): add servers: to ${destFile} if ${settings.destination} runs elsewhere`,
+    });
   }
   const [selector, value] = settings.hostSelector;
   const picked = selectedHosts(settings.hostSelector, hosts);
@@ -347,7 +419,9 @@ function checkAccessoryHosts(ctx: TargetContext, settings: KamalSettings): void 
       picked.length
         ? `the accessory would boot on ${stray.join(", ")}, where no app runs for environment ${ctx.env.name} (servers in ${where}: ${describeHosts(hosts)}); the app's volume, and its databases, are local to the app's hosts`
         : `${selector} ${JSON.stringify(value)} selects no host of the app for environment ${ctx.env.name} (servers in ${where}: ${describeHosts(hosts)})`,
-      appOnly.length === 1 ? `set host: "${appOnly[0]}" (or role: "${hosts[0]!.role}")` : `set roles: [${roles.map((r) => `"${r}"`).join(", ")}] or hosts: [${appOnly.map((h) => `"${h}"`).join(", ")}]`,
+      appOnly.length === 1
+        ? `set host: "${appOnly[0]}" (or role: "${hosts[0]!.role}")`
+        : `set roles: [${roles.map((r) => `"${r}"`).join(", ")}] or hosts: [${appOnly.map((h) => `"${h}"`).join(", ")}]`,
       "kamal.host.no-app",
     );
   }
@@ -355,7 +429,15 @@ function checkAccessoryHosts(ctx: TargetContext, settings: KamalSettings): void 
 
 function describeHosts(hosts: AppHost[]): string {
   const roles = [...new Set(hosts.map((h) => h.role))];
-  return roles.map((r) => `${r}: ${hosts.filter((h) => h.role === r).map((h) => h.host).join(", ")}`).join("; ");
+  return roles
+    .map(
+      (r) =>
+        `${r}: ${hosts
+          .filter((h) => h.role === r)
+          .map((h) => h.host)
+          .join(", ")}`,
+    )
+    .join("; ");
 }
 
 /**

@@ -56,7 +56,8 @@ export const KNOWN_BAD_RELEASES: readonly KnownBadRelease[] = [
     problem:
       "from Kamal 2.11, `kamal accessory exec litestream databases` (a new container) adds the accessory's options, so with entrypoint /bin/sh it runs `/bin/sh databases` and fails",
     remedy: "route",
-    routedBy: 'the generated usage only ever prints `kamal accessory exec litestream --reuse "litestream databases"`, which runs in the live container on every release',
+    routedBy:
+      'the generated usage only ever prints `kamal accessory exec litestream --reuse "litestream databases"`, which runs in the live container on every release',
   },
 ];
 
@@ -64,5 +65,7 @@ export const KNOWN_BAD_RELEASES: readonly KnownBadRelease[] = [
 const atLeast = (version: string, release: string) => compareRelease(version, release) >= 0;
 
 export function knownBadReleases(version: string, use: KamalUse): KnownBadRelease[] {
-  return KNOWN_BAD_RELEASES.filter((bad) => atLeast(version, bad.from) && (bad.fixedIn === undefined || !atLeast(version, bad.fixedIn)) && bad.affects(use));
+  return KNOWN_BAD_RELEASES.filter(
+    (bad) => atLeast(version, bad.from) && (bad.fixedIn === undefined || !atLeast(version, bad.fixedIn)) && bad.affects(use),
+  );
 }

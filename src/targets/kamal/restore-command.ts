@@ -59,10 +59,16 @@ export function restoreThenReplicateScript(input: RestoreScriptInput): RestoreSc
   }
   const config = `-config ${CONTAINER_CONFIG_PATH}`;
   const marker = shellWord(markerPath(input.mount));
-  const steps = restoreMissingDatabase({ db: '"$db"', restore: `litestream restore ${config} -if-db-not-exists -if-replica-exists`, retry: input.retry });
+  const steps = restoreMissingDatabase({
+    db: '"$db"',
+    restore: `litestream restore ${config} -if-db-not-exists -if-replica-exists`,
+    retry: input.retry,
+  });
   // A restore runs as root; the app (Rails 8 images run as 1000:1000) must be able to write the files.
   if (input.appUser) steps.push(`if [ -e "$db" ]; then chown ${input.appUser} "$db"; fi`);
-  const handOver = input.appUser ? [`chown ${input.appUser} ${databaseDirectories(input.databases, input.mount).map(shellWord).join(" ")}`] : [];
+  const handOver = input.appUser
+    ? [`chown ${input.appUser} ${databaseDirectories(input.databases, input.mount).map(shellWord).join(" ")}`]
+    : [];
   const lines = [
     "set -e",
     ...(input.checks ?? []),

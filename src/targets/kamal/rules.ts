@@ -83,7 +83,10 @@ export function validateKamalAccessory(accessory: Json, version: string): KamalF
   for (const key of Object.keys(accessory)) {
     if (allowed.includes(key)) continue;
     const since = ACCESSORY_KEYS_SINCE[key];
-    error([key], `unknown key: ${key}${since ? ` (Kamal accepts it from ${since}, ${version} is configured)` : key.startsWith("x-") ? " (Kamal allows no x- extension keys in an accessory)" : ""}`);
+    error(
+      [key],
+      `unknown key: ${key}${since ? ` (Kamal accepts it from ${since}, ${version} is configured)` : key.startsWith("x-") ? " (Kamal allows no x- extension keys in an accessory)" : ""}`,
+    );
   }
   const selectors = ACCESSORY_HOST_KEYS.filter((key) => key in accessory);
   if (selectors.length !== 1) error([], "specify one of `host`, `hosts`, `role`, `roles`, `tag` or `tags`");
@@ -110,17 +113,26 @@ export function validateKamalAccessory(accessory: Json, version: string): KamalF
         // Kamal splits "local:remote:options" at the first two colons.
         const flags = item.split(":").slice(2).join(":");
         if (flags && !kamalSupports(version, "readOnlyFiles")) {
-          ignored([key, i], `mount options ":${flags}" are dropped silently before Kamal ${KAMAL_FEATURES.readOnlyFiles} (${version} is configured)`);
+          ignored(
+            [key, i],
+            `mount options ":${flags}" are dropped silently before Kamal ${KAMAL_FEATURES.readOnlyFiles} (${version} is configured)`,
+          );
         }
       } else if (isHash(item)) {
         if (!kamalSupports(version, "hashFiles")) {
-          error([key, i], `should be a string (the hash form {local, remote, mode, owner, options} needs Kamal ${KAMAL_FEATURES.hashFiles}, ${version} is configured)`);
+          error(
+            [key, i],
+            `should be a string (the hash form {local, remote, mode, owner, options} needs Kamal ${KAMAL_FEATURES.hashFiles}, ${version} is configured)`,
+          );
           return;
         }
         for (const field of Object.keys(item)) {
           if (!FILE_HASH_KEYS.includes(field)) error([key, i, field], `unknown key: ${field}`);
           else if (typeof item[field] !== "string") {
-            error([key, i, field], field === "mode" ? 'should be a string (quote it: "0644"; a bare 0644 is the integer 420)' : "should be a string");
+            error(
+              [key, i, field],
+              field === "mode" ? 'should be a string (quote it: "0644"; a bare 0644 is the integer 420)' : "should be a string",
+            );
           }
         }
       } else error([key, i], "should be a string or a hash");

@@ -51,7 +51,11 @@ interface FetchGroup {
  * user's definition is the value and `NAME=$NAME` after it could only replace it with the
  * environment's (often empty) value.
  */
-export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, definedOutside: ReadonlySet<string> = new Set()): SecretsLines {
+export function secretsLines(
+  bindings: EnvBinding[],
+  settings: SecretsSettings,
+  definedOutside: ReadonlySet<string> = new Set(),
+): SecretsLines {
   const lines: string[] = [];
   const problems: string[] = [];
   const defines: string[] = [];
@@ -75,12 +79,18 @@ export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, 
       if (!source) define(fileName, `$${b.secretName}`);
       else if ("railsCredentials" in source) define(fileName, `$(bin/rails credentials:fetch ${source.railsCredentials})`);
       else if ("env" in source) define(fileName, `$${source.env}`);
-      else fetchGroup(groups, source).extracts.push({ name: fileName, extract: source.key ? `${source.secret}/${source.key}` : source.secret });
+      else
+        fetchGroup(groups, source).extracts.push({
+          name: fileName,
+          extract: source.key ? `${source.secret}/${source.key}` : source.secret,
+        });
       continue;
     }
     const ref = b.source.ref;
     if (!SAFE_OP_REF.test(ref)) {
-      problems.push(`the 1Password reference ${ref} holds characters that .kamal/secrets (dotenv) would expand or cut (#, $, quotes, spaces)`);
+      problems.push(
+        `the 1Password reference ${ref} holds characters that .kamal/secrets (dotenv) would expand or cut (#, $, quotes, spaces)`,
+      );
       continue;
     }
     const [vault, item, ...field] = ref.slice("op://".length).split("/");
@@ -109,7 +119,11 @@ export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, 
   // The variable is ours, so a SECRETS= line of the user's is never overwritten.
   groups.forEach((group, i) => {
     const variable = i === 0 ? "LITESTREAM_SECRETS" : `LITESTREAM_SECRETS_${i + 1}`;
-    const flags = [`--adapter ${group.adapter}`, ...(group.account ? [`--account ${group.account}`] : []), ...(group.from ? [`--from ${group.from}`] : [])];
+    const flags = [
+      `--adapter ${group.adapter}`,
+      ...(group.account ? [`--account ${group.account}`] : []),
+      ...(group.from ? [`--from ${group.from}`] : []),
+    ];
     lines.push(`${variable}=$(kamal secrets fetch ${flags.join(" ")} ${[...new Set(group.secrets)].join(" ")})`);
     for (const { name, extract } of group.extracts) define(name, `$(kamal secrets extract ${extract} $${variable})`);
   });
@@ -119,7 +133,13 @@ export function secretsLines(bindings: EnvBinding[], settings: SecretsSettings, 
 function fetchGroup(groups: FetchGroup[], source: Extract<SecretSource, { adapter: string }>): FetchGroup {
   let group = groups.find((g) => g.adapter === source.adapter && g.account === source.account && g.from === source.from);
   if (!group) {
-    group = { adapter: source.adapter, ...(source.account ? { account: source.account } : {}), ...(source.from ? { from: source.from } : {}), secrets: [], extracts: [] };
+    group = {
+      adapter: source.adapter,
+      ...(source.account ? { account: source.account } : {}),
+      ...(source.from ? { from: source.from } : {}),
+      secrets: [],
+      extracts: [],
+    };
     groups.push(group);
   }
   group.secrets.push(source.secret);
@@ -145,7 +165,11 @@ function extractName(key: string, keys: string[]): string {
 }
 
 export function secretsBlock(lines: string[], what: string): string {
-  return [SECRETS_BLOCK_BEGIN, `# ${what}: managed by ${GENERATOR}, regenerate with: ${REGENERATE_COMMAND}`, ...lines, SECRETS_BLOCK_END].join("\n") + "\n";
+  return (
+    [SECRETS_BLOCK_BEGIN, `# ${what}: managed by ${GENERATOR}, regenerate with: ${REGENERATE_COMMAND}`, ...lines, SECRETS_BLOCK_END].join(
+      "\n",
+    ) + "\n"
+  );
 }
 
 /** Names a dotenv file defines, by line number (1-based), ignoring comments. */
@@ -170,7 +194,9 @@ export function splitBlock(text: string): BlockSplit {
   const ends = lines.flatMap((l, i) => (isMarker(l, SECRETS_BLOCK_END) ? [i] : []));
   if (begins.length === 0 && ends.length === 0) return { before: text, after: "" };
   if (begins.length !== 1 || ends.length !== 1 || ends[0]! < begins[0]!) {
-    return { problem: `the file has ${begins.length} "${SECRETS_BLOCK_BEGIN}" and ${ends.length} "${SECRETS_BLOCK_END}" lines; exactly one of each, in that order, delimits the managed block` };
+    return {
+      problem: `the file has ${begins.length} "${SECRETS_BLOCK_BEGIN}" and ${ends.length} "${SECRETS_BLOCK_END}" lines; exactly one of each, in that order, delimits the managed block`,
+    };
   }
   const bom = begins[0] === 0 && text.startsWith("\uFEFF") ? 1 : 0;
   const start = lines.slice(0, begins[0]).join("\n").length + (begins[0]! > 0 ? 1 : 0) + bom;

@@ -49,7 +49,9 @@ export function appHosts(base: Yaml, destination: Yaml): AppHost[] {
 export function selectedHosts([selector, value]: [HostSelector, string | string[]], hosts: AppHost[]): string[] {
   const wanted = Array.isArray(value) ? value : [value];
   if (selector === "host" || selector === "hosts") return wanted;
-  const picks = hosts.filter((h) => (selector === "role" || selector === "roles" ? wanted.includes(h.role) : h.tags.some((t) => wanted.includes(t))));
+  const picks = hosts.filter((h) =>
+    selector === "role" || selector === "roles" ? wanted.includes(h.role) : h.tags.some((t) => wanted.includes(t)),
+  );
   return [...new Set(picks.map((h) => h.host))];
 }
 

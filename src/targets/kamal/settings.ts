@@ -63,7 +63,12 @@ export const partialFilePath = (destination?: string) =>
 export const destinationFlag = (destination?: string) => (destination ? ` -d ${destination}` : "");
 
 /** `warnings` receives what is allowed but worth knowing (omit it to resolve another environment quietly). */
-export function resolveKamalSettings(plan: Plan, env: EnvironmentPlan, issues: IssueList, warnings: Warning[] = []): KamalSettings | undefined {
+export function resolveKamalSettings(
+  plan: Plan,
+  env: EnvironmentPlan,
+  issues: IssueList,
+  warnings: Warning[] = [],
+): KamalSettings | undefined {
   const kamal = env.targets.kamal as KamalTargetConfig | undefined;
   if (!kamal) return undefined;
   const base = kamalPath(plan, env);
@@ -71,11 +76,21 @@ export function resolveKamalSettings(plan: Plan, env: EnvironmentPlan, issues: I
   let ok = true;
 
   if (!kamal.version) {
-    issues.add(at("version"), "the Kamal version is not set: secret aliases, read-only files and several accessory keys depend on it", 'set version to the release `kamal version` prints, e.g. "2.12.0"', "kamal.version.missing");
+    issues.add(
+      at("version"),
+      "the Kamal version is not set: secret aliases, read-only files and several accessory keys depend on it",
+      'set version to the release `kamal version` prints, e.g. "2.12.0"',
+      "kamal.version.missing",
+    );
     ok = false;
   }
   if (!kamal.volume) {
-    issues.add(at("volume"), "the app's data volume is not set: the accessory must mount the same volume as the app to see its databases", 'set volume to the app\'s volume, e.g. "myapp_storage:/rails/storage"', "kamal.volume.missing");
+    issues.add(
+      at("volume"),
+      "the app's data volume is not set: the accessory must mount the same volume as the app to see its databases",
+      'set volume to the app\'s volume, e.g. "myapp_storage:/rails/storage"',
+      "kamal.volume.missing",
+    );
     ok = false;
   }
   const selectors = HOST_SELECTORS.filter((key) => kamal[key] !== undefined);
@@ -85,7 +100,9 @@ export function resolveKamalSettings(plan: Plan, env: EnvironmentPlan, issues: I
       selectors.length === 0
         ? "no host selector: Kamal needs exactly one of host, hosts, role, roles, tag or tags for an accessory"
         : `an accessory takes exactly one host selector, the merged settings have ${selectors.join(" and ")}`,
-      selectors.length === 0 ? "set host to the app's server (the data volume is local to it)" : `keep ${selectors[0]} and remove ${selectors.slice(1).join(", ")} (an environment's selector does not replace the project's of another kind)`,
+      selectors.length === 0
+        ? "set host to the app's server (the data volume is local to it)"
+        : `keep ${selectors[0]} and remove ${selectors.slice(1).join(", ")} (an environment's selector does not replace the project's of another kind)`,
       "kamal.host.selectors",
     );
     ok = false;
@@ -136,7 +153,13 @@ export function resolveKamalSettings(plan: Plan, env: EnvironmentPlan, issues: I
  * environment becomes a destination and config/deploy.yml gets no accessory: say so once, naming
  * the files (docs/kamal.md, "Destinations").
  */
-function warnNoBaseEnvironment(plan: Plan, env: EnvironmentPlan, destination: string | undefined, at: (...rest: Array<string | number>) => IssuePath, warnings: Warning[]): void {
+function warnNoBaseEnvironment(
+  plan: Plan,
+  env: EnvironmentPlan,
+  destination: string | undefined,
+  at: (...rest: Array<string | number>) => IssuePath,
+  warnings: Warning[],
+): void {
   const kamalEnvs = plan.environments.filter((e) => e.targets.kamal);
   if (!destination || kamalEnvs[0] !== env || kamalEnvs.some((e) => destinationOf(plan, e) === undefined)) return;
   const files = kamalEnvs.map((e) => `${e.name}: ${deployFilePath(destinationOf(plan, e))} and ${secretsFilePath(destinationOf(plan, e))}`);

@@ -42,11 +42,19 @@ export function renderSystemd(ctx: TargetContext, s: SystemdSettings): Artifact[
   };
   const base = { ownership: "generated", environment: ctx.env.name } as const;
   const artifacts: Artifact[] = [{ ...base, path: files.unit, kind: "systemd-unit", content: renderUnit(ctx, s, bindings.length > 0) }];
-  if (files.restore) artifacts.push({ ...base, path: files.restore, kind: "systemd-script", mode: 0o755, content: renderRestoreScript(ctx, s) });
+  if (files.restore)
+    artifacts.push({ ...base, path: files.restore, kind: "systemd-script", mode: 0o755, content: renderRestoreScript(ctx, s) });
   if (files.env) artifacts.push({ ...base, path: files.env, kind: "systemd-env", content: renderEnvTemplate(ctx, s, bindings) });
   if (files.beforeApp) artifacts.push({ ...base, path: files.beforeApp, kind: "systemd-unit", content: renderBeforeAppUnit(ctx, s) });
-  for (const dropIn of files.dropIns) artifacts.push({ ...base, path: dropIn.file, kind: "systemd-unit", content: renderAppDropIn(ctx, s, dropIn.unit) });
-  artifacts.push({ ...base, path: files.install, kind: "install-script", mode: 0o755, content: renderInstallScript(ctx, s, files, bindings) });
+  for (const dropIn of files.dropIns)
+    artifacts.push({ ...base, path: dropIn.file, kind: "systemd-unit", content: renderAppDropIn(ctx, s, dropIn.unit) });
+  artifacts.push({
+    ...base,
+    path: files.install,
+    kind: "install-script",
+    mode: 0o755,
+    content: renderInstallScript(ctx, s, files, bindings),
+  });
   return artifacts;
 }
 

@@ -33,9 +33,13 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
   const sftpKeys = sftpKeyPaths(env);
   const installs = [
     { mode: "0640", group: shellWord(s.group), from: fromScript(files.install, env.configFile), to: '"$CONFIG"' },
-    ...(files.restore ? [{ mode: "0750", group: shellWord(s.group), from: fromScript(files.install, files.restore), to: shellWord(s.restoreScriptPath!) }] : []),
+    ...(files.restore
+      ? [{ mode: "0750", group: shellWord(s.group), from: fromScript(files.install, files.restore), to: shellWord(s.restoreScriptPath!) }]
+      : []),
     { mode: "0644", group: "root", from: fromScript(files.install, files.unit), to: shellWord(`${UNIT_DIR}/${s.unitName}`) },
-    ...(files.beforeApp ? [{ mode: "0644", group: "root", from: fromScript(files.install, files.beforeApp), to: shellWord(`${UNIT_DIR}/${s.beforeAppUnit}`) }] : []),
+    ...(files.beforeApp
+      ? [{ mode: "0644", group: "root", from: fromScript(files.install, files.beforeApp), to: shellWord(`${UNIT_DIR}/${s.beforeAppUnit}`) }]
+      : []),
     ...files.dropIns.map((d) => ({ mode: "0644", group: "root", from: fromScript(files.install, d.file), to: shellWord(d.installed) })),
   ];
   return renderTemplate("install-litestream.sh.hbs", {

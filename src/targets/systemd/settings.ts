@@ -102,7 +102,11 @@ export function writableDirs(env: EnvironmentPlan): string[] {
 
 /** The SFTP replicas' private key files (absolute paths), each once. */
 export function sftpKeyPaths(env: EnvironmentPlan): string[] {
-  return [...new Set(env.databases.flatMap((db) => db.replicas.flatMap((r) => (r.type === "sftp" && r.keyPath?.startsWith("/") ? [r.keyPath] : []))))];
+  return [
+    ...new Set(
+      env.databases.flatMap((db) => db.replicas.flatMap((r) => (r.type === "sftp" && r.keyPath?.startsWith("/") ? [r.keyPath] : []))),
+    ),
+  ];
 }
 
 /**
@@ -130,33 +134,69 @@ function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
   checkServiceName(ctx, s, at);
   checkSftpKeys(ctx, at);
   if (target.appUnit !== undefined && target.appUnits !== undefined) {
-    ctx.issues.add([...at, "appUnits"], "appUnit and appUnits are both set; appUnit is the one-unit shorthand of appUnits", `keep appUnits only: appUnits: ${JSON.stringify([...new Set([target.appUnit, ...target.appUnits])])}`, "systemd.app-units-both");
+    ctx.issues.add(
+      [...at, "appUnits"],
+      "appUnit and appUnits are both set; appUnit is the one-unit shorthand of appUnits",
+      `keep appUnits only: appUnits: ${JSON.stringify([...new Set([target.appUnit, ...target.appUnits])])}`,
+      "systemd.app-units-both",
+    );
   }
   const unitAt: IssuePath = target.appUnits ? [...at, "appUnits"] : [...at, "appUnit"];
   const seen = new Set<string>();
   s.appUnits.forEach((unit, i) => {
     const where = target.appUnits ? [...unitAt, i] : unitAt;
     const problem = serviceUnitNameProblem(unit);
-    if (problem) ctx.issues.add(where, `${JSON.stringify(unit)} ${problem}`, 'name the unit that runs your app, e.g. "web.service" or "app@blue.service"', "systemd.app-unit-name");
-    else if (unit === s.unitName || unit === s.beforeAppUnit) ctx.issues.add(where, `the app's unit cannot be ${unit}, a unit this target generates`, "name the unit that runs your app", "systemd.app-unit-ours");
+    if (problem)
+      ctx.issues.add(
+        where,
+        `${JSON.stringify(unit)} ${problem}`,
+        'name the unit that runs your app, e.g. "web.service" or "app@blue.service"',
+        "systemd.app-unit-name",
+      );
+    else if (unit === s.unitName || unit === s.beforeAppUnit)
+      ctx.issues.add(
+        where,
+        `the app's unit cannot be ${unit}, a unit this target generates`,
+        "name the unit that runs your app",
+        "systemd.app-unit-ours",
+      );
     else if (seen.has(unit)) ctx.issues.add(where, `${unit} is listed twice`, "list each app unit once", "systemd.app-unit-twice");
     seen.add(unit);
   });
   for (const dir of writableDirs(ctx.env)) {
     if (!dir.startsWith("/")) continue; // the plan already reported the relative path
     const problem = systemdPathProblem(dir);
-    if (problem) ctx.issues.add(at, `the directory ${JSON.stringify(dir)}, which ReadWritePaths= must list, ${problem}`, "move the database (or file replica) to a plain absolute path", "systemd.path");
+    if (problem)
+      ctx.issues.add(
+        at,
+        `the directory ${JSON.stringify(dir)}, which ReadWritePaths= must list, ${problem}`,
+        "move the database (or file replica) to a plain absolute path",
+        "systemd.path",
+      );
   }
   for (const db of ctx.env.databases) {
     const problem = unrepresentableText(db.path);
-    if (problem) ctx.issues.add(at, `the database path ${JSON.stringify(db.path)} ${problem} (a unit's command line or the install script)`, "rename the database file without control characters", "systemd.text");
+    if (problem)
+      ctx.issues.add(
+        at,
+        `the database path ${JSON.stringify(db.path)} ${problem} (a unit's command line or the install script)`,
+        "rename the database file without control characters",
+        "systemd.text",
+      );
   }
   const configProblem = unrepresentableText(ctx.env.configFile);
-  if (configProblem) ctx.issues.add(at, `the config file ${JSON.stringify(ctx.env.configFile)} ${configProblem}`, "name the config file without control characters", "systemd.text");
+  if (configProblem)
+    ctx.issues.add(
+      at,
+      `the config file ${JSON.stringify(ctx.env.configFile)} ${configProblem}`,
+      "name the config file without control characters",
+      "systemd.text",
+    );
   checkBeforeApp(ctx, s, at);
   // Only a downloaded .deb needs a known SHA-256 (docs/versions.md); reported once, by the first environment.
   const deb = s.binary === DEFAULT_BINARY ? debVerificationProblem(ctx.plan.litestream) : undefined;
-  if (deb && systemdEnvironments(ctx.plan)[0] === ctx.env) ctx.issues.add(["litestream", "checksum"], deb.message, deb.fix, "checksum.unknown");
+  if (deb && systemdEnvironments(ctx.plan)[0] === ctx.env)
+    ctx.issues.add(["litestream", "checksum"], deb.message, deb.fix, "checksum.unknown");
 }
 
 function checkServiceName(ctx: TargetContext, s: SystemdSettings, at: IssuePath): void {
@@ -176,20 +216,42 @@ function checkBeforeApp(ctx: TargetContext, s: SystemdSettings, at: IssuePath): 
   s.beforeApp.forEach((step, i) => {
     const stepAt: IssuePath = [...at, "beforeApp", i];
     if (!step[0]!.startsWith("/")) {
-      ctx.issues.add([...stepAt, 0], `${JSON.stringify(step[0])} is not an absolute path: systemd looks a bare name up in its own fixed search path, not the app's PATH`, `give the full path, e.g. ${JSON.stringify(`/usr/bin/${step[0]}`)}`, "systemd.before-app-relative");
+      ctx.issues.add(
+        [...stepAt, 0],
+        `${JSON.stringify(step[0])} is not an absolute path: systemd looks a bare name up in its own fixed search path, not the app's PATH`,
+        `give the full path, e.g. ${JSON.stringify(`/usr/bin/${step[0]}`)}`,
+        "systemd.before-app-relative",
+      );
     }
     step.forEach((word, j) => {
       const problem = unrepresentableWord(word) ?? unrepresentableText(word);
-      if (problem) ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} ${problem}`, "write the argument without control characters", "systemd.argv-character");
+      if (problem)
+        ctx.issues.add(
+          [...stepAt, j],
+          `${JSON.stringify(word)} ${problem}`,
+          "write the argument without control characters",
+          "systemd.argv-character",
+        );
       else if (SHELL_OPERATORS.has(word)) {
-        ctx.issues.add([...stepAt, j], `${JSON.stringify(word)} is a shell operator, but systemd runs no shell: the command would get it as an argument`, 'make each command its own step, or run a shell: ["/bin/sh", "-c", "…"]', "systemd.argv-operator");
+        ctx.issues.add(
+          [...stepAt, j],
+          `${JSON.stringify(word)} is a shell operator, but systemd runs no shell: the command would get it as an argument`,
+          'make each command its own step, or run a shell: ["/bin/sh", "-c", "…"]',
+          "systemd.argv-operator",
+        );
       }
     });
   });
   for (const key of ["appWorkingDirectory", "appEnvironmentFile"] as const) {
     const value = s[key];
     if (value === undefined) continue;
-    if (s.beforeApp.length === 0) ctx.issues.add([...at, key], `${key} applies to the beforeApp steps, and there are none`, `remove ${key}, or add beforeApp`, "systemd.before-app-unused");
+    if (s.beforeApp.length === 0)
+      ctx.issues.add(
+        [...at, key],
+        `${key} applies to the beforeApp steps, and there are none`,
+        `remove ${key}, or add beforeApp`,
+        "systemd.before-app-unused",
+      );
     const problem = systemdPathProblem(value);
     if (problem) ctx.issues.add([...at, key], `${JSON.stringify(value)} ${problem}`, "give an absolute, normalized path", "systemd.path");
   }
