@@ -216,6 +216,16 @@ describe("the drill's lines in .kamal/secrets", () => {
     return text.slice(text.indexOf("# >>> litestream-deploy >>>"));
   };
 
+  it("lists a heartbeat variable that is also one of Litestream's own variables once in the drill's env.secret", () => {
+    const both = {
+      ...project({ heartbeatUrl: { env: "LITESTREAM_HEARTBEAT_URL" } }),
+      heartbeat: { url: { env: "LITESTREAM_HEARTBEAT_URL" } },
+    };
+    const files = run(both, { "config/deploy.yml": USER_DEPLOY, ".kamal/secrets": USER_SECRETS });
+    const secret = accessories(contentOf(files, "config/deploy.yml"))[DRILL_ACCESSORY]!.env.secret;
+    expect(secret.filter((name) => name === "LITESTREAM_HEARTBEAT_URL")).toHaveLength(1);
+  });
+
   it("holds the heartbeat variable only when heartbeatUrl is configured", () => {
     expect(block(run(project(WITH_HEARTBEAT), { ".kamal/secrets": USER_SECRETS }))).toBe(
       [

@@ -72,7 +72,10 @@ export function kamalDrill(input: KamalDrillInput): KamalDrillResult | undefined
   }
   const aliases = kamalSupports(settings.version, "secretAliases");
   const readOnly = kamalSupports(settings.version, "readOnlyFiles") ? ":ro" : "";
-  const secrets = [...envBindings(env).map((b) => secretEntry(b, aliases)), ...(input.heartbeatEnv ? [input.heartbeatEnv] : [])];
+  const bindings = envBindings(env);
+  // A heartbeat variable that is also a credential's name is listed once (Kamal sets each variable once).
+  const heartbeat = input.heartbeatEnv && !bindings.some((b) => b.name === input.heartbeatEnv) ? [input.heartbeatEnv] : [];
+  const secrets = [...bindings.map((b) => secretEntry(b, aliases)), ...heartbeat];
   const fileReplica = env.databases.some((db) => db.replicas.some((r) => r.type === "file"));
   const value: Record<string, unknown> = { image: plan.litestream.image };
   value[settings.hostSelector[0]] = settings.hostSelector[1];
