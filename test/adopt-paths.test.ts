@@ -6,7 +6,8 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
-import { generate, ProjectError, type ProjectInput } from "../src/index.js";
+import { generate, type ProjectInput } from "../src/index.js";
+import { issuesOf as projectIssues } from "./support/issues.js";
 import { startupCheckLines } from "../src/render/startup-checks.js";
 import { composeConfig } from "./harness/compose.js";
 import { listDatabases, runLitestream, startReplicate, stopAll, waitForBackup, type LitestreamLine } from "./harness/litestream.js";
@@ -24,15 +25,9 @@ afterEach(async () => {
 const LINES: LitestreamLine[] = ["0.3", "0.5"];
 const litestream = (line: LitestreamLine) => (line === "0.5" ? { version: "0.5" as const } : { version: "0.3" as const });
 
-function issuesOf(project: ProjectInput): Array<{ path: string; code?: string; message: string; fix?: string }> {
-  try {
-    generate(project);
-    return [];
-  } catch (e) {
-    if (!(e instanceof ProjectError)) throw e;
-    return e.issues.map((i) => ({ path: i.path.join("."), code: i.code, message: i.message, fix: i.fix }));
-  }
-}
+/** The problems with their path written as "a.b.c". */
+const issuesOf = (project: ProjectInput) =>
+  projectIssues(project).map((i) => ({ path: i.path.join("."), code: i.code, message: i.message, fix: i.fix }));
 
 const configOf = (project: ProjectInput, env = 0) => {
   const { files, plan } = generate(project);

@@ -13,6 +13,7 @@ import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { LITESTREAM_05_RELEASE } from "./harness/tools.js";
 import { leaveBackup } from "./support/backup.js";
 import { writeFiles } from "./support/project-files.js";
+import { withPrivateEtc } from "./support/private-etc.js";
 
 afterAll(cleanupTempDirs);
 
@@ -130,21 +131,7 @@ describe.each(LINES)("Rails on Kamal: db:prepare, then web and a solid_queue wor
     // it ends in `exec litestream replicate`, stopped here once both roles have run.
     const script = split.stdout.replace(/exec litestream replicate -config \/etc\/litestream\.yml$/, "exit 0");
     expect(script).not.toBe(split.stdout);
-    const restore = await sh(
-      [
-        "unshare",
-        "--mount",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        'mount -t tmpfs none /etc && cp "$1" /etc/litestream.yml && exec /bin/sh -c "$2"',
-        "sh",
-        config,
-        script,
-      ],
-      env,
-    );
+    const restore = await sh(withPrivateEtc(config, script), env);
     expect(restore.code, restore.output).toBe(0);
     const [w, j] = await Promise.all([web, job]);
     expect(w.code, w.output).toBe(0);

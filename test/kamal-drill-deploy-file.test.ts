@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import example005 from "../examples/005-rails-kamal-destinations/litestream.config.js";
-import { existingFileReader, generate, MANIFEST_FILE, ProjectError, writeFiles, type Artifact, type ProjectIssue } from "../src/index.js";
+import { existingFileReader, generate, MANIFEST_FILE, writeFiles, type Artifact } from "../src/index.js";
+import { issuesOf } from "./support/issues.js";
 import { DRILL_ACCESSORY } from "../src/targets/kamal/drill.js";
 import { validateKamalAccessory } from "../src/targets/kamal/rules.js";
 import { containerSecrets, parseKamalSecrets } from "./fixtures/kamal/kamal-emulation.js";
@@ -81,15 +82,6 @@ const contentOf = (files: Artifact[], p: string) => {
 };
 const accessories = (text: string) =>
   (parse(text, { version: "1.1" }) as { accessories: Record<string, { env: { secret: string[] } }> }).accessories;
-
-function issuesOf(input: unknown, files: Record<string, string>): ProjectIssue[] {
-  try {
-    run(input, files);
-  } catch (error) {
-    return (error as ProjectError).issues;
-  }
-  return [];
-}
 
 /** `text` split around our part (from `  litestream:` to the end of the last of our entries). */
 function ourPart(text: string, user: string): { before: string; ours: string; after: string } {

@@ -11,6 +11,7 @@ import { generate, type ProjectInput } from "../src/index.js";
 import { composeModel } from "./harness/compose.js";
 import { leaveBackup as leaveBackupOf } from "./support/backup.js";
 import { writeFiles } from "./support/project-files.js";
+import { withPrivateEtc } from "./support/private-etc.js";
 import { binaryFor, type LitestreamLine } from "./harness/litestream.js";
 import { closeAllProxies, startTcpProxy, type TcpProxy } from "./harness/proxy.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
@@ -222,18 +223,7 @@ describe.each(LINES)("restoreRetry in the container targets' restore, Litestream
     const script = await d.kamalScript();
     const marker = join(d.dir, "data", ".litestream-restored");
     // The script reads /etc/litestream.yml, as in the container: a private /etc in a mount namespace.
-    const argv = [
-      "unshare",
-      "--mount",
-      "--propagation",
-      "private",
-      "sh",
-      "-c",
-      'mount -t tmpfs none /etc && cp "$1" /etc/litestream.yml && exec /bin/sh -c "$2"',
-      "sh",
-      d.config,
-      script,
-    ];
+    const argv = withPrivateEtc(d.config, script);
     const boot = await offlineThenOnline(d, argv, d.env, () => existsSync(marker));
     expect(boot.output()).not.toMatch(/giving up/);
   }, 240_000);
