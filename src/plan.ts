@@ -13,7 +13,8 @@ import { checkMigration } from "./plan/migration.js";
 import { checkDirectoryDatabases } from "./plan/directories.js";
 import { checkKnownBad, checkReleaseKnown, requireBehaviour, requireKey, type KeyRequest } from "./plan/release-gates.js";
 import type { StorageConfig } from "./schema/storage.js";
-import { settingText } from "./schema/common.js";
+import { isEnvSetting, settingText, type EnvSettingConfig } from "./schema/common.js";
+import { checkDatabasePathsFromEnv, envPathWithoutName, planDatabasePathVars } from "./plan/path-env.js";
 import {
   checkConfigFiles,
   checkLocations,
@@ -26,6 +27,7 @@ import { planEnvVars, planRuntimeSettings } from "./plan/env-vars.js";
 import { exactReplicaPath, pickReplicaPath } from "./plan/replica-paths.js";
 import {
   storageAt,
+  type DatabasePath,
   type DatabasePlan,
   type DebPlan,
   type EnvironmentInput,
@@ -163,13 +165,15 @@ function migrationHint(project: ProjectConfig): string {
 
 function planDatabaseNames(project: ProjectConfig, issues: IssueList): string[] {
   const names = project.databases.map(
-    (db) =>
+    (db, i) =>
       db.name ??
-      path
-        .basename(db.path)
-        .replace(/\.[^.]*$/, "")
-        .toLowerCase()
-        .replace(/[^a-z0-9_-]/g, "-"),
+      (isEnvSetting(db.path)
+        ? envPathWithoutName(i, db.path.env, issues)
+        : path
+            .basename(db.path)
+            .replace(/\.[^.]*$/, "")
+            .toLowerCase()
+            .replace(/[^a-z0-9_-]/g, "-")),
   );
   const firstIndex = new Map<string, number>();
   names.forEach((name, i) => {
@@ -219,7 +223,8 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
     { value: db.replicaPath, where: ["databases", i, "replicaPath"] },
     { value: env.databases?.[input.dbNames[i] ?? ""]?.replicaPath, where: at("databases", input.dbNames[i] ?? "", "replicaPath") },
   ]);
-  plan.env = [...credentials, ...planRuntimeSettings(storages, storagePath, replicaPaths, credentials, issues)];
+  const settings = planRuntimeSettings(storages, storagePath, replicaPaths, credentials, issues);
+  plan.env = [...credentials, ...settings, ...planDatabasePathVars(databases, [...credentials, ...settings], issues)];
   const monitoring = env.monitoring ?? project.monitoring;
   if (monitoring) plan.monitoring = monitoring;
   const logging = env.logging ?? project.logging;
@@ -232,6 +237,7 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   if (input.version === "0.5") Object.assign(plan, globalTimings05(plan, project, warnings, at));
   checkReleaseGates(input, plan, { storages, storagePath, replicaNames }, at);
   if (input.version === "0.5") checkDirectoryDatabases(project, envName, plan, issues, at);
+  checkDatabasePathsFromEnv(project, envName, plan, issues, warnings);
   return plan;
 }
 
@@ -315,11 +321,11 @@ interface DatabaseInput extends StoragePick {
 function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
   const { env, dbNames } = input;
   const { db, index: i, at, resolvePath } = d;
-  const name = dbNames[i] ?? db.path;
+  const name = dbNames[i] ?? String(i);
   const override = env.databases?.[name];
   const dbPath = override?.path
-    ? resolvePath(override.path, at("databases", name, "path"), "database path")
-    : resolvePath(db.path, ["databases", i, "path"], "database path");
+    ? databasePath(override.path, at("databases", name, "path"), resolvePath)
+    : databasePath(db.path, ["databases", i, "path"], resolvePath);
   const role = resolveRole(input, db, i);
   const layers = timingLayers(input, d, name, role);
   const replicas = d.storages.map((storage, r) => planReplica(input, d, { storage, r, name, layers }));
@@ -340,6 +346,13 @@ function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
     };
   }
   return plan;
+}
+
+/** A literal path resolved against baseDir, or the variable it is read from at start-up (src/plan/path-env.ts). */
+function databasePath(value: string | EnvSettingConfig, where: IssuePath, resolvePath: ResolvePath): DatabasePath {
+  return isEnvSetting(value)
+    ? { kind: "env", name: value.env, at: where }
+    : { kind: "literal", value: resolvePath(value, where, "database path") };
 }
 
 /** The timing preset of a database's role: a custom role, a built-in one, or an issue. */

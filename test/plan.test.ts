@@ -1,6 +1,7 @@
 // How a description resolves: timing layers, environments, 0.5 globals, variable names.
 import { describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
+import { literalPath } from "../src/plan/model.js";
 import { envBindings } from "../src/env-mapping.js";
 
 const creds = { accessKeyId: { env: "R2_ACCESS_KEY_ID" }, secretAccessKey: "op://Infra/R2/secret" } as const;
@@ -65,7 +66,7 @@ describe("environments", () => {
       },
     });
     const env = plan.environments[0]!;
-    expect(env.databases.map((d) => [d.path, d.replicas[0]!.path])).toEqual([
+    expect(env.databases.map((d) => [literalPath(d.path), d.replicas[0]!.path])).toEqual([
       ["/home/me/app/data/main.db", "/home/me/backups/main"],
       ["/data/cache.db", "/home/me/backups/cache"],
     ]);

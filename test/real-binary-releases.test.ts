@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
+import { literalPath } from "../src/plan/model.js";
 import { compareRelease } from "../src/versions/index.js";
 import {
   litestreamBinary,
@@ -57,7 +58,7 @@ async function expectAllListed(description: ProjectInput, release: string, binar
     const listed = await listDatabasesWith(join(dir, "litestream.yml"), placeholderEnv(env), binary);
     expect(listed, `${release} ${file.path}`).toEqual(
       env.databases.map((db) => ({
-        path: db.path,
+        path: literalPath(db.path),
         replicas: db.replicas.map((r) => (line(release) === "0.3" ? r.name : r.type === "gcs" ? "gs" : r.type)),
       })),
     );

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
+import { literalPath } from "../src/plan/model.js";
 import { envBindings } from "../src/env-mapping.js";
 import { restoreMissingDatabase, EMPTY_DB_SUFFIX } from "../src/render/restore-steps.js";
 import { shellWord, shellWords } from "../src/render/quote/sh.js";
@@ -69,7 +70,7 @@ describe("every example's config, loaded by litestream databases of its release 
     // 0.3 lists replica names; 0.5 has one replica per database and lists its type ("gcs" is "gs" there).
     expect(listed).toEqual(
       env.databases.map((db) => ({
-        path: db.path,
+        path: literalPath(db.path),
         replicas: db.replicas.map((r) => (line === "0.3" ? r.name : r.type === "gcs" ? "gs" : r.type)),
       })),
     );
@@ -505,7 +506,7 @@ describe("every 0.5 feature the description can express, loaded by litestream da
       expect(text).toContain(key);
     if (isS3(storage)) expect(text).toMatch(i % 2 === 0 ? /sse-customer-key: \$\{/ : /sse-kms-key-id: /);
     expect(await listDatabases(config, placeholderEnv(env), "0.5")).toEqual(
-      env.databases.map((db) => ({ path: db.path, replicas: [db.replicas[0]!.type === "gcs" ? "gs" : db.replicas[0]!.type] })),
+      env.databases.map((db) => ({ path: literalPath(db.path), replicas: [db.replicas[0]!.type === "gcs" ? "gs" : db.replicas[0]!.type] })),
     );
   });
 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generate, type ProjectInput } from "../src/index.js";
 import { restoreCopyCommand } from "../src/render/restore-copy.js";
+import { literalPath } from "../src/plan/model.js";
 import { binaryFor, runLitestream, startReplicate, stopAll, waitForBackup, type LitestreamLine } from "./harness/litestream.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { createWalDb, insertRows, readRows, expectedRows } from "./harness/sqlite.js";
@@ -110,7 +111,7 @@ describe.each(["file", "s3"] as const)("restore into a copy, Litestream 0.5.17, 
     expect(await readRows(output)).toEqual(expectedRows(1, 5));
     // The fact the command relies on: 0.5.17 has no -replica flag.
     const rejected = await runLitestream(
-      ["restore", "-config", config, "-replica", dbPlan.replicas[0]!.name, "-o", join(dir, "other.db"), dbPlan.path],
+      ["restore", "-config", config, "-replica", dbPlan.replicas[0]!.name, "-o", join(dir, "other.db"), literalPath(dbPlan.path)],
       { line: "0.5", env: S3_ENV },
     );
     expect(rejected.code).not.toBe(0);

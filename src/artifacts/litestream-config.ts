@@ -5,7 +5,7 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { describeDuration } from "../duration.js";
 import { headerLines } from "../header.js";
-import { ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
+import { configPathText, ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
 import { replicaUnder03 } from "../plan/migration.js";
 import { hasBehaviour, readsKey, type KeyScope } from "../versions/index.js";
 import { yamlText } from "../render/yaml-emit.js";
@@ -185,7 +185,7 @@ function signature(node: Node | undefined): string | undefined {
 
 function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, release: string, replica05: Entries): YAMLMap {
   const comment = db.role ? ` ${db.name}: role ${db.role}${db.roleReason ? ` (${db.roleReason})` : ""}` : undefined;
-  const entries: Entries = db.directory ? directoryEntries(db) : [["path", scalar(db.path)]];
+  const entries: Entries = db.directory ? directoryEntries(db) : [["path", dest(configPathText(db.path))]];
   if (release.startsWith("0.5.")) {
     // 0.5.6+: restore before replicating when the file is missing; start fresh when there is no backup.
     if (env.restoreOnBoot && !db.directory) entries.push(["restore-if-db-not-exists", scalar(true)]);
@@ -204,7 +204,7 @@ function directoryEntries(db: DatabasePlan): Entries {
   const pattern = scalar(d.pattern);
   pattern.type = "QUOTE_DOUBLE";
   return [
-    ["dir", scalar(db.path, "a directory of databases: each file replicates to <replica path>/<its path inside dir>")],
+    ["dir", scalar(configPathText(db.path), "a directory of databases: each file replicates to <replica path>/<its path inside dir>")],
     ["pattern", pattern],
     ["recursive", d.recursive !== undefined ? scalar(d.recursive) : undefined],
     ["watch", d.watch !== undefined ? scalar(d.watch) : undefined],

@@ -115,7 +115,7 @@ export async function runDoctor(argv: string[], io: DoctorIO): Promise<number> {
     await localChecks(
       plan.litestream.version,
       config.content,
-      env.databases.map((d) => d.path),
+      env.databases.map((d) => (d.path.kind === "literal" ? d.path.value : (process.env[d.path.name] ?? ""))),
       settings.verification?.maxAgeSeconds ?? DEFAULTS.maxAgeSeconds,
       record,
     );

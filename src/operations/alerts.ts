@@ -5,7 +5,7 @@
 import { stringify } from "yaml";
 import type { IssueList } from "../errors.js";
 import { hashHeader } from "../header.js";
-import type { EnvironmentPlan, Plan, Warning } from "../plan.js";
+import { configPathText, type EnvironmentPlan, type Plan, type Warning } from "../plan.js";
 import type { ProjectConfig } from "../schema/project.js";
 import { describeDuration } from "../duration.js";
 import { longestSyncSeconds, promDuration, releaseAtLeast, type AlertSettings, type OperationsSettings } from "./settings.js";
@@ -35,7 +35,7 @@ export const alertAnchor = (alert: string) => `alert-${alert.toLowerCase()}`;
 
 /** Database paths whose replica uploads to S3 (the only type whose uploads 0.5 counts). */
 function s3Databases(env: EnvironmentPlan): string[] {
-  return env.databases.filter((db) => db.replicas.some((r) => r.type === "s3")).map((db) => db.path);
+  return env.databases.filter((db) => db.replicas.some((r) => r.type === "s3")).map((db) => configPathText(db.path));
 }
 
 export function alertRules(

@@ -6,7 +6,7 @@ import path from "node:path/posix";
 import { stringify } from "yaml";
 import { describeDuration } from "../duration.js";
 import { hashHeader, headerLines } from "../header.js";
-import type { EnvironmentPlan, Plan } from "../plan.js";
+import { configPathText, type EnvironmentPlan, type Plan } from "../plan.js";
 import { shellWord } from "../render/quote/sh.js";
 import { renderTemplate } from "../templates.js";
 import { DEFAULT_BINARY } from "../targets/systemd/settings.js";
@@ -97,7 +97,7 @@ export function drillFiles(
     builtinIntegrity: builtinIntegrity(plan),
     restoreFlags: builtinIntegrity(plan) ? " -integrity-check full" : "",
     databases: env.databases.map((db) => ({
-      path: shellWord(db.path),
+      path: shellWord(configPathText(db.path)),
       name: shellWord(db.name),
       freshness: verification.sentinel?.databases.includes(db.name) ? "sentinel" : "backup",
     })),
@@ -167,7 +167,10 @@ export function renderSentinelSql(env: EnvironmentPlan, sentinel: SentinelSettin
   const lines = [
     `-- ${headerLines(`sentinel writer, environment ${env.name}`).join(" ")}`,
     "-- Run by the app side (never by the drill), more often than the drill's bound, e.g. from cron:",
-    ...sentinel.databases.map((name) => `--   sqlite3 ${shellWord(env.databases.find((db) => db.name === name)?.path ?? name)} < ${path}`),
+    ...sentinel.databases.map(
+      (name) =>
+        `--   sqlite3 ${shellWord(configPathText(env.databases.find((db) => db.name === name)?.path ?? { kind: "literal", value: name }))} < ${path}`,
+    ),
     '-- or run the INSERT from the app\'s own connection after its migrations (docs/operations.md, "Sentinel").',
     "PRAGMA busy_timeout = 5000;",
     `CREATE TABLE IF NOT EXISTS "${sentinel.table}" ("${sentinel.column}" TEXT NOT NULL);`,

@@ -4,7 +4,7 @@
  */
 import path from "node:path/posix";
 import { headerLines } from "../header.js";
-import type { DatabasePlan, EnvironmentPlan, Plan } from "../plan.js";
+import { configPathText, type DatabasePlan, type EnvironmentPlan, type Plan } from "../plan.js";
 import { shellWord } from "../render/quote/sh.js";
 import type { AlertMeaning } from "./alerts.js";
 import { describeDuration } from "../duration.js";
@@ -27,24 +27,25 @@ export interface RunbookInput {
 
 const block = (lines: string[]) => ["```sh", ...lines, "```"];
 /** The restored copy sits next to the live database: same volume, so the swap is a rename. */
-export const restoredPath = (db: DatabasePlan) => `${db.path}.restored`;
+export const restoredPath = (db: DatabasePlan) => `${configPathText(db.path)}.restored`;
 
 /** The Litestream arguments of each runbook command (also what the tests run against the real binary). */
 export function litestreamCommands(plan: Plan, runner: Runner, db: DatabasePlan) {
+  const file = configPathText(db.path);
   const config = ["-config", runner.config];
   const check = builtinIntegrity(plan) ? ["-integrity-check", "full"] : [];
   const v05 = plan.litestream.version === "0.5";
   return {
     databases: ["databases", ...config],
     list: v05
-      ? [["ltx", ...config, "-level", "all", db.path]]
+      ? [["ltx", ...config, "-level", "all", file]]
       : [
-          ["generations", ...config, db.path],
-          ["snapshots", ...config, db.path],
+          ["generations", ...config, file],
+          ["snapshots", ...config, file],
         ],
-    restoreLatest: ["restore", ...config, ...check, "-o", restoredPath(db), db.path],
-    restoreAt: ["restore", ...config, ...check, "-timestamp", TIMESTAMP_PLACEHOLDER, "-o", restoredPath(db), db.path],
-    restoreTxid: v05 ? ["restore", ...config, ...check, "-txid", TXID_PLACEHOLDER, "-o", restoredPath(db), db.path] : undefined,
+    restoreLatest: ["restore", ...config, ...check, "-o", restoredPath(db), file],
+    restoreAt: ["restore", ...config, ...check, "-timestamp", TIMESTAMP_PLACEHOLDER, "-o", restoredPath(db), file],
+    restoreTxid: v05 ? ["restore", ...config, ...check, "-txid", TXID_PLACEHOLDER, "-o", restoredPath(db), file] : undefined,
   };
 }
 
@@ -66,7 +67,9 @@ export function renderRunbook(input: RunbookInput): string {
     "",
     "| database | path | replica |",
     "|---|---|---|",
-    ...env.databases.map((db) => `| ${db.name} | \`${db.path}\` | ${db.replicas.map((r) => `\`${r.location}\``).join(", ")} |`),
+    ...env.databases.map(
+      (db) => `| ${db.name} | \`${configPathText(db.path)}\` | ${db.replicas.map((r) => `\`${r.location}\``).join(", ")} |`,
+    ),
     "",
   );
   if (runner.note) out.push(runner.note, "");
@@ -125,8 +128,8 @@ export function renderRunbook(input: RunbookInput): string {
     "",
   );
   for (const db of env.databases) {
-    const dir = path.dirname(db.path);
-    const base = path.basename(db.path);
+    const dir = path.dirname(configPathText(db.path));
+    const base = path.basename(configPathText(db.path));
     const q = (suffix: string) => shellWord(`${base}${suffix}`);
     const swap = [
       `set -e; cd ${shellWord(dir)}`,

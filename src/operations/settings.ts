@@ -104,7 +104,9 @@ export function operationsSettings(project: ProjectConfig, plan: Plan, env: Envi
   }
   // With a target the commands are spelled for it; a config-only description gets one when it asks for operations.
   const anyTarget = Object.values(env.targets).some((t) => t !== undefined);
-  settings.runbook = own?.runbook ?? project.runbook ?? (anyTarget || Boolean(settings.alerts || settings.verification));
+  // A database path read at start-up has no runbook commands (src/plan/path-env.ts).
+  const pathFromEnv = env.databases.some((db) => db.path.kind === "env");
+  settings.runbook = own?.runbook ?? project.runbook ?? (!pathFromEnv && (anyTarget || Boolean(settings.alerts || settings.verification)));
   return settings;
 }
 

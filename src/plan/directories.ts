@@ -8,7 +8,7 @@
 import path from "node:path/posix";
 import type { IssueList, IssuePath } from "../errors.js";
 import type { ProjectConfig } from "../schema/project.js";
-import type { DatabasePlan, EnvironmentPlan } from "./model.js";
+import { literalPath, type DatabasePlan, type EnvironmentPlan } from "./model.js";
 
 type At = (...rest: Array<string | number>) => IssuePath;
 
@@ -61,11 +61,11 @@ export function checkDirectoryDatabases(project: ProjectConfig, envName: string,
   }
   for (const outer of directories) {
     for (const inner of plan.databases) {
-      if (inner === outer || !withinDirectory(inner, outer)) continue;
+      if (inner === outer || inner.path.kind === "env" || outer.path.kind === "env" || !withinDirectory(inner, outer)) continue;
       issues.add(
         ["databases", index(inner), "path"],
-        `${inner.path} is inside the directory database ${outer.name} (${outer.path}): Litestream would replicate it twice, and two writers on one database fight over its WAL`,
-        `move it out of ${outer.path}, or remove database ${inner.name} (the directory replicates it)`,
+        `${literalPath(inner.path)} is inside the directory database ${outer.name} (${literalPath(outer.path)}): Litestream would replicate it twice, and two writers on one database fight over its WAL`,
+        `move it out of ${literalPath(outer.path)}, or remove database ${inner.name} (the directory replicates it)`,
         "directory.overlap",
       );
     }
@@ -78,10 +78,10 @@ export function checkDirectoryDatabases(project: ProjectConfig, envName: string,
  * tenants may).
  */
 function withinDirectory(inner: DatabasePlan, dir: DatabasePlan): boolean {
-  const relative = path.relative(dir.path, inner.path);
+  const relative = path.relative(literalPath(dir.path), literalPath(inner.path));
   if (relative === "" || relative.startsWith("..")) return relative === "";
   if (dir.directory!.recursive !== true && relative.includes("/")) return false;
-  return inner.directory !== undefined || globMatches(dir.directory!.pattern, path.basename(inner.path));
+  return inner.directory !== undefined || globMatches(dir.directory!.pattern, path.basename(literalPath(inner.path)));
 }
 
 /** Go's filepath.Match on one name: `*`, `?`, `[…]` (`^` negates, `a-z` ranges), `\` escapes. */

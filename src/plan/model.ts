@@ -49,9 +49,30 @@ export interface ReplicaPlacement {
   exactPathAt?: IssuePath;
 }
 
+/**
+ * Where a database file is: an absolute path known when generating, or a variable read at start-up
+ * (`{ env: "NAME" }`, written as ${NAME} in litestream.yml; only the entrypoint target runs with it,
+ * src/plan/path-env.ts).
+ */
+export type DatabasePath = { kind: "literal"; value: string } | { kind: "env"; name: string; at: IssuePath };
+
+/** The path as Litestream reads it in its config: the literal, or ${NAME} (Litestream expands it). */
+export function configPathText(path: DatabasePath): string {
+  return path.kind === "literal" ? path.value : `\${${path.name}}`;
+}
+
+/**
+ * The literal path, for what is built from the path when generating (mounts, units, operations).
+ * A database path from the environment is refused there by src/plan/path-env.ts, before any target runs.
+ */
+export function literalPath(path: DatabasePath): string {
+  if (path.kind === "literal") return path.value;
+  throw new Error(`the database path is read from ${path.name} at start-up; this artifact needs it when generating (src/plan/path-env.ts)`);
+}
+
 export interface DatabasePlan {
   name: string;
-  path: string;
+  path: DatabasePath;
   role?: string;
   roleReason?: string;
   replicas: ReplicaPlan[];
@@ -85,6 +106,8 @@ export interface EnvVarPlan {
   setting?: string;
   /** 'https': the value must start with https:// (a provider that refuses http). */
   mustBe?: "https";
+  /** The variable holds a database path: set for the app too, so not a sign that Litestream is configured. */
+  databasePath?: true;
 }
 
 export interface EnvironmentPlan {

@@ -30,8 +30,13 @@ export function restoreCopyCommand(input: RestoreCopyInput): RestoreCopy {
   if (name === undefined || !names.includes(name)) {
     return { problem: `database ${db.name} has no replica named ${JSON.stringify(input.replica)}`, fix: `use one of: ${names.join(", ")}` };
   }
+  if (db.path.kind === "env")
+    return {
+      problem: `database ${db.name} reads its path from ${db.path.name} at start-up`,
+      fix: `restore it where ${db.path.name} is set, with its value as the path`,
+    };
   // 0.5 rejects -replica: its one replica is the only source.
   const pick = version === "0.3" ? ["-replica", name] : [];
-  const argv = [input.program ?? "litestream", "restore", "-config", input.configPath, ...pick, "-o", input.output, db.path];
+  const argv = [input.program ?? "litestream", "restore", "-config", input.configPath, ...pick, "-o", input.output, db.path.value];
   return { argv, command: shellWords(argv) };
 }

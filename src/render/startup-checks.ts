@@ -6,7 +6,8 @@
  * Each line is one complete sh command, so the lines also work joined by "; " (Kamal's cmd, a
  * systemd ExecStartPre=). A variable is only ever read as the quoted expansion "${NAME:-}".
  */
-import type { EnvironmentPlan } from "../plan/model.js";
+import type { DatabasePath, EnvironmentPlan } from "../plan/model.js";
+import { formatPath } from "../errors.js";
 import { shellWord } from "./quote/sh.js";
 
 export interface RequiredSetting {
@@ -42,6 +43,42 @@ export function startupCheckLines(settings: readonly RequiredSetting[], tag: str
     `if [ "$litestream_unset" -ne 0 ]; then ${say("not starting Litestream with an empty setting (docs/storage.md)")}; exit 78; fi`,
   );
   return lines;
+}
+
+/** A database path as one sh word: the quoted literal, or the quoted expansion "$NAME" of its variable. */
+export function databasePathWord(path: DatabasePath): string {
+  return path.kind === "literal" ? shellWord(path.value) : `"$${path.name}"`;
+}
+
+/**
+ * After startupCheckLines (each variable is set): a database path read at start-up must be absolute,
+ * and no two databases may resolve to the same file; `exit 78` otherwise (docs/entrypoint.md).
+ * The same file is judged by the text of the paths, as Litestream compares them.
+ */
+export function databasePathCheckLines(env: EnvironmentPlan, tag: string): string[] {
+  const fromEnv = env.databases.flatMap((db) => (db.path.kind === "env" ? [{ db, name: db.path.name, at: db.path.at }] : []));
+  const absolute = fromEnv.map(
+    ({ db, name, at }) =>
+      `case "$${name}" in /*) ;; *) printf '%s"%s"\\n' ${shellWord(`${tag}: ${name} must be an absolute path (it is the file of database ${db.name}, ${formatPath(at)}), not `)} "$${name}" >&2; exit 78 ;; esac`,
+  );
+  // Litestream pastes the value into the double-quoted "${NAME}" before YAML reads it.
+  const yamlSafe = fromEnv.map(
+    ({ db, name }) =>
+      `case "$${name}" in *\\"* | *\\\\*) printf '%s\\n' ${shellWord(`${tag}: ${name} (the file of database ${db.name}) must not contain a double quote or a backslash: Litestream reads it inside a quoted YAML string`)} >&2; exit 78 ;; esac`,
+  );
+  const shown = (path: DatabasePath) => (path.kind === "env" ? `$${path.name}` : path.value);
+  const distinct = env.databases.flatMap((db, i) =>
+    env.databases
+      .slice(0, i)
+      .flatMap((other) =>
+        db.path.kind === "env" || other.path.kind === "env"
+          ? [
+              `if [ ${databasePathWord(db.path)} = ${databasePathWord(other.path)} ]; then printf '%s\\n' ${shellWord(`${tag}: databases ${other.name} (${shown(other.path)}) and ${db.name} (${shown(db.path)}) are the same file: two writers on one backup; give each its own path`)} >&2; exit 78; fi`,
+            ]
+          : [],
+      ),
+  );
+  return [...absolute, ...yamlSafe, ...distinct];
 }
 
 /** An sh condition true when at least one of the variables is set and non-empty (LITESTREAM_ENABLED=auto). */

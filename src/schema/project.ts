@@ -96,7 +96,10 @@ const Database = z.strictObject({
     description: "Defaults to the file name without extension; used in the replica path (dots allowed: a label only).",
   }),
   replicaPath: ReplicaPath.optional(),
-  path: FsPath.meta({ description: "The database file, or with `directory` the directory of tenant databases." }),
+  path: z.union([FsPath, EnvSetting]).meta({
+    description:
+      'The database file, or with `directory` the directory of tenant databases. { env: "NAME" }: read at start-up (entrypoint target only; needs `name`).',
+  }),
   directory: Directory.optional().meta({
     description:
       "0.5.3+: `path` is a directory of databases (dir + pattern); each file found replicates to <replica path>/<file path inside the directory> (docs/versions.md).",
@@ -112,7 +115,10 @@ const Database = z.strictObject({
 });
 
 const DatabaseOverride = z.strictObject({
-  path: FsPath.optional(),
+  path: z
+    .union([FsPath, EnvSetting])
+    .optional()
+    .meta({ description: 'This environment\'s database path; { env: "NAME" } reads it at start-up.' }),
   replicaPath: ReplicaPath.optional().meta({ description: "This environment's exact replica path (replaces the database's)." }),
   replication: Replication.optional(),
 });

@@ -25,6 +25,7 @@ import {
 } from "./existing.js";
 import { ComposeTarget, withComposeDefaults, type ComposeTargetConfig } from "./schema.js";
 import { buildServices, isScratch, type VolumeSpec } from "./sidecar.js";
+import { literalPath } from "../../plan/model.js";
 
 /** configs.content appeared in Docker Compose 2.23.1 (docs/compose.md). */
 export const CONFIGS_CONTENT_SINCE = "2.23.1";
@@ -241,11 +242,11 @@ function checkText(context: TargetContext, target: ComposeTargetConfig, at: (key
     if (problem) context.issues.add(at(key), `${JSON.stringify(value)} ${problem}`, "write it without control characters", "compose.text");
   }
   for (const db of context.env.databases) {
-    const problem = unrepresentableText(db.path);
+    const problem = unrepresentableText(literalPath(db.path));
     if (problem)
       context.issues.add(
         at("volume"),
-        `database ${db.name}: the path ${JSON.stringify(db.path)} ${problem}`,
+        `database ${db.name}: the path ${JSON.stringify(literalPath(db.path))} ${problem}`,
         "use a plain path",
         "compose.text",
       );
@@ -295,10 +296,10 @@ function checkVolume(
     return volume;
   }
   for (const db of env.databases) {
-    if (!db.path.startsWith(`${volume.target.replace(/\/$/, "")}/`)) {
+    if (!literalPath(db.path).startsWith(`${volume.target.replace(/\/$/, "")}/`)) {
       issues.add(
         at("volume"),
-        `database ${db.name} (${db.path}) is not inside ${volume.target}, where "${volume.source}" is mounted: the Litestream containers would not see it`,
+        `database ${db.name} (${literalPath(db.path)}) is not inside ${volume.target}, where "${volume.source}" is mounted: the Litestream containers would not see it`,
         "mount the volume that holds the database, at the same path as the app",
         "compose.database-outside-volume",
       );

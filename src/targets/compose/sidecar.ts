@@ -11,6 +11,7 @@ import { escapeDollars } from "./interpolation.js";
 import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderScript } from "./heredoc.js";
 import type { ComposeTargetConfig } from "./schema.js";
 import { requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
+import { literalPath } from "../../plan/model.js";
 
 export const SIDECAR_SERVICE = "litestream";
 export const RESTORE_SERVICE = "litestream-restore";
@@ -138,7 +139,7 @@ function restoreStep(input: ServicesInput): YAMLMap {
   const script = renderScript(
     {
       kind: "restore",
-      databases: input.env.databases.map((db) => db.path),
+      databases: input.env.databases.map((db) => literalPath(db.path)),
       ...(input.env.restoreRetry ? { retry: input.env.restoreRetry } : {}),
     },
     { content: input.config },
@@ -174,7 +175,7 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
       : []),
   ].join("\n");
   if (!isScratch(input.plan.litestream.image)) {
-    const databases = env.databases.map((db) => db.path);
+    const databases = env.databases.map((db) => literalPath(db.path));
     const heredoc = target.configDelivery === "heredoc";
     const script = renderScript(
       { kind: "restore", databases, ...(env.restoreRetry ? { retry: env.restoreRetry } : {}) },
@@ -201,7 +202,7 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
     node: map([
       ...restoreHead(input),
       // Flags before the positional path (Go flag parsing); the path exactly as in the config.
-      ["command", flow(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", MOUNTED_CONFIG_PATH, db.path])],
+      ["command", flow(["restore", "-if-db-not-exists", "-if-replica-exists", "-config", MOUNTED_CONFIG_PATH, literalPath(db.path)])],
       ...(target.configDelivery === "configs" ? [configsMount()] : []),
       ...environmentAndVolumes(input, i === 0),
     ]),

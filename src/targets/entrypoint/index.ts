@@ -4,7 +4,13 @@
  * app under `litestream replicate -exec`, and the Dockerfile lines that install Litestream, the config
  * and the entrypoint into the image.
  */
-import { anyVariableSet, requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
+import {
+  anyVariableSet,
+  databasePathCheckLines,
+  databasePathWord,
+  requiredSettings,
+  startupCheckLines,
+} from "../../render/startup-checks.js";
 import type { Artifact, TargetContext } from "../../artifact.js";
 import { defineTarget, targetIssuePath } from "../contract.js";
 import { EntrypointTarget } from "./schema.js";
@@ -170,7 +176,7 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
   const restoreLines = env.restoreOnBoot
     ? env.databases.flatMap((db) =>
         restoreMissingDatabase({
-          db: shellWord(db.path),
+          db: databasePathWord(db.path),
           restore: "restore_database",
           tag: RESTORE_TAG,
           retry: env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" },
@@ -178,6 +184,9 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
       )
     : [];
   const execStep = beforeApp.length ? 3 : 2;
+  // A database path is set for the app too: it does not say that Litestream is configured (auto).
+  const pathVariables = new Set(env.env.filter((v) => v.databasePath).map((v) => v.name));
+  const configured = bindings.filter((b) => !pathVariables.has(b.name)).map((b) => b.secretName);
   return renderTemplate("entrypoint.sh.hbs", {
     header: hashHeader(`container entrypoint for environment "${env.name}" (Litestream ${plan.litestream.release})`),
     defaultConfig: configPath,
@@ -198,9 +207,9 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
     appExec: shellWord(execWords(appCommand)),
     renames: bindings.filter((b) => b.renamed).map((b) => ({ name: b.name, secretName: b.secretName })),
     required: bindings.filter((b) => !b.setting).map((b) => b.name),
-    settingChecks: startupCheckLines(requiredSettings(env), RESTORE_TAG),
-    autoTest: anyVariableSet(bindings.map((b) => b.secretName)),
-    autoNames: bindings.map((b) => b.secretName).join(", "),
+    settingChecks: [...startupCheckLines(requiredSettings(env), RESTORE_TAG), ...databasePathCheckLines(env, RESTORE_TAG)],
+    autoTest: anyVariableSet(configured),
+    autoNames: configured.join(", "),
     separateAwsKeys,
   });
 }

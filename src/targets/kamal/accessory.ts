@@ -12,6 +12,7 @@ import { unrepresentableText } from "../../render/quote/text.js";
 import { kamalSupports, validateKamalAccessory } from "./rules.js";
 import { HOST_SELECTORS } from "./schema.js";
 import { secretsFilePath, type KamalSettings } from "./settings.js";
+import { literalPath } from "../../plan/model.js";
 
 export const ACCESSORY_NAME = "litestream";
 
@@ -90,11 +91,11 @@ function checkPlacement(ctx: TargetContext, settings: KamalSettings): void {
   const { at } = settings;
   const mount = settings.volume.mount;
   for (const db of env.databases) {
-    if (!db.path.startsWith(`${mount}/`)) {
+    if (!literalPath(db.path).startsWith(`${mount}/`)) {
       issues.add(
         at("volume"),
-        `database ${db.name} (${db.path}) is not inside ${mount}, where the volume is mounted: the accessory would not see it`,
-        `set volume to the app's volume that holds ${db.path}, mounted at the same path as in the app`,
+        `database ${db.name} (${literalPath(db.path)}) is not inside ${mount}, where the volume is mounted: the accessory would not see it`,
+        `set volume to the app's volume that holds ${literalPath(db.path)}, mounted at the same path as in the app`,
         "kamal.volume.database-outside",
       );
     }
@@ -145,7 +146,7 @@ function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageT
     );
   }
   const built = restoreThenReplicateScript({
-    databases: env.databases.map((db) => db.path),
+    databases: env.databases.map((db) => literalPath(db.path)),
     mount: settings.volume.mount,
     ...(settings.appUser ? { appUser: settings.appUser } : {}),
     checks: startupCheckLines(requiredSettings(env), "litestream"),

@@ -17,6 +17,7 @@ import { systemdCommandLine, systemdListPath, systemdPathValue } from "../../ren
 import { renderTemplate } from "../../templates.js";
 import { renderInstallScript, type OutputFiles } from "./install.js";
 import { HOME_ROOTS, outputDir, resolveSettings, TMP_ROOTS, under, UNIT_DIR, writableDirs, type SystemdSettings } from "./settings.js";
+import { literalPath } from "../../plan/model.js";
 
 export { DEFAULT_BINARY } from "./settings.js";
 export { debAssets } from "./install.js";
@@ -85,7 +86,7 @@ function renderUnit(ctx: TargetContext, s: SystemdSettings, hasEnv: boolean): st
     envPath: s.envPath,
     restoreScript,
     startupCheck: startupCheck(ctx),
-    restores: restoreScript ? env.databases.map((db) => systemdCommandLine(["/bin/sh", restoreScript, db.path])) : [],
+    restores: restoreScript ? env.databases.map((db) => systemdCommandLine(["/bin/sh", restoreScript, literalPath(db.path)])) : [],
     v05: plan.litestream.version === "0.5",
     retry: restoreScript ? env.restoreRetry : undefined,
     execStart: systemdCommandLine([s.binary, "replicate", "-config", s.configPath]),

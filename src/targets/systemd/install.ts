@@ -9,6 +9,7 @@ import { hashHeader } from "../../header.js";
 import { shellWord } from "../../render/quote/sh.js";
 import { renderTemplate } from "../../templates.js";
 import { CONFIG_DIR, DEFAULT_BINARY, HOME_ROOTS, sftpKeyPaths, under, UNIT_DIR, type SystemdSettings } from "./settings.js";
+import { literalPath } from "../../plan/model.js";
 
 export interface OutputFiles {
   unit: string;
@@ -71,10 +72,10 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
     envNames: bindings.map((b) => b.name),
     installs,
     dbs: env.databases.map((db) => ({
-      dir: shellWord(path.dirname(db.path)),
-      file: shellWord(path.basename(db.path)),
-      path: shellWord(db.path),
-      home: under(path.dirname(db.path), HOME_ROOTS),
+      dir: shellWord(path.dirname(literalPath(db.path))),
+      file: shellWord(path.basename(literalPath(db.path))),
+      path: shellWord(literalPath(db.path)),
+      home: under(path.dirname(literalPath(db.path)), HOME_ROOTS),
     })),
     replicaDirs: replicaDirs.map(shellWord),
     sftpKeys: sftpKeys.map(shellWord),

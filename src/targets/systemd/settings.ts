@@ -11,6 +11,7 @@ import { SHELL_OPERATORS, unrepresentableWord } from "../../render/quote/sh.js";
 import { systemdPathProblem } from "../../render/quote/systemd.js";
 import { unrepresentableText } from "../../render/quote/text.js";
 import { serviceUnitNameProblem } from "./unit-name.js";
+import { literalPath } from "../../plan/model.js";
 
 export const DEFAULT_BINARY = "/usr/bin/litestream";
 export const CONFIG_DIR = "/etc/litestream";
@@ -94,7 +95,7 @@ export function resolveSettings(ctx: TargetContext): SystemdSettings {
 export function writableDirs(env: EnvironmentPlan): string[] {
   const dirs = new Set<string>();
   for (const db of env.databases) {
-    dirs.add(path.dirname(db.path));
+    dirs.add(path.dirname(literalPath(db.path)));
     for (const r of db.replicas) if (r.type === "file") dirs.add(r.path);
   }
   return [...dirs];
@@ -175,11 +176,11 @@ function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
       );
   }
   for (const db of ctx.env.databases) {
-    const problem = unrepresentableText(db.path);
+    const problem = unrepresentableText(literalPath(db.path));
     if (problem)
       ctx.issues.add(
         at,
-        `the database path ${JSON.stringify(db.path)} ${problem} (a unit's command line or the install script)`,
+        `the database path ${JSON.stringify(literalPath(db.path))} ${problem} (a unit's command line or the install script)`,
         "rename the database file without control characters",
         "systemd.text",
       );
