@@ -11,6 +11,7 @@ import { generate, type ProjectInput } from "../src/index.js";
 import { binaryFor, listDatabases, type LitestreamLine } from "./harness/litestream.js";
 import { createWalDb, expectedRows, insertRows, readRows } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
+import { parseDockerfile } from "./harness/buildkit.js";
 import { issuesOf } from "./support/issues.js";
 import { loadExample } from "./support/examples.js";
 
@@ -229,6 +230,15 @@ describe("entrypoint start-up checks of a database path from the environment: ex
     expect(script).toMatch(/ if \[ -n "\$\{LITESTREAM_ACCESS_KEY_ID:-\}" \] .*\[ -n "\$\{LITESTREAM_BUCKET:-\}" \]; then\n/);
     expect(script).not.toMatch(/-n "\$\{DATABASE_PATH:-\}"/);
   });
+
+  it("Dockerfile.litestream is read by BuildKit's parser as the same five instructions", async () => {
+    const dir = makeTempDir("path-env-dockerfile");
+    const files = generate(project("0.5", dir, [{ name: "main", path: { env: "DATABASE_PATH" } }])).files;
+    const parsed = await parseDockerfile(files.find((f) => f.path === "Dockerfile.litestream")!.content);
+    expect(parsed.filter((i) => i.error)).toEqual([]);
+    expect(parsed.map((i) => i.cmd.toUpperCase())).toEqual(["COPY", "COPY", "COPY", "ENTRYPOINT", "CMD"]);
+    expect(parsed[1]).toMatchObject({ sources: ["config/litestream.yml"], dest: "/etc/litestream.yml" });
+  }, 900_000);
 
   it("passes shellcheck, sh -n and busybox sh -n", async () => {
     const sb = sandbox("0.5", [
