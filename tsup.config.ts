@@ -30,6 +30,9 @@ export default defineConfig([
     noExternal: ["zod", "yaml", "handlebars", "diff", "dotenv"],
     external: ["jiti", "@1password/sdk"],
     esbuildPlugins: [withoutZodLocales],
+    // Less source to parse at every start; names are kept so an internal error's stack stays readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // yaml is CommonJS: its require("process") needs a real require in the ESM bundle.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   },

@@ -166,7 +166,7 @@ const once = (args: string[]) => {
 };
 const floors: number[] = [];
 const checks: number[] = [];
-for (let i = 0; i < 15; i++) {
+for (let i = 0; i < 21; i++) {
   floors.push(once(["-e", "import('yaml')"]));
   checks.push(once(["dist/cli.js", "generate", "--check", "--config", join(project, "litestream.config.json")]));
 }

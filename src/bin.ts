@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { runCli } from "./cli.js";
+// zod reads `jitless` when a schema is built, so it is set before the CLI's modules (and their schemas) load.
+import "./cli-setup.js";
+
+const { runCli } = await import("./cli.js");
 
 runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),
