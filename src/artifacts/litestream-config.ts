@@ -11,8 +11,9 @@ import { textDocument, type TextMap, type TextNode as Node, type TextScalar, typ
 
 type Entries = Array<[string, Node | undefined]>;
 
+// Every scalar has the same four fields (one object shape for the writer).
 function scalar(value: string | number | boolean, comment?: string): TextScalar {
-  return { kind: "scalar", value, comment: comment ? ` ${comment}` : undefined };
+  return { kind: "scalar", value, type: undefined, comment: comment ? ` ${comment}` : undefined };
 }
 
 /**
@@ -24,32 +25,42 @@ function duration(setting: Setting, implied?: string): TextScalar {
 }
 
 function settingComment(setting: Setting, showSource: boolean): string | undefined {
-  const parts: string[] = [];
-  if (setting.converted) parts.push(`from "${setting.converted}"`);
-  else if (setting.ms >= 86_400_000 && setting.ms % 86_400_000 === 0) parts.push(describeDuration(setting.ms));
-  if (showSource) parts.push(setting.source);
-  return parts.length ? parts.join(", ") : undefined;
+  const origin = setting.converted
+    ? `from "${setting.converted}"`
+    : setting.ms >= 86_400_000 && setting.ms % 86_400_000 === 0
+      ? describeDuration(setting.ms)
+      : undefined;
+  if (!showSource) return origin;
+  return origin ? `${origin}, ${setting.source}` : setting.source;
 }
 
 /**
  * Only keys the release reads, whatever the plan holds: the plan refuses every setting its release
  * lacks (plan/release-gates.ts), and a refused plan is still rendered for the target checks.
  */
-function gated(release: string, scope: KeyScope, entries: Array<[string, Node | undefined]>): Array<[string, Node | undefined]> {
-  return entries.filter(([key]) => readsKey(release, scope, key));
+function gated(release: string, scope: KeyScope, entries: Array<[string, Node | undefined]>): Array<[string, Node]> {
+  const read: Array<[string, Node]> = [];
+  for (const entry of entries) if (entry[1] !== undefined && readsKey(release, scope, entry[0])) read.push(entry as [string, Node]);
+  return read;
 }
 
 function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): TextMap {
-  const present: TextMap["entries"] = [];
-  for (const [key, value] of entries) if (value !== undefined) present.push([key, value]);
-  return { kind: "map", entries: present, commentBefore };
+  const present = entries.every((entry) => entry[1] !== undefined)
+    ? (entries as TextMap["entries"])
+    : entries.filter((entry) => entry[1] !== undefined);
+  return { kind: "map", entries: present as TextMap["entries"], commentBefore };
 }
 
 function seq(items: Node[]): TextSeq {
   return { kind: "seq", items };
 }
 
-const quoted = (value: string, comment?: string): TextScalar => ({ ...scalar(value, comment), type: "QUOTE_DOUBLE" });
+const quoted = (value: string, comment?: string): TextScalar => ({
+  kind: "scalar",
+  value,
+  type: "QUOTE_DOUBLE",
+  comment: comment ? ` ${comment}` : undefined,
+});
 const ref = (name: string) => scalar(`\${${name}}`);
 
 export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string {
@@ -283,5 +294,5 @@ function replicaEntries(db: DatabasePlan, r: ReplicaPlan | undefined, env: Envir
       entries.push(["sse-kms-key-id", scalar(encryption.sse.kmsKeyId)]);
     }
   }
-  return gated(release, "replica", entries).filter(([, node]) => node !== undefined);
+  return gated(release, "replica", entries);
 }
