@@ -199,7 +199,20 @@ function writeScalar(node: Scalar, ctx: Context, onComment?: () => void, onChomp
   }
 }
 
-const containsDocumentMarker = (str: string) => /^(%|---|\.\.\.)/m.test(str);
+/** `/^(%|---|\.\.\.)/m.test(str)`: a line starts with a directive or document marker (indexOf scans a large block faster). */
+function containsDocumentMarker(str: string): boolean {
+  if (str.startsWith("%") || str.startsWith("---") || str.startsWith("...")) return true;
+  if (str.includes("\n%") || str.includes("\n---") || str.includes("\n...")) return true;
+  // The m flag also starts a line after \r, U+2028 and U+2029.
+  return /[\r\u2028\u2029]/.test(str) && /^(%|---|\.\.\.)/m.test(str);
+}
+
+/** `/\n[\t ]+$/.test(value)`: the last line is blanks only (at least one), after a newline. */
+function endsWithBlankLine(value: string): boolean {
+  let i = value.length;
+  while (i > 0 && (value.charCodeAt(i - 1) === 32 || value.charCodeAt(i - 1) === 9)) i--;
+  return i < value.length && i > 0 && value.charCodeAt(i - 1) === 10;
+}
 
 function doubleQuotedString(value: string, ctx: Context): string {
   const json = JSON.stringify(value);
@@ -275,7 +288,7 @@ const blockEndNewlines = /(^|(?<!\n))\n+(?!\n|$)/g;
 
 function blockString(node: Scalar, input: string, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
   let value = input;
-  if (/\n[\t ]+$/.test(value)) return quotedString(value, ctx);
+  if (endsWithBlankLine(value)) return quotedString(value, ctx);
   const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
   if (!value) return node.comment ? unsupported() : "|\n";
   let endStart: number;
