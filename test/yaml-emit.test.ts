@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { Document, Pair, parse, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { block, commentText, flow, map, quoted, seq, type YamlNode } from "../src/render/yaml.js";
-import { yamlText, type YamlTextOptions } from "../src/render/yaml-emit.js";
+import { textDocument, yamlNodeOf, yamlText, type TextMap, type TextNode, type YamlTextOptions } from "../src/render/yaml-emit.js";
 
 const HARD_STRINGS = [
   "",
@@ -92,6 +92,10 @@ const HARD_STRINGS = [
   "\u00a0nbsp",
   "\u0085nel",
   "\u2028ls",
+  "a\u2028---",
+  "a\u2029...",
+  "a\r%b",
+  "a \n\t ",
   "bell\u0007",
   "nul\u0000",
   "esc\u001b",
@@ -298,6 +302,36 @@ describe("yamlText writes what the yaml library writes", () => {
     fc.assert(
       fc.property(tree, commentArb, (node, before) => expectSame(node, before)),
       { numRuns: 400 },
+    );
+  });
+});
+
+// The text tree (litestream.yml) against the library writing the same tree as `yaml` nodes.
+const textScalarArb = fc
+  .tuple(fc.oneof(text, text, fc.integer(), fc.boolean()), fc.boolean(), commentArb)
+  .map(([value, isQuoted, comment]): TextNode => ({
+    kind: "scalar",
+    value,
+    type: isQuoted && typeof value === "string" ? "QUOTE_DOUBLE" : undefined,
+    comment,
+  }));
+const { textMap } = fc.letrec<{ textTree: TextNode; textMap: TextMap; textSeq: TextNode }>((tie) => ({
+  textTree: fc.oneof({ depthSize: "small", withCrossShrink: true }, textScalarArb, tie("textMap"), tie("textSeq")),
+  textMap: fc
+    .tuple(fc.uniqueArray(fc.tuple(key, tie("textTree"), commentArb), { maxLength: 4, selector: ([k]) => k }), commentArb)
+    .map(([entries, commentBefore]): TextMap => ({ kind: "map", entries: entries.map(([k, v, c]) => [k, v, c]), commentBefore })),
+  textSeq: fc.array(tie("textTree"), { maxLength: 4 }).map((items): TextNode => ({ kind: "seq", items })),
+}));
+
+describe("textDocument writes what the yaml library writes for the same tree", () => {
+  it("random text trees (hard strings, comments above keys and list items, after values)", () => {
+    fc.assert(
+      fc.property(textMap, commentArb, (root, before) => {
+        const doc = new Document(yamlNodeOf(root), { version: "1.1" });
+        if (before) doc.commentBefore = before;
+        expect(textDocument(root, before)).toBe(doc.toString({ lineWidth: 0 }));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

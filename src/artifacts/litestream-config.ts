@@ -2,62 +2,65 @@
  * plan → litestream.yml, in the dialect of the pinned release. Only keys that release reads are
  * ever written (src/versions): Litestream ignores unknown keys silently (docs/versions.md).
  */
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { describeDuration } from "../duration.js";
 import { headerLines } from "../header.js";
 import { configPathText, ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
 import { replicaUnder03 } from "../plan/migration.js";
 import { hasBehaviour, readsKey, type KeyScope } from "../versions/index.js";
-import { yamlText } from "../render/yaml-emit.js";
+import { textDocument, type TextMap, type TextNode as Node, type TextScalar, type TextSeq } from "../render/yaml-emit.js";
 
-type Node = Scalar | YAMLMap | YAMLSeq;
 type Entries = Array<[string, Node | undefined]>;
 
-function scalar(value: string | number | boolean, comment?: string): Scalar {
-  const node = new Scalar(value);
-  if (comment) node.comment = ` ${comment}`;
-  return node;
+// Every scalar has the same four fields (one object shape for the writer).
+function scalar(value: string | number | boolean, comment?: string): TextScalar {
+  return { kind: "scalar", value, type: undefined, comment: comment ? ` ${comment}` : undefined };
 }
 
 /**
  * Durations are always quoted unit strings: a bare number is nanoseconds to Litestream.
  * The comment says where the value came from, unless that is already said above the database.
  */
-function duration(setting: Setting, implied?: string): Scalar {
-  const node = scalar(setting.go, settingComment(setting, setting.source !== implied));
-  node.type = "QUOTE_DOUBLE";
-  return node;
+function duration(setting: Setting, implied?: string): TextScalar {
+  return quoted(setting.go, settingComment(setting, setting.source !== implied));
 }
 
 function settingComment(setting: Setting, showSource: boolean): string | undefined {
-  const parts: string[] = [];
-  if (setting.converted) parts.push(`from "${setting.converted}"`);
-  else if (setting.ms >= 86_400_000 && setting.ms % 86_400_000 === 0) parts.push(describeDuration(setting.ms));
-  if (showSource) parts.push(setting.source);
-  return parts.length ? parts.join(", ") : undefined;
+  const origin = setting.converted
+    ? `from "${setting.converted}"`
+    : setting.ms >= 86_400_000 && setting.ms % 86_400_000 === 0
+      ? describeDuration(setting.ms)
+      : undefined;
+  if (!showSource) return origin;
+  return origin ? `${origin}, ${setting.source}` : setting.source;
 }
 
 /**
  * Only keys the release reads, whatever the plan holds: the plan refuses every setting its release
  * lacks (plan/release-gates.ts), and a refused plan is still rendered for the target checks.
  */
-function gated(release: string, scope: KeyScope, entries: Array<[string, Node | undefined]>): Array<[string, Node | undefined]> {
-  return entries.filter(([key]) => readsKey(release, scope, key));
+function gated(release: string, scope: KeyScope, entries: Array<[string, Node | undefined]>): Array<[string, Node]> {
+  const read: Array<[string, Node]> = [];
+  for (const entry of entries) if (entry[1] !== undefined && readsKey(release, scope, entry[0])) read.push(entry as [string, Node]);
+  return read;
 }
 
-function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): YAMLMap {
-  const node = new YAMLMap();
-  for (const [key, value] of entries) if (value !== undefined) node.items.push(new Pair(new Scalar(key), value));
-  if (commentBefore) node.commentBefore = commentBefore;
-  return node;
+function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): TextMap {
+  const present = entries.every((entry) => entry[1] !== undefined)
+    ? (entries as TextMap["entries"])
+    : entries.filter((entry) => entry[1] !== undefined);
+  return { kind: "map", entries: present as TextMap["entries"], commentBefore };
 }
 
-function seq(items: Node[]): YAMLSeq {
-  const node = new YAMLSeq();
-  node.items.push(...items);
-  return node;
+function seq(items: Node[]): TextSeq {
+  return { kind: "seq", items };
 }
 
+const quoted = (value: string, comment?: string): TextScalar => ({
+  kind: "scalar",
+  value,
+  type: "QUOTE_DOUBLE",
+  comment: comment ? ` ${comment}` : undefined,
+});
 const ref = (name: string) => scalar(`\${${name}}`);
 
 export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string {
@@ -65,9 +68,7 @@ export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string
   const v05 = plan.litestream.version === "0.5";
   const top: Array<[string, Node | undefined]> = [];
   if (env.monitoring) {
-    const addr = scalar(env.monitoring.addr, "Prometheus /metrics (also serves /debug/pprof)");
-    addr.type = "QUOTE_DOUBLE";
-    top.push(["addr", addr]);
+    top.push(["addr", quoted(env.monitoring.addr, "Prometheus /metrics (also serves /debug/pprof)")]);
   }
   if (env.logging) {
     top.push([
@@ -90,19 +91,18 @@ export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string
   top.push(["dbs", seq(env.databases.map((db, i) => renderDatabase(db, env, release, withoutDefaults(replicas[i]!))))]);
 
   const root = map(gated(release, "top", top));
-  const firstDefault = root.items.find((pair) => hoisted.has((pair.key as Scalar).value as string));
+  const firstDefault = root.entries.find(([key]) => hoisted.has(key));
   if (firstDefault)
-    (firstDefault.key as Scalar).commentBefore =
+    firstDefault[2] =
       " Replica settings every database shares, written once (Litestream 0.5.3+); each database keeps its own type and path.";
-  const doc = new Document(root, { version: "1.1" });
-  doc.commentBefore = [
+  const header = [
     ...headerLines(`Litestream ${release} config for environment "${env.name}"`),
     ...credentialNote(env),
     ...migrationNote(plan, env),
   ]
     .map((line) => ` ${line}`)
     .join("\n");
-  return yamlText(doc, { lineWidth: 0 });
+  return textDocument(root, header);
 }
 
 /** The order of a 0.3 → 0.5 move, where it happens (docs/versions.md). */
@@ -180,10 +180,10 @@ function replicaDefaults(replicas: Entries[], release: string): Entries {
 
 /** What a scalar is written as, comment included; undefined for maps and lists (never shared). */
 function signature(node: Node | undefined): string | undefined {
-  return node instanceof Scalar ? JSON.stringify([node.value, node.type ?? "", node.comment ?? ""]) : undefined;
+  return node?.kind === "scalar" ? JSON.stringify([node.value, node.type ?? "", node.comment ?? ""]) : undefined;
 }
 
-function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, release: string, replica05: Entries): YAMLMap {
+function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, release: string, replica05: Entries): TextMap {
   const comment = db.role ? ` ${db.name}: role ${db.role}${db.roleReason ? ` (${db.roleReason})` : ""}` : undefined;
   const entries: Entries = db.directory ? directoryEntries(db) : [["path", dest(configPathText(db.path))]];
   if (release.startsWith("0.5.")) {
@@ -201,8 +201,7 @@ function renderDatabase(db: DatabasePlan, env: EnvironmentPlan, release: string,
 /** `dir` + `pattern` (+ `recursive`, `watch`, `meta-dir`): each file found replicates to <replica path>/<its path inside dir>. */
 function directoryEntries(db: DatabasePlan): Entries {
   const d = db.directory!;
-  const pattern = scalar(d.pattern);
-  pattern.type = "QUOTE_DOUBLE";
+  const pattern = quoted(d.pattern);
   return [
     ["dir", scalar(configPathText(db.path), "a directory of databases: each file replicates to <replica path>/<its path inside dir>")],
     ["pattern", pattern],
@@ -216,10 +215,8 @@ function directoryEntries(db: DatabasePlan): Entries {
  * A destination value. One holding ${NAME} (a setting read at start-up) is double-quoted: Litestream
  * expands the raw text before YAML parses it, so a value with "#" or ": " stays one string.
  */
-function dest(value: string, comment?: string): Scalar {
-  const node = scalar(value, comment);
-  if (value.includes("${")) node.type = "QUOTE_DOUBLE";
-  return node;
+function dest(value: string, comment?: string): TextScalar {
+  return value.includes("${") ? quoted(value, comment) : scalar(value, comment);
 }
 
 function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string, Node | undefined]> {
@@ -297,5 +294,5 @@ function replicaEntries(db: DatabasePlan, r: ReplicaPlan | undefined, env: Envir
       entries.push(["sse-kms-key-id", scalar(encryption.sse.kmsKeyId)]);
     }
   }
-  return gated(release, "replica", entries).filter(([, node]) => node !== undefined);
+  return gated(release, "replica", entries);
 }

@@ -26,6 +26,8 @@ export interface RunbookInput {
 }
 
 const block = (lines: string[]) => ["```sh", ...lines, "```"];
+/** One database's part of a section: its name, then a sh block (one string: the runbook repeats it per database). */
+const databaseBlock = (db: DatabasePlan, lines: string) => `${db.name}:\n\n\`\`\`sh\n${lines}\n\`\`\`\n`;
 /** The restored copy sits next to the live database: same volume, so the swap is a rename. */
 export const restoredPath = (db: DatabasePlan) => `${configPathText(db.path)}.restored`;
 
@@ -54,8 +56,8 @@ export function renderRunbook(input: RunbookInput): string {
   const v05 = plan.litestream.version === "0.5";
   const ls = runner.litestream;
   const builtin = builtinIntegrity(plan);
-  // Each database's commands, spelled once for every section below.
-  const commandsOf = new Map(env.databases.map((db) => [db, litestreamCommands(plan, runner, db)]));
+  // Each database's command lines, spelled once for every section below.
+  const linesOf = env.databases.map((db) => commandLines(plan, runner, db));
   const out: string[] = [
     `<!-- ${headerLines(`runbook, environment ${env.name}`).join(" ")} -->`,
     "",
@@ -84,7 +86,7 @@ export function renderRunbook(input: RunbookInput): string {
     );
 
   out.push("## List backups", "");
-  for (const db of env.databases) out.push(`${db.name}:`, "", ...block(commandsOf.get(db)!.list.map(ls)), "");
+  env.databases.forEach((db, i) => out.push(databaseBlock(db, linesOf[i]!.list)));
   out.push(
     v05
       ? "Each line is an LTX file: `max_txid` is the newest transaction it holds, `created` its time (UTC)."
@@ -98,10 +100,11 @@ export function renderRunbook(input: RunbookInput): string {
     `Restores to a new file next to the database (\`<db>.restored\`), never over the live one; a leftover \`.restored\` file must be removed first. ${builtinIntegrity(plan) ? "`-integrity-check full` checks the copy before the restore succeeds." : "Then check the copy (below)."}`,
     "",
   );
-  for (const db of env.databases) {
-    out.push(`${db.name}:`, "", ...block([ls(commandsOf.get(db)!.restoreLatest)]), "");
-    if (!builtin) out.push(...block([runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)]), "");
-  }
+  env.databases.forEach((db, i) => {
+    const lines = linesOf[i]!;
+    out.push(databaseBlock(db, lines.restoreLatest));
+    if (!builtin) out.push(`\`\`\`sh\n${lines.check}\n\`\`\`\n`);
+  });
   if (!builtinIntegrity(plan))
     out.push(
       `\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? (runner.target === "entrypoint" ? "The app's image needs sqlite3 for this check; without it, copy the file out and check it with a local sqlite3." : "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3.") : ""}`.trimEnd(),
@@ -114,10 +117,7 @@ export function renderRunbook(input: RunbookInput): string {
     `Replace \`${TIMESTAMP_PLACEHOLDER}\` with the moment to go back to (RFC 3339, UTC)${v05 ? ", or restore up to a transaction id from `ltx` (replace `" + TXID_PLACEHOLDER + "`)" : ""}. ${v05 ? "A time after the newest backup restores the latest; one before the first backup fails." : "The time must fall inside a generation's window (List backups)."}`,
     "",
   );
-  for (const db of env.databases) {
-    const commands = commandsOf.get(db)!;
-    out.push(`${db.name}:`, "", ...block([ls(commands.restoreAt), ...(commands.restoreTxid ? [ls(commands.restoreTxid)] : [])]), "");
-  }
+  env.databases.forEach((db, i) => out.push(databaseBlock(db, linesOf[i]!.restoreAt)));
 
   out.push(
     "## Restore a single database into service",
@@ -127,19 +127,8 @@ export function renderRunbook(input: RunbookInput): string {
       : "In this order: stop the app → restore to a new file → check it → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them.",
     "",
   );
-  for (const db of env.databases) {
-    const dir = path.dirname(configPathText(db.path));
-    const base = path.basename(configPathText(db.path));
-    const q = (suffix: string) => shellWord(`${base}${suffix}`);
-    const swap = [
-      `set -e; cd ${shellWord(dir)}`,
-      `test -s ${q(".restored")}`,
-      `mv ${q("")} ${q(".before-restore")}`,
-      `for s in -wal -shm; do if [ -e ${q("")}"$s" ]; then mv ${q("")}"$s" ${q(".before-restore")}"$s"; fi; done`,
-      `mv ${q(".restored")} ${q("")}`,
-    ].join("; ");
-    out.push(`${db.name}:`, "", ...block(restoreIntoService(plan, runner, db, commandsOf.get(db)!.restoreLatest, swap)), "");
-  }
+  const steps = serviceSteps(plan, runner);
+  env.databases.forEach((db, i) => out.push(databaseBlock(db, restoreIntoService(runner, steps, linesOf[i]!, swapScript(db)))));
   out.push(
     "The restored file belongs to the user that ran the restore: if the app runs as another user, give it the file before starting the app.",
     "",
@@ -242,26 +231,84 @@ function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
 
 const sqlBlock = (lines: string[]) => ["```sql", ...lines, "```"];
 
-/** The numbered steps of putting one restored database into service, in the order the target allows. */
-function restoreIntoService(plan: Plan, runner: Runner, db: DatabasePlan, restoreLatest: string[], swap: string): string[] {
+/** One database's command lines as the runbook shows them (newline-separated where a block holds several). */
+interface CommandLines {
+  list: string;
+  restoreLatest: string;
+  /** The point-in-time restores: by time, and (0.5) by transaction id. */
+  restoreAt: string;
+  /** The integrity check of the restored copy (when the restore does not check it itself). */
+  check: string;
+}
+
+function commandLines(plan: Plan, runner: Runner, db: DatabasePlan): CommandLines {
+  const commands = litestreamCommands(plan, runner, db);
+  const ls = runner.litestream;
+  return {
+    list: commands.list.map(ls).join("\n"),
+    restoreLatest: ls(commands.restoreLatest),
+    restoreAt: commands.restoreTxid ? `${ls(commands.restoreAt)}\n${ls(commands.restoreTxid)}` : ls(commands.restoreAt),
+    check: builtinIntegrity(plan) ? "" : runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`),
+  };
+}
+
+/** Moves the live files aside and the restored copy in (run in the database's directory). */
+function swapScript(db: DatabasePlan): string {
+  const file = configPathText(db.path);
+  const live = shellWord(path.basename(file));
+  const restored = shellWord(`${path.basename(file)}.restored`);
+  const before = shellWord(`${path.basename(file)}.before-restore`);
+  return [
+    `set -e; cd ${shellWord(path.dirname(file))}`,
+    `test -s ${restored}`,
+    `mv ${live} ${before}`,
+    `for s in -wal -shm; do if [ -e ${live}"$s" ]; then mv ${live}"$s" ${before}"$s"; fi; done`,
+    `mv ${restored} ${live}`,
+  ].join("; ");
+}
+
+type Step = "stop" | "restore" | "check" | "swap" | "start";
+
+/** The numbered steps of putting a restored database into service, in the order the target allows; the same for every database. */
+function serviceSteps(plan: Plan, runner: Runner): Array<{ step: Step; heading: string; fixed: string[] }> {
   const inside = runner.target === "entrypoint";
-  const stop = [
-    inside
-      ? "stop the app (Litestream stops inside it, after its final sync)"
-      : runner.stop.length > 1
-        ? "stop the app, then Litestream"
-        : "stop the app (Litestream keeps running)",
-    ...runner.stop,
-  ];
-  const restore = ["restore the latest backup (or use a point-in-time command above)", runner.litestream(restoreLatest)];
-  const check = builtinIntegrity(plan)
-    ? ["check: -integrity-check full refused a corrupt copy in the restore step"]
-    : ["check: must print ok", runner.shell(`sqlite3 ${shellWord(restoredPath(db))} 'PRAGMA integrity_check;'`)];
-  const swapStep = ["swap (the live files are kept as .before-restore)", runner.offline ? runner.offline(swap) : runner.shell(swap)];
-  const start = [
-    inside ? "start the app (Litestream starts inside it; the database exists, so nothing is restored)" : "start Litestream, then the app",
-    ...runner.start,
-  ];
-  const steps = runner.offline ? [restore, check, stop, swapStep, start] : [stop, restore, check, swapStep, start];
-  return steps.flatMap(([title, ...commands], i) => [`# ${i + 1}. ${title}`, ...commands]);
+  const builtin = builtinIntegrity(plan);
+  const steps: Record<Step, { title: string; fixed: string[] }> = {
+    stop: {
+      title: inside
+        ? "stop the app (Litestream stops inside it, after its final sync)"
+        : runner.stop.length > 1
+          ? "stop the app, then Litestream"
+          : "stop the app (Litestream keeps running)",
+      fixed: runner.stop,
+    },
+    restore: { title: "restore the latest backup (or use a point-in-time command above)", fixed: [] },
+    check: {
+      title: builtin ? "check: -integrity-check full refused a corrupt copy in the restore step" : "check: must print ok",
+      fixed: [],
+    },
+    swap: { title: "swap (the live files are kept as .before-restore)", fixed: [] },
+    start: {
+      title: inside
+        ? "start the app (Litestream starts inside it; the database exists, so nothing is restored)"
+        : "start Litestream, then the app",
+      fixed: runner.start,
+    },
+  };
+  const order: Step[] = runner.offline ? ["restore", "check", "stop", "swap", "start"] : ["stop", "restore", "check", "swap", "start"];
+  return order.map((step, i) => ({ step, heading: `# ${i + 1}. ${steps[step].title}`, fixed: steps[step].fixed }));
+}
+
+/** One database's restore into service: each step's heading, then its commands. */
+function restoreIntoService(runner: Runner, steps: ReturnType<typeof serviceSteps>, lines: CommandLines, swap: string): string {
+  const parts: string[] = [];
+  for (const { step, heading, fixed } of steps) {
+    parts.push(heading);
+    if (step === "restore") parts.push(lines.restoreLatest);
+    else if (step === "check") {
+      if (lines.check) parts.push(lines.check);
+    } else if (step === "swap") parts.push(runner.offline ? runner.offline(swap) : runner.shell(swap));
+    else parts.push(...fixed);
+  }
+  return parts.join("\n");
 }

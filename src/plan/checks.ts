@@ -118,13 +118,21 @@ export function locationKeyOf(d: Destination, replicaPath: string): string {
   if (d.type !== "s3") return locationOf(d, replicaPath);
   // AWS bucket names are global; any other endpoint has buckets of its own.
   // An endpoint from a variable (${NAME}) keeps its case: the name is what identifies it.
-  const host = d.endpoint
-    ? d.endpoint
-        .replace(/^https?:\/\//, "")
-        .replace(/\/$/, "")
-        .replace(/^[^$]*$/, (h) => h.toLowerCase())
-    : "aws";
-  return `s3://${host}/${d.bucket}/${replicaPath}`;
+  return `s3://${d.endpoint ? endpointHost(d.endpoint) : "aws"}/${d.bucket}/${replicaPath}`;
+}
+
+/** Every replica of a storage has the same endpoint: its host is worked out once. */
+const endpointHosts = new Map<string, string>();
+function endpointHost(endpoint: string): string {
+  let host = endpointHosts.get(endpoint);
+  if (host === undefined) {
+    host = endpoint
+      .replace(/^https?:\/\//, "")
+      .replace(/\/$/, "")
+      .replace(/^[^$]*$/, (h) => h.toLowerCase());
+    if (endpointHosts.size < 1000) endpointHosts.set(endpoint, host);
+  }
+  return host;
 }
 
 interface Writer {
@@ -135,7 +143,7 @@ interface Writer {
   key: string;
   label: string;
   objectStore: boolean;
-  exactPathAt?: IssuePath;
+  exactPathAt: IssuePath | undefined;
 }
 
 /**
@@ -145,20 +153,19 @@ interface Writer {
  * list, so the check is O(n log n) plus the clashes it reports.
  */
 export function checkLocations(environments: EnvironmentPlan[], project: ProjectConfig, issues: IssueList): void {
-  const writers: Writer[] = environments
-    .flatMap((env) =>
-      env.databases.flatMap((db) =>
-        db.replicas.map((r) => ({
+  const writers: Writer[] = [];
+  for (const env of environments)
+    for (const db of env.databases)
+      for (const r of db.replicas)
+        writers.push({
+          index: writers.length,
           env: env.name,
           db: db.name,
           key: r.locationKey,
           label: r.location,
           objectStore: r.bucket !== undefined,
-          ...(r.exactPathAt ? { exactPathAt: r.exactPathAt } : {}),
-        })),
-      ),
-    )
-    .map((w, index) => ({ ...w, index }));
+          exactPathAt: r.exactPathAt,
+        });
   const first = new Map<string, Writer>();
   for (const w of writers) if (!first.has(w.key)) first.set(w.key, w);
   const places = [...first.keys()].sort();
@@ -187,8 +194,8 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
           ),
       });
     }
-    for (const other of [...enclosing(w.key, first), ...enclosed(w.key, places, first)]) {
-      if (other.index >= w.index) continue;
+    const nested = (other: Writer) => {
+      if (other.index >= w.index) return;
       found.push({
         order: [w.index, other.index],
         add: () =>
@@ -201,7 +208,9 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
             "replica.nested",
           ),
       });
-    }
+    };
+    enclosing(w.key, first, nested);
+    enclosed(w.key, places, first, nested);
   }
   found.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]).forEach((f) => f.add());
 }
@@ -211,29 +220,32 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
  * place, but two different variables may hold the same value at run time (docs/storage.md).
  */
 export function variableLocationsWarning(environments: EnvironmentPlan[]): Warning | undefined {
-  const replicas = environments.flatMap((env) =>
-    env.databases.flatMap((db) => db.replicas.map((r) => ({ env: env.name, db: db.name, location: r.location }))),
-  );
-  const variable = replicas.filter((r) => r.location.includes("${"));
-  if (replicas.length < 2 || variable.length === 0) return undefined;
+  let replicas = 0;
+  let variable = 0;
+  let example = "";
+  for (const env of environments)
+    for (const db of env.databases)
+      for (const r of db.replicas) {
+        replicas++;
+        if (r.location.includes("${") && variable++ === 0) example = r.location;
+      }
+  if (replicas < 2 || variable === 0) return undefined;
   return {
     path: [],
-    message: `${variable.length} replica location${variable.length > 1 ? "s are" : " is"} built from environment variables (e.g. ${variable[0]!.location}): they are checked for clashes by their text only, so make sure no two databases or environments resolve to the same bucket and path at run time`,
+    message: `${variable} replica location${variable > 1 ? "s are" : " is"} built from environment variables (e.g. ${example}): they are checked for clashes by their text only, so make sure no two databases or environments resolve to the same bucket and path at run time`,
   };
 }
 
-/** The first writers of the places that contain `key` ("a/b" contains "a/b/c"). */
-function enclosing(key: string, first: Map<string, Writer>): Writer[] {
-  const out: Writer[] = [];
+/** The first writers of the places that contain `key` ("a/b" contains "a/b/c"), innermost first. */
+function enclosing(key: string, first: Map<string, Writer>, each: (w: Writer) => void): void {
   for (let cut = key.lastIndexOf("/"); cut > 0; cut = key.lastIndexOf("/", cut - 1)) {
     const outer = first.get(key.slice(0, cut));
-    if (outer) out.push(outer);
+    if (outer) each(outer);
   }
-  return out;
 }
 
 /** The first writers of the places inside `key`: one run of the sorted list, found by binary search. */
-function enclosed(key: string, places: string[], first: Map<string, Writer>): Writer[] {
+function enclosed(key: string, places: string[], first: Map<string, Writer>, each: (w: Writer) => void): void {
   const start = `${key}/`;
   let lo = 0;
   let hi = places.length;
@@ -242,9 +254,7 @@ function enclosed(key: string, places: string[], first: Map<string, Writer>): Wr
     if (places[mid]! < start) lo = mid + 1;
     else hi = mid;
   }
-  const out: Writer[] = [];
-  for (let i = lo; i < places.length && places[i]!.startsWith(start); i++) out.push(first.get(places[i]!)!);
-  return out;
+  for (let i = lo; i < places.length && places[i]!.startsWith(start); i++) each(first.get(places[i]!)!);
 }
 
 export function checkConfigFiles(environments: EnvironmentPlan[], issues: IssueList): void {

@@ -6,7 +6,7 @@
  * folded or single-quoted scalars, non-integer numbers, null values, explicit keys) is handed to the
  * library itself, so the output is the library's in every case. test/yaml-emit.test.ts compares both.
  */
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from "yaml";
 
 export interface YamlTextOptions {
   /** Only 0 (no folding) is written here; the library folds, so anything else goes to it. */
@@ -87,20 +87,12 @@ function otherTypeTest(tests: RegExp[]): RegExp {
   return combined;
 }
 
-function writeDocument(doc: Document, options: YamlTextOptions): string {
-  const { schema } = doc;
-  if (options.lineWidth !== 0 || Object.keys(options).some((k) => k !== "lineWidth" && k !== "indent" && k !== "flowCollectionPadding"))
-    unsupported();
-  if ((schema.name !== "core" && schema.name !== "yaml-1.1") || schema.toStringOptions) unsupported();
-  const directives = doc.directives;
-  if (directives && (directives.docStart || directives.docEnd || directives.yaml.explicit)) unsupported();
-  if (doc.comment) unsupported();
-  const contents = doc.contents as Node | null;
-  if (!contents || !(isMap(contents) || isSeq(contents) || isScalar(contents))) unsupported();
+/** The root context of a document with this schema and these options. */
+function rootContext(schema: Document["schema"], options: YamlTextOptions): Context {
   const tests = [...schema.tags, ...(schema.compat ?? [])]
     .filter((tag) => tag.default && tag.tag !== STR_TAG && tag.test)
     .map((tag) => (tag as { test: RegExp }).test);
-  const ctx: Context = {
+  return {
     indent: "",
     indentStep: " ".repeat(options.indent ?? 2),
     inFlow: null,
@@ -113,8 +105,24 @@ function writeDocument(doc: Document, options: YamlTextOptions): string {
     seqItems: undefined,
     keyTexts: undefined,
   };
-  const lines: string[] = [];
-  if (doc.commentBefore) lines.push(indentComment(commentString(doc.commentBefore), ""), "");
+}
+
+/** The document comment, then a blank line, as the library puts it above the contents. */
+const documentComment = (commentBefore: string | null | undefined) =>
+  commentBefore ? [indentComment(commentString(commentBefore), ""), ""] : [];
+
+function writeDocument(doc: Document, options: YamlTextOptions): string {
+  const { schema } = doc;
+  if (options.lineWidth !== 0 || Object.keys(options).some((k) => k !== "lineWidth" && k !== "indent" && k !== "flowCollectionPadding"))
+    unsupported();
+  if ((schema.name !== "core" && schema.name !== "yaml-1.1") || schema.toStringOptions) unsupported();
+  const directives = doc.directives;
+  if (directives && (directives.docStart || directives.docEnd || directives.yaml.explicit)) unsupported();
+  if (doc.comment) unsupported();
+  const contents = doc.contents as Node | null;
+  if (!contents || !(isMap(contents) || isSeq(contents) || isScalar(contents))) unsupported();
+  const ctx = rootContext(schema, options);
+  const lines = documentComment(doc.commentBefore);
   const node = contents!;
   if (node.commentBefore) lines.push(indentComment(commentString(node.commentBefore), ""));
   let contentComment = node.comment ?? null;
@@ -191,7 +199,20 @@ function writeScalar(node: Scalar, ctx: Context, onComment?: () => void, onChomp
   }
 }
 
-const containsDocumentMarker = (str: string) => /^(%|---|\.\.\.)/m.test(str);
+/** `/^(%|---|\.\.\.)/m.test(str)`: a line starts with a directive or document marker (indexOf scans a large block faster). */
+function containsDocumentMarker(str: string): boolean {
+  if (str.startsWith("%") || str.startsWith("---") || str.startsWith("...")) return true;
+  if (str.includes("\n%") || str.includes("\n---") || str.includes("\n...")) return true;
+  // The m flag also starts a line after \r, U+2028 and U+2029.
+  return /[\r\u2028\u2029]/.test(str) && /^(%|---|\.\.\.)/m.test(str);
+}
+
+/** `/\n[\t ]+$/.test(value)`: the last line is blanks only (at least one), after a newline. */
+function endsWithBlankLine(value: string): boolean {
+  let i = value.length;
+  while (i > 0 && (value.charCodeAt(i - 1) === 32 || value.charCodeAt(i - 1) === 9)) i--;
+  return i < value.length && i > 0 && value.charCodeAt(i - 1) === 10;
+}
 
 function doubleQuotedString(value: string, ctx: Context): string {
   const json = JSON.stringify(value);
@@ -267,7 +288,7 @@ const blockEndNewlines = /(^|(?<!\n))\n+(?!\n|$)/g;
 
 function blockString(node: Scalar, input: string, ctx: Context, onComment?: () => void, onChompKeep?: () => void): string {
   let value = input;
-  if (/\n[\t ]+$/.test(value)) return quotedString(value, ctx);
+  if (endsWithBlankLine(value)) return quotedString(value, ctx);
   const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
   if (!value) return node.comment ? unsupported() : "|\n";
   let endStart: number;
@@ -523,4 +544,140 @@ function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep
   } else if (valueComment && !valueCommentDone) str += lineComment(str, valueCtx.indent, commentString(valueComment));
   else if (chompKeep) onChompKeep?.();
   return str;
+}
+
+/**
+ * A lighter tree for a large generated file (litestream.yml): plain objects instead of `yaml`
+ * nodes, written by the same rules. Comments are in the library's form (a leading space per line).
+ * `value`, `type` and `comment` are named as on a `Scalar`, so the scalar writer above reads it as one.
+ */
+export interface TextScalar {
+  kind: "scalar";
+  value: string | number | boolean;
+  type?: "QUOTE_DOUBLE" | undefined;
+  /** After the value, on its line. */
+  comment?: string | undefined;
+}
+export interface TextMap {
+  kind: "map";
+  entries: TextEntry[];
+  /** Above the map (as a list item: above its `- ` line). */
+  commentBefore?: string | undefined;
+}
+export interface TextSeq {
+  kind: "seq";
+  items: TextNode[];
+}
+export type TextNode = TextScalar | TextMap | TextSeq;
+/** Key, value, and a comment above the key. */
+export type TextEntry = [key: string, value: TextNode, commentBefore?: string];
+
+/** A YAML 1.1 document of a text tree, written with `lineWidth: 0`: what the library writes for the same tree. */
+export function textDocument(root: TextMap, commentBefore?: string): string {
+  try {
+    const lines = documentComment(commentBefore);
+    if (root.commentBefore) lines.push(indentComment(commentString(root.commentBefore), ""));
+    lines.push(writeTextMap(root, textRootContext()));
+    return `${lines.join("\n")}\n`;
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    const doc = new Document(yamlNodeOf(root), { version: "1.1" });
+    if (commentBefore) doc.commentBefore = commentBefore;
+    return yamlText(doc, { lineWidth: 0 });
+  }
+}
+
+/** Contexts only cache what depends on the key and the indent: one root serves every text document. */
+let textRoot: Context | undefined;
+const textRootContext = () => (textRoot ??= rootContext(new Document(null, { version: "1.1" }).schema, { lineWidth: 0 }));
+
+/** The same tree as `yaml` nodes: for the shapes this writer leaves to the library (and for the tests). */
+export function yamlNodeOf(node: TextNode): Scalar | YAMLMap | YAMLSeq {
+  if (node.kind === "scalar") {
+    const scalar = new Scalar(node.value);
+    if (node.type) scalar.type = node.type;
+    if (node.comment) scalar.comment = node.comment;
+    return scalar;
+  }
+  if (node.kind === "seq") {
+    const seq = new YAMLSeq();
+    for (const item of node.items) seq.items.push(yamlNodeOf(item));
+    return seq;
+  }
+  const map = new YAMLMap();
+  for (const [key, value, before] of node.entries) {
+    const keyNode = new Scalar(key);
+    if (before) keyNode.commentBefore = before;
+    map.items.push(new Pair(keyNode, yamlNodeOf(value)));
+  }
+  if (node.commentBefore) map.commentBefore = node.commentBefore;
+  return map;
+}
+
+/** A scalar on one line (a multi-line one may become a block scalar, with its own rules: left to the library). */
+function writeTextScalar(node: TextScalar, ctx: Context): string {
+  if (typeof node.value === "string" && node.value.includes("\n")) unsupported();
+  return writeScalar(node as unknown as Scalar, ctx);
+}
+
+/** Lines joined as a block collection joins them: the first at the current column, the others indented. */
+function joinBlockLines(lines: string[], indent: string): string {
+  let str = lines[0]!;
+  for (let i = 1; i < lines.length; ++i) {
+    const line = lines[i]!;
+    str += line ? `\n${indent}${line}` : "\n";
+  }
+  return str;
+}
+
+function writeTextMap(node: TextMap, ctx: Context): string {
+  const { entries } = node;
+  if (entries.length === 0) return "{}";
+  const { indent } = ctx;
+  ctx.pairContexts ??= pairContexts(ctx);
+  const { key: keyCtx, value: valueCtx } = ctx.pairContexts;
+  const keys = (keyCtx.keyTexts ??= new Map());
+  const lines: string[] = [];
+  for (const [key, value, before] of entries) {
+    addCommentBefore(indent, lines, before, false);
+    let str = keys.get(key);
+    if (str === undefined) keys.set(key, (str = writeTextScalar({ kind: "scalar", value: key }, keyCtx)));
+    if (str.length > 1024) unsupported();
+    str += ":";
+    if (value.kind === "scalar") {
+      const text = writeTextScalar(value, valueCtx);
+      str += text === "" ? text : ` ${text}`;
+      if (value.comment) str += lineComment(str, valueCtx.indent, commentString(value.comment));
+    } else {
+      const text = value.kind === "map" ? writeTextMap(value, valueCtx) : writeTextSeq(value, valueCtx);
+      const before = value.kind === "map" ? value.commentBefore : undefined;
+      const empty = value.kind === "map" ? value.entries.length === 0 : value.items.length === 0;
+      if (before) str += `\n${indentComment(commentString(before), valueCtx.indent)}\n${valueCtx.indent}`;
+      else str += empty && !text.includes("\n") ? " " : `\n${valueCtx.indent}`;
+      str += text;
+    }
+    lines.push(str);
+  }
+  return joinBlockLines(lines, indent);
+}
+
+function writeTextSeq(node: TextSeq, ctx: Context): string {
+  const { items } = node;
+  if (items.length === 0) return "[]";
+  const { indent } = ctx;
+  const itemIndent = `${indent}  `;
+  const itemCtx = blockItemContext(ctx, itemIndent);
+  const lines: string[] = [];
+  for (const item of items) {
+    let str: string;
+    if (item.kind === "scalar") {
+      str = writeTextScalar(item, itemCtx);
+      if (item.comment) str += lineComment(str, itemIndent, commentString(item.comment));
+    } else if (item.kind === "map") {
+      addCommentBefore(indent, lines, item.commentBefore, false);
+      str = writeTextMap(item, itemCtx);
+    } else str = writeTextSeq(item, itemCtx);
+    lines.push(`- ${str}`);
+  }
+  return joinBlockLines(lines, indent);
 }
