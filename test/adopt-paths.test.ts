@@ -193,7 +193,8 @@ async function backUpWith(config: string, db: string, dir: string, line: Litestr
   const replicate = startReplicate(config, { line, env });
   await waitForBackup(config, db, dir, { line, env, waitMs: 30_000 });
   await insertRows(db, 26, 40);
-  expect((await replicate.stop()).code).toBe(0);
+  const stopped = await replicate.stop();
+  expect(stopped.code, stopped.stderr).toBe(0);
 }
 
 describe.each(LINES)("round trip from a pre-existing path, Litestream %s", (line) => {
