@@ -13,7 +13,7 @@ import { yamlText } from "../render/yaml-emit.js";
 type Node = Scalar | YAMLMap | YAMLSeq;
 type Entries = Array<[string, Node | undefined]>;
 
-function scalar(value: string | number | boolean, comment?: string): Scalar {
+export function scalar(value: string | number | boolean, comment?: string): Scalar {
   const node = new Scalar(value);
   if (comment) node.comment = ` ${comment}`;
   return node;
@@ -45,20 +45,20 @@ function gated(release: string, scope: KeyScope, entries: Array<[string, Node | 
   return entries.filter(([key]) => readsKey(release, scope, key));
 }
 
-function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): YAMLMap {
+export function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): YAMLMap {
   const node = new YAMLMap();
   for (const [key, value] of entries) if (value !== undefined) node.items.push(new Pair(new Scalar(key), value));
   if (commentBefore) node.commentBefore = commentBefore;
   return node;
 }
 
-function seq(items: Node[]): YAMLSeq {
+export function seq(items: Node[]): YAMLSeq {
   const node = new YAMLSeq();
   node.items.push(...items);
   return node;
 }
 
-const ref = (name: string) => scalar(`\${${name}}`);
+export const ref = (name: string) => scalar(`\${${name}}`);
 
 export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string {
   const { release } = plan.litestream;
@@ -124,9 +124,10 @@ function migrationNote(plan: Plan, env: EnvironmentPlan): string[] {
 }
 
 function credentialNote(env: EnvironmentPlan): string[] {
-  if (env.env.length === 0) return [];
-  const native = env.env.filter((v) => !v.expandedInConfig).map((v) => v.name);
-  const expanded = env.env.filter((v) => v.expandedInConfig).map((v) => v.name);
+  const vars = env.env.filter((v) => !v.restoreOnly);
+  if (vars.length === 0) return [];
+  const native = vars.filter((v) => !v.expandedInConfig).map((v) => v.name);
+  const expanded = vars.filter((v) => v.expandedInConfig).map((v) => v.name);
   const lines: string[] = [];
   if (native.length) lines.push(`Credentials are read from the environment, never from this file: ${native.join(", ")}.`);
   if (expanded.length) lines.push(`Expanded by Litestream at start-up from the environment: ${expanded.join(", ")}.`);
@@ -262,7 +263,7 @@ function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string
 }
 
 /** One replica's keys, only those the release reads. */
-function replicaEntries(db: DatabasePlan, r: ReplicaPlan | undefined, env: EnvironmentPlan, release: string): Entries {
+export function replicaEntries(db: DatabasePlan, r: ReplicaPlan | undefined, env: EnvironmentPlan, release: string): Entries {
   if (!r) return [];
   const v05 = release.startsWith("0.5.");
   const implied = db.role ? `role ${db.role}` : undefined;
