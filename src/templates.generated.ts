@@ -31,6 +31,24 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":11,"column":12},"end":{"line":11,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":11,"column":10},"end":{"line":11,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"3":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# restoreFrom: environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":14,"column":29},"end":{"line":14,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":14,"column":27},"end":{"line":14,"column":39}}}) : helper))) != null ? stack1 : "")
+    + "'s replicas, only ever given to `restore` below (read-only by construction).\ncat > "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedPath") || alias1(depth0, "seedPath", {"start":{"line":15,"column":8},"end":{"line":15,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedPath","hash":{},"data":data,"loc":{"start":{"line":15,"column":6},"end":{"line":15,"column":18}}}) : helper))) != null ? stack1 : "")
+    + " <<'"
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedDelimiter") || alias1(depth0, "seedDelimiter", {"start":{"line":15,"column":24},"end":{"line":15,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedDelimiter","hash":{},"data":data,"loc":{"start":{"line":15,"column":22},"end":{"line":15,"column":39}}}) : helper))) != null ? stack1 : "")
+    + "'\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedConfig") || alias1(depth0, "seedConfig", {"start":{"line":16,"column":2},"end":{"line":16,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedConfig","hash":{},"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":16,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedDelimiter") || alias1(depth0, "seedDelimiter", {"start":{"line":16,"column":16},"end":{"line":16,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedDelimiter","hash":{},"data":data,"loc":{"start":{"line":16,"column":14},"end":{"line":16,"column":31}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -39,8 +57,8 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# A 0-byte database (opened before the restore) is set aside so that its backup is restored (docs/lifecycle.md).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":17,"column":9}}})) != null ? stack1 : "");
-},"4":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":9}}})) != null ? stack1 : "");
+},"5":function(container,depth0,helpers,partials,data) {
     return "# exec: Litestream becomes the main process, so `docker stop` reaches it and it syncs one last time.\nexec litestream replicate -config \"$LITESTREAM_CONFIG\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -53,7 +71,8 @@ export const TEMPLATE_SPECS = {
   return "set -eu\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"checks"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"config"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":17,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":26,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "compose-op-env.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -1208,6 +1227,28 @@ export const TEMPLATE_SPECS = {
     + "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nProtectClock=yes\nProtectControlGroups=yes\nProtectHostname=yes\nProtectKernelLogs=yes\nProtectKernelModules=yes\nProtectKernelTunables=yes\nProtectProc=invisible\nProcSubset=pid\nRemoveIPC=yes\nSystemCallArchitectures=native\n# No SystemCallFilter=: a system call missing from the list would kill Litestream (SIGSYS) mid-write.\n\n[Install]\nWantedBy=multi-user.target\n";
 },"useData":true},
   "systemd-restore.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# With no backup of its own yet, DATABASE is seeded from environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":10,"column":71},"end":{"line":10,"column":79}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":10,"column":69},"end":{"line":10,"column":81}}}) : helper))) != null ? stack1 : "")
+    + "'s backup through the\n# restore-only config, which `replicate` never reads: read-only by construction.\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "case \"$db\" in\n  "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seededCase") || container.strict(depth0, "seededCase", {"start":{"line":18,"column":5},"end":{"line":18,"column":15}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"seededCase","hash":{},"data":data,"loc":{"start":{"line":18,"column":2},"end":{"line":18,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ") seeded=yes ;;\n  *) seeded=\"\" ;;\nesac\n";
+},"2":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
@@ -1230,8 +1271,11 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":5,"column":4},"end":{"line":5,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":5,"column":10}}}) : helper))) != null ? stack1 : "")
     + ", in an ExecStartPre= line per database: sh "
     + ((stack1 = (((helper = lookupProperty(helpers,"installedAs") || alias1(depth0, "installedAs", {"start":{"line":5,"column":56},"end":{"line":5,"column":67}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"installedAs","hash":{},"data":data,"loc":{"start":{"line":5,"column":54},"end":{"line":5,"column":69}}}) : helper))) != null ? stack1 : "")
-    + " DATABASE\n# Restores DATABASE when it is missing or an empty file (0 bytes, no -wal: left by an app that opened\n# it before the restore) and a backup exists; no backup is a fresh start; a database that is present\n# is left untouched (docs/lifecycle.md).\nset -eu\n\ndb=$1\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
+    + " DATABASE\n# Restores DATABASE when it is missing or an empty file (0 bytes, no -wal: left by an app that opened\n# it before the restore) and a backup exists; no backup is a fresh start; a database that is present\n# is left untouched (docs/lifecycle.md).\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + "set -eu\n\ndb=$1\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"seededCase"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":24,"column":9}}})) != null ? stack1 : "")
     + "# Litestream 0.3.13 writes a restored database with mode 0600: give it to the group, for the app\n# (only a file this user owns, i.e. the one just restored).\nif [ -O \"$db\" ]; then\n  chmod 0660 \"$db\"\nfi\n";
 },"useData":true},
 };

@@ -26,6 +26,8 @@ export interface SeedRestore {
   restore: string;
   /** The source environment's name (a slug), for the log line. */
   environment: string;
+  /** A further sh condition for the seed (a script shared by databases of which only some are seeded). */
+  when?: string;
 }
 
 export interface RestoreRetry {
@@ -70,7 +72,7 @@ function attempt(command: string, db: string, tag: string, retry: RestoreRetry |
 /** Still no database after the own replica: restore the source environment's backup (read-only: `restore` only). */
 function seedLines(seed: SeedRestore, db: string, tag: string, retry: RestoreRetry | undefined): string[] {
   return [
-    `if [ ! -e ${db} ]; then`,
+    `if [ ! -e ${db} ]${seed.when ? ` && ${seed.when}` : ""}; then`,
     `  printf '%s: no backup of %s in this environment yet: seeding it from environment ${seed.environment} (read-only)\\n' ${tag} ${db} >&2`,
     ...attempt(`${seed.restore} ${db}`, db, tag, retry).map((line) => `  ${line}`),
     "fi",
