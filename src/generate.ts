@@ -96,7 +96,13 @@ function planAndRender(
     const restoreFromContent = renderRestoreFromConfig(plan, env);
     const restoreFromConfig: Artifact | undefined =
       restoreFromContent !== undefined && env.restoreFrom
-        ? { path: env.restoreFrom.configFile, content: restoreFromContent, kind: "restore-from-config", ownership: "generated", environment: env.name }
+        ? {
+            path: env.restoreFrom.configFile,
+            content: restoreFromContent,
+            kind: "restore-from-config",
+            ownership: "generated",
+            environment: env.name,
+          }
         : undefined;
     if (restoreFromConfig) files.push(restoreFromConfig);
     const scheduled: ScheduledOperations = {};
@@ -104,7 +110,16 @@ function planAndRender(
     for (const target of Object.values(TARGETS) as AnyTargetModule[]) {
       if (!env.targets[target.key as TargetKey]) continue;
       try {
-        const context: TargetContext = { plan, env, config, ...(restoreFromConfig ? { restoreFromConfig } : {}), existing, issues, warnings, scheduled };
+        const context: TargetContext = {
+          plan,
+          env,
+          config,
+          ...(restoreFromConfig ? { restoreFromConfig } : {}),
+          existing,
+          issues,
+          warnings,
+          scheduled,
+        };
         const settings = target.resolve(context);
         if (settings === undefined) continue;
         for (const file of target.render(context, settings)) {

@@ -27,7 +27,9 @@ export function renderRestoreFromConfig(plan: Plan, env: EnvironmentPlan): strin
   const dbs = from.databases.map((db) => {
     const replicas = db.replicas.map((r) =>
       map([
-        ...replicaEntries({ name: db.name, path: db.path, replicas: db.replicas }, r, source, release).filter(([key]) => !TIMING_KEYS.has(key)),
+        ...replicaEntries({ name: db.name, path: db.path, replicas: db.replicas }, r, source, release).filter(
+          ([key]) => !TIMING_KEYS.has(key),
+        ),
         ...credentials,
       ]),
     );
@@ -40,7 +42,9 @@ export function renderRestoreFromConfig(plan: Plan, env: EnvironmentPlan): strin
     `"${from.environment}"'s backup is read and never written. A database is restored from here only when it is`,
     `missing and environment "${env.name}"'s own replica has no backup of it yet (docs/lifecycle.md).`,
     ...(from.credentials
-      ? [`The source's read-only keys are expanded by Litestream from the environment: ${from.credentials.accessKeyId}, ${from.credentials.secretAccessKey}.`]
+      ? [
+          `The source's read-only keys are expanded by Litestream from the environment: ${from.credentials.accessKeyId}, ${from.credentials.secretAccessKey}.`,
+        ]
       : source.databases.some((db) => db.replicas.some((r) => r.type !== "file"))
         ? [`The source is read with environment "${env.name}"'s own credentials (restoreFrom.credentials gives it keys of its own).`]
         : []),

@@ -11,7 +11,12 @@ import type { ProjectConfig, RestoreFromConfig } from "../schema/project.js";
 import type { EnvironmentPlan, EnvVarPlan, RestoreFromPlan } from "./model.js";
 
 /** Names Litestream reads by itself: a source key under one of them would also be used by `replicate`. */
-const NATIVE_KEY_NAMES = new Set(["LITESTREAM_ACCESS_KEY_ID", "LITESTREAM_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+const NATIVE_KEY_NAMES = new Set([
+  "LITESTREAM_ACCESS_KEY_ID",
+  "LITESTREAM_SECRET_ACCESS_KEY",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+]);
 /** The variables a 1Password-referenced source key is delivered under. */
 export const SEED_ENV = { accessKeyId: "LITESTREAM_SEED_ACCESS_KEY_ID", secretAccessKey: "LITESTREAM_SEED_SECRET_ACCESS_KEY" } as const;
 
@@ -29,6 +34,16 @@ export function planRestoreFrom(environments: EnvironmentPlan[], project: Projec
     const at = (...rest: Array<string | number>): IssuePath => ["environments", env.name, "restoreFrom", ...rest];
     const source = pickSource(env, given, byName, issues, at);
     if (!source) continue;
+    const directories = env.databases.filter((db) => db.directory).map((db) => db.name);
+    if (directories.length) {
+      issues.add(
+        at(),
+        `database ${directories.join(", ")} is a directory of databases: nothing restores it on boot (Litestream cannot list a directory's tenants to restore), so nothing can seed it`,
+        "describe each tenant to seed as a database with its own path, or seed by hand with `litestream restore -o` (docs/lifecycle.md)",
+        "restore-from.directory",
+      );
+      continue;
+    }
     if (!env.restoreOnBoot) {
       issues.add(
         at(),
@@ -110,23 +125,16 @@ function pickDatabases(
       );
       return;
     }
-    if (own.directory || from.directory) {
-      ok = false;
-      issues.add(
-        given.databases ? at("databases", i) : at(),
-        `database ${name} is a directory of databases: it has no restore on boot to seed (each tenant is restored by hand, docs/lifecycle.md)`,
-        given.databases
-          ? "remove it from restoreFrom.databases"
-          : `list the databases to seed without it, e.g. databases: ${JSON.stringify(names.filter((n) => !env.databases.find((d) => d.name === n)?.directory))}`,
-        "restore-from.directory",
-      );
-      return;
-    }
     out.push({ name, path: own.path, replicas: from.replicas });
   });
   if (!ok) return undefined;
   if (out.length === 0) {
-    issues.add(at(), `environments ${env.name} and ${source.name} have no database in common`, "remove restoreFrom", "restore-from.no-database");
+    issues.add(
+      at(),
+      `environments ${env.name} and ${source.name} have no database in common`,
+      "remove restoreFrom",
+      "restore-from.no-database",
+    );
     return undefined;
   }
   return out;

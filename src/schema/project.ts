@@ -186,10 +186,10 @@ const RestoreRetry = z.strictObject({
 });
 
 const RestoreFrom = z.strictObject({
-  environment: Slug.meta({ description: "The environment whose backups seed this one, e.g. \"production\"." }),
+  environment: Slug.meta({ description: 'The environment whose backups seed this one, e.g. "production".' }),
   credentials: z
     .strictObject({
-      accessKeyId: SecretRef.meta({ description: "A read-only key for the source bucket, e.g. { env: \"SEED_AWS_ACCESS_KEY_ID\" }." }),
+      accessKeyId: SecretRef.meta({ description: 'A read-only key for the source bucket, e.g. { env: "SEED_AWS_ACCESS_KEY_ID" }.' }),
       secretAccessKey: SecretRef,
     })
     .optional()

@@ -216,7 +216,12 @@ function environmentDocs(bindings: EnvBinding[], configPath: string, seeded: boo
     ["LITESTREAM_ENABLED", "true (default), false or auto: false runs the app alone; auto too, when none of the variables below is set."],
     ["LITESTREAM_CONFIG", `the Litestream config file (default ${configPath}).`],
     ...(seeded
-      ? [["LITESTREAM_RESTORE_FROM_CONFIG", `the restore-only config of restoreFrom (default ${restoreFromConfigFile(configPath)}).`] as [string, string]]
+      ? [
+          ["LITESTREAM_RESTORE_FROM_CONFIG", `the restore-only config of restoreFrom (default ${restoreFromConfigFile(configPath)}).`] as [
+            string,
+            string,
+          ],
+        ]
       : []),
     ...bindings.map((b): [string, string] => [b.name, `${b.purpose}, required${sourceNote(b)}.`]),
   ];

@@ -36,7 +36,14 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
   const installs = [
     { mode: "0640", group: shellWord(s.group), from: fromScript(files.install, env.configFile), to: '"$CONFIG"' },
     ...(files.restoreFrom && s.restoreFromConfigPath
-      ? [{ mode: "0640", group: shellWord(s.group), from: fromScript(files.install, files.restoreFrom), to: shellWord(s.restoreFromConfigPath) }]
+      ? [
+          {
+            mode: "0640",
+            group: shellWord(s.group),
+            from: fromScript(files.install, files.restoreFrom),
+            to: shellWord(s.restoreFromConfigPath),
+          },
+        ]
       : []),
     ...(files.restore
       ? [{ mode: "0750", group: shellWord(s.group), from: fromScript(files.install, files.restore), to: shellWord(s.restoreScriptPath!) }]
