@@ -568,3 +568,51 @@ describe("restoreFrom refusals: each by its code, each fix makes it go away", ()
     expect(stagingYml(files)).toBe(stagingYml(plain));
   });
 });
+
+describe("restoreFrom: the source's read-only keys reach every target like the environment's own", () => {
+  it("Kamal env.secret and .kamal/secrets, the systemd EnvironmentFile template, Compose environment, the entrypoint's required variables", async () => {
+    const d = base(
+      { litestream: { version: "0.5", verify: false } },
+      {
+        restoreFrom: {
+          environment: "production",
+          credentials: { accessKeyId: { env: "SEED_AWS_ACCESS_KEY_ID" }, secretAccessKey: "op://Vault/seed/secret" },
+        },
+        targets: {
+          kamal: { version: "2.12", volume: "d:/data", host: "staging.example.com", appUser: "1000:1000" },
+          systemd: { appUnit: "shop.service" },
+          compose: { appService: "web", volume: "d:/data" },
+          entrypoint: { appCommand: ["bin/app"] },
+        },
+      },
+    );
+    const files = new Map(generate(d).files.map((f) => [f.path, f.content]));
+    const seed = files.get("config/litestream.staging.restore-from.yml")!;
+    expect(seed).toContain("secret-access-key: ${LITESTREAM_SEED_SECRET_ACCESS_KEY}");
+    expect(seed).not.toContain("op://");
+    const accessory = parse(files.get("config/litestream-accessory.staging.yml")!) as {
+      accessories: { litestream: { env: { secret: string[] } } };
+    };
+    expect(accessory.accessories.litestream.env.secret).toEqual([
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "SEED_AWS_ACCESS_KEY_ID",
+      "LITESTREAM_SEED_SECRET_ACCESS_KEY",
+    ]);
+    expect(files.get(".kamal/secrets.staging")).toContain("LITESTREAM_SEED_SECRET_ACCESS_KEY=$(op read op://Vault/seed/secret)");
+    expect(files.get("deploy/systemd/litestream.env.template")).toMatch(/^SEED_AWS_ACCESS_KEY_ID=$/m);
+    expect(files.get("bin/litestream-entrypoint")).toContain(
+      'if [ -z "${SEED_AWS_ACCESS_KEY_ID:-}" ]; then missing="$missing SEED_AWS_ACCESS_KEY_ID"; fi',
+    );
+    const dir = makeTempDir("seed-keys");
+    writeFiles(dir, generate(d).files);
+    writeFileSync(join(dir, "compose.yaml"), 'services:\n  web:\n    image: shop\n    volumes: ["d:/data"]\nvolumes:\n  d: {}\n');
+    const env = { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b", SEED_AWS_ACCESS_KEY_ID: "c", LITESTREAM_SEED_SECRET_ACCESS_KEY: "d" };
+    const model = await composeModel([join(dir, "compose.yaml"), join(dir, "compose.litestream.staging.yaml")], { env });
+    for (const service of ["litestream-restore", "litestream"])
+      expect(model.services[service]!.environment, service).toMatchObject({
+        SEED_AWS_ACCESS_KEY_ID: "c",
+        LITESTREAM_SEED_SECRET_ACCESS_KEY: "d",
+      });
+  });
+});
