@@ -22,7 +22,9 @@ import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { LITESTREAM_05_RELEASE } from "./harness/tools.js";
 import { leaveBackup } from "./support/backup.js";
 import { issuesOf } from "./support/issues.js";
+import { withPrivateEtcFiles } from "./support/private-etc.js";
 import { writeFiles } from "./support/project-files.js";
+import { expectCleanShellScripts } from "./support/shell-lint.js";
 
 const live = new Set<ChildProcess>();
 afterEach(() => {
@@ -250,21 +252,14 @@ function kamalScript(w: World): string {
 }
 
 /** The Kamal script with a private /etc holding the two files Kamal uploads (the accessory's `files`). */
-function withKamalFiles(w: World, script: string): string[] {
-  return [
-    "unshare",
-    "--mount",
-    "--propagation",
-    "private",
-    "sh",
-    "-c",
-    'mount -t tmpfs none /etc && cp "$1" /etc/litestream.yml && cp "$2" /etc/litestream.restore-from.yml && exec /bin/sh -c "$3"',
-    "sh",
-    w.stagingConfig,
-    w.restoreFromConfig,
+const withKamalFiles = (w: World, script: string) =>
+  withPrivateEtcFiles(
+    [
+      [w.stagingConfig, "litestream.yml"],
+      [w.restoreFromConfig, "litestream.restore-from.yml"],
+    ],
     script,
-  ];
-}
+  );
 
 /** The restore service's script after the real docker-compose's interpolation ($$ is $ for the container). */
 async function composeScript(w: World): Promise<string> {
@@ -415,19 +410,8 @@ describe("restoreFrom scripts pass shellcheck, sh -n and busybox sh -n; the syst
       kamal: kamalScript(w),
       compose: await composeScript(w),
     };
-    for (const [name, text] of Object.entries(scripts)) {
-      expect(text, name).toMatch(/restore-from/);
-      const file = join(w.dir, `${name}.sh`);
-      writeFileSync(file, text.startsWith("#!") ? text : `#!/bin/sh\n${text}`);
-      for (const argv of [
-        ["shellcheck", "--shell=sh", "--severity=style", "--format=gcc", file],
-        ["sh", "-n", file],
-        ["busybox", "sh", "-n", file],
-      ]) {
-        const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-        expect(r.status, `${name}: ${argv[0]}: ${r.stdout}${r.stderr}`).toBe(0);
-      }
-    }
+    for (const [name, text] of Object.entries(scripts)) expect(text, name).toMatch(/restore-from/);
+    expectCleanShellScripts(w.dir, scripts);
     expect(scripts.install).toContain("/etc/litestream/litestream.restore-from.yml");
     const units = join(w.dir, "units");
     mkdirSync(units);

@@ -14,3 +14,20 @@ export function withPrivateEtc(config: string, script: string): string[] {
     script,
   ];
 }
+
+/** The same with several files: each [source, name under /etc]. */
+export function withPrivateEtcFiles(files: Array<[string, string]>, script: string): string[] {
+  const copies = files.map(([, name], i) => `cp "$${i + 2}" /etc/${name}`).join(" && ");
+  return [
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    `mount -t tmpfs none /etc && ${copies} && exec /bin/sh -c "$1"`,
+    "sh",
+    script,
+    ...files.map(([from]) => from),
+  ];
+}
