@@ -137,8 +137,8 @@ done
     HOME: dir,
     LITESTREAM_CONFIG: stagingConfig,
     LITESTREAM_RESTORE_FROM_CONFIG: join(project, "config", "litestream.staging.restore-from.yml"),
-    // Staging has no S3 keys of its own; keys Litestream reads by itself are wrong on purpose: only the
-    // restore-from config's own keys can open production's bucket.
+    // Staging has no S3 keys of its own; keys Litestream reads by itself are wrong on purpose (s3rver
+    // answers an unknown access key id with 403): only the restore-from config's own keys open production's bucket.
     ...(kind === "s3"
       ? {
           SEED_AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
@@ -369,6 +369,20 @@ describe.each(LINES)("restoreFrom, Litestream %s (real binary)", (line) => {
       240_000,
     );
   });
+
+  it("a source that refuses the seed key (403) stops the boot (exit 1) before the app starts", async () => {
+    const w = await world(line, "s3");
+    await productionBackup(w);
+    const before = productionBytes(w);
+    // s3rver checks the access key id (not the secret): a wrong one is a 403 on both lines.
+    const started = run(["sh", join(w.project, "bin", "litestream-entrypoint")], { ...w.env, SEED_AWS_ACCESS_KEY_ID: "WRONG" });
+    expect(await started.exited, started.output()).toBe(1);
+    expect(started.output()).toMatch(/InvalidAccessKeyId/);
+    expect(started.output()).toMatch(/could not seed .*app\.db from environment production; not starting the app/);
+    expect(orderLog(w)).toEqual([]);
+    expect(existsSync(w.db)).toBe(false);
+    expect(productionBytes(w)).toEqual(before);
+  }, 240_000);
 
   it("the real Litestream loads the restore-from config; production's config never names it", async () => {
     const w = await world(line, "s3");
