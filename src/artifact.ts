@@ -7,6 +7,7 @@ import type { KamalDrill } from "./targets/kamal/drill.js";
 
 export type ArtifactKind =
   | "litestream-config"
+  | "restore-from-config"
   | "kamal-accessory"
   | "kamal-deploy"
   | "kamal-secrets"
@@ -55,6 +56,8 @@ export interface TargetContext {
   env: EnvironmentPlan;
   /** The litestream.yml produced for this environment. */
   config: Artifact;
+  /** restoreFrom: the restore-only config with the source environment's replicas (src/artifacts/restore-from-config.ts). */
+  restoreFromConfig?: Artifact;
   existing: ExistingFileReader;
   issues: IssueList;
   warnings: Warning[];

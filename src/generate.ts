@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Artifact, ExistingFileReader, ScheduledOperations, TargetContext } from "./artifact.js";
 import { renderLitestreamConfig } from "./artifacts/litestream-config.js";
+import { renderRestoreFromConfig } from "./artifacts/restore-from-config.js";
 import { renderOperations } from "./operations/index.js";
 import { dedupeIssues, fromZodError, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
 import { planProjectCollecting, type Plan, type Warning } from "./plan.js";
@@ -92,12 +93,33 @@ function planAndRender(
       environment: env.name,
     };
     files.push(config);
+    const restoreFromContent = renderRestoreFromConfig(plan, env);
+    const restoreFromConfig: Artifact | undefined =
+      restoreFromContent !== undefined && env.restoreFrom
+        ? {
+            path: env.restoreFrom.configFile,
+            content: restoreFromContent,
+            kind: "restore-from-config",
+            ownership: "generated",
+            environment: env.name,
+          }
+        : undefined;
+    if (restoreFromConfig) files.push(restoreFromConfig);
     const scheduled: ScheduledOperations = {};
     files.push(...renderOperations({ project, plan, env, existing, issues, warnings, scheduled }));
     for (const target of Object.values(TARGETS) as AnyTargetModule[]) {
       if (!env.targets[target.key as TargetKey]) continue;
       try {
-        const context: TargetContext = { plan, env, config, existing, issues, warnings, scheduled };
+        const context: TargetContext = {
+          plan,
+          env,
+          config,
+          ...(restoreFromConfig ? { restoreFromConfig } : {}),
+          existing,
+          issues,
+          warnings,
+          scheduled,
+        };
         const settings = target.resolve(context);
         if (settings === undefined) continue;
         for (const file of target.render(context, settings)) {

@@ -11,6 +11,7 @@ import type { DatabaseConfig, EnvironmentConfig, ProjectConfig } from "./schema/
 import { debAssets, DEB_CHECKSUMS, type DebArch, IMAGE_DIGESTS, lineOf, readsKey, RELEASE_LINES } from "./versions/index.js";
 import { checkMigration } from "./plan/migration.js";
 import { checkDirectoryDatabases } from "./plan/directories.js";
+import { planRestoreFrom } from "./plan/restore-from.js";
 import { checkKnownBad, checkReleaseKnown, requireBehaviour, requireKey, type KeyRequest } from "./plan/release-gates.js";
 import type { StorageConfig } from "./schema/storage.js";
 import { isEnvSetting, settingText, type EnvSettingConfig } from "./schema/common.js";
@@ -78,6 +79,7 @@ export function planProjectCollecting(project: ProjectConfig): { plan: Plan; iss
   const environments = envEntries.map(([envName, env]) =>
     planEnvironment({ project, version, release, envName, env, dbNames, single: envEntries.length === 1, issues, warnings }),
   );
+  planRestoreFrom(environments, project, issues);
   if (lineOf(release) === version) {
     checkKnownBad(issues, warnings, release, {
       customS3Endpoint: environments.some((e) =>

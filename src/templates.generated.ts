@@ -31,6 +31,24 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":11,"column":12},"end":{"line":11,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":11,"column":10},"end":{"line":11,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"3":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# restoreFrom: environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":14,"column":29},"end":{"line":14,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":14,"column":27},"end":{"line":14,"column":39}}}) : helper))) != null ? stack1 : "")
+    + "'s replicas, only ever given to `restore` below (read-only by construction).\ncat > "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedPath") || alias1(depth0, "seedPath", {"start":{"line":15,"column":8},"end":{"line":15,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedPath","hash":{},"data":data,"loc":{"start":{"line":15,"column":6},"end":{"line":15,"column":18}}}) : helper))) != null ? stack1 : "")
+    + " <<'"
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedDelimiter") || alias1(depth0, "seedDelimiter", {"start":{"line":15,"column":24},"end":{"line":15,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedDelimiter","hash":{},"data":data,"loc":{"start":{"line":15,"column":22},"end":{"line":15,"column":39}}}) : helper))) != null ? stack1 : "")
+    + "'\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedConfig") || alias1(depth0, "seedConfig", {"start":{"line":16,"column":2},"end":{"line":16,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedConfig","hash":{},"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":16,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedDelimiter") || alias1(depth0, "seedDelimiter", {"start":{"line":16,"column":16},"end":{"line":16,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedDelimiter","hash":{},"data":data,"loc":{"start":{"line":16,"column":14},"end":{"line":16,"column":31}}}) : helper))) != null ? stack1 : "")
+    + "\n";
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -39,8 +57,8 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# A 0-byte database (opened before the restore) is set aside so that its backup is restored (docs/lifecycle.md).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":17,"column":9}}})) != null ? stack1 : "");
-},"4":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":9}}})) != null ? stack1 : "");
+},"5":function(container,depth0,helpers,partials,data) {
     return "# exec: Litestream becomes the main process, so `docker stop` reaches it and it syncs one last time.\nexec litestream replicate -config \"$LITESTREAM_CONFIG\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -53,7 +71,8 @@ export const TEMPLATE_SPECS = {
   return "set -eu\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"checks"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"config"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":17,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":26,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "compose-op-env.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
@@ -90,6 +109,19 @@ export const TEMPLATE_SPECS = {
   return "# "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# restoreFrom: environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":29,"column":29},"end":{"line":29,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":29,"column":27},"end":{"line":29,"column":39}}}) : helper))) != null ? stack1 : "")
+    + "'s replicas, read only by the entrypoint's restore (never by replicate).\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyRestoreFrom") || alias1(depth0, "copyRestoreFrom", {"start":{"line":30,"column":2},"end":{"line":30,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyRestoreFrom","hash":{},"data":data,"loc":{"start":{"line":30,"column":0},"end":{"line":30,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -121,17 +153,38 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"copyBinary") || alias1(depth0, "copyBinary", {"start":{"line":24,"column":2},"end":{"line":24,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyBinary","hash":{},"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":24,"column":14}}}) : helper))) != null ? stack1 : "")
     + "\n\n# The generated config, where the entrypoint reads it (LITESTREAM_CONFIG overrides the path).\n"
     + ((stack1 = (((helper = lookupProperty(helpers,"copyConfig") || alias1(depth0, "copyConfig", {"start":{"line":27,"column":2},"end":{"line":27,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyConfig","hash":{},"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":27,"column":14}}}) : helper))) != null ? stack1 : "")
-    + "\n\n# Restores missing databases, then runs the app under `litestream replicate -exec`\n# (COPY --chmod needs BuildKit, Docker's default builder since 23.0).\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"copyEntrypoint") || alias1(depth0, "copyEntrypoint", {"start":{"line":31,"column":2},"end":{"line":31,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyEntrypoint","hash":{},"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":31,"column":18}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"copyRestoreFrom"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "")
+    + "\n# Restores missing databases, then runs the app under `litestream replicate -exec`\n# (COPY --chmod needs BuildKit, Docker's default builder since 23.0).\n"
+    + ((stack1 = (((helper = lookupProperty(helpers,"copyEntrypoint") || alias1(depth0, "copyEntrypoint", {"start":{"line":35,"column":2},"end":{"line":35,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"copyEntrypoint","hash":{},"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":35,"column":18}}}) : helper))) != null ? stack1 : "")
     + "\nENTRYPOINT "
-    + ((stack1 = (((helper = lookupProperty(helpers,"entrypointJson") || alias1(depth0, "entrypointJson", {"start":{"line":32,"column":13},"end":{"line":32,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entrypointJson","hash":{},"data":data,"loc":{"start":{"line":32,"column":11},"end":{"line":32,"column":29}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"entrypointJson") || alias1(depth0, "entrypointJson", {"start":{"line":36,"column":13},"end":{"line":36,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"entrypointJson","hash":{},"data":data,"loc":{"start":{"line":36,"column":11},"end":{"line":36,"column":29}}}) : helper))) != null ? stack1 : "")
     + "\n# Empty on purpose: arguments would run a one-off command without Litestream.\nCMD []\n";
 },"useData":true},
   "entrypoint.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
-    return "#   1. each missing database is restored from its latest backup before anything else opens it, because\n#      an app that creates an empty database first hides the backup (a restore skips existing files,\n#      so an empty 0-byte file is set aside first and put back only when there was no backup); with no\n#      backup yet, the app starts fresh; a database that is present is left untouched;\n";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#   1. each missing database is restored from its latest backup before anything else opens it, because\n#      an app that creates an empty database first hides the backup (a restore skips existing files,\n#      so an empty 0-byte file is set aside first and put back only when there was no backup); with no\n#      backup yet, the app starts fresh; a database that is present is left untouched;\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":10,"column":0},"end":{"line":13,"column":7}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
-    return "#   1. (no restore: restoreOnBoot is off in the project description);\n";
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "#      with no backup of its own yet, a database is seeded from environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":11,"column":78},"end":{"line":11,"column":86}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":11,"column":76},"end":{"line":11,"column":88}}}) : helper))) != null ? stack1 : "")
+    + "'s backup through\n#      a restore-only config that `replicate` never reads (read-only by construction, docs/lifecycle.md);\n";
 },"2":function(container,depth0,helpers,partials,data) {
+    return "#   1. (no restore: restoreOnBoot is off in the project description);\n";
+},"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -140,15 +193,15 @@ export const TEMPLATE_SPECS = {
     };
 
   return "#   2. the app's own start-up steps run, after the restore, with or without Litestream:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":15,"column":0},"end":{"line":17,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":19,"column":0},"end":{"line":21,"column":9}}})) != null ? stack1 : "")
     + "#      Litestream is not running yet; what they write is in the database when it starts, and it\n#      replicates that too;\n";
-},"3":function(container,depth0,helpers,partials,data) {
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "#        "
-    + ((stack1 = container.lambda(container.strict(depth0, "comment", {"start":{"line":16,"column":11},"end":{"line":16,"column":23}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "comment", {"start":{"line":20,"column":11},"end":{"line":20,"column":23}} ), depth0)) != null ? stack1 : "")
     + "\n";
-},"4":function(container,depth0,helpers,partials,data) {
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -157,9 +210,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "#   "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":25,"column":6},"end":{"line":25,"column":13}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":25,"column":4},"end":{"line":25,"column":15}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":29,"column":6},"end":{"line":29,"column":13}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":29,"column":4},"end":{"line":29,"column":15}}}) : helper))) != null ? stack1 : "")
     + ". the app gets the container's own AWS_* variables, Litestream its LITESTREAM_* keys (Litestream\n#      would otherwise prefer an app's AWS_* keys, and hand its own to the app as AWS_*).\n";
-},"5":function(container,depth0,helpers,partials,data) {
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -168,32 +221,19 @@ export const TEMPLATE_SPECS = {
     };
 
   return "#\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"oneWriter"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "");
-},"6":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"oneWriter"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":42,"column":9}}})) != null ? stack1 : "");
+},"7":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "# "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"7":function(container,depth0,helpers,partials,data) {
+},"8":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "#   "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"8":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "\n# Step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || alias1(depth0, "awsStep", {"start":{"line":55,"column":9},"end":{"line":55,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":55,"column":7},"end":{"line":55,"column":18}}}) : helper))) != null ? stack1 : "")
-    + ", when Litestream runs this script again as its -exec child (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":55,"column":86},"end":{"line":55,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":55,"column":84},"end":{"line":55,"column":96}}}) : helper))) != null ? stack1 : "")
-    + "): give the app the AWS_*\n# variables the container had, not the keys Litestream passes on to its child, then become the app.\nif [ \"${LITESTREAM_ENTRYPOINT_STAGE:-}\" = app ]; then\n  unset LITESTREAM_ENTRYPOINT_STAGE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID+set}\" ]; then\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY+set}\" ]; then\n    export AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN+set}\" ]; then\n    export AWS_SESSION_TOKEN=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\"\n  fi\n  unset LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\n  exec \"$@\"\nfi\n";
 },"9":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -202,16 +242,40 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "    # Replicate only when configured: with none of the variables below set, the app runs alone.\n    if "
-    + ((stack1 = (((helper = lookupProperty(helpers,"autoTest") || alias1(depth0, "autoTest", {"start":{"line":87,"column":9},"end":{"line":87,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoTest","hash":{},"data":data,"loc":{"start":{"line":87,"column":7},"end":{"line":87,"column":19}}}) : helper))) != null ? stack1 : "")
-    + "; then\n      litestream_enabled=true\n    else\n      litestream_enabled=false\n      echo \"litestream-entrypoint: LITESTREAM_ENABLED=auto and none of "
-    + ((stack1 = (((helper = lookupProperty(helpers,"autoNames") || alias1(depth0, "autoNames", {"start":{"line":91,"column":73},"end":{"line":91,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoNames","hash":{},"data":data,"loc":{"start":{"line":91,"column":71},"end":{"line":91,"column":84}}}) : helper))) != null ? stack1 : "")
-    + " is set: starting the app without restore or replication\" >&2\n    fi\n";
+  return "\n# Step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || alias1(depth0, "awsStep", {"start":{"line":59,"column":9},"end":{"line":59,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":59,"column":7},"end":{"line":59,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ", when Litestream runs this script again as its -exec child (step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":59,"column":86},"end":{"line":59,"column":94}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":59,"column":84},"end":{"line":59,"column":96}}}) : helper))) != null ? stack1 : "")
+    + "): give the app the AWS_*\n# variables the container had, not the keys Litestream passes on to its child, then become the app.\nif [ \"${LITESTREAM_ENTRYPOINT_STAGE:-}\" = app ]; then\n  unset LITESTREAM_ENTRYPOINT_STAGE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID+set}\" ]; then\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY+set}\" ]; then\n    export AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY\"\n  fi\n  if [ -n \"${LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN+set}\" ]; then\n    export AWS_SESSION_TOKEN=\"$LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\"\n  fi\n  unset LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN\n  exec \"$@\"\nfi\n";
 },"10":function(container,depth0,helpers,partials,data) {
-    return "    # Nothing is read from the environment: the config is complete, so auto means true.\n    litestream_enabled=true\n";
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "    # Replicate only when configured: with none of the variables below set, the app runs alone.\n    if "
+    + ((stack1 = (((helper = lookupProperty(helpers,"autoTest") || alias1(depth0, "autoTest", {"start":{"line":91,"column":9},"end":{"line":91,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoTest","hash":{},"data":data,"loc":{"start":{"line":91,"column":7},"end":{"line":91,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "; then\n      litestream_enabled=true\n    else\n      litestream_enabled=false\n      echo \"litestream-entrypoint: LITESTREAM_ENABLED=auto and none of "
+    + ((stack1 = (((helper = lookupProperty(helpers,"autoNames") || alias1(depth0, "autoNames", {"start":{"line":95,"column":73},"end":{"line":95,"column":82}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"autoNames","hash":{},"data":data,"loc":{"start":{"line":95,"column":71},"end":{"line":95,"column":84}}}) : helper))) != null ? stack1 : "")
+    + " is set: starting the app without restore or replication\" >&2\n    fi\n";
 },"11":function(container,depth0,helpers,partials,data) {
-    return "\n# As PID 1, sh ignores SIGTERM unless trapped, and runs a trap only once its foreground command ends:\n# each start-up step runs in the background and a stop ends it (docs/entrypoint.md). A background\n# command's stdin would be /dev/null: fd 3 keeps the container's stdin (if any) for the steps.\ncommand exec 3<&0 || exec 3</dev/null\nstep_pid=\"\"\nstop_step() {\n  trap - TERM INT\n  if [ -n \"$step_pid\" ]; then\n    kill -TERM \"$step_pid\" 2>/dev/null || true\n    wait \"$step_pid\" || true\n  fi\n  echo \"litestream-entrypoint: stopped by SIG$1 before the app started\" >&2\n  exit \"$2\"\n}\ntrap 'stop_step TERM 143' TERM\ntrap 'stop_step INT 130' INT\nrun_step() {\n  \"$@\" <&3 3<&- &\n  step_pid=$!\n  step_status=0\n  wait \"$step_pid\" || step_status=$?\n  step_pid=\"\"\n  return \"$step_status\"\n}\n";
+    return "    # Nothing is read from the environment: the config is complete, so auto means true.\n    litestream_enabled=true\n";
 },"12":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "if [ -z \"${LITESTREAM_RESTORE_FROM_CONFIG:-}\" ]; then LITESTREAM_RESTORE_FROM_CONFIG="
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedConfig") || container.strict(depth0, "seedConfig", {"start":{"line":110,"column":87},"end":{"line":110,"column":97}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"seedConfig","hash":{},"data":data,"loc":{"start":{"line":110,"column":85},"end":{"line":110,"column":99}}}) : helper))) != null ? stack1 : "")
+    + "; fi\n";
+},"13":function(container,depth0,helpers,partials,data) {
+    return "\n# As PID 1, sh ignores SIGTERM unless trapped, and runs a trap only once its foreground command ends:\n# each start-up step runs in the background and a stop ends it (docs/entrypoint.md). A background\n# command's stdin would be /dev/null: fd 3 keeps the container's stdin (if any) for the steps.\ncommand exec 3<&0 || exec 3</dev/null\nstep_pid=\"\"\nstop_step() {\n  trap - TERM INT\n  if [ -n \"$step_pid\" ]; then\n    kill -TERM \"$step_pid\" 2>/dev/null || true\n    wait \"$step_pid\" || true\n  fi\n  echo \"litestream-entrypoint: stopped by SIG$1 before the app started\" >&2\n  exit \"$2\"\n}\ntrap 'stop_step TERM 143' TERM\ntrap 'stop_step INT 130' INT\nrun_step() {\n  \"$@\" <&3 3<&- &\n  step_pid=$!\n  step_status=0\n  wait \"$step_pid\" || step_status=$?\n  step_pid=\"\"\n  return \"$step_status\"\n}\n";
+},"14":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -220,11 +284,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\nif [ \"$litestream_enabled\" = true ]; then\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":135,"column":0},"end":{"line":151,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"settingChecks"),"length"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":152,"column":0},"end":{"line":160,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":188,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"settingChecks"),"length"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":167,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":210,"column":7}}})) != null ? stack1 : "")
     + "fi\n";
-},"13":function(container,depth0,helpers,partials,data) {
+},"15":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -233,12 +297,12 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # Credentials, read by Litestream from these variables (never from a file).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"renames"),{"name":"each","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":137,"column":0},"end":{"line":139,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"renames"),{"name":"each","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":144,"column":0},"end":{"line":146,"column":9}}})) != null ? stack1 : "")
     + "  missing=\"\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"required"),{"name":"each","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":141,"column":0},"end":{"line":143,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"required"),{"name":"each","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":9}}})) != null ? stack1 : "")
     + "  if [ -n \"$missing\" ]; then\n    echo \"litestream-entrypoint: not set:$missing (set LITESTREAM_ENABLED=false to start the app without Litestream)\" >&2\n    exit 78\n  fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":7}}})) != null ? stack1 : "");
-},"14":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":155,"column":0},"end":{"line":157,"column":7}}})) != null ? stack1 : "");
+},"16":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -247,13 +311,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  if [ -n \"${"
-    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":138,"column":17},"end":{"line":138,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":138,"column":14},"end":{"line":138,"column":30}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":145,"column":17},"end":{"line":145,"column":27}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":145,"column":14},"end":{"line":145,"column":30}}}) : helper))) != null ? stack1 : "")
     + ":-}\" ]; then export "
-    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":138,"column":53},"end":{"line":138,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":138,"column":51},"end":{"line":138,"column":59}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"name") || alias1(depth0, "name", {"start":{"line":145,"column":53},"end":{"line":145,"column":57}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"name","hash":{},"data":data,"loc":{"start":{"line":145,"column":51},"end":{"line":145,"column":59}}}) : helper))) != null ? stack1 : "")
     + "=\"$"
-    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":138,"column":64},"end":{"line":138,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":138,"column":62},"end":{"line":138,"column":76}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"secretName") || alias1(depth0, "secretName", {"start":{"line":145,"column":64},"end":{"line":145,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"secretName","hash":{},"data":data,"loc":{"start":{"line":145,"column":62},"end":{"line":145,"column":76}}}) : helper))) != null ? stack1 : "")
     + "\"; fi\n";
-},"15":function(container,depth0,helpers,partials,data) {
+},"17":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "  if [ -z \"${"
@@ -261,25 +325,8 @@ export const TEMPLATE_SPECS = {
     + ":-}\" ]; then missing=\"$missing "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\"; fi\n";
-},"16":function(container,depth0,helpers,partials,data) {
-    return "\n";
-},"17":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":156,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":157,"column":0},"end":{"line":159,"column":7}}})) != null ? stack1 : "");
 },"18":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "  "
-    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
-    + "\n";
+    return "\n";
 },"19":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -288,13 +335,31 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":163,"column":0},"end":{"line":170,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.program(22, data, 0),"data":data,"loc":{"start":{"line":171,"column":0},"end":{"line":184,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":185,"column":0},"end":{"line":187,"column":9}}})) != null ? stack1 : "");
+  return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":163,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":164,"column":0},"end":{"line":166,"column":7}}})) != null ? stack1 : "");
 },"20":function(container,depth0,helpers,partials,data) {
-    return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
+    var stack1;
+
+  return "  "
+    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+    + "\n";
 },"21":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":170,"column":0},"end":{"line":177,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(24, data, 0),"data":data,"loc":{"start":{"line":178,"column":0},"end":{"line":191,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":192,"column":0},"end":{"line":206,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":207,"column":0},"end":{"line":209,"column":9}}})) != null ? stack1 : "");
+},"22":function(container,depth0,helpers,partials,data) {
+    return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -303,13 +368,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # A failed attempt is retried with back-off (restoreRetry: "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":172,"column":63},"end":{"line":172,"column":77}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":179,"column":63},"end":{"line":179,"column":77}} ), depth0)) != null ? stack1 : "")
     + " attempts, waits up to "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":172,"column":104},"end":{"line":172,"column":125}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":179,"column":104},"end":{"line":179,"column":125}} ), depth0)) != null ? stack1 : "")
     + "s),\n  # e.g. on a device that boots before its network is up; after the last one the app is not started.\n  restore_database() {\n    run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":175,"column":15},"end":{"line":175,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":175,"column":13},"end":{"line":175,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":182,"column":15},"end":{"line":182,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":182,"column":13},"end":{"line":182,"column":31}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
-},"22":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -318,26 +383,20 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  restore_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":179,"column":20},"end":{"line":179,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":179,"column":18},"end":{"line":179,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":186,"column":20},"end":{"line":186,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":186,"column":18},"end":{"line":186,"column":36}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
-},"23":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"25":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":194,"column":0},"end":{"line":196,"column":9}}})) != null ? stack1 : "");
-},"24":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "run_step "
-    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":195,"column":11},"end":{"line":195,"column":21}} ), depth0)) != null ? stack1 : "")
-    + "\n";
-},"25":function(container,depth0,helpers,partials,data) {
-    return "exec 3<&-\n";
+  return "  # Environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":193,"column":18},"end":{"line":193,"column":26}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":193,"column":16},"end":{"line":193,"column":28}}}) : helper))) != null ? stack1 : "")
+    + "'s backup, read-only: this config is only ever given to `restore`.\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.program(27, data, 0),"data":data,"loc":{"start":{"line":194,"column":0},"end":{"line":205,"column":7}}})) != null ? stack1 : "");
 },"26":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -346,12 +405,54 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":209,"column":43},"end":{"line":209,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":209,"column":41},"end":{"line":209,"column":52}}}) : helper))) != null ? stack1 : "")
-    + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
+  return "  seed_database() {\n    run_step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":196,"column":15},"end":{"line":196,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":196,"column":13},"end":{"line":196,"column":31}}}) : helper))) != null ? stack1 : "")
+    + " -config \"$LITESTREAM_RESTORE_FROM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
 },"27":function(container,depth0,helpers,partials,data) {
-    return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
+    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  seed_database() {\n    if ! run_step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":200,"column":20},"end":{"line":200,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":200,"column":18},"end":{"line":200,"column":36}}}) : helper))) != null ? stack1 : "")
+    + " -config \"$LITESTREAM_RESTORE_FROM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not seed $1 from environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":201,"column":72},"end":{"line":201,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":201,"column":70},"end":{"line":201,"column":82}}}) : helper))) != null ? stack1 : "")
+    + "; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
 },"28":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":216,"column":0},"end":{"line":218,"column":9}}})) != null ? stack1 : "");
+},"29":function(container,depth0,helpers,partials,data) {
+    var stack1;
+
+  return "run_step "
+    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":217,"column":11},"end":{"line":217,"column":21}} ), depth0)) != null ? stack1 : "")
+    + "\n";
+},"30":function(container,depth0,helpers,partials,data) {
+    return "exec 3<&-\n";
+},"31":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":231,"column":43},"end":{"line":231,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":231,"column":41},"end":{"line":231,"column":52}}}) : helper))) != null ? stack1 : "")
+    + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
+},"32":function(container,depth0,helpers,partials,data) {
+    return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
+},"33":function(container,depth0,helpers,partials,data) {
     return "exec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"$app_exec\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -364,50 +465,51 @@ export const TEMPLATE_SPECS = {
   return "#!/bin/sh\n"
     + ((stack1 = (((helper = lookupProperty(helpers,"header") || alias1(depth0, "header", {"start":{"line":2,"column":2},"end":{"line":2,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"header","hash":{},"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":2,"column":10}}}) : helper))) != null ? stack1 : "")
     + "\n#\n# Starts the app under Litestream, so that the app and its replication live and die together:\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(1, data, 0),"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":20,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.program(2, data, 0),"data":data,"loc":{"start":{"line":5,"column":0},"end":{"line":16,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":24,"column":7}}})) != null ? stack1 : "")
     + "#   "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":21,"column":6},"end":{"line":21,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":21,"column":4},"end":{"line":21,"column":16}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":25,"column":6},"end":{"line":25,"column":14}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":25,"column":4},"end":{"line":25,"column":16}}}) : helper))) != null ? stack1 : "")
     + ". `litestream replicate -exec` runs the app as Litestream's child: Litestream forwards SIGTERM\n#      and SIGINT to it, waits for it to exit, makes its final sync, and exits (exit status 0 stays 0,\n#      any other becomes 1).\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":31,"column":7}}})) != null ? stack1 : "")
     + "#\n# Stopping: allow "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":29,"column":20},"end":{"line":29,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":29,"column":18},"end":{"line":29,"column":34}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":33,"column":20},"end":{"line":33,"column":32}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":33,"column":18},"end":{"line":33,"column":34}}}) : helper))) != null ? stack1 : "")
     + "s between SIGTERM and SIGKILL, set where the container runs:\n#   docker run --stop-timeout "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":30,"column":32},"end":{"line":30,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":30,"column":30},"end":{"line":30,"column":46}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":34,"column":32},"end":{"line":34,"column":44}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":34,"column":30},"end":{"line":34,"column":46}}}) : helper))) != null ? stack1 : "")
     + "; Compose stop_grace_period: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":30,"column":77},"end":{"line":30,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":30,"column":75},"end":{"line":30,"column":91}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":34,"column":77},"end":{"line":34,"column":89}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":34,"column":75},"end":{"line":34,"column":91}}}) : helper))) != null ? stack1 : "")
     + "s; Kamal (2.12+) stop_timeout: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":30,"column":124},"end":{"line":30,"column":136}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":30,"column":122},"end":{"line":30,"column":138}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":34,"column":124},"end":{"line":34,"column":136}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":34,"column":122},"end":{"line":34,"column":138}}}) : helper))) != null ? stack1 : "")
     + ";\n#   fly.toml kill_timeout = "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":31,"column":30},"end":{"line":31,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":31,"column":28},"end":{"line":31,"column":44}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceSeconds") || alias1(depth0, "graceSeconds", {"start":{"line":35,"column":30},"end":{"line":35,"column":42}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceSeconds","hash":{},"data":data,"loc":{"start":{"line":35,"column":28},"end":{"line":35,"column":44}}}) : helper))) != null ? stack1 : "")
     + ".\n# Why: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":32,"column":9},"end":{"line":32,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":32,"column":7},"end":{"line":32,"column":22}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"graceReason") || alias1(depth0, "graceReason", {"start":{"line":36,"column":9},"end":{"line":36,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"graceReason","hash":{},"data":data,"loc":{"start":{"line":36,"column":7},"end":{"line":36,"column":22}}}) : helper))) != null ? stack1 : "")
     + ".\n# A stop during the restore or a start-up step ends that step and the container at once.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"oneWriter"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"oneWriter"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":43,"column":7}}})) != null ? stack1 : "")
     + "#\n# Environment:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"environmentDocs"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":44,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"environmentDocs"),{"name":"each","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":46,"column":0},"end":{"line":48,"column":9}}})) != null ? stack1 : "")
     + "#\n# Arguments (e.g. `docker run --rm -it IMAGE sh`) run that one-off command instead of the app,\n# without restore or replication: a second replicating copy of the app would be a second writer on\n# the same backup, which loses data without any error.\nset -eu\n\n# The app's command as Litestream's -exec reads it: split into words, no shell involved.\napp_exec="
-    + ((stack1 = (((helper = lookupProperty(helpers,"appExec") || alias1(depth0, "appExec", {"start":{"line":52,"column":11},"end":{"line":52,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appExec","hash":{},"data":data,"loc":{"start":{"line":52,"column":9},"end":{"line":52,"column":20}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appExec") || alias1(depth0, "appExec", {"start":{"line":56,"column":11},"end":{"line":56,"column":18}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appExec","hash":{},"data":data,"loc":{"start":{"line":56,"column":9},"end":{"line":56,"column":20}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":71,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":57,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
     + "\nif [ \"$#\" -gt 0 ]; then\n  echo \"litestream-entrypoint: running the one-off command \\\"$1\\\" without Litestream\" >&2\n  exec \"$@\"\nfi\n\ncase \"${LITESTREAM_ENABLED:-true}\" in\n  true | True | TRUE | 1 | yes | on) litestream_enabled=true ;;\n  false | False | FALSE | 0 | no | off)\n    litestream_enabled=false\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED=$LITESTREAM_ENABLED: starting the app without Litestream\" >&2\n    ;;\n  auto | Auto | AUTO)\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"autoTest"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.program(10, data, 0),"data":data,"loc":{"start":{"line":85,"column":0},"end":{"line":96,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"autoTest"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.program(11, data, 0),"data":data,"loc":{"start":{"line":89,"column":0},"end":{"line":100,"column":7}}})) != null ? stack1 : "")
     + "    ;;\n  *)\n    echo \"litestream-entrypoint: LITESTREAM_ENABLED must be true, false or auto, not \\\"$LITESTREAM_ENABLED\\\"\" >&2\n    exit 64\n    ;;\nesac\n\nif [ -z \"${LITESTREAM_CONFIG:-}\" ]; then LITESTREAM_CONFIG="
-    + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":104,"column":61},"end":{"line":104,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":104,"column":59},"end":{"line":104,"column":76}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"defaultConfig") || alias1(depth0, "defaultConfig", {"start":{"line":108,"column":61},"end":{"line":108,"column":74}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"defaultConfig","hash":{},"data":data,"loc":{"start":{"line":108,"column":59},"end":{"line":108,"column":76}}}) : helper))) != null ? stack1 : "")
     + "; fi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":105,"column":0},"end":{"line":131,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":132,"column":0},"end":{"line":190,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":191,"column":0},"end":{"line":197,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":109,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":138,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":212,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":213,"column":0},"end":{"line":219,"column":7}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":199,"column":0},"end":{"line":201,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":221,"column":0},"end":{"line":223,"column":7}}})) != null ? stack1 : "")
     + "if [ \"$litestream_enabled\" = false ]; then\n  exec "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":203,"column":9},"end":{"line":203,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":203,"column":7},"end":{"line":203,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":225,"column":9},"end":{"line":225,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":225,"column":7},"end":{"line":225,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":205,"column":0},"end":{"line":215,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":227,"column":0},"end":{"line":237,"column":7}}})) != null ? stack1 : "")
     + "\n# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":217,"column":4},"end":{"line":217,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":217,"column":2},"end":{"line":217,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":239,"column":4},"end":{"line":239,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":239,"column":2},"end":{"line":239,"column":14}}}) : helper))) != null ? stack1 : "")
     + ". Replicate, with the app as Litestream's child.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.program(28, data, 0),"data":data,"loc":{"start":{"line":218,"column":0},"end":{"line":229,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.program(33, data, 0),"data":data,"loc":{"start":{"line":240,"column":0},"end":{"line":251,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1125,6 +1227,28 @@ export const TEMPLATE_SPECS = {
     + "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nRestrictNamespaces=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nProtectClock=yes\nProtectControlGroups=yes\nProtectHostname=yes\nProtectKernelLogs=yes\nProtectKernelModules=yes\nProtectKernelTunables=yes\nProtectProc=invisible\nProcSubset=pid\nRemoveIPC=yes\nSystemCallArchitectures=native\n# No SystemCallFilter=: a system call missing from the list would kill Litestream (SIGSYS) mid-write.\n\n[Install]\nWantedBy=multi-user.target\n";
 },"useData":true},
   "systemd-restore.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# With no backup of its own yet, DATABASE is seeded from environment "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":10,"column":71},"end":{"line":10,"column":79}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":10,"column":69},"end":{"line":10,"column":81}}}) : helper))) != null ? stack1 : "")
+    + "'s backup through the\n# restore-only config, which `replicate` never reads: read-only by construction.\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "case \"$db\" in\n  "
+    + ((stack1 = (((helper = lookupProperty(helpers,"seededCase") || container.strict(depth0, "seededCase", {"start":{"line":18,"column":5},"end":{"line":18,"column":15}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"seededCase","hash":{},"data":data,"loc":{"start":{"line":18,"column":2},"end":{"line":18,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ") seeded=yes ;;\n  *) seeded=\"\" ;;\nesac\n";
+},"2":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
@@ -1147,8 +1271,11 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":5,"column":4},"end":{"line":5,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":5,"column":2},"end":{"line":5,"column":10}}}) : helper))) != null ? stack1 : "")
     + ", in an ExecStartPre= line per database: sh "
     + ((stack1 = (((helper = lookupProperty(helpers,"installedAs") || alias1(depth0, "installedAs", {"start":{"line":5,"column":56},"end":{"line":5,"column":67}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"installedAs","hash":{},"data":data,"loc":{"start":{"line":5,"column":54},"end":{"line":5,"column":69}}}) : helper))) != null ? stack1 : "")
-    + " DATABASE\n# Restores DATABASE when it is missing or an empty file (0 bytes, no -wal: left by an app that opened\n# it before the restore) and a backup exists; no backup is a fresh start; a database that is present\n# is left untouched (docs/lifecycle.md).\nset -eu\n\ndb=$1\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":14,"column":9}}})) != null ? stack1 : "")
+    + " DATABASE\n# Restores DATABASE when it is missing or an empty file (0 bytes, no -wal: left by an app that opened\n# it before the restore) and a backup exists; no backup is a fresh start; a database that is present\n# is left untouched (docs/lifecycle.md).\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
+    + "set -eu\n\ndb=$1\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"seededCase"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":21,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"steps"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":24,"column":9}}})) != null ? stack1 : "")
     + "# Litestream 0.3.13 writes a restored database with mode 0600: give it to the group, for the app\n# (only a file this user owns, i.e. the one just restored).\nif [ -O \"$db\" ]; then\n  chmod 0660 \"$db\"\nfi\n";
 },"useData":true},
 };

@@ -12,6 +12,7 @@ import { composeModel } from "./harness/compose.js";
 import { leaveBackup as leaveBackupOf } from "./support/backup.js";
 import { writeFiles } from "./support/project-files.js";
 import { withPrivateEtc } from "./support/private-etc.js";
+import { expectCleanShellScripts } from "./support/shell-lint.js";
 import { binaryFor, type LitestreamLine } from "./harness/litestream.js";
 import { closeAllProxies, startTcpProxy, type TcpProxy } from "./harness/proxy.js";
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
@@ -247,19 +248,8 @@ describe("restoreRetry scripts pass shellcheck, sh -n and busybox sh -n", () => 
       kamal: await d.kamalScript(),
       compose: await d.composeScript(),
     };
-    for (const [name, text] of Object.entries(scripts)) {
-      expect(text, name).toContain("in 4 attempts");
-      const file = join(d.dir, `${name}.sh`);
-      writeFileSync(file, text.startsWith("#!") ? text : `#!/bin/sh\n${text}`);
-      for (const argv of [
-        ["shellcheck", "--shell=sh", "--severity=style", "--format=gcc", file],
-        ["sh", "-n", file],
-        ["busybox", "sh", "-n", file],
-      ]) {
-        const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-        expect(r.status, `${name}: ${argv[0]}: ${r.stdout}${r.stderr}`).toBe(0);
-      }
-    }
+    for (const [name, text] of Object.entries(scripts)) expect(text, name).toContain("in 4 attempts");
+    expectCleanShellScripts(d.dir, scripts);
   });
 });
 

@@ -12,7 +12,7 @@ import { textDocument, type TextMap, type TextNode as Node, type TextScalar, typ
 type Entries = Array<[string, Node | undefined]>;
 
 // Every scalar has the same four fields (one object shape for the writer).
-function scalar(value: string | number | boolean, comment?: string): TextScalar {
+export function scalar(value: string | number | boolean, comment?: string): TextScalar {
   return { kind: "scalar", value, type: undefined, comment: comment ? ` ${comment}` : undefined };
 }
 
@@ -44,14 +44,14 @@ function gated(release: string, scope: KeyScope, entries: Array<[string, Node | 
   return read;
 }
 
-function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): TextMap {
+export function map(entries: Array<[string, Node | undefined]>, commentBefore?: string): TextMap {
   const present = entries.every((entry) => entry[1] !== undefined)
     ? (entries as TextMap["entries"])
     : entries.filter((entry) => entry[1] !== undefined);
   return { kind: "map", entries: present as TextMap["entries"], commentBefore };
 }
 
-function seq(items: Node[]): TextSeq {
+export function seq(items: Node[]): TextSeq {
   return { kind: "seq", items };
 }
 
@@ -61,7 +61,7 @@ const quoted = (value: string, comment?: string): TextScalar => ({
   type: "QUOTE_DOUBLE",
   comment: comment ? ` ${comment}` : undefined,
 });
-const ref = (name: string) => scalar(`\${${name}}`);
+export const ref = (name: string) => scalar(`\${${name}}`);
 
 export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string {
   const { release } = plan.litestream;
@@ -124,9 +124,10 @@ function migrationNote(plan: Plan, env: EnvironmentPlan): string[] {
 }
 
 function credentialNote(env: EnvironmentPlan): string[] {
-  if (env.env.length === 0) return [];
-  const native = env.env.filter((v) => !v.expandedInConfig).map((v) => v.name);
-  const expanded = env.env.filter((v) => v.expandedInConfig).map((v) => v.name);
+  const vars = env.env.filter((v) => !v.restoreOnly);
+  if (vars.length === 0) return [];
+  const native = vars.filter((v) => !v.expandedInConfig).map((v) => v.name);
+  const expanded = vars.filter((v) => v.expandedInConfig).map((v) => v.name);
   const lines: string[] = [];
   if (native.length) lines.push(`Credentials are read from the environment, never from this file: ${native.join(", ")}.`);
   if (expanded.length) lines.push(`Expanded by Litestream at start-up from the environment: ${expanded.join(", ")}.`);
@@ -215,7 +216,7 @@ function directoryEntries(db: DatabasePlan): Entries {
  * A destination value. One holding ${NAME} (a setting read at start-up) is double-quoted: Litestream
  * expands the raw text before YAML parses it, so a value with "#" or ": " stays one string.
  */
-function dest(value: string, comment?: string): TextScalar {
+export function dest(value: string, comment?: string): TextScalar {
   return value.includes("${") ? quoted(value, comment) : scalar(value, comment);
 }
 
@@ -259,7 +260,7 @@ function destinationEntries(r: ReplicaPlan, env: EnvironmentPlan): Array<[string
 }
 
 /** One replica's keys, only those the release reads. */
-function replicaEntries(db: DatabasePlan, r: ReplicaPlan | undefined, env: EnvironmentPlan, release: string): Entries {
+export function replicaEntries(db: DatabasePlan, r: ReplicaPlan | undefined, env: EnvironmentPlan, release: string): Entries {
   if (!r) return [];
   const v05 = release.startsWith("0.5.");
   const implied = db.role ? `role ${db.role}` : undefined;

@@ -75,6 +75,11 @@ export function renderRunbook(input: RunbookInput): string {
     "",
   );
   if (runner.note) out.push(runner.note, "");
+  if (env.restoreFrom)
+    out.push(
+      `On first boot, a database with no backup of its own yet (${env.restoreFrom.databases.map((db) => db.name).join(", ")}) is seeded from environment ${env.restoreFrom.environment}'s backup, read-only (\`${env.restoreFrom.configFile}\`, docs/lifecycle.md).`,
+      "",
+    );
 
   out.push("## Status", "", ...block([...runner.status, ls(litestreamCommands(plan, runner, env.databases[0]!).databases)]), "");
   if (v05)

@@ -108,6 +108,23 @@ export interface EnvVarPlan {
   mustBe?: "https";
   /** The variable holds a database path: set for the app too, so not a sign that Litestream is configured. */
   databasePath?: true;
+  /** Read only by the restore-from config (restoreFrom's source keys), never by litestream.yml. */
+  restoreOnly?: boolean;
+}
+
+/**
+ * restoreFrom: a missing database with no backup of its own is restored from another environment's
+ * replicas, through a config that only `restore` ever reads (docs/lifecycle.md).
+ */
+export interface RestoreFromPlan {
+  /** The source environment. */
+  environment: string;
+  /** Where the restore-from config is written, next to configFile. */
+  configFile: string;
+  /** This environment's databases to seed, each with the source environment's replicas. */
+  databases: Array<{ name: string; path: DatabasePath; replicas: ReplicaPlan[] }>;
+  /** The variables holding the source's read-only S3 keys, written as ${NAME} in the config. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface EnvironmentPlan {
@@ -125,6 +142,8 @@ export interface EnvironmentPlan {
   restoreOnBoot: boolean;
   /** Retry a failing restore on boot (docs/lifecycle.md); absent: one attempt. */
   restoreRetry?: RestoreRetryPlan;
+  /** Seed missing databases from another environment's backup (docs/lifecycle.md). */
+  restoreFrom?: RestoreFromPlan;
   /** What a stop must allow for: Litestream's final sync, and the grace period every target sets. */
   shutdown: ShutdownPlan;
   env: EnvVarPlan[];

@@ -17,6 +17,17 @@ export interface RestoreStepInput {
   tag?: string;
   /** Retry a failing restore with back-off (docs/lifecycle.md); absent: one attempt, as before. */
   retry?: RestoreRetry;
+  /** restoreFrom: when the own replica restored nothing, this restore (a restore-only config) runs next. */
+  seed?: SeedRestore;
+}
+
+export interface SeedRestore {
+  /** The restore command without the path, reading the restore-from config. */
+  restore: string;
+  /** The source environment's name (a slug), for the log line. */
+  environment: string;
+  /** A further sh condition for the seed (a script shared by databases of which only some are seeded). */
+  when?: string;
 }
 
 export interface RestoreRetry {
@@ -46,9 +57,24 @@ export function restoreMissingDatabase(input: RestoreStepInput): string[] {
     `  printf '%s: %s is an empty file (0 bytes, no -wal): set aside so that its backup can be restored\\n' ${tag} ${db} >&2`,
     `  mv -f ${db} ${empty}`,
     "fi",
-    ...(input.retry ? restoreWithRetry(`${restore} ${db}`, db, tag, input.retry) : [`${restore} ${db}`]),
+    ...attempt(`${restore} ${db}`, db, tag, input.retry),
+    ...(input.seed ? seedLines(input.seed, db, tag, input.retry) : []),
     `if [ -e ${empty} ]; then`,
     `  if [ -e ${db} ]; then rm -f ${empty}; else mv -f ${empty} ${db}; fi`,
+    "fi",
+  ];
+}
+
+function attempt(command: string, db: string, tag: string, retry: RestoreRetry | undefined): string[] {
+  return retry ? restoreWithRetry(command, db, tag, retry) : [command];
+}
+
+/** Still no database after the own replica: restore the source environment's backup (read-only: `restore` only). */
+function seedLines(seed: SeedRestore, db: string, tag: string, retry: RestoreRetry | undefined): string[] {
+  return [
+    `if [ ! -e ${db} ]${seed.when ? ` && ${seed.when}` : ""}; then`,
+    `  printf '%s: no backup of %s in this environment yet: seeding it from environment ${seed.environment} (read-only)\\n' ${tag} ${db} >&2`,
+    ...attempt(`${seed.restore} ${db}`, db, tag, retry).map((line) => `  ${line}`),
     "fi",
   ];
 }

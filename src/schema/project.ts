@@ -191,6 +191,18 @@ const RestoreRetry = z.strictObject({
     .meta({ description: "Longest wait between attempts; waits start at 2 s and double up to it (default 60)." }),
 });
 
+const RestoreFrom = z.strictObject({
+  environment: Slug.meta({ description: 'The environment whose backups seed this one, e.g. "production".' }),
+  credentials: z
+    .strictObject({
+      accessKeyId: SecretRef.meta({ description: 'A read-only key for the source bucket, e.g. { env: "SEED_AWS_ACCESS_KEY_ID" }.' }),
+      secretAccessKey: SecretRef,
+    })
+    .optional()
+    .meta({ description: "S3 sources: read-only keys for the source (default: this environment's own keys)." }),
+  databases: z.array(DatabaseName).min(1).optional().meta({ description: "Which databases to seed (default: every one)." }),
+});
+
 /** What one environment changes relative to the top level. */
 const Environment = z.strictObject({
   baseDir: FsPath.optional().meta({
@@ -212,6 +224,10 @@ const Environment = z.strictObject({
   encryption: Encryption.optional(),
   restoreOnBoot: z.boolean().optional(),
   restoreRetry: RestoreRetry.optional(),
+  restoreFrom: RestoreFrom.optional().meta({
+    description:
+      "Seed a missing database from another environment's backup, read-only, when this environment has none of its own (docs/lifecycle.md).",
+  }),
   shutdownSyncTimeout: Duration.optional(),
   verification: Verification.optional(),
   runbook: Runbook.optional(),
@@ -259,5 +275,6 @@ export type DatabaseConfig = z.output<typeof Database>;
 export type DirectoryConfig = z.output<typeof Directory>;
 export type EncryptionConfig = z.output<typeof Encryption>;
 export type MigrateFromConfig = z.output<typeof MigrateFrom>;
+export type RestoreFromConfig = z.output<typeof RestoreFrom>;
 export type ReplicaPathConfig = z.output<typeof ReplicaPath>;
 export { EnvVarName };

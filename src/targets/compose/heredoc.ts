@@ -13,7 +13,17 @@ export const CONFIG_PATH_VARIABLE = "LITESTREAM_CONFIG";
 /** Where the heredoc script writes the config: /tmp is writable whatever user the image runs as. */
 export const HEREDOC_CONFIG_PATH = "/tmp/litestream.yml";
 
-export type ScriptAction = { kind: "replicate" } | { kind: "restore"; databases: string[]; retry?: RestoreRetry };
+/** restoreFrom: where the restore script writes the restore-only config (read only by `restore`). */
+export const RESTORE_FROM_CONFIG_PATH = "/tmp/litestream.restore-from.yml";
+
+/** restoreFrom: the restore-only config and the databases seeded from it. */
+export interface ScriptSeed {
+  content: string;
+  environment: string;
+  databases: string[];
+}
+
+export type ScriptAction = { kind: "replicate" } | { kind: "restore"; databases: string[]; retry?: RestoreRetry; seed?: ScriptSeed };
 
 /**
  * The script as the container's shell must see it. Compose interpolates it first, so it is
@@ -24,14 +34,30 @@ export function renderScript(action: ScriptAction, config: { content: string } |
   const configWord = "content" in config ? `"$${CONFIG_PATH_VARIABLE}"` : shellWord(config.mounted);
   // Flags before the positional path (Go flag parsing); each path exactly as in the config.
   const restore = `litestream restore -if-db-not-exists -if-replica-exists -config ${configWord}`;
+  const seed = action.kind === "restore" ? action.seed : undefined;
+  const seedRestore = seed && {
+    restore: `litestream restore -if-db-not-exists -if-replica-exists -config ${RESTORE_FROM_CONFIG_PATH}`,
+    environment: seed.environment,
+  };
   return renderTemplate("compose-heredoc.sh.hbs", {
     checks,
     config: "content" in config ? config.content : "",
     delimiter: "content" in config ? heredocDelimiter(config.content) : "",
+    seedFrom: seed?.environment,
+    seedConfig: seed?.content ?? "",
+    seedDelimiter: seed ? heredocDelimiter(seed.content) : "",
+    seedPath: RESTORE_FROM_CONFIG_PATH,
     restore: action.kind === "restore",
     restoreLines:
       action.kind === "restore"
-        ? action.databases.flatMap((db) => restoreMissingDatabase({ db: shellWord(db), restore, retry: action.retry }))
+        ? action.databases.flatMap((db) =>
+            restoreMissingDatabase({
+              db: shellWord(db),
+              restore,
+              retry: action.retry,
+              ...(seedRestore && seed?.databases.includes(db) ? { seed: seedRestore } : {}),
+            }),
+          )
         : [],
   });
 }

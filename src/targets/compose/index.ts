@@ -91,6 +91,7 @@ export function renderCompose(context: TargetContext, target: ComposeTargetConfi
     plan,
     env,
     config: context.config.content,
+    ...(context.restoreFromConfig ? { restoreFromConfig: context.restoreFromConfig.content } : {}),
     target,
     volume,
     bindings,
@@ -329,6 +330,14 @@ function checkDelivery(context: TargetContext, target: ComposeTargetConfig, at: 
         "compose.restore-step-delivery",
       );
     }
+  }
+  if (scratch && context.env.restoreOnBoot && context.env.restoreFrom) {
+    issues.add(
+      ["litestream", "image"],
+      `${image} has no shell, so the restore service cannot seed a database from environment ${context.env.restoreFrom.environment} only when its own replica has none (restoreFrom)`,
+      `pin the non-scratch tag litestream/litestream:${plan.litestream.release}, or remove restoreFrom`,
+      "compose.restore-from-no-shell",
+    );
   }
   if (scratch && context.env.restoreOnBoot && context.env.restoreRetry) {
     issues.add(

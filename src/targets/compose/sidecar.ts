@@ -8,7 +8,7 @@ import { block, flow, map, quoted, seq, type YamlEntry as Entry, type YamlValue 
 import type { EnvBinding } from "../../env-mapping.js";
 import type { DatabasePlan, EnvironmentPlan, Plan } from "../../plan.js";
 import { escapeDollars } from "./interpolation.js";
-import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderScript } from "./heredoc.js";
+import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderScript, type ScriptSeed } from "./heredoc.js";
 import type { ComposeTargetConfig } from "./schema.js";
 import { requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
 import { literalPath } from "../../plan/model.js";
@@ -34,6 +34,8 @@ export interface ServicesInput {
   env: EnvironmentPlan;
   /** The litestream.yml artifact's content. */
   config: string;
+  /** restoreFrom: the restore-only config's content, written by the restore script itself. */
+  restoreFromConfig?: string;
   target: ComposeTargetConfig;
   volume: VolumeSpec;
   bindings: EnvBinding[];
@@ -141,6 +143,7 @@ function restoreStep(input: ServicesInput): YAMLMap {
       kind: "restore",
       databases: input.env.databases.map((db) => literalPath(db.path)),
       ...(input.env.restoreRetry ? { retry: input.env.restoreRetry } : {}),
+      ...scriptSeed(input),
     },
     { content: input.config },
     settingChecks(input),
@@ -178,7 +181,7 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
     const databases = env.databases.map((db) => literalPath(db.path));
     const heredoc = target.configDelivery === "heredoc";
     const script = renderScript(
-      { kind: "restore", databases, ...(env.restoreRetry ? { retry: env.restoreRetry } : {}) },
+      { kind: "restore", databases, ...(env.restoreRetry ? { retry: env.restoreRetry } : {}), ...scriptSeed(input) },
       heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH },
       settingChecks(input),
     );
@@ -211,6 +214,13 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
         ? `${comment}\nOne service per database (the -scratch image has no shell, so a 0-byte file is not set aside): ${db.name}.`
         : `The same for database ${db.name}.`,
   }));
+}
+
+/** restoreFrom: the restore-only config travels inside the restore script, whatever the configDelivery. */
+function scriptSeed(input: ServicesInput): { seed?: ScriptSeed } {
+  const from = input.env.restoreFrom;
+  if (!from || input.restoreFromConfig === undefined) return {};
+  return { seed: { content: input.restoreFromConfig, environment: from.environment, databases: from.databases.map((db) => literalPath(db.path)) } };
 }
 
 /** The start-up check of docs/storage.md; the exec-form services rely on ${NAME:?…} in their environment. */

@@ -29,6 +29,7 @@ import {
 import { execWords, SHELL_OPERATORS, shellWord, shellWords, unrepresentableWord } from "../../render/quote/sh.js";
 import { restoreMissingDatabase } from "../../render/restore-steps.js";
 import { oneWriterReminder, type Platform } from "./platform.js";
+import { restoreFromConfigFile } from "../../plan/restore-from.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/litestream.yml";
 export const DEFAULT_INSTALL_PATH = "/usr/local/bin/litestream-entrypoint";
@@ -180,6 +181,9 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
           restore: "restore_database",
           tag: RESTORE_TAG,
           retry: env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" },
+          ...(env.restoreFrom?.databases.some((d) => d.name === db.name)
+            ? { seed: { restore: "seed_database", environment: env.restoreFrom.environment } }
+            : {}),
         }),
       )
     : [];
@@ -190,7 +194,9 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
   return renderTemplate("entrypoint.sh.hbs", {
     header: hashHeader(`container entrypoint for environment "${env.name}" (Litestream ${plan.litestream.release})`),
     defaultConfig: configPath,
-    environmentDocs: environmentDocs(bindings, configPath),
+    seedFrom: env.restoreOnBoot ? env.restoreFrom?.environment : undefined,
+    seedConfig: shellWord(restoreFromConfigFile(configPath)),
+    environmentDocs: environmentDocs(bindings, configPath, env.restoreFrom !== undefined),
     restore: env.restoreOnBoot,
     retry: env.restoreRetry,
     litestreamSetup: env.restoreOnBoot || bindings.length > 0,
@@ -214,10 +220,18 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
   });
 }
 
-function environmentDocs(bindings: EnvBinding[], configPath: string): string[] {
+function environmentDocs(bindings: EnvBinding[], configPath: string, seeded: boolean): string[] {
   const rows: Array<[string, string]> = [
     ["LITESTREAM_ENABLED", "true (default), false or auto: false runs the app alone; auto too, when none of the variables below is set."],
     ["LITESTREAM_CONFIG", `the Litestream config file (default ${configPath}).`],
+    ...(seeded
+      ? [
+          ["LITESTREAM_RESTORE_FROM_CONFIG", `the restore-only config of restoreFrom (default ${restoreFromConfigFile(configPath)}).`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     ...bindings.map((b): [string, string] => [b.name, `${b.purpose}, required${sourceNote(b)}.`]),
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -258,6 +272,8 @@ function renderDockerfileSnippet(ctx: TargetContext, appCommand: string[], s: Do
     release: plan.litestream.release,
     copyBinary: copyInstruction([`--from=${plan.litestream.image}`], [IMAGE_BINARY], "/usr/local/bin/litestream"),
     copyConfig: copyInstruction([], [env.configFile], s.configPath),
+    copyRestoreFrom: env.restoreFrom ? copyInstruction([], [env.restoreFrom.configFile], restoreFromConfigFile(s.configPath)) : undefined,
+    seedFrom: env.restoreFrom?.environment,
     copyEntrypoint: copyInstruction(["--chmod=0755"], [s.entrypointFile], s.installPath),
     entrypointJson: JSON.stringify([s.installPath]),
     formerCommand: jsonOnOneLine(appCommand),

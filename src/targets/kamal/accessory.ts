@@ -7,7 +7,7 @@ import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { TargetContext } from "../../artifact.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { compareRelease, type Plan } from "../../plan.js";
-import { CONTAINER_CONFIG_PATH, markerPath, restoreThenReplicateScript } from "./restore-command.js";
+import { CONTAINER_CONFIG_PATH, CONTAINER_RESTORE_FROM_PATH, markerPath, restoreThenReplicateScript } from "./restore-command.js";
 import { unrepresentableText } from "../../render/quote/text.js";
 import { kamalSupports, validateKamalAccessory } from "./rules.js";
 import { HOST_SELECTORS } from "./schema.js";
@@ -151,6 +151,9 @@ function planCommand(ctx: TargetContext, settings: KamalSettings, traits: ImageT
     ...(settings.appUser ? { appUser: settings.appUser } : {}),
     checks: startupCheckLines(requiredSettings(env), "litestream"),
     ...(env.restoreRetry ? { retry: env.restoreRetry } : {}),
+    ...(env.restoreFrom
+      ? { seed: { environment: env.restoreFrom.environment, databases: env.restoreFrom.databases.map((db) => literalPath(db.path)) } }
+      : {}),
   });
   if ("problem" in built) {
     issues.add(
@@ -232,7 +235,12 @@ function accessoryValue(ctx: TargetContext, settings: KamalSettings, options: Re
   const [selector, hosts] = settings.hostSelector;
   value[selector] = hosts;
   value.volumes = [settings.volume.spec];
-  value.files = [`${ctx.env.configFile}:${CONTAINER_CONFIG_PATH}${kamalSupports(settings.version, "readOnlyFiles") ? ":ro" : ""}`];
+  const ro = kamalSupports(settings.version, "readOnlyFiles") ? ":ro" : "";
+  value.files = [
+    `${ctx.env.configFile}:${CONTAINER_CONFIG_PATH}${ro}`,
+    // restoreFrom: the source environment's replicas, given only to `restore` in cmd (read-only).
+    ...(ctx.env.restoreFrom ? [`${ctx.env.restoreFrom.configFile}:${CONTAINER_RESTORE_FROM_PATH}${ro}`] : []),
+  ];
   if (secretNames.length || Object.keys(settings.env).length) {
     value.env = {
       ...(Object.keys(settings.env).length ? { clear: { ...settings.env } } : {}),

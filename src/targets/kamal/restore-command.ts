@@ -15,6 +15,8 @@ import { restoreMissingDatabase, type RestoreRetry } from "../../render/restore-
 
 /** Where the accessory mounts litestream.yml (Litestream's default config path). */
 export const CONTAINER_CONFIG_PATH = "/etc/litestream.yml";
+/** restoreFrom: where the accessory mounts the restore-only config (only `restore` reads it). */
+export const CONTAINER_RESTORE_FROM_PATH = "/etc/litestream.restore-from.yml";
 
 /** The file, on the shared data volume, that says "every database is restored (or had no backup)". */
 export const RESTORED_MARKER = ".litestream-restored";
@@ -41,6 +43,8 @@ export interface RestoreScriptInput {
   checks?: string[];
   /** Retry a failing restore with back-off (docs/lifecycle.md). */
   retry?: RestoreRetry;
+  /** restoreFrom: the databases seeded from the source environment when their own replica has nothing. */
+  seed?: { environment: string; databases: string[] };
 }
 
 export type RestoreScript = { lines: string[]; cmd: string } | { problem: string };
@@ -59,13 +63,26 @@ export function restoreThenReplicateScript(input: RestoreScriptInput): RestoreSc
   }
   const config = `-config ${CONTAINER_CONFIG_PATH}`;
   const marker = shellWord(markerPath(input.mount));
-  const steps = restoreMissingDatabase({
-    db: '"$db"',
-    restore: `litestream restore ${config} -if-db-not-exists -if-replica-exists`,
-    retry: input.retry,
-  });
-  // A restore runs as root; the app (Rails 8 images run as 1000:1000) must be able to write the files.
-  if (input.appUser) steps.push(`if [ -e "$db" ]; then chown ${input.appUser} "$db"; fi`);
+  const stepsFor = (seeded: boolean) => {
+    const steps = restoreMissingDatabase({
+      db: '"$db"',
+      restore: `litestream restore ${config} -if-db-not-exists -if-replica-exists`,
+      retry: input.retry,
+      ...(seeded && input.seed
+        ? {
+            seed: {
+              restore: `litestream restore -config ${CONTAINER_RESTORE_FROM_PATH} -if-db-not-exists -if-replica-exists`,
+              environment: input.seed.environment,
+            },
+          }
+        : {}),
+    });
+    // A restore runs as root; the app (Rails 8 images run as 1000:1000) must be able to write the files.
+    if (input.appUser) steps.push(`if [ -e "$db" ]; then chown ${input.appUser} "$db"; fi`);
+    return steps;
+  };
+  const seeded = input.databases.filter((db) => input.seed?.databases.includes(db));
+  const unseeded = input.databases.filter((db) => !seeded.includes(db));
   const handOver = input.appUser
     ? [`chown ${input.appUser} ${databaseDirectories(input.databases, input.mount).map(shellWord).join(" ")}`]
     : [];
@@ -73,7 +90,8 @@ export function restoreThenReplicateScript(input: RestoreScriptInput): RestoreSc
     "set -e",
     ...(input.checks ?? []),
     `rm -f ${marker}`,
-    ...eachDatabase(input.databases, steps),
+    ...(seeded.length ? eachDatabase(seeded, stepsFor(true)) : []),
+    ...(unseeded.length ? eachDatabase(unseeded, stepsFor(false)) : []),
     ...handOver,
     `date -u > ${marker}.tmp`,
     `mv -f ${marker}.tmp ${marker}`,

@@ -12,7 +12,7 @@ import { SystemdTarget } from "./schema.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { hashHeader } from "../../header.js";
 import { restoreMissingDatabase } from "../../render/restore-steps.js";
-import { shellWords } from "../../render/quote/sh.js";
+import { shellWord, shellWords } from "../../render/quote/sh.js";
 import { systemdCommandLine, systemdListPath, systemdPathValue } from "../../render/quote/systemd.js";
 import { renderTemplate } from "../../templates.js";
 import { renderInstallScript, type OutputFiles } from "./install.js";
@@ -37,6 +37,7 @@ export function renderSystemd(ctx: TargetContext, s: SystemdSettings): Artifact[
     unit: `${dir}/${s.unitName}`,
     env: bindings.length > 0 ? `${dir}/${s.serviceName}.env.template` : undefined,
     restore: s.restoreScriptPath ? `${dir}/${path.basename(s.restoreScriptPath)}` : undefined,
+    ...(s.restoreFromConfigPath && ctx.env.restoreFrom ? { restoreFrom: ctx.env.restoreFrom.configFile } : {}),
     beforeApp: s.beforeAppUnit ? `${dir}/${s.beforeAppUnit}` : undefined,
     dropIns: s.appUnits.map((unit) => ({ unit, file: `${dir}/${unit}.d/${s.serviceName}.conf`, installed: dropInPath(s, unit) })),
     install: `${dir}/install-${s.serviceName}.sh`,
@@ -107,12 +108,31 @@ function renderUnit(ctx: TargetContext, s: SystemdSettings, hasEnv: boolean): st
  */
 function renderRestoreScript(ctx: TargetContext, s: SystemdSettings): string {
   const restore = `${shellWords([s.binary, "restore", "-config", s.configPath])} -if-db-not-exists -if-replica-exists`;
+  const from = ctx.env.restoreFrom;
+  const seeded = from?.databases.map((db) => literalPath(db.path)) ?? [];
+  const some = seeded.length < ctx.env.databases.length;
+  const seed =
+    from && s.restoreFromConfigPath
+      ? {
+          restore: `${shellWords([s.binary, "restore", "-config", s.restoreFromConfigPath])} -if-db-not-exists -if-replica-exists`,
+          environment: from.environment,
+          ...(some ? { when: '[ -n "$seeded" ]' } : {}),
+        }
+      : undefined;
   return renderTemplate("systemd-restore.sh.hbs", {
     header: hashHeader(`restore before ${s.unitName} starts, environment "${ctx.env.name}"`),
     installedAs: s.restoreScriptPath,
     unitName: s.unitName,
     user: s.user,
-    steps: restoreMissingDatabase({ db: '"$db"', restore, tag: `${s.serviceName}-restore`, retry: ctx.env.restoreRetry }),
+    seedFrom: seed ? from?.environment : undefined,
+    seededCase: seed && some ? seeded.map(shellWord).join(" | ") : undefined,
+    steps: restoreMissingDatabase({
+      db: '"$db"',
+      restore,
+      tag: `${s.serviceName}-restore`,
+      retry: ctx.env.restoreRetry,
+      ...(seed ? { seed } : {}),
+    }),
   });
 }
 

@@ -15,6 +15,8 @@ export interface OutputFiles {
   unit: string;
   env: string | undefined;
   restore: string | undefined;
+  /** restoreFrom: the generated restore-only config, installed beside the config. */
+  restoreFrom?: string | undefined;
   beforeApp: string | undefined;
   dropIns: { unit: string; file: string; installed: string }[];
   install: string;
@@ -34,6 +36,16 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
   const sftpKeys = sftpKeyPaths(env);
   const installs = [
     { mode: "0640", group: shellWord(s.group), from: fromScript(files.install, env.configFile), to: '"$CONFIG"' },
+    ...(files.restoreFrom && s.restoreFromConfigPath
+      ? [
+          {
+            mode: "0640",
+            group: shellWord(s.group),
+            from: fromScript(files.install, files.restoreFrom),
+            to: shellWord(s.restoreFromConfigPath),
+          },
+        ]
+      : []),
     ...(files.restore
       ? [{ mode: "0750", group: shellWord(s.group), from: fromScript(files.install, files.restore), to: shellWord(s.restoreScriptPath!) }]
       : []),

@@ -37,6 +37,8 @@ export interface SystemdSettings {
   envPath: string;
   /** Run by ExecStartPre= once per database; undefined when restoreOnBoot is off. */
   restoreScriptPath: string | undefined;
+  /** restoreFrom: the installed restore-only config the restore script seeds from. */
+  restoreFromConfigPath: string | undefined;
   /** The oneshot unit that runs beforeApp between the restore and the apps. */
   beforeAppUnit: string | undefined;
   beforeApp: string[][];
@@ -82,6 +84,7 @@ export function resolveSettings(ctx: TargetContext): SystemdSettings {
     configPath: `${CONFIG_DIR}/${serviceName}.yml`,
     envPath: `${CONFIG_DIR}/${serviceName}.env`,
     restoreScriptPath: ctx.env.restoreOnBoot ? `${CONFIG_DIR}/${serviceName}-restore.sh` : undefined,
+    restoreFromConfigPath: ctx.env.restoreOnBoot && ctx.env.restoreFrom ? `${CONFIG_DIR}/${serviceName}.restore-from.yml` : undefined,
     beforeAppUnit: beforeApp.length > 0 ? `${serviceName}-before-app.service` : undefined,
     beforeApp,
     appWorkingDirectory: target.appWorkingDirectory,
