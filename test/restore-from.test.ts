@@ -614,3 +614,43 @@ describe("restoreFrom: the source's read-only keys reach every target like the e
       });
   });
 });
+
+describe("restoreFrom with restoreRetry and a subset of databases", () => {
+  it("both restores are retried; only the listed database is seeded; the scripts pass shellcheck, sh -n, busybox sh -n", () => {
+    const d = base(
+      {
+        litestream: { version: "0.5", verify: false },
+        databases: [
+          { name: "app", path: "/data/app.db" },
+          { name: "cache", path: "/data/cache.db" },
+        ],
+      },
+      {
+        restoreRetry: { attempts: 3 },
+        restoreFrom: { environment: "production", credentials: SEED_KEYS, databases: ["app"] },
+        targets: {
+          kamal: { version: "2.12", volume: "d:/data", host: "staging.example.com" },
+          systemd: { appUnit: "shop.service" },
+          entrypoint: { appCommand: ["bin/app"] },
+        },
+      },
+    );
+    const files = new Map(generate(d).files.map((f) => [f.path, f.content]));
+    const cmd = (parse(files.get("config/litestream-accessory.staging.yml")!) as { accessories: { litestream: { cmd: string } } })
+      .accessories.litestream.cmd;
+    const kamal = spawnSync("sh", ["-c", `eval "set -- $1"; printf %s "$2"`, "sh", cmd], { encoding: "utf8" }).stdout;
+    const scripts = {
+      entrypoint: files.get("bin/litestream-entrypoint")!,
+      systemd: files.get("deploy/systemd/litestream-restore.sh")!,
+      kamal,
+    };
+    for (const [name, text] of Object.entries(scripts)) {
+      expect(text.match(/in 3 attempts/g)?.length, name).toBeGreaterThanOrEqual(2);
+      expect(text.match(/seeding it from environment production/g)?.length, name).toBe(1);
+    }
+    expect(scripts.entrypoint).not.toMatch(/seed_database \/data\/cache\.db/);
+    expect(scripts.systemd).toContain('case "$db" in\n  /data/app.db) seeded=yes ;;');
+    expect(files.get("config/litestream.staging.restore-from.yml")).not.toContain("cache");
+    expectCleanShellScripts(makeTempDir("seed-lint"), scripts);
+  });
+});
