@@ -220,7 +220,9 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
 function scriptSeed(input: ServicesInput): { seed?: ScriptSeed } {
   const from = input.env.restoreFrom;
   if (!from || input.restoreFromConfig === undefined) return {};
-  return { seed: { content: input.restoreFromConfig, environment: from.environment, databases: from.databases.map((db) => literalPath(db.path)) } };
+  return {
+    seed: { content: input.restoreFromConfig, environment: from.environment, databases: from.databases.map((db) => literalPath(db.path)) },
+  };
 }
 
 /** The start-up check of docs/storage.md; the exec-form services rely on ${NAME:?…} in their environment. */
