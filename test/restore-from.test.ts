@@ -20,7 +20,7 @@ import { sqlite } from "./harness/sqlite.js";
 import { parseCommandLines } from "./harness/systemd.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
 import { LITESTREAM_05_RELEASE } from "./harness/tools.js";
-import { leaveBackup } from "./support/backup.js";
+import { leaveBackup, untilReplicaHoldsRows } from "./support/backup.js";
 import { issuesOf } from "./support/issues.js";
 import { withPrivateEtcFiles } from "./support/private-etc.js";
 import { writeFiles } from "./support/project-files.js";
@@ -123,12 +123,7 @@ exec '${join(dir, "apps", "add-staging-row")}'
     join(dir, "apps", "add-staging-row"),
     `#!/bin/sh
 sqlite3 '${db}' "INSERT INTO t(v) VALUES ('staging-1')"
-i=0
-until rm -f '${dir}/probe.db' && litestream restore -config '${stagingConfig}' -o '${dir}/probe.db' '${db}' >/dev/null 2>&1 && [ "$(sqlite3 '${dir}/probe.db' 'SELECT count(*) FROM t')" = 3 ]; do
-  i=$((i + 1)); if [ "$i" -gt 300 ]; then exit 9; fi
-  sleep 0.2
-done
-`,
+${untilReplicaHoldsRows({ config: stagingConfig, db, probe: `${dir}/probe.db`, rows: 3 })}`,
   );
   chmodSync(app, 0o755);
   chmodSync(join(dir, "apps", "add-staging-row"), 0o755);

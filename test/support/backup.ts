@@ -22,16 +22,7 @@ export async function leaveBackup(opts: {
   const probe = join(dir, "probe.db");
   const waiter = join(dir, "wait-for-backup");
   // Replicates until a restore of the replica returns both rows, then stops (SIGTERM: final sync).
-  writeFileSync(
-    waiter,
-    `#!/bin/sh
-i=0
-until rm -f '${probe}' && litestream restore -config '${config}' -o '${probe}' '${db}' >/dev/null 2>&1 && [ "$(sqlite3 '${probe}' 'SELECT count(*) FROM t')" = 2 ]; do
-  i=$((i + 1)); if [ "$i" -gt 300 ]; then exit 9; fi
-  sleep 0.2
-done
-`,
-  );
+  writeFileSync(waiter, `#!/bin/sh\n${untilReplicaHoldsRows({ config, db, probe, rows: 2 })}`);
   chmodSync(waiter, 0o755);
   const r = await runLitestream(["replicate", "-config", config, "-exec", waiter], { line, env, timeoutMs: 120_000 });
   expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -39,4 +30,14 @@ done
   rmSync(join(dirname(db), `.${basename(db)}-litestream`), { recursive: true, force: true });
   rmSync(probe, { force: true });
   rmSync(waiter, { force: true });
+}
+
+/** sh lines (for `replicate -exec`) that wait until a restore of the replica holds `rows` rows of t; exit 9 after 60 s. */
+export function untilReplicaHoldsRows(o: { config: string; db: string; probe: string; rows: number }): string {
+  return `i=0
+until rm -f '${o.probe}' && litestream restore -config '${o.config}' -o '${o.probe}' '${o.db}' >/dev/null 2>&1 && [ "$(sqlite3 '${o.probe}' 'SELECT count(*) FROM t')" = ${o.rows} ]; do
+  i=$((i + 1)); if [ "$i" -gt 300 ]; then exit 9; fi
+  sleep 0.2
+done
+`;
 }
