@@ -57,6 +57,7 @@ export function databasePathWord(path: DatabasePath): string {
  */
 export function databasePathCheckLines(env: EnvironmentPlan, tag: string): string[] {
   const fromEnv = env.databases.flatMap((db) => (db.path.kind === "env" ? [{ db, name: db.path.name, at: db.path.at }] : []));
+  if (fromEnv.length === 0) return []; // the pairs below are only about paths read at start-up
   const absolute = fromEnv.map(
     ({ db, name, at }) =>
       `case "$${name}" in /*) ;; *) printf '%s"%s"\\n' ${shellWord(`${tag}: ${name} must be an absolute path (it is the file of database ${db.name}, ${formatPath(at)}), not `)} "$${name}" >&2; exit 78 ;; esac`,
