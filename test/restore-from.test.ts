@@ -6,7 +6,7 @@
 // there before the app (or the marker) is, staging replicates to its own location, production's replica
 // is byte-identical before and after, and a second new staging host restores from staging's own
 // replica (a row only staging has proves it).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
@@ -19,6 +19,7 @@ import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3, type S3Ser
 import { sqlite } from "./harness/sqlite.js";
 import { parseCommandLines } from "./harness/systemd.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
+import { killLiveChildren, runTracked } from "./support/child-processes.js";
 import { LITESTREAM_05_RELEASE } from "./harness/tools.js";
 import { leaveBackup, untilReplicaHoldsRows } from "./support/backup.js";
 import { issuesOf } from "./support/issues.js";
@@ -26,11 +27,7 @@ import { withPrivateEtcFiles } from "./support/private-etc.js";
 import { writeFiles } from "./support/project-files.js";
 import { expectCleanShellScripts } from "./support/shell-lint.js";
 
-const live = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of live) child.kill("SIGKILL");
-  live.clear();
-});
+afterEach(killLiveChildren);
 afterAll(async () => {
   await closeAllS3();
   await cleanupTempDirs();
@@ -204,22 +201,6 @@ function newHost(w: World): void {
   rmSync(w.order, { force: true });
 }
 
-interface Running {
-  exited: Promise<number | null>;
-  output: () => string;
-  child: ChildProcess;
-}
-
-function run(argv: string[], env: Record<string, string>): Running {
-  const child = spawn(argv[0]!, argv.slice(1), { env, cwd: env.HOME, stdio: ["ignore", "pipe", "pipe"] });
-  live.add(child);
-  let output = "";
-  child.stdout!.on("data", (b: Buffer) => (output += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (output += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => (live.delete(child), resolve(code))));
-  return { exited, output: () => output, child };
-}
-
 async function waitFor(condition: () => boolean, what: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -297,7 +278,7 @@ async function boot(w: World, target: Target): Promise<{ seen: string; log: stri
   const env = { ...w.env };
   if (target === "entrypoint" || target === "entrypoint-busybox") {
     const entrypoint = join(w.project, "bin", "litestream-entrypoint");
-    const started = run(target === "entrypoint" ? ["sh", entrypoint] : ["busybox", "sh", entrypoint], env);
+    const started = runTracked(target === "entrypoint" ? ["sh", entrypoint] : ["busybox", "sh", entrypoint], env);
     expect(await started.exited, started.output()).toBe(0);
     const log = orderLog(w);
     expect(log, started.output()).toHaveLength(1);
@@ -305,7 +286,7 @@ async function boot(w: World, target: Target): Promise<{ seen: string; log: stri
   }
   if (target === "kamal") {
     const marker = join(w.dir, "data", ".litestream-restored");
-    const started = run(withKamalFiles(w, kamalScript(w)), env);
+    const started = runTracked(withKamalFiles(w, kamalScript(w)), env);
     let seen = "";
     await waitFor(
       () => existsSync(marker) || started.child.exitCode !== null,
@@ -314,7 +295,7 @@ async function boot(w: World, target: Target): Promise<{ seen: string; log: stri
     expect(existsSync(marker), started.output()).toBe(true);
     seen = await rows(w.db);
     // The script went on to `exec litestream replicate`: the row reaches staging's replica through it.
-    const added = run([join(w.dir, "apps", "add-staging-row")], env);
+    const added = runTracked([join(w.dir, "apps", "add-staging-row")], env);
     expect(await added.exited, started.output()).toBe(0);
     started.child.kill("SIGTERM");
     await started.exited;
@@ -324,7 +305,7 @@ async function boot(w: World, target: Target): Promise<{ seen: string; log: stri
   const envFor = target === "compose" ? { ...env, LITESTREAM_CONFIG: join(w.dir, "compose-litestream.yml") } : env;
   let log = "";
   for (const argv of pre) {
-    const step = run(argv, envFor);
+    const step = runTracked(argv, envFor);
     const code = await step.exited;
     log += step.output();
     expect(code, log).toBe(0);
@@ -370,7 +351,7 @@ describe.each(LINES)("restoreFrom, Litestream %s (real binary)", (line) => {
     await productionBackup(w);
     const before = productionBytes(w);
     // s3rver checks the access key id (not the secret): a wrong one is a 403 on both lines.
-    const started = run(["sh", join(w.project, "bin", "litestream-entrypoint")], { ...w.env, SEED_AWS_ACCESS_KEY_ID: "WRONG" });
+    const started = runTracked(["sh", join(w.project, "bin", "litestream-entrypoint")], { ...w.env, SEED_AWS_ACCESS_KEY_ID: "WRONG" });
     expect(await started.exited, started.output()).toBe(1);
     expect(started.output()).toMatch(/InvalidAccessKeyId/);
     expect(started.output()).toMatch(/could not seed .*app\.db from environment production; not starting the app/);
@@ -401,7 +382,7 @@ describe("restoreFrom, Litestream 0.3 (real binary): an unreachable source", () 
     const w = await world("0.3", "s3");
     await productionBackup(w);
     await w.s3!.close();
-    const started = run(["sh", join(w.project, "bin", "litestream-entrypoint")], w.env);
+    const started = runTracked(["sh", join(w.project, "bin", "litestream-entrypoint")], w.env);
     expect(await started.exited, started.output()).toBe(1);
     expect(started.output()).toMatch(/could not seed .*app\.db from environment production; not starting the app/);
     expect(orderLog(w)).toEqual([]);

@@ -2,7 +2,7 @@
 // generated entrypoint and systemd restore script run with the real Litestream 0.3.13 and 0.5.17
 // against s3rver behind a TCP proxy that refuses connections and then accepts them. The app (a sh
 // script) records what it saw: it must start only after the restore, with the backup's rows.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -18,13 +18,10 @@ import { closeAllProxies, startTcpProxy, type TcpProxy } from "./harness/proxy.j
 import { closeAllS3, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3 } from "./harness/s3.js";
 import { sqlite } from "./harness/sqlite.js";
 import { cleanupTempDirs, makeTempDir } from "./harness/tmp.js";
+import { killLiveChildren, runTracked, type Running } from "./support/child-processes.js";
 import { LITESTREAM_05_RELEASE } from "./harness/tools.js";
 
-const live = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of live) child.kill("SIGKILL");
-  live.clear();
-});
+afterEach(killLiveChildren);
 afterAll(async () => {
   await closeAllProxies();
   await closeAllS3();
@@ -136,26 +133,6 @@ async function composeRestoreScript(projectDir: string, dataDir: string): Promis
   return (restore.command as string[])[0]!.replaceAll("$$", "$");
 }
 
-interface Running {
-  exited: Promise<number | null>;
-  output: () => string;
-  finished: () => boolean;
-}
-
-function run(argv: string[], env: Record<string, string>): Running {
-  // cwd: the case's own directory, so that nothing a script writes lands in the checkout.
-  const child = spawn(argv[0]!, argv.slice(1), { env, cwd: env.HOME, stdio: ["ignore", "pipe", "pipe"] });
-  live.add(child);
-  let output = "";
-  child.stdout!.on("data", (b: Buffer) => (output += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (output += b.toString()));
-  let finished = false;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("close", (code) => (live.delete(child), (finished = true), resolve(code))),
-  );
-  return { exited, output: () => output, finished: () => finished };
-}
-
 async function waitFor(condition: () => boolean, what: () => string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -171,7 +148,7 @@ describe.each(LINES)("restoreRetry, Litestream %s (real binary, s3rver behind a 
     const d = await device(line, { attempts: 20, maxDelaySeconds: 1 });
     await leaveBackup(d);
     d.proxy.refuse();
-    const boot = run(["sh", d.entrypoint], d.env);
+    const boot = runTracked(["sh", d.entrypoint], d.env);
     if (line === "0.3") {
       // 0.3.13 fails at once when the connection is refused: the generated loop retries.
       await waitFor(() => /restore of .*app\.db failed \(attempt 2 of 20\); retrying in 1s/.test(boot.output()), boot.output);
@@ -194,7 +171,7 @@ describe.each(LINES)("restoreRetry, Litestream %s (real binary, s3rver behind a 
     expect(script).toContain(`-config '${d.config}'`);
     writeFileSync(d.systemdRestore, script);
     d.proxy.refuse();
-    const pre = run(["sh", d.systemdRestore, d.db], d.env);
+    const pre = runTracked(["sh", d.systemdRestore, d.db], d.env);
     if (line === "0.3") await waitFor(() => /failed \(attempt 2 of 20\)/.test(pre.output()), pre.output);
     else await new Promise((r) => setTimeout(r, 3_000));
     expect(existsSync(d.db)).toBe(false);
@@ -208,7 +185,7 @@ describe.each(LINES)("restoreRetry in the container targets' restore, Litestream
   /** Starts `script` under /bin/sh -c, offline, and checks the restore waits for the network and then completes. */
   async function offlineThenOnline(d: Device, argv: string[], env: Record<string, string>, done: (boot: Running) => boolean) {
     d.proxy.refuse();
-    const boot = run(argv, env);
+    const boot = runTracked(argv, env);
     if (line === "0.3") await waitFor(() => /failed \(attempt 2 of 20\)/.test(boot.output()), boot.output);
     else await new Promise((r) => setTimeout(r, 3_000));
     expect(existsSync(d.db)).toBe(false);
@@ -258,7 +235,7 @@ describe("restoreRetry gives up (0.3.13 fails fast; 0.5.17 would take ~4 minutes
     const d = await device("0.3", { attempts: 3, maxDelaySeconds: 1 });
     await leaveBackup(d);
     d.proxy.refuse();
-    const boot = run(["sh", d.entrypoint], d.env);
+    const boot = runTracked(["sh", d.entrypoint], d.env);
     expect(await boot.exited).toBe(1);
     expect(boot.output()).toMatch(
       /attempt 1 of 3\); retrying in 1s[\s\S]*attempt 2 of 3\); retrying in 1s[\s\S]*could not restore .*app\.db in 3 attempts \(is the storage reachable\?\): giving up; the app is not started/,
