@@ -3,7 +3,7 @@
  * configured release) and its YAML node with the comments a reader needs.
  */
 import { requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
-import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import type { TextEntry, TextMap, TextNode, TextScalar } from "../../render/yaml-emit.js";
 import type { TargetContext } from "../../artifact.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { compareRelease, type Plan } from "../../plan.js";
@@ -399,50 +399,48 @@ export function secretEntry(binding: EnvBinding, aliases: boolean): string {
   return aliases && binding.renamed ? `${binding.name}:${binding.secretName}` : binding.name;
 }
 
-export function toNode(value: unknown): Scalar | YAMLMap | YAMLSeq {
-  if (Array.isArray(value)) {
-    const seq = new YAMLSeq();
-    seq.items.push(...value.map(toNode));
-    return seq;
-  }
+/** A plain value as a text tree (src/render/yaml-emit.ts). */
+export function toNode(value: unknown): TextNode {
+  if (Array.isArray(value)) return { kind: "seq", items: value.map(toNode) };
   if (value && typeof value === "object") {
-    const map = new YAMLMap();
-    for (const [k, v] of Object.entries(value)) map.items.push(new Pair(new Scalar(k), toNode(v)));
-    return map;
+    const entries: TextEntry[] = [];
+    for (const key in value) entries.push([key, toNode((value as Record<string, unknown>)[key])]);
+    return { kind: "map", entries, commentBefore: undefined };
   }
-  const node = new Scalar(value);
   // Durations and numbers stay strings for docker; a YAML 1.1 reader must not see booleans or sexagesimals.
-  if (typeof value === "string" && /^[0-9]|^(y|n|yes|no|on|off|true|false|null|~)$/i.test(value)) node.type = "QUOTE_DOUBLE";
-  return node;
+  const quote = typeof value === "string" && /^[0-9]|^(y|n|yes|no|on|off|true|false|null|~)$/i.test(value);
+  return { kind: "scalar", value: value as TextScalar["value"], type: quote ? "QUOTE_DOUBLE" : undefined, comment: undefined };
 }
 
-function pairOf(map: YAMLMap, key: string): Pair<Scalar, unknown> | undefined {
-  return map.items.find((p) => (p.key as Scalar).value === key) as Pair<Scalar, unknown> | undefined;
+function entryOf(map: TextNode | undefined, key: string): TextEntry | undefined {
+  return map?.kind === "map" ? map.entries.find((entry) => entry[0] === key) : undefined;
 }
 
-function commentKey(map: YAMLMap, key: string, lines: string[]): void {
-  const pair = pairOf(map, key);
-  if (pair && lines.length) pair.key.commentBefore = lines.map((l) => ` ${l}`).join("\n");
+function commentValue(node: TextNode | undefined, comment: string | undefined): void {
+  if (node?.kind === "scalar" && comment) node.comment = ` ${comment}`;
 }
 
-/** The accessory as a YAML node; `marker` is the first comment line inside it. */
-export function accessoryNode(accessory: KamalAccessory, marker: string[]): YAMLMap {
-  const map = toNode(accessory.value) as YAMLMap;
+function commentKey(map: TextNode | undefined, key: string, lines: string[]): void {
+  const entry = entryOf(map, key);
+  if (entry && lines.length) entry[2] = lines.map((l) => ` ${l}`).join("\n");
+}
+
+const firstItem = (node: TextNode | undefined) => (node?.kind === "seq" ? node.items[0] : undefined);
+
+/** The accessory as a text tree; `marker` is the first comment line inside it. */
+export function accessoryNode(accessory: KamalAccessory, marker: string[]): TextMap {
+  const map = toNode(accessory.value) as TextMap;
   map.commentBefore = marker.map((l) => ` ${l}`).join("\n");
   const { comments } = accessory;
-  (pairOf(map, "image")!.value as Scalar).comment = ` ${comments.image}`;
-  ((pairOf(map, "volumes")!.value as YAMLSeq).items[0] as Scalar).comment = ` ${comments.volume}`;
-  ((pairOf(map, "files")!.value as YAMLSeq).items[0] as Scalar).comment = ` ${comments.files}`;
-  const env = pairOf(map, "env")?.value as YAMLMap | undefined;
-  if (env && comments.secrets) commentKey(env, "secret", [comments.secrets]);
-  const options = pairOf(map, "options")?.value as YAMLMap | undefined;
-  if (options) {
-    const entrypoint = pairOf(options, "entrypoint");
-    if (entrypoint && comments.entrypoint) (entrypoint.value as Scalar).comment = ` ${comments.entrypoint}`;
-    if (pairOf(options, "stop-timeout")) commentKey(options, "stop-timeout", [comments.stopTimeout]);
-    const health = pairOf(options, "health-cmd");
-    if (health && comments.health) commentKey(options, "health-cmd", [comments.health]);
-  }
+  commentValue(entryOf(map, "image")?.[1], comments.image);
+  commentValue(firstItem(entryOf(map, "volumes")?.[1]), comments.volume);
+  commentValue(firstItem(entryOf(map, "files")?.[1]), comments.files);
+  const env = entryOf(map, "env")?.[1];
+  if (comments.secrets) commentKey(env, "secret", [comments.secrets]);
+  const options = entryOf(map, "options")?.[1];
+  commentValue(entryOf(options, "entrypoint")?.[1], comments.entrypoint);
+  commentKey(options, "stop-timeout", [comments.stopTimeout]);
+  if (comments.health) commentKey(options, "health-cmd", [comments.health]);
   commentKey(map, "cmd", comments.cmd);
   return map;
 }

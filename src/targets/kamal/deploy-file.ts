@@ -10,23 +10,21 @@
  * else is refused, never emitted.
  */
 import { isDeepStrictEqual } from "node:util";
-import { Document, isMap, isScalar, Pair, parseDocument, Scalar, YAMLMap, type Node } from "yaml";
+import { isMap, isScalar, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import { headerLines } from "../../header.js";
-import { yamlText } from "../../render/yaml-emit.js";
+import { textDocument, type TextMap } from "../../render/yaml-emit.js";
 import { ACCESSORY_NAME, accessoryNode, type AccessoryValue, type KamalAccessory } from "./accessory.js";
 
 const YAML_OPTIONS = { version: "1.1" } as const;
 
-function stringify(node: YAMLMap, commentBefore?: string[]): string {
-  const doc = new Document(node, YAML_OPTIONS);
-  if (commentBefore) doc.commentBefore = commentBefore.map((l) => (l ? ` ${l}` : "")).join("\n");
-  return yamlText(doc, { lineWidth: 0 });
+function stringify(node: TextMap, commentBefore?: string[]): string {
+  return textDocument(node, commentBefore?.map((l) => (l ? ` ${l}` : "")).join("\n"));
 }
 
 /** An accessory litestream-deploy owns in the deploy file: its name, its node (marker first), its value. */
 export interface OwnedAccessory {
   name: string;
-  node: YAMLMap;
+  node: TextMap;
   value: AccessoryValue;
 }
 
@@ -34,19 +32,15 @@ export function ownedAccessory(accessory: KamalAccessory, marker: string[]): Own
   return { name: ACCESSORY_NAME, node: accessoryNode(accessory, marker), value: accessory.value };
 }
 
+const mapOf = (entries: TextMap["entries"]): TextMap => ({ kind: "map", entries, commentBefore: undefined });
+
 /** One accessory entry (key plus value) as text at column 0. */
 function entryText(owned: OwnedAccessory): string {
-  const top = new YAMLMap();
-  top.items.push(new Pair(new Scalar(owned.name), owned.node));
-  return stringify(top);
+  return stringify(mapOf([[owned.name, owned.node]]));
 }
 
-function accessoriesMap(owned: OwnedAccessory[]): YAMLMap {
-  const accessories = new YAMLMap();
-  for (const o of owned) accessories.items.push(new Pair(new Scalar(o.name), o.node));
-  const top = new YAMLMap();
-  top.items.push(new Pair(new Scalar("accessories"), accessories));
-  return top;
+function accessoriesMap(owned: OwnedAccessory[]): TextMap {
+  return mapOf([["accessories", mapOf(owned.map((o) => [o.name, o.node]))]]);
 }
 
 export function renderPartialFile(owned: OwnedAccessory[], header: string, usage: string[]): string {

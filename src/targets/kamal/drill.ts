@@ -6,7 +6,7 @@
  * writes it next to `litestream` in the deploy file (and the partial file), and its heartbeat
  * variable into the secrets block.
  */
-import type { YAMLMap } from "yaml";
+import type { TextMap } from "../../render/yaml-emit.js";
 import { envBindings } from "../../env-mapping.js";
 import { IssueList, type IssuePath } from "../../errors.js";
 import type { EnvironmentPlan, Plan } from "../../plan.js";
@@ -114,7 +114,7 @@ export function kamalDrill(input: KamalDrillInput): KamalDrillResult | undefined
 
 /** The drill accessory as the deploy file holds it: `marker` first, then what it does. */
 export function ownedDrill(drill: KamalDrill, marker: string[]): OwnedAccessory {
-  const node = toNode(drill.value) as YAMLMap;
+  const node = toNode(drill.value) as TextMap;
   node.commentBefore = [...marker, ...drill.comments].map((l) => ` ${l}`).join("\n");
   return { name: DRILL_ACCESSORY, node, value: drill.value };
 }
