@@ -41,7 +41,7 @@ import {
   type Warning,
 } from "./plan/model.js";
 import { mergeTargets } from "./targets/merge.js";
-import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer } from "./plan/timings.js";
+import { checkTimings, globalTimings05, layerSettings, toSetting, type Layer, type Settings } from "./plan/timings.js";
 
 export * from "./plan/model.js";
 export { ENV } from "./plan/env-vars.js";
@@ -207,8 +207,11 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
   const encryption = env.encryption ?? project.encryption;
   checkVersionFeatures(input, encryption, storages, storagePath, at);
 
+  // Per storage and per environment, not per database: the same for all of them.
+  const destinations = storages.map((storage, r) => planDestination(storage, project.name, storageAt(storagePath, r), resolvePath));
+  const environmentSettings = layerSettings(environmentLayers(input, at), warnings);
   const databases = project.databases.map((db, i) =>
-    planDatabase(input, { db, index: i, at, resolvePath, storages, storagePath, replicaNames }),
+    planDatabase(input, { db, index: i, at, resolvePath, storages, storagePath, replicaNames, destinations, environmentSettings }),
   );
   const heartbeat = env.heartbeat ?? project.heartbeat;
   const plan: EnvironmentPlan = {
@@ -318,6 +321,10 @@ interface DatabaseInput extends StoragePick {
   index: number;
   at: At;
   resolvePath: ResolvePath;
+  /** Each storage's destination, its paths resolved. */
+  destinations: Destination[];
+  /** The timings every database starts from: preset, project default, environment. */
+  environmentSettings: Settings;
 }
 
 function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
@@ -329,8 +336,8 @@ function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
     ? databasePath(override.path, at("databases", name, "path"), resolvePath)
     : databasePath(db.path, ["databases", i, "path"], resolvePath);
   const role = resolveRole(input, db, i);
-  const layers = timingLayers(input, d, name, role);
-  const replicas = d.storages.map((storage, r) => planReplica(input, d, { storage, r, name, layers }));
+  const settings = layerSettings(databaseLayers(input, d, name, role), input.warnings, d.environmentSettings);
+  const replicas = d.storages.map((storage, r) => planReplica(input, d, { storage, r, name, settings }));
   const plan: DatabasePlan = {
     name,
     path: dbPath,
@@ -376,17 +383,10 @@ function resolveRole({ project, issues }: EnvironmentInput, db: DatabaseConfig, 
   return undefined;
 }
 
-/** Timing layers from the broadest to the most specific (docs/durations.md); the replica adds the last. */
-function timingLayers(
-  { project, env, envName }: EnvironmentInput,
-  { db, index: i, at }: DatabaseInput,
-  name: string,
-  role: Preset | undefined,
-): Layer[] {
-  const override = env.databases?.[name];
+/** The broadest timing layers (docs/durations.md), the same for every database of an environment. */
+function environmentLayers({ project, env, envName }: EnvironmentInput, at: At): Layer[] {
   const presetName = env.preset ?? project.preset;
   const preset = presetName ? USE_CASE_PRESETS[presetName] : undefined;
-  const roleName = db.role;
   return [
     ...(preset
       ? [
@@ -401,6 +401,19 @@ function timingLayers(
       : []),
     { source: "project default", values: project.replication, path: ["replication"] },
     { source: `environment ${envName}`, values: env.replication, path: at("replication") },
+  ];
+}
+
+/** A database's own timing layers, over the environment's; the replica adds the last. */
+function databaseLayers(
+  { project, env, envName }: EnvironmentInput,
+  { db, index: i, at }: DatabaseInput,
+  name: string,
+  role: Preset | undefined,
+): Layer[] {
+  const override = env.databases?.[name];
+  const roleName = db.role;
+  return [
     ...(role && roleName
       ? [
           {
@@ -416,22 +429,31 @@ function timingLayers(
   ];
 }
 
+/** A storage's destination, with its file paths resolved against baseDir. */
+function planDestination(storage: StorageConfig, projectName: string, where: IssuePath, resolvePath: ResolvePath): Destination {
+  const destination = resolveDestination(storage, projectName);
+  if (destination.type === "file") destination.base = resolvePath(destination.base, [...where, "path"], "file replica path");
+  if (destination.type === "sftp" && destination.keyPath)
+    destination.keyPath = resolvePath(destination.keyPath, [...where, "keyPath"], "SSH key path");
+  return destination;
+}
+
 function planReplica(
   input: EnvironmentInput,
   d: DatabaseInput,
-  { storage, r, name, layers }: { storage: StorageConfig; r: number; name: string; layers: Layer[] },
+  { storage, r, name, settings: databaseSettings }: { storage: StorageConfig; r: number; name: string; settings: Settings },
 ): ReplicaPlan {
-  const { project, version, issues, warnings } = input;
+  const { version, issues, warnings } = input;
   const where = storageAt(d.storagePath, r);
-  const destination = resolveDestination(storage, project.name);
-  if (destination.type === "file") destination.base = d.resolvePath(destination.base, [...where, "path"], "file replica path");
-  if (destination.type === "sftp" && destination.keyPath)
-    destination.keyPath = d.resolvePath(destination.keyPath, [...where, "keyPath"], "SSH key path");
+  const destination = d.destinations[r]!;
   const replicaName = d.replicaNames[r] ?? storage.provider;
-  const settings = layerSettings(
-    [...layers, { source: `replica ${replicaName}`, values: storage.replication, path: [...where, "replication"] }],
-    warnings,
-  );
+  const settings = storage.replication
+    ? layerSettings(
+        [{ source: `replica ${replicaName}`, values: storage.replication, path: [...where, "replication"] }],
+        warnings,
+        databaseSettings,
+      )
+    : databaseSettings;
   const exact = pickReplicaPath(
     [
       { value: input.env.databases?.[name]?.replicaPath, where: d.at("databases", name, "replicaPath") },

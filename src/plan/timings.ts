@@ -18,17 +18,26 @@ export interface Layer {
   preset?: boolean;
 }
 
-export function layerSettings(layers: Layer[], warnings: Warning[]): Partial<Record<ReplicationKey, Setting>> {
-  const settings: Partial<Record<ReplicationKey, Setting>> = {};
+export type Settings = Partial<Record<ReplicationKey, Setting>>;
+
+/**
+ * `layers` over `base`, the most specific last. Settings are shared, never changed: databases
+ * and replicas that add nothing hold the same objects.
+ */
+export function layerSettings(layers: Layer[], warnings: Warning[], base?: Settings): Settings {
+  let settings: Settings | undefined;
   for (const layer of layers) {
+    if (layer.values === undefined) continue;
     for (const key of REPLICATION_KEYS) {
       const value = layer.values?.[key];
       if (value === undefined) continue;
       const setting = toSetting(value, layer.source, warnings, layer.preset ? layer.path : [...layer.path, key]);
-      if (setting) settings[key] = layer.reason ? { ...setting, reason: layer.reason } : setting;
+      if (!setting) continue;
+      settings ??= { ...base };
+      settings[key] = layer.reason ? { ...setting, reason: layer.reason } : setting;
     }
   }
-  return settings;
+  return settings ?? base ?? {};
 }
 
 /** A duration value read once: the same few values ("1s", "24h" …) repeat for every database. */
