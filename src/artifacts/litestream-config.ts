@@ -7,7 +7,14 @@ import { headerLines } from "../header.js";
 import { configPathText, ENV, type DatabasePlan, type EnvironmentPlan, type Plan, type ReplicaPlan, type Setting } from "../plan.js";
 import { replicaUnder03 } from "../plan/migration.js";
 import { hasBehaviour, readsKey, type KeyScope } from "../versions/index.js";
-import { textDocument, type TextMap, type TextNode as Node, type TextScalar, type TextSeq } from "../render/yaml-emit.js";
+import {
+  textDocument,
+  type ItemsOnDemand,
+  type TextMap,
+  type TextNode as Node,
+  type TextScalar,
+  type TextSeq,
+} from "../render/yaml-emit.js";
 
 type Entries = Array<[string, Node | undefined]>;
 
@@ -51,7 +58,7 @@ export function map(entries: Array<[string, Node | undefined]>, commentBefore?: 
   return { kind: "map", entries: present as TextMap["entries"], commentBefore };
 }
 
-export function seq(items: Node[]): TextSeq {
+export function seq(items: TextSeq["items"]): TextSeq {
   return { kind: "seq", items };
 }
 
@@ -88,7 +95,14 @@ export function renderLitestreamConfig(plan: Plan, env: EnvironmentPlan): string
   top.push(...defaults);
   const hoisted = new Set(defaults.map(([key]) => key));
   const withoutDefaults = (entries: Entries) => entries.filter(([key]) => !hoisted.has(key));
-  top.push(["dbs", seq(env.databases.map((db, i) => renderDatabase(db, env, release, withoutDefaults(replicas[i]!))))]);
+  // Each database's tree is made as it is written: 10,000 of them at once keep the garbage collector busy.
+  const dbs: ItemsOnDemand = {
+    length: env.databases.length,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < env.databases.length; i++) yield renderDatabase(env.databases[i]!, env, release, withoutDefaults(replicas[i]!));
+    },
+  };
+  top.push(["dbs", seq(dbs)]);
 
   const root = map(gated(release, "top", top));
   const firstDefault = root.entries.find(([key]) => hoisted.has(key));

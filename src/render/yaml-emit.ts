@@ -566,7 +566,11 @@ export interface TextMap {
 }
 export interface TextSeq {
   kind: "seq";
-  items: TextNode[];
+  /** An array, or items made one at a time as they are written (so a large file's tree never exists whole). */
+  items: readonly TextNode[] | ItemsOnDemand;
+}
+export interface ItemsOnDemand extends Iterable<TextNode> {
+  readonly length: number;
 }
 export type TextNode = TextScalar | TextMap | TextSeq;
 /** Key, value, and a comment above the key. */

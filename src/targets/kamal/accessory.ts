@@ -425,7 +425,10 @@ function commentKey(map: TextNode | undefined, key: string, lines: string[]): vo
   if (entry && lines.length) entry[2] = lines.map((l) => ` ${l}`).join("\n");
 }
 
-const firstItem = (node: TextNode | undefined) => (node?.kind === "seq" ? node.items[0] : undefined);
+function firstItem(node: TextNode | undefined): TextNode | undefined {
+  if (node?.kind === "seq") for (const item of node.items) return item;
+  return undefined;
+}
 
 /** The accessory as a text tree; `marker` is the first comment line inside it. */
 export function accessoryNode(accessory: KamalAccessory, marker: string[]): TextMap {
