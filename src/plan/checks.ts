@@ -172,6 +172,7 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
   const where = (w: Writer): IssuePath => (project.environments ? ["environments", w.env] : ["databases"]);
   const owner = (w: Writer) => `environment ${w.env}, database ${w.db}`;
   const found: Array<{ order: [number, number]; add: () => void }> = [];
+  const byParent = new Map<string, Writer[]>();
 
   for (const w of writers) {
     const earlier = first.get(w.key)!;
@@ -209,7 +210,7 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
           ),
       });
     };
-    enclosing(w.key, first, nested);
+    for (const outer of enclosing(w.key, first, byParent)) nested(outer);
     enclosed(w.key, places, first, nested);
   }
   found.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]).forEach((f) => f.add());
@@ -236,12 +237,21 @@ export function variableLocationsWarning(environments: EnvironmentPlan[]): Warni
   };
 }
 
-/** The first writers of the places that contain `key` ("a/b" contains "a/b/c"), innermost first. */
-function enclosing(key: string, first: Map<string, Writer>, each: (w: Writer) => void): void {
-  for (let cut = key.lastIndexOf("/"); cut > 0; cut = key.lastIndexOf("/", cut - 1)) {
-    const outer = first.get(key.slice(0, cut));
-    if (outer) each(outer);
+/**
+ * The first writers of the places that contain `key` ("a/b" contains "a/b/c"), innermost first.
+ * Worked out once per parent place: thousands of databases under one prefix share the answer.
+ */
+function enclosing(key: string, first: Map<string, Writer>, byParent: Map<string, Writer[]>): Writer[] {
+  const cut = key.lastIndexOf("/");
+  if (cut <= 0) return [];
+  const parent = key.slice(0, cut);
+  let found = byParent.get(parent);
+  if (found === undefined) {
+    const own = first.get(parent);
+    found = own ? [own, ...enclosing(parent, first, byParent)] : enclosing(parent, first, byParent);
+    byParent.set(parent, found);
   }
+  return found;
 }
 
 /** The first writers of the places inside `key`: one run of the sorted list, found by binary search. */
