@@ -8,6 +8,7 @@ import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js"
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { IssueList } from "../../errors.js";
 import { GENERATOR, REGENERATE_COMMAND } from "../../header.js";
+import type { EnvironmentPlan } from "../../plan.js";
 import { ACCESSORY_NAME, planKamalAccessory, type AccessoryValue, type KamalAccessory } from "./accessory.js";
 import { accessoryValue, appVolumes, ownedAccessory, renderPartialFile, updateDeployFile } from "./deploy-file.js";
 import { DRILL_ACCESSORY, ownedDrill, type KamalDrill } from "./drill.js";
@@ -33,6 +34,7 @@ export const renderKamal: TargetRenderer = (ctx) => {
   if (!settings) return [];
   checkReleases(ctx, settings, { namedVolume: !settings.volume.source.startsWith("/"), adapterLines: false, shellEntrypoint: false });
   const accessory = planKamalAccessory(ctx, settings);
+  plannedValues.set(ctx.env, accessory?.value);
   if (!accessory) return [];
   if (settings.destination) checkDestinationMerge(ctx, settings, accessory);
   checkAppMount(ctx, settings);
@@ -445,10 +447,13 @@ function describeHosts(hosts: AppHost[]): string {
  * accessory that this one lacks would leak into the destination (a base `host` next to a
  * destination `hosts` is even refused).
  */
+/** Each environment's accessory as planned, for the destinations' merge check (keyed on this generation's plan). */
+const plannedValues = new WeakMap<EnvironmentPlan, AccessoryValue | undefined>();
+
 function checkDestinationMerge(ctx: TargetContext, settings: KamalSettings, accessory: KamalAccessory): void {
   const baseEnv = ctx.plan.environments.find((e) => e.targets.kamal && destinationOf(ctx.plan, e) === undefined);
-  let baseValue: AccessoryValue | undefined;
-  if (baseEnv) {
+  let baseValue = baseEnv && plannedValues.get(baseEnv);
+  if (baseEnv && !plannedValues.has(baseEnv)) {
     const scratch = new IssueList();
     const baseSettings = resolveKamalSettings(ctx.plan, baseEnv, scratch);
     baseValue = baseSettings && planKamalAccessory({ ...ctx, env: baseEnv, issues: scratch, warnings: [] }, baseSettings)?.value;
