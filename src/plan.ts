@@ -7,7 +7,7 @@ import path from "node:path/posix";
 import { closest, IssueList, ProjectError, type IssuePath, type ProjectIssue } from "./errors.js";
 import { ROLE_PRESETS, USE_CASE_PRESETS, type Preset } from "./presets.js";
 import { resolveDestination, type Destination } from "./providers.js";
-import type { DatabaseConfig, EnvironmentConfig, ProjectConfig } from "./schema/project.js";
+import type { DatabaseConfig, EnvironmentConfig, ProjectConfig, ReplicaPathConfig } from "./schema/project.js";
 import { debAssets, DEB_CHECKSUMS, type DebArch, IMAGE_DIGESTS, lineOf, readsKey, RELEASE_LINES } from "./versions/index.js";
 import { checkMigration } from "./plan/migration.js";
 import { checkDirectoryDatabases } from "./plan/directories.js";
@@ -224,10 +224,13 @@ function planEnvironment(input: EnvironmentInput): EnvironmentPlan {
     targets: mergeTargets(project.targets, env.targets),
   };
   const credentials = planEnvVars(storages, storagePath, encryption, heartbeat, issues);
-  const replicaPaths = project.databases.flatMap((db, i) => [
-    { value: db.replicaPath, where: ["databases", i, "replicaPath"] },
-    { value: env.databases?.[input.dbNames[i] ?? ""]?.replicaPath, where: at("databases", input.dbNames[i] ?? "", "replicaPath") },
-  ]);
+  const replicaPaths: Array<{ value: ReplicaPathConfig; where: IssuePath }> = [];
+  project.databases.forEach((db, i) => {
+    const name = input.dbNames[i] ?? "";
+    const override = env.databases?.[name]?.replicaPath;
+    if (db.replicaPath !== undefined) replicaPaths.push({ value: db.replicaPath, where: ["databases", i, "replicaPath"] });
+    if (override !== undefined) replicaPaths.push({ value: override, where: at("databases", name, "replicaPath") });
+  });
   const settings = planRuntimeSettings(storages, storagePath, replicaPaths, credentials, issues);
   plan.env = [...credentials, ...settings, ...planDatabasePathVars(databases, [...credentials, ...settings], issues)];
   const monitoring = env.monitoring ?? project.monitoring;
@@ -454,15 +457,19 @@ function planReplica(
         databaseSettings,
       )
     : databaseSettings;
-  const exact = pickReplicaPath(
-    [
-      { value: input.env.databases?.[name]?.replicaPath, where: d.at("databases", name, "replicaPath") },
-      { value: d.db.replicaPath, where: ["databases", d.index, "replicaPath"] },
-    ],
-    replicaName,
-    d.replicaNames,
-    issues,
-  );
+  const override = input.env.databases?.[name]?.replicaPath;
+  const exact =
+    override === undefined && d.db.replicaPath === undefined
+      ? undefined
+      : pickReplicaPath(
+          [
+            { value: override, where: d.at("databases", name, "replicaPath") },
+            { value: d.db.replicaPath, where: ["databases", d.index, "replicaPath"] },
+          ],
+          replicaName,
+          d.replicaNames,
+          issues,
+        );
   const replicaPath = exact
     ? exactReplicaPath(exact, destination, (value, at) => d.resolvePath(value, at, "replicaPath"), issues)
     : replicaPathOf(destination, name);
