@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// zod reads `jitless` when a schema is built, so it is set before the CLI's modules (and their schemas) load.
-import "./cli-setup.js";
+import { fileURLToPath } from "node:url";
+import { loadCliBundle, type CliMain } from "./cli-code-cache.js";
 
-const { runCli } = await import("./cli.js");
+// Set to true in the build (tsup.config.ts): dist/cli.js loads the CommonJS bundle with its code cache.
+// From the sources (tsx src/bin.ts), the modules themselves.
+declare const __CLI_BUNDLED__: boolean | undefined;
+
+const { runCli }: CliMain =
+  typeof __CLI_BUNDLED__ !== "undefined" && __CLI_BUNDLED__
+    ? loadCliBundle(fileURLToPath(new URL(".", import.meta.url)))
+    : await import("./cli-main.js");
 
 runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),
