@@ -81,6 +81,7 @@ export function drillFiles(
   const scriptPath = path.join(settings.dir, scriptName);
   // Beside compose.yaml: Compose resolves the service's relative paths against the project root.
   const composePath = several ? `compose.drill.${env.name}.yaml` : "compose.drill.yaml";
+  const sentinelNames = new Set(verification.sentinel?.databases);
   const script = renderTemplate("operations-drill.sh.hbs", {
     header: hashHeader(`restore drill, environment ${env.name}`),
     release: plan.litestream.release,
@@ -99,7 +100,7 @@ export function drillFiles(
     databases: env.databases.map((db) => ({
       path: shellWord(configPathText(db.path)),
       name: shellWord(db.name),
-      freshness: verification.sentinel?.databases.includes(db.name) ? "sentinel" : "backup",
+      freshness: sentinelNames.has(db.name) ? "sentinel" : "backup",
     })),
   });
   return {
@@ -133,7 +134,8 @@ function freshnessText(env: EnvironmentPlan, verification: VerificationSettings)
   const sentinel = verification.sentinel;
   if (!sentinel) return `${backup} (no sentinel configured)`;
   const s = `the newest ${sentinel.table}.${sentinel.column} in the restored copy at most ${describeDuration(sentinel.maxAgeSeconds * 1000)} old`;
-  const rest = env.databases.filter((db) => !sentinel.databases.includes(db.name));
+  const names = new Set(sentinel.databases);
+  const rest = env.databases.filter((db) => !names.has(db.name));
   return rest.length ? `${s} (${sentinel.databases.join(", ")}); ${backup} (${rest.map((db) => db.name).join(", ")})` : s;
 }
 
@@ -164,12 +166,12 @@ export function sentinelSql(sentinel: SentinelSettings): string {
 }
 
 export function renderSentinelSql(env: EnvironmentPlan, sentinel: SentinelSettings, path: string): string {
+  const byName = new Map(env.databases.map((db) => [db.name, db]));
   const lines = [
     `-- ${headerLines(`sentinel writer, environment ${env.name}`).join(" ")}`,
     "-- Run by the app side (never by the drill), more often than the drill's bound, e.g. from cron:",
     ...sentinel.databases.map(
-      (name) =>
-        `--   sqlite3 ${shellWord(configPathText(env.databases.find((db) => db.name === name)?.path ?? { kind: "literal", value: name }))} < ${path}`,
+      (name) => `--   sqlite3 ${shellWord(configPathText(byName.get(name)?.path ?? { kind: "literal", value: name }))} < ${path}`,
     ),
     '-- or run the INSERT from the app\'s own connection after its migrations (docs/operations.md, "Sentinel").',
     "PRAGMA busy_timeout = 5000;",

@@ -103,8 +103,9 @@ const sentinelSqlPath = (settings: OperationsSettings) => `${settings.dir}/lites
 /** Every database the sentinel names exists. */
 function checkSentinel(env: EnvironmentPlan, verification: VerificationSettings, issues: IssueList): void {
   const names = env.databases.map((db) => db.name);
+  const known = new Set(names);
   verification.sentinel!.databases.forEach((name, i) => {
-    if (!names.includes(name))
+    if (!known.has(name))
       issues.add(
         [...verification.at, "sentinel", "databases", i],
         `no database is named "${name}" in environment ${env.name}`,

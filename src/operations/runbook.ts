@@ -26,13 +26,15 @@ export interface RunbookInput {
 }
 
 const block = (lines: string[]) => ["```sh", ...lines, "```"];
+/** What a database's commands are built from. */
+type DatabaseWords = Pick<DatabasePlan, "name" | "path">;
 /** One database's part of a section: its name, then a sh block (one string: the runbook repeats it per database). */
-const databaseBlock = (db: DatabasePlan, lines: string) => `${db.name}:\n\n\`\`\`sh\n${lines}\n\`\`\`\n`;
+const databaseBlock = (db: DatabaseWords, lines: string) => `${db.name}:\n\n\`\`\`sh\n${lines}\n\`\`\`\n`;
 /** The restored copy sits next to the live database: same volume, so the swap is a rename. */
-export const restoredPath = (db: DatabasePlan) => `${configPathText(db.path)}.restored`;
+export const restoredPath = (db: DatabaseWords) => `${configPathText(db.path)}.restored`;
 
 /** The Litestream arguments of each runbook command (also what the tests run against the real binary). */
-export function litestreamCommands(plan: Plan, runner: Runner, db: DatabasePlan) {
+export function litestreamCommands(plan: Plan, runner: Runner, db: DatabaseWords) {
   const file = configPathText(db.path);
   const config = ["-config", runner.config];
   const check = builtinIntegrity(plan) ? ["-integrity-check", "full"] : [];
@@ -56,8 +58,8 @@ export function renderRunbook(input: RunbookInput): string {
   const v05 = plan.litestream.version === "0.5";
   const ls = runner.litestream;
   const builtin = builtinIntegrity(plan);
-  // Each database's command lines, spelled once for every section below.
-  const linesOf = env.databases.map((db) => commandLines(plan, runner, db));
+  // Every database's part of each section below, as one text per section.
+  const texts = perDatabaseTexts(plan, runner, env.databases);
   const out: string[] = [
     `<!-- ${headerLines(`runbook, environment ${env.name}`).join(" ")} -->`,
     "",
@@ -69,9 +71,7 @@ export function renderRunbook(input: RunbookInput): string {
     "",
     "| database | path | replica |",
     "|---|---|---|",
-    ...env.databases.map(
-      (db) => `| ${db.name} | \`${configPathText(db.path)}\` | ${db.replicas.map((r) => `\`${r.location}\``).join(", ")} |`,
-    ),
+    texts.table,
     "",
   );
   if (runner.note) out.push(runner.note, "");
@@ -91,7 +91,7 @@ export function renderRunbook(input: RunbookInput): string {
     );
 
   out.push("## List backups", "");
-  env.databases.forEach((db, i) => out.push(databaseBlock(db, linesOf[i]!.list)));
+  out.push(texts.list);
   out.push(
     v05
       ? "Each line is an LTX file: `max_txid` is the newest transaction it holds, `created` its time (UTC)."
@@ -105,12 +105,8 @@ export function renderRunbook(input: RunbookInput): string {
     `Restores to a new file next to the database (\`<db>.restored\`), never over the live one; a leftover \`.restored\` file must be removed first. ${builtinIntegrity(plan) ? "`-integrity-check full` checks the copy before the restore succeeds." : "Then check the copy (below)."}`,
     "",
   );
-  env.databases.forEach((db, i) => {
-    const lines = linesOf[i]!;
-    out.push(databaseBlock(db, lines.restoreLatest));
-    if (!builtin) out.push(`\`\`\`sh\n${lines.check}\n\`\`\`\n`);
-  });
-  if (!builtinIntegrity(plan))
+  out.push(texts.restoreLatest);
+  if (!builtin)
     out.push(
       `\`PRAGMA integrity_check\` must print \`ok\`. ${plan.litestream.version === "0.3" && runner.target !== "systemd" && runner.target !== "host" ? (runner.target === "entrypoint" ? "The app's image needs sqlite3 for this check; without it, copy the file out and check it with a local sqlite3." : "The 0.3 image (alpine) has no sqlite3: copy the file out and check it with a local sqlite3.") : ""}`.trimEnd(),
       "",
@@ -122,7 +118,7 @@ export function renderRunbook(input: RunbookInput): string {
     `Replace \`${TIMESTAMP_PLACEHOLDER}\` with the moment to go back to (RFC 3339, UTC)${v05 ? ", or restore up to a transaction id from `ltx` (replace `" + TXID_PLACEHOLDER + "`)" : ""}. ${v05 ? "A time after the newest backup restores the latest; one before the first backup fails." : "The time must fall inside a generation's window (List backups)."}`,
     "",
   );
-  env.databases.forEach((db, i) => out.push(databaseBlock(db, linesOf[i]!.restoreAt)));
+  out.push(texts.restoreAt);
 
   out.push(
     "## Restore a single database into service",
@@ -132,8 +128,7 @@ export function renderRunbook(input: RunbookInput): string {
       : "In this order: stop the app → restore to a new file → check it → swap → start. The old files are kept beside the database (`.before-restore`) until you delete them.",
     "",
   );
-  const steps = serviceSteps(plan, runner);
-  env.databases.forEach((db, i) => out.push(databaseBlock(db, restoreIntoService(runner, steps, linesOf[i]!, swapScript(db)))));
+  out.push(texts.intoService);
   out.push(
     "The restored file belongs to the user that ran the restore: if the app runs as another user, give it the file before starting the app.",
     "",
@@ -236,6 +231,118 @@ function rehearse(input: RunbookInput, drill: DrillFiles): string[] {
 
 const sqlBlock = (lines: string[]) => ["```sql", ...lines, "```"];
 
+/** One database's part of each section that repeats per database. */
+interface DatabaseSections {
+  list: string;
+  /** The restore, then its check when the restore does not check the copy itself. */
+  restoreLatest: string;
+  restoreAt: string;
+  intoService: string;
+}
+const SECTIONS = ["list", "restoreLatest", "restoreAt", "intoService"] as const;
+
+/**
+ * The table rows and each repeated section, every database's part in order, one line apart (as the
+ * runbook's lines join them). The sections are spelled once for a stand-in database, then filled
+ * with each database's name and path: for a path every spelling keeps as it is (Runner.keepsWord),
+ * that is the database's own spelling, without quoting it all again. Each text is built as an array
+ * of pieces, each database's part ending in a newline, joined once (not one string per database).
+ */
+function perDatabaseTexts(plan: Plan, runner: Runner, databases: DatabasePlan[]): DatabaseSections & { table: string } {
+  const steps = serviceSteps(plan, runner);
+  const spell = (db: DatabaseWords) => spellSections(plan, runner, steps, db);
+  const templates = sectionTemplates(spell);
+  const table: string[] = [];
+  const pieces: Record<keyof DatabaseSections, string[]> = { list: [], restoreLatest: [], restoreAt: [], intoService: [] };
+  for (const db of databases) {
+    tableRow(table, db);
+    const words = templates && slotWords(runner, db);
+    if (templates && words) for (const key of SECTIONS) fillInto(pieces[key], templates[key], words);
+    else {
+      const own = spell(db);
+      for (const key of SECTIONS) pieces[key].push(own[key], "\n");
+    }
+  }
+  return {
+    table: withoutLastNewline(table),
+    list: withoutLastNewline(pieces.list),
+    restoreLatest: withoutLastNewline(pieces.restoreLatest),
+    restoreAt: withoutLastNewline(pieces.restoreAt),
+    intoService: withoutLastNewline(pieces.intoService),
+  };
+}
+
+const withoutLastNewline = (pieces: string[]) => pieces.join("").slice(0, -1);
+
+function tableRow(to: string[], db: DatabasePlan): void {
+  to.push("| ", db.name, " | `", configPathText(db.path), "` | ");
+  if (db.replicas.length === 1) to.push("`", db.replicas[0]!.location, "` |\n");
+  else to.push(db.replicas.map((r) => `\`${r.location}\``).join(", "), " |\n");
+}
+
+function spellSections(plan: Plan, runner: Runner, steps: ReturnType<typeof serviceSteps>, db: DatabaseWords): DatabaseSections {
+  const lines = commandLines(plan, runner, db);
+  const latest = databaseBlock(db, lines.restoreLatest);
+  return {
+    list: databaseBlock(db, lines.list),
+    restoreLatest: builtinIntegrity(plan) ? latest : `${latest}\n\`\`\`sh\n${lines.check}\n\`\`\`\n`,
+    restoreAt: databaseBlock(db, lines.restoreAt),
+    intoService: databaseBlock(db, restoreIntoService(runner, steps, lines, swapScript(db))),
+  };
+}
+
+/** The words a section is filled with (the path, and its directory and file name: the swap runs in the directory). */
+interface SlotWords {
+  name: string;
+  file: string;
+  dir: string;
+  base: string;
+}
+const STAND_IN: DatabaseWords = { name: "%%name%%", path: { kind: "literal", value: "%%dir%%/%%base%%" } };
+/** A section as split by its slots, newline-terminated: text, slot, text, …, text. */
+type Template = string[];
+const SLOT = /%%(name|dir%%\/%%base|dir|base)%%/;
+
+/** The stand-in's sections as templates; undefined when a runner's own text holds a slot (filling would change it). */
+function sectionTemplates(spell: (db: DatabaseWords) => DatabaseSections): Record<keyof DatabaseSections, Template> | undefined {
+  const stand = spell(STAND_IN);
+  const templates = {
+    list: templateOf(stand.list),
+    restoreLatest: templateOf(stand.restoreLatest),
+    restoreAt: templateOf(stand.restoreAt),
+    intoService: templateOf(stand.intoService),
+  };
+  const probe = spell({ name: "n", path: { kind: "literal", value: "/d/b" } });
+  const words = { name: "n", file: "/d/b", dir: "/d", base: "b" };
+  return SECTIONS.every((key) => withoutLastNewline(fillInto([], templates[key], words)) === probe[key]) ? templates : undefined;
+}
+
+function templateOf(section: string): Template {
+  const parts = `${section}\n`.split(SLOT);
+  // The stand-in path is its dir, a slash and its base: where they stand together, one slot.
+  for (let i = 1; i < parts.length; i += 2) if (parts[i] === "dir%%/%%base") parts[i] = "file";
+  return parts;
+}
+
+/**
+ * The database's slot words, when the templates spell its path exactly: `dir/base` with a non-empty
+ * `dir` and `base` (so they are path.dirname and path.basename), kept as is by the runner.
+ */
+function slotWords(runner: Runner, db: DatabasePlan): SlotWords | undefined {
+  if (db.path.kind !== "literal") return undefined;
+  const file = db.path.value;
+  const slash = file.lastIndexOf("/");
+  if (slash < 1 || slash === file.length - 1 || !runner.keepsWord(file)) return undefined;
+  return { name: db.name, file, dir: file.slice(0, slash), base: file.slice(slash + 1) };
+}
+
+/** Appends the template's pieces, each slot replaced by the database's word. */
+function fillInto(to: string[], template: Template, words: SlotWords): string[] {
+  to.push(template[0]!);
+  for (let i = 1; i < template.length; i += 2) to.push(words[template[i] as keyof SlotWords], template[i + 1]!);
+  return to;
+}
+
 /** One database's command lines as the runbook shows them (newline-separated where a block holds several). */
 interface CommandLines {
   list: string;
@@ -246,7 +353,7 @@ interface CommandLines {
   check: string;
 }
 
-function commandLines(plan: Plan, runner: Runner, db: DatabasePlan): CommandLines {
+function commandLines(plan: Plan, runner: Runner, db: DatabaseWords): CommandLines {
   const commands = litestreamCommands(plan, runner, db);
   const ls = runner.litestream;
   return {
@@ -258,7 +365,7 @@ function commandLines(plan: Plan, runner: Runner, db: DatabasePlan): CommandLine
 }
 
 /** Moves the live files aside and the restored copy in (run in the database's directory). */
-function swapScript(db: DatabasePlan): string {
+function swapScript(db: DatabaseWords): string {
   const file = configPathText(db.path);
   const live = shellWord(path.basename(file));
   const restored = shellWord(`${path.basename(file)}.restored`);

@@ -117,8 +117,9 @@ export function releaseAtLeast(plan: Plan, release: string): boolean {
 
 /** The longest sync interval of any replica of the environment, in seconds (Litestream's default 1s). */
 export function longestSyncSeconds(env: EnvironmentPlan): number {
-  const all = env.databases.flatMap((db) => db.replicas.map((r) => (r.settings.syncInterval?.ms ?? 1000) / 1000));
-  return Math.max(1, ...all);
+  let longest = 1;
+  for (const db of env.databases) for (const r of db.replicas) longest = Math.max(longest, (r.settings.syncInterval?.ms ?? 1000) / 1000);
+  return longest;
 }
 
 /** A duration in seconds as Prometheus and Go write it: "15m", "1h30m", "45s". */
