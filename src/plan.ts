@@ -474,15 +474,16 @@ function planReplica(
     ? exactReplicaPath(exact, destination, (value, at) => d.resolvePath(value, at, "replicaPath"), issues)
     : replicaPathOf(destination, name);
   checkTimings(settings, version, `database ${name}`, issues);
-  return {
+  const replica: ReplicaPlan = {
     ...destination,
     name: replicaName,
     path: replicaPath,
     settings,
     location: locationOf(destination, replicaPath),
     locationKey: locationKeyOf(destination, replicaPath),
-    ...(exact ? { exactPathAt: exact.where } : {}),
   };
+  if (exact) replica.exactPathAt = exact.where;
+  return replica;
 }
 
 /** <prefix>/<db> in a bucket, <dir>/<db> on disk. */

@@ -31,10 +31,10 @@ export function layerSettings(layers: Layer[], warnings: Warning[], base?: Setti
     for (const key of REPLICATION_KEYS) {
       const value = layer.values?.[key];
       if (value === undefined) continue;
-      const setting = toSetting(value, layer.source, warnings, layer.preset ? layer.path : [...layer.path, key]);
+      const setting = toSetting(value, layer.source, warnings, layer.preset ? layer.path : [...layer.path, key], layer.reason);
       if (!setting) continue;
       settings ??= { ...base };
-      settings[key] = layer.reason ? { ...setting, reason: layer.reason } : setting;
+      settings[key] = setting;
     }
   }
   return settings ?? base ?? {};
@@ -61,17 +61,31 @@ function parsedSetting(value: string | number): Readonly<ParsedSetting> | null {
   return parsed;
 }
 
-export function toSetting(value: string | number, source: string, warnings: Warning[], where: IssuePath): Setting | undefined {
+/** The paths already warned about in a warnings list (a set, not a search of the list: 10,000 databases may each say "30d"). */
+const convertedWarnings = new WeakMap<Warning[], Set<string>>();
+
+export function toSetting(
+  value: string | number,
+  source: string,
+  warnings: Warning[],
+  where: IssuePath,
+  reason?: string,
+): Setting | undefined {
   const parsed = parsedSetting(value);
   if (!parsed) return undefined; // the schema already reported it
   const go = parsed.go;
   const setting: Setting = { ms: parsed.ms, go, source, path: where };
   if (parsed.converted) {
     setting.converted = String(value);
-    if (!warnings.some((w) => w.path.join(".") === where.join("."))) {
+    const key = where.join(".");
+    let warned = convertedWarnings.get(warnings);
+    if (!warned) convertedWarnings.set(warnings, (warned = new Set()));
+    if (!warned.has(key)) {
+      warned.add(key);
       warnings.push({ path: where, message: `"${value}" converted to "${go}": Go durations have no day or week unit` });
     }
   }
+  if (reason) setting.reason = reason;
   return setting;
 }
 

@@ -499,8 +499,13 @@ function checkDrillMerge(ctx: TargetContext, settings: KamalSettings, drill: Kam
 
 const isHash = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function leafPaths(value: Record<string, unknown>, prefix: string[] = []): string[][] {
-  return Object.entries(value).flatMap(([k, v]) => (isHash(v) ? leafPaths(v, [...prefix, k]) : [[...prefix, k]]));
+function leafPaths(value: Record<string, unknown>, prefix: string[] = [], into: string[][] = []): string[][] {
+  for (const key in value) {
+    const child = value[key];
+    if (isHash(child)) leafPaths(child, [...prefix, key], into);
+    else into.push([...prefix, key]);
+  }
+  return into;
 }
 
 function hasPath(value: Record<string, unknown>, path: string[]): boolean {
