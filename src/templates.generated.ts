@@ -285,8 +285,8 @@ export const TEMPLATE_SPECS = {
 
   return "\nif [ \"$litestream_enabled\" = true ]; then\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"settingChecks"),"length"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":167,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":210,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":165,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":166,"column":0},"end":{"line":208,"column":7}}})) != null ? stack1 : "")
     + "fi\n";
 },"15":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -328,23 +328,18 @@ export const TEMPLATE_SPECS = {
 },"18":function(container,depth0,helpers,partials,data) {
     return "\n";
 },"19":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":163,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":164,"column":0},"end":{"line":166,"column":7}}})) != null ? stack1 : "");
+  return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n  "
+    + ((stack1 = (((helper = lookupProperty(helpers,"settingChecks") || container.strict(depth0, "settingChecks", {"start":{"line":161,"column":4},"end":{"line":161,"column":17}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"settingChecks","hash":{},"data":data,"loc":{"start":{"line":161,"column":2},"end":{"line":161,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "");
 },"20":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "  "
-    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
-    + "\n";
-},"21":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -353,13 +348,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":170,"column":0},"end":{"line":177,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(24, data, 0),"data":data,"loc":{"start":{"line":178,"column":0},"end":{"line":191,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":192,"column":0},"end":{"line":206,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restoreSteps"),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":207,"column":0},"end":{"line":209,"column":7}}})) != null ? stack1 : "");
-},"22":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":175,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(23, data, 0),"data":data,"loc":{"start":{"line":176,"column":0},"end":{"line":189,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":190,"column":0},"end":{"line":204,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restoreSteps"),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":205,"column":0},"end":{"line":207,"column":7}}})) != null ? stack1 : "");
+},"21":function(container,depth0,helpers,partials,data) {
     return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
-},"23":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -368,13 +363,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # A failed attempt is retried with back-off (restoreRetry: "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":179,"column":63},"end":{"line":179,"column":77}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":177,"column":63},"end":{"line":177,"column":77}} ), depth0)) != null ? stack1 : "")
     + " attempts, waits up to "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":179,"column":104},"end":{"line":179,"column":125}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":177,"column":104},"end":{"line":177,"column":125}} ), depth0)) != null ? stack1 : "")
     + "s),\n  # e.g. on a device that boots before its network is up; after the last one the app is not started.\n  restore_database() {\n    run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":182,"column":15},"end":{"line":182,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":182,"column":13},"end":{"line":182,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":180,"column":15},"end":{"line":180,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":180,"column":13},"end":{"line":180,"column":31}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -383,9 +378,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  restore_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":186,"column":20},"end":{"line":186,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":186,"column":18},"end":{"line":186,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":184,"column":20},"end":{"line":184,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":184,"column":18},"end":{"line":184,"column":36}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -394,10 +389,10 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # Environment "
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":193,"column":18},"end":{"line":193,"column":26}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":193,"column":16},"end":{"line":193,"column":28}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":191,"column":18},"end":{"line":191,"column":26}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":191,"column":16},"end":{"line":191,"column":28}}}) : helper))) != null ? stack1 : "")
     + "'s backup, read-only: this config is only ever given to `restore`.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.program(27, data, 0),"data":data,"loc":{"start":{"line":194,"column":0},"end":{"line":205,"column":7}}})) != null ? stack1 : "");
-},"26":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.program(26, data, 0),"data":data,"loc":{"start":{"line":192,"column":0},"end":{"line":203,"column":7}}})) != null ? stack1 : "");
+},"25":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -406,9 +401,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  seed_database() {\n    run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":196,"column":15},"end":{"line":196,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":196,"column":13},"end":{"line":196,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":194,"column":15},"end":{"line":194,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":194,"column":13},"end":{"line":194,"column":31}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_RESTORE_FROM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
-},"27":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -417,11 +412,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  seed_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":200,"column":20},"end":{"line":200,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":200,"column":18},"end":{"line":200,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":198,"column":20},"end":{"line":198,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":198,"column":18},"end":{"line":198,"column":36}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_RESTORE_FROM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not seed $1 from environment "
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":201,"column":72},"end":{"line":201,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":201,"column":70},"end":{"line":201,"column":82}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":199,"column":72},"end":{"line":199,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":199,"column":70},"end":{"line":199,"column":82}}}) : helper))) != null ? stack1 : "")
     + "; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
-},"28":function(container,depth0,helpers,partials,data) {
+},"27":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -430,9 +425,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreSteps") || container.strict(depth0, "restoreSteps", {"start":{"line":208,"column":4},"end":{"line":208,"column":16}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreSteps","hash":{},"data":data,"loc":{"start":{"line":208,"column":2},"end":{"line":208,"column":18}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreSteps") || container.strict(depth0, "restoreSteps", {"start":{"line":206,"column":4},"end":{"line":206,"column":16}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreSteps","hash":{},"data":data,"loc":{"start":{"line":206,"column":2},"end":{"line":206,"column":18}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"29":function(container,depth0,helpers,partials,data) {
+},"28":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -441,16 +436,16 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":216,"column":0},"end":{"line":218,"column":9}}})) != null ? stack1 : "");
-},"30":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":214,"column":0},"end":{"line":216,"column":9}}})) != null ? stack1 : "");
+},"29":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "run_step "
-    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":217,"column":11},"end":{"line":217,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":215,"column":11},"end":{"line":215,"column":21}} ), depth0)) != null ? stack1 : "")
     + "\n";
-},"31":function(container,depth0,helpers,partials,data) {
+},"30":function(container,depth0,helpers,partials,data) {
     return "exec 3<&-\n";
-},"32":function(container,depth0,helpers,partials,data) {
+},"31":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -459,11 +454,11 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":231,"column":43},"end":{"line":231,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":231,"column":41},"end":{"line":231,"column":52}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":229,"column":43},"end":{"line":229,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":229,"column":41},"end":{"line":229,"column":52}}}) : helper))) != null ? stack1 : "")
     + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
-},"33":function(container,depth0,helpers,partials,data) {
+},"32":function(container,depth0,helpers,partials,data) {
     return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
-},"34":function(container,depth0,helpers,partials,data) {
+},"33":function(container,depth0,helpers,partials,data) {
     return "exec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"$app_exec\"\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -509,18 +504,18 @@ export const TEMPLATE_SPECS = {
     + "; fi\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":109,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":138,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":212,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":213,"column":0},"end":{"line":219,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":210,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":211,"column":0},"end":{"line":217,"column":7}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":221,"column":0},"end":{"line":223,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":219,"column":0},"end":{"line":221,"column":7}}})) != null ? stack1 : "")
     + "if [ \"$litestream_enabled\" = false ]; then\n  exec "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":225,"column":9},"end":{"line":225,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":225,"column":7},"end":{"line":225,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":223,"column":9},"end":{"line":223,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":223,"column":7},"end":{"line":223,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":227,"column":0},"end":{"line":237,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":225,"column":0},"end":{"line":235,"column":7}}})) != null ? stack1 : "")
     + "\n# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":239,"column":4},"end":{"line":239,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":239,"column":2},"end":{"line":239,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":237,"column":4},"end":{"line":237,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":237,"column":2},"end":{"line":237,"column":14}}}) : helper))) != null ? stack1 : "")
     + ". Replicate, with the app as Litestream's child.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(33, data, 0),"inverse":container.program(34, data, 0),"data":data,"loc":{"start":{"line":240,"column":0},"end":{"line":251,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.program(33, data, 0),"data":data,"loc":{"start":{"line":238,"column":0},"end":{"line":249,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {

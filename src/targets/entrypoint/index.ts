@@ -199,7 +199,9 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
     appExec: shellWord(execWords(appCommand)),
     renames: bindings.filter((b) => b.renamed).map((b) => ({ name: b.name, secretName: b.secretName })),
     required: bindings.filter((b) => !b.setting).map((b) => b.name),
-    settingChecks: [...startupCheckLines(requiredSettings(env), RESTORE_TAG), ...databasePathCheckLines(env, RESTORE_TAG)],
+    settingChecks: [...startupCheckLines(requiredSettings(env), RESTORE_TAG), ...databasePathCheckLines(env, RESTORE_TAG)].join(
+      NEXT_INDENTED_LINE,
+    ),
     autoTest: anyVariableSet(configured),
     autoNames: configured.join(", "),
     separateAwsKeys,
