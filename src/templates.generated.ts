@@ -285,8 +285,8 @@ export const TEMPLATE_SPECS = {
 
   return "\nif [ \"$litestream_enabled\" = true ]; then\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"required"),"length"),{"name":"if","hash":{},"fn":container.program(15, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":142,"column":0},"end":{"line":158,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"settingChecks"),"length"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":167,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":210,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":165,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":166,"column":0},"end":{"line":208,"column":7}}})) != null ? stack1 : "")
     + "fi\n";
 },"15":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -328,23 +328,18 @@ export const TEMPLATE_SPECS = {
 },"18":function(container,depth0,helpers,partials,data) {
     return "\n";
 },"19":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"settingChecks"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":161,"column":0},"end":{"line":163,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":164,"column":0},"end":{"line":166,"column":7}}})) != null ? stack1 : "");
+  return "  # Settings Litestream reads from the environment at start-up (written as ${NAME} in its config).\n  "
+    + ((stack1 = (((helper = lookupProperty(helpers,"settingChecks") || container.strict(depth0, "settingChecks", {"start":{"line":161,"column":4},"end":{"line":161,"column":17}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"settingChecks","hash":{},"data":data,"loc":{"start":{"line":161,"column":2},"end":{"line":161,"column":19}}}) : helper))) != null ? stack1 : "")
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":7}}})) != null ? stack1 : "");
 },"20":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return "  "
-    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
-    + "\n";
-},"21":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -353,13 +348,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # 1. Restore each missing database (flags before the path; the path exactly as in the config).\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":170,"column":0},"end":{"line":177,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(23, data, 0),"inverse":container.program(24, data, 0),"data":data,"loc":{"start":{"line":178,"column":0},"end":{"line":191,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":192,"column":0},"end":{"line":206,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":207,"column":0},"end":{"line":209,"column":9}}})) != null ? stack1 : "");
-},"22":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":168,"column":0},"end":{"line":175,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.program(23, data, 0),"data":data,"loc":{"start":{"line":176,"column":0},"end":{"line":189,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":190,"column":0},"end":{"line":204,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restoreSteps"),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":205,"column":0},"end":{"line":207,"column":7}}})) != null ? stack1 : "");
+},"21":function(container,depth0,helpers,partials,data) {
     return "  # Runs in the background step's own subshell: Litestream's keys as AWS_* for the restore only.\n  litestream_restore() {\n    export AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\n    unset AWS_SESSION_TOKEN\n    exec litestream restore \"$@\"\n  }\n";
-},"23":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -368,13 +363,13 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # A failed attempt is retried with back-off (restoreRetry: "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":179,"column":63},"end":{"line":179,"column":77}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "attempts", {"start":{"line":177,"column":63},"end":{"line":177,"column":77}} ), depth0)) != null ? stack1 : "")
     + " attempts, waits up to "
-    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":179,"column":104},"end":{"line":179,"column":125}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = alias2(alias1(lookupProperty(depth0,"retry"), "maxDelaySeconds", {"start":{"line":177,"column":104},"end":{"line":177,"column":125}} ), depth0)) != null ? stack1 : "")
     + "s),\n  # e.g. on a device that boots before its network is up; after the last one the app is not started.\n  restore_database() {\n    run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":182,"column":15},"end":{"line":182,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":182,"column":13},"end":{"line":182,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":180,"column":15},"end":{"line":180,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":180,"column":13},"end":{"line":180,"column":31}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
-},"24":function(container,depth0,helpers,partials,data) {
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -383,9 +378,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  restore_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":186,"column":20},"end":{"line":186,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":186,"column":18},"end":{"line":186,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":184,"column":20},"end":{"line":184,"column":34}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":184,"column":18},"end":{"line":184,"column":36}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not restore $1; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -394,10 +389,10 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  # Environment "
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":193,"column":18},"end":{"line":193,"column":26}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":193,"column":16},"end":{"line":193,"column":28}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || container.strict(depth0, "seedFrom", {"start":{"line":191,"column":18},"end":{"line":191,"column":26}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":191,"column":16},"end":{"line":191,"column":28}}}) : helper))) != null ? stack1 : "")
     + "'s backup, read-only: this config is only ever given to `restore`.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(26, data, 0),"inverse":container.program(27, data, 0),"data":data,"loc":{"start":{"line":194,"column":0},"end":{"line":205,"column":7}}})) != null ? stack1 : "");
-},"26":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.program(26, data, 0),"data":data,"loc":{"start":{"line":192,"column":0},"end":{"line":203,"column":7}}})) != null ? stack1 : "");
+},"25":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -406,9 +401,9 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  seed_database() {\n    run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":196,"column":15},"end":{"line":196,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":196,"column":13},"end":{"line":196,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || container.strict(depth0, "restoreProgram", {"start":{"line":194,"column":15},"end":{"line":194,"column":29}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":194,"column":13},"end":{"line":194,"column":31}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_RESTORE_FROM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"\n  }\n";
-},"27":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -417,10 +412,21 @@ export const TEMPLATE_SPECS = {
     };
 
   return "  seed_database() {\n    if ! run_step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":200,"column":20},"end":{"line":200,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":200,"column":18},"end":{"line":200,"column":36}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreProgram") || alias1(depth0, "restoreProgram", {"start":{"line":198,"column":20},"end":{"line":198,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"restoreProgram","hash":{},"data":data,"loc":{"start":{"line":198,"column":18},"end":{"line":198,"column":36}}}) : helper))) != null ? stack1 : "")
     + " -config \"$LITESTREAM_RESTORE_FROM_CONFIG\" -if-db-not-exists -if-replica-exists \"$1\"; then\n      echo \"litestream-entrypoint: could not seed $1 from environment "
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":201,"column":72},"end":{"line":201,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":201,"column":70},"end":{"line":201,"column":82}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":199,"column":72},"end":{"line":199,"column":80}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":199,"column":70},"end":{"line":199,"column":82}}}) : helper))) != null ? stack1 : "")
     + "; not starting the app, which would create an empty database in its place\" >&2\n      exit 1\n    fi\n  }\n";
+},"27":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  "
+    + ((stack1 = (((helper = lookupProperty(helpers,"restoreSteps") || container.strict(depth0, "restoreSteps", {"start":{"line":206,"column":4},"end":{"line":206,"column":16}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restoreSteps","hash":{},"data":data,"loc":{"start":{"line":206,"column":2},"end":{"line":206,"column":18}}}) : helper))) != null ? stack1 : "")
+    + "\n";
 },"28":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -430,12 +436,12 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# 2. The app's own start-up steps; a failing step stops the container before the app starts.\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":216,"column":0},"end":{"line":218,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"beforeApp"),{"name":"each","hash":{},"fn":container.program(29, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":214,"column":0},"end":{"line":216,"column":9}}})) != null ? stack1 : "");
 },"29":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "run_step "
-    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":217,"column":11},"end":{"line":217,"column":21}} ), depth0)) != null ? stack1 : "")
+    + ((stack1 = container.lambda(container.strict(depth0, "shell", {"start":{"line":215,"column":11},"end":{"line":215,"column":21}} ), depth0)) != null ? stack1 : "")
     + "\n";
 },"30":function(container,depth0,helpers,partials,data) {
     return "exec 3<&-\n";
@@ -448,7 +454,7 @@ export const TEMPLATE_SPECS = {
     };
 
   return "\n# Litestream reads AWS_* before LITESTREAM_*, so an app with AWS_* keys for its own S3 use would make\n# Litestream back up with the app's keys: Litestream gets its own keys as AWS_*, and the container's\n# AWS_* are kept aside for the app (step "
-    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":231,"column":43},"end":{"line":231,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":231,"column":41},"end":{"line":231,"column":52}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"awsStep") || container.strict(depth0, "awsStep", {"start":{"line":229,"column":43},"end":{"line":229,"column":50}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"awsStep","hash":{},"data":data,"loc":{"start":{"line":229,"column":41},"end":{"line":229,"column":52}}}) : helper))) != null ? stack1 : "")
     + ").\nif [ -n \"${AWS_ACCESS_KEY_ID+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_ACCESS_KEY_ID=\"$AWS_ACCESS_KEY_ID\"; fi\nif [ -n \"${AWS_SECRET_ACCESS_KEY+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SECRET_ACCESS_KEY=\"$AWS_SECRET_ACCESS_KEY\"; fi\nif [ -n \"${AWS_SESSION_TOKEN+set}\" ]; then export LITESTREAM_ENTRYPOINT_APP_AWS_SESSION_TOKEN=\"$AWS_SESSION_TOKEN\"; fi\nexport AWS_ACCESS_KEY_ID=\"$LITESTREAM_ACCESS_KEY_ID\" AWS_SECRET_ACCESS_KEY=\"$LITESTREAM_SECRET_ACCESS_KEY\"\nunset AWS_SESSION_TOKEN\n";
 },"32":function(container,depth0,helpers,partials,data) {
     return "case \"$0\" in\n  *\"'\"*)\n    echo \"litestream-entrypoint: its own path must not contain a single quote: $0\" >&2\n    exit 64\n    ;;\nesac\nexport LITESTREAM_ENTRYPOINT_STAGE=app\nexec litestream replicate -config \"$LITESTREAM_CONFIG\" -exec \"/bin/sh '$0' $app_exec\"\n";
@@ -498,18 +504,18 @@ export const TEMPLATE_SPECS = {
     + "; fi\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(12, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":109,"column":0},"end":{"line":111,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(13, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":112,"column":0},"end":{"line":138,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":212,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":213,"column":0},"end":{"line":219,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"litestreamSetup"),{"name":"if","hash":{},"fn":container.program(14, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":139,"column":0},"end":{"line":210,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"beforeApp"),"length"),{"name":"if","hash":{},"fn":container.program(28, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":211,"column":0},"end":{"line":217,"column":7}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":221,"column":0},"end":{"line":223,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupSteps"),{"name":"if","hash":{},"fn":container.program(30, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":219,"column":0},"end":{"line":221,"column":7}}})) != null ? stack1 : "")
     + "if [ \"$litestream_enabled\" = false ]; then\n  exec "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":225,"column":9},"end":{"line":225,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":225,"column":7},"end":{"line":225,"column":19}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appShell") || alias1(depth0, "appShell", {"start":{"line":223,"column":9},"end":{"line":223,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appShell","hash":{},"data":data,"loc":{"start":{"line":223,"column":7},"end":{"line":223,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":227,"column":0},"end":{"line":237,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(31, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":225,"column":0},"end":{"line":235,"column":7}}})) != null ? stack1 : "")
     + "\n# "
-    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":239,"column":4},"end":{"line":239,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":239,"column":2},"end":{"line":239,"column":14}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"execStep") || alias1(depth0, "execStep", {"start":{"line":237,"column":4},"end":{"line":237,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStep","hash":{},"data":data,"loc":{"start":{"line":237,"column":2},"end":{"line":237,"column":14}}}) : helper))) != null ? stack1 : "")
     + ". Replicate, with the app as Litestream's child.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.program(33, data, 0),"data":data,"loc":{"start":{"line":240,"column":0},"end":{"line":251,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"separateAwsKeys"),{"name":"if","hash":{},"fn":container.program(32, data, 0),"inverse":container.program(33, data, 0),"data":data,"loc":{"start":{"line":238,"column":0},"end":{"line":249,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "install-litestream.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -634,19 +640,15 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"appUser") || alias1(depth0, "appUser", {"start":{"line":98,"column":26},"end":{"line":98,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUser","hash":{},"data":data,"loc":{"start":{"line":98,"column":24},"end":{"line":98,"column":35}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"17":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "share_database "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || alias1(depth0, "dir", {"start":{"line":123,"column":17},"end":{"line":123,"column":20}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":123,"column":15},"end":{"line":123,"column":22}}}) : helper))) != null ? stack1 : "")
-    + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"file") || alias1(depth0, "file", {"start":{"line":123,"column":25},"end":{"line":123,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"file","hash":{},"data":data,"loc":{"start":{"line":123,"column":23},"end":{"line":123,"column":31}}}) : helper))) != null ? stack1 : "")
-    + "\n"
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"home"),{"name":"unless","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":124,"column":0},"end":{"line":126,"column":11}}})) != null ? stack1 : "");
+  return ((stack1 = (((helper = lookupProperty(helpers,"shareDatabases") || container.strict(depth0, "shareDatabases", {"start":{"line":123,"column":2},"end":{"line":123,"column":16}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"shareDatabases","hash":{},"data":data,"loc":{"start":{"line":123,"column":0},"end":{"line":123,"column":18}}}) : helper))) != null ? stack1 : "")
+    + "\n";
 },"18":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -655,20 +657,9 @@ export const TEMPLATE_SPECS = {
         return undefined
     };
 
-  return "check_reachable "
-    + ((stack1 = (((helper = lookupProperty(helpers,"dir") || container.strict(depth0, "dir", {"start":{"line":125,"column":18},"end":{"line":125,"column":21}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"dir","hash":{},"data":data,"loc":{"start":{"line":125,"column":16},"end":{"line":125,"column":23}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = (((helper = lookupProperty(helpers,"replicaDirs") || container.strict(depth0, "replicaDirs", {"start":{"line":126,"column":2},"end":{"line":126,"column":13}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"replicaDirs","hash":{},"data":data,"loc":{"start":{"line":126,"column":0},"end":{"line":126,"column":15}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"19":function(container,depth0,helpers,partials,data,blockParams,depths) {
-    var stack1, alias1=container.strict, alias2=container.lambda;
-
-  return "install -d -m 0750 -o "
-    + ((stack1 = alias2(alias1(depths[1], "user", {"start":{"line":129,"column":24},"end":{"line":129,"column":31}} ), depth0)) != null ? stack1 : "")
-    + " -g "
-    + ((stack1 = alias2(alias1(depths[1], "group", {"start":{"line":129,"column":39},"end":{"line":129,"column":47}} ), depth0)) != null ? stack1 : "")
-    + " "
-    + ((stack1 = alias2(depth0, depth0)) != null ? stack1 : "")
-    + "\n";
-},"20":function(container,depth0,helpers,partials,data) {
+},"19":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -677,26 +668,26 @@ export const TEMPLATE_SPECS = {
     };
 
   return "# The SFTP private key is read by "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":132,"column":36},"end":{"line":132,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":132,"column":34},"end":{"line":132,"column":42}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":129,"column":36},"end":{"line":129,"column":40}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":129,"column":34},"end":{"line":129,"column":42}}}) : helper))) != null ? stack1 : "")
     + ", inside the unit's sandbox (docs/systemd.md).\ncheck_key_readable() {\n  runuser -u "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":134,"column":15},"end":{"line":134,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":134,"column":13},"end":{"line":134,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":131,"column":15},"end":{"line":131,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":131,"column":13},"end":{"line":131,"column":21}}}) : helper))) != null ? stack1 : "")
     + " -- test -r \"$1\" ||\n    printf 'install-"
-    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":135,"column":22},"end":{"line":135,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":135,"column":20},"end":{"line":135,"column":35}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":132,"column":22},"end":{"line":132,"column":33}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":132,"column":20},"end":{"line":132,"column":35}}}) : helper))) != null ? stack1 : "")
     + ": warning: "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":135,"column":48},"end":{"line":135,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":135,"column":46},"end":{"line":135,"column":54}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":132,"column":48},"end":{"line":132,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":132,"column":46},"end":{"line":132,"column":54}}}) : helper))) != null ? stack1 : "")
     + " cannot read the SFTP key %s: chown "
-    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":135,"column":92},"end":{"line":135,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":135,"column":90},"end":{"line":135,"column":98}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":132,"column":92},"end":{"line":132,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":132,"column":90},"end":{"line":132,"column":98}}}) : helper))) != null ? stack1 : "")
     + " it (mode 0600) or copy it to "
-    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":135,"column":130},"end":{"line":135,"column":139}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":135,"column":128},"end":{"line":135,"column":141}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":132,"column":130},"end":{"line":132,"column":139}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":132,"column":128},"end":{"line":132,"column":141}}}) : helper))) != null ? stack1 : "")
     + "/, or replication fails\\n' \"$1\" >&2\n}\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sftpKeys"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":137,"column":0},"end":{"line":139,"column":9}}})) != null ? stack1 : "");
-},"21":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"sftpKeys"),{"name":"each","hash":{},"fn":container.program(20, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":134,"column":0},"end":{"line":136,"column":9}}})) != null ? stack1 : "");
+},"20":function(container,depth0,helpers,partials,data) {
     var stack1;
 
   return "check_key_readable "
     + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"22":function(container,depth0,helpers,partials,data) {
+},"21":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -705,15 +696,15 @@ export const TEMPLATE_SPECS = {
     };
 
   return "install_file "
-    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":152,"column":15},"end":{"line":152,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":152,"column":13},"end":{"line":152,"column":21}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"mode") || alias1(depth0, "mode", {"start":{"line":149,"column":15},"end":{"line":149,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"mode","hash":{},"data":data,"loc":{"start":{"line":149,"column":13},"end":{"line":149,"column":21}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":152,"column":24},"end":{"line":152,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":152,"column":22},"end":{"line":152,"column":31}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":149,"column":24},"end":{"line":149,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":149,"column":22},"end":{"line":149,"column":31}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":152,"column":34},"end":{"line":152,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":152,"column":32},"end":{"line":152,"column":40}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"from") || alias1(depth0, "from", {"start":{"line":149,"column":34},"end":{"line":149,"column":38}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"from","hash":{},"data":data,"loc":{"start":{"line":149,"column":32},"end":{"line":149,"column":40}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":152,"column":43},"end":{"line":152,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":152,"column":41},"end":{"line":152,"column":47}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"to") || alias1(depth0, "to", {"start":{"line":149,"column":43},"end":{"line":149,"column":45}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"to","hash":{},"data":data,"loc":{"start":{"line":149,"column":41},"end":{"line":149,"column":47}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"23":function(container,depth0,helpers,partials,data) {
+},"22":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -722,10 +713,10 @@ export const TEMPLATE_SPECS = {
     };
 
   return "if [ ! -e \"$ENV_FILE\" ]; then\n  install -m 0600 -o root -g root "
-    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":156,"column":36},"end":{"line":156,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":156,"column":34},"end":{"line":156,"column":45}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"envFile") || container.strict(depth0, "envFile", {"start":{"line":153,"column":36},"end":{"line":153,"column":43}} ))),(typeof helper === "function" ? helper.call(alias1,{"name":"envFile","hash":{},"data":data,"loc":{"start":{"line":153,"column":34},"end":{"line":153,"column":45}}}) : helper))) != null ? stack1 : "")
     + " \"$ENV_FILE\"\n  echo \"Created $ENV_FILE from its template\"\nfi\nchown root:root \"$ENV_FILE\"\nchmod 0600 \"$ENV_FILE\"\nmissing=\"\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":162,"column":0},"end":{"line":164,"column":9}}})) != null ? stack1 : "");
-},"24":function(container,depth0,helpers,partials,data) {
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"envNames"),{"name":"each","hash":{},"fn":container.program(23, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":159,"column":0},"end":{"line":161,"column":9}}})) != null ? stack1 : "");
+},"23":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "grep -Eq '^"
@@ -733,11 +724,11 @@ export const TEMPLATE_SPECS = {
     + "=.+' \"$ENV_FILE\" || missing=\"$missing "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\"\n";
-},"25":function(container,depth0,helpers,partials,data) {
+},"24":function(container,depth0,helpers,partials,data) {
     return "  if [ -n \"$missing\" ]; then\n    echo \"Before the first boot, set$missing in $ENV_FILE\" >&2\n  fi\n";
-},"26":function(container,depth0,helpers,partials,data) {
+},"25":function(container,depth0,helpers,partials,data) {
     return "if [ -n \"$missing\" ]; then\n  echo \"$UNIT is enabled but not started: set$missing in $ENV_FILE, then run this script again\" >&2\n  exit 2\nfi\n";
-},"27":function(container,depth0,helpers,partials,data) {
+},"26":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.lambda;
 
   return "systemctl cat "
@@ -745,20 +736,17 @@ export const TEMPLATE_SPECS = {
     + " >/dev/null 2>&1 ||\n  printf 'Note: %s does not exist yet; its drop-in applies once it does\\n' "
     + ((stack1 = alias1(depth0, depth0)) != null ? stack1 : "")
     + "\n";
-},"28":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
+},"27":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
         return undefined
     };
 
-  return "[ -e "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":198,"column":7},"end":{"line":198,"column":11}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":198,"column":5},"end":{"line":198,"column":13}}}) : helper))) != null ? stack1 : "")
-    + " ] ||\n  printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\\n' "
-    + ((stack1 = (((helper = lookupProperty(helpers,"path") || alias1(depth0, "path", {"start":{"line":199,"column":174},"end":{"line":199,"column":178}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"path","hash":{},"data":data,"loc":{"start":{"line":199,"column":172},"end":{"line":199,"column":180}}}) : helper))) != null ? stack1 : "")
+  return ((stack1 = (((helper = lookupProperty(helpers,"missingNotes") || container.strict(depth0, "missingNotes", {"start":{"line":195,"column":2},"end":{"line":195,"column":14}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"missingNotes","hash":{},"data":data,"loc":{"start":{"line":195,"column":0},"end":{"line":195,"column":16}}}) : helper))) != null ? stack1 : "")
     + "\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -771,27 +759,27 @@ export const TEMPLATE_SPECS = {
     + "\n#\n# Run it as root on the server, from a checkout of the project:\n#   sudo sh "
     + ((stack1 = (((helper = lookupProperty(helpers,"scriptPath") || alias1(depth0, "scriptPath", {"start":{"line":5,"column":14},"end":{"line":5,"column":24}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"scriptPath","hash":{},"data":data,"loc":{"start":{"line":5,"column":12},"end":{"line":5,"column":26}}}) : helper))) != null ? stack1 : "")
     + "\n# It is safe to run again: it changes only what differs and never overwrites the credentials file.\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(0, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":7,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "")
     + "#\n# 1. installs Litestream "
     + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":16,"column":27},"end":{"line":16,"column":34}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":16,"column":25},"end":{"line":16,"column":36}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(3, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":16,"column":36},"end":{"line":16,"column":151}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":16,"column":36},"end":{"line":16,"column":151}}})) != null ? stack1 : "")
     + ";\n# 2. creates the system user "
     + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":17,"column":31},"end":{"line":17,"column":35}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":17,"column":29},"end":{"line":17,"column":37}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":37},"end":{"line":17,"column":106}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":37},"end":{"line":17,"column":106}}})) != null ? stack1 : "")
     + ";\n# 3. shares each database directory between the app and Litestream: group "
     + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":18,"column":76},"end":{"line":18,"column":81}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":18,"column":74},"end":{"line":18,"column":83}}}) : helper))) != null ? stack1 : "")
     + ", setgid so new\n#    files keep that group, mode 2770; database files 0660 (read and write for both, nothing for\n#    others: with 0644, Litestream could not write them);\n# 4. installs the config"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":24},"end":{"line":21,"column":75}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":24},"end":{"line":21,"column":75}}})) != null ? stack1 : "")
     + ", the restore script, the unit "
     + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":21,"column":108},"end":{"line":21,"column":116}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":21,"column":106},"end":{"line":21,"column":118}}}) : helper))) != null ? stack1 : "")
     + ",\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"beforeAppUnit"),{"name":"if","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":24,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"beforeAppUnit"),{"name":"if","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":24,"column":7}}})) != null ? stack1 : "")
     + "#    and a drop-in that starts each app unit after it: "
     + ((stack1 = (((helper = lookupProperty(helpers,"appUnits") || alias1(depth0, "appUnits", {"start":{"line":25,"column":57},"end":{"line":25,"column":65}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnits","hash":{},"data":data,"loc":{"start":{"line":25,"column":55},"end":{"line":25,"column":67}}}) : helper))) != null ? stack1 : "")
     + ";\n# 5. enables "
     + ((stack1 = (((helper = lookupProperty(helpers,"unitName") || alias1(depth0, "unitName", {"start":{"line":26,"column":15},"end":{"line":26,"column":23}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"unitName","hash":{},"data":data,"loc":{"start":{"line":26,"column":13},"end":{"line":26,"column":25}}}) : helper))) != null ? stack1 : "")
     + " and starts it"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":39},"end":{"line":26,"column":96}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":39},"end":{"line":26,"column":96}}})) != null ? stack1 : "")
     + "; in an image build\n#    (no running systemd) it only enables it, to start at boot.\nset -eu\n\nRELEASE="
     + ((stack1 = (((helper = lookupProperty(helpers,"release") || alias1(depth0, "release", {"start":{"line":30,"column":10},"end":{"line":30,"column":17}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"release","hash":{},"data":data,"loc":{"start":{"line":30,"column":8},"end":{"line":30,"column":19}}}) : helper))) != null ? stack1 : "")
     + "\nLITESTREAM="
@@ -801,11 +789,11 @@ export const TEMPLATE_SPECS = {
     + "\nCONFIG="
     + ((stack1 = (((helper = lookupProperty(helpers,"configPath") || alias1(depth0, "configPath", {"start":{"line":33,"column":9},"end":{"line":33,"column":19}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configPath","hash":{},"data":data,"loc":{"start":{"line":33,"column":7},"end":{"line":33,"column":21}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(9, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":34,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
     + "here=$(CDPATH='' cd -- \"$(dirname -- \"$0\")\" && pwd)\n\nfail() {\n  echo \"install-"
     + ((stack1 = (((helper = lookupProperty(helpers,"serviceName") || alias1(depth0, "serviceName", {"start":{"line":40,"column":18},"end":{"line":40,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"serviceName","hash":{},"data":data,"loc":{"start":{"line":40,"column":16},"end":{"line":40,"column":31}}}) : helper))) != null ? stack1 : "")
     + ": $*\" >&2\n  exit 1\n}\n\n[ \"$(id -u)\" -eq 0 ] || fail \"run it as root: sudo sh $0\"\ncommand -v systemctl >/dev/null 2>&1 || fail \"systemctl not found: this host does not run systemd\"\n\n# 1. Litestream\ninstalled=$(\"$LITESTREAM\" version 2>/dev/null || true)\nif [ \"$installed\" = \"v$RELEASE\" ] || [ \"$installed\" = \"$RELEASE\" ]; then\n  echo \"Litestream $RELEASE is installed\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.program(15, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":51,"column":0},"end":{"line":86,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"installDeb"),{"name":"if","hash":{},"fn":container.program(10, data, 0),"inverse":container.program(15, data, 0),"data":data,"loc":{"start":{"line":51,"column":0},"end":{"line":86,"column":7}}})) != null ? stack1 : "")
     + "fi\n\n# 2. The service user\nif ! getent group "
     + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":90,"column":20},"end":{"line":90,"column":25}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":90,"column":18},"end":{"line":90,"column":27}}}) : helper))) != null ? stack1 : "")
     + " >/dev/null; then\n  groupadd --system "
@@ -817,7 +805,7 @@ export const TEMPLATE_SPECS = {
     + " --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "
     + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":94,"column":104},"end":{"line":94,"column":108}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":94,"column":102},"end":{"line":94,"column":110}}}) : helper))) != null ? stack1 : "")
     + "\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(16, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":0},"end":{"line":99,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasAppUser"),{"name":"if","hash":{},"fn":container.program(16, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":0},"end":{"line":99,"column":7}}})) != null ? stack1 : "")
     + "\n# 3. Database directories shared by the app and Litestream\nshare_database() {\n  mkdir -p \"$1\"\n  chgrp "
     + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":104,"column":10},"end":{"line":104,"column":15}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":104,"column":8},"end":{"line":104,"column":17}}}) : helper))) != null ? stack1 : "")
     + " \"$1\"\n  chmod 2770 \"$1\"\n  for file in \"$1/$2\" \"$1/$2-wal\" \"$1/$2-shm\"; do\n    if [ -e \"$file\" ]; then\n      chgrp "
@@ -831,27 +819,27 @@ export const TEMPLATE_SPECS = {
     + ": warning: "
     + ((stack1 = (((helper = lookupProperty(helpers,"user") || alias1(depth0, "user", {"start":{"line":120,"column":48},"end":{"line":120,"column":52}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"user","hash":{},"data":data,"loc":{"start":{"line":120,"column":46},"end":{"line":120,"column":54}}}) : helper))) != null ? stack1 : "")
     + " cannot reach %s: it needs search (x) permission on each parent directory\\n' \"$1\" >&2\n}\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(17, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":122,"column":0},"end":{"line":127,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"each","hash":{},"fn":container.program(19, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":130,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"sftpKeys"),"length"),{"name":"if","hash":{},"fn":container.program(20, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":140,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"shareDatabases"),{"name":"if","hash":{},"fn":container.program(17, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":122,"column":0},"end":{"line":124,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"replicaDirs"),{"name":"if","hash":{},"fn":container.program(18, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":125,"column":0},"end":{"line":127,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"sftpKeys"),"length"),{"name":"if","hash":{},"fn":container.program(19, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":128,"column":0},"end":{"line":137,"column":7}}})) != null ? stack1 : "")
     + "\n# 4. Config, credentials, restore script, units and drop-ins\nchanged=\"\"\ninstall_file() {\n  if [ ! -f \"$4\" ] || ! cmp -s \"$3\" \"$4\"; then\n    changed=yes\n  fi\n  install -D -m \"$1\" -o root -g \"$2\" \"$3\" \"$4\"\n}\ninstall -d -m 0750 -o root -g "
-    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":150,"column":32},"end":{"line":150,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":150,"column":30},"end":{"line":150,"column":39}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":147,"column":32},"end":{"line":147,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":147,"column":30},"end":{"line":147,"column":39}}}) : helper))) != null ? stack1 : "")
     + " "
-    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":150,"column":42},"end":{"line":150,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":150,"column":40},"end":{"line":150,"column":53}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"configDir") || alias1(depth0, "configDir", {"start":{"line":147,"column":42},"end":{"line":147,"column":51}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"configDir","hash":{},"data":data,"loc":{"start":{"line":147,"column":40},"end":{"line":147,"column":53}}}) : helper))) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(22, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":153,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(23, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":154,"column":0},"end":{"line":165,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"installs"),{"name":"each","hash":{},"fn":container.program(21, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":148,"column":0},"end":{"line":150,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(22, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":151,"column":0},"end":{"line":162,"column":7}}})) != null ? stack1 : "")
     + "\n# 5. Enable and start. Without a running systemd (an image build, a chroot) the unit is only enabled:\n# systemctl daemon-reload and start would fail there; it starts at the next boot.\nif [ ! -d /run/systemd/system ]; then\n  systemctl enable \"$UNIT\"\n  echo \"systemd is not running here (an image build?): $UNIT is enabled and starts at boot; nothing was started\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(25, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":172,"column":0},"end":{"line":176,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(24, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":169,"column":0},"end":{"line":173,"column":7}}})) != null ? stack1 : "")
     + "  exit 0\nfi\nsystemctl daemon-reload\nsystemctl enable \"$UNIT\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(26, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":181,"column":0},"end":{"line":186,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"envFile"),{"name":"if","hash":{},"fn":container.program(25, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":178,"column":0},"end":{"line":183,"column":7}}})) != null ? stack1 : "")
     + "if ! systemctl is-active --quiet \"$UNIT\"; then\n  systemctl start \"$UNIT\"\nelif [ -n \"$changed\" ]; then\n  printf 'Restarting %s for the new configuration (%s restart with it)\\n' \"$UNIT\" "
-    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":190,"column":84},"end":{"line":190,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":190,"column":82},"end":{"line":190,"column":98}}}) : helper))) != null ? stack1 : "")
+    + ((stack1 = (((helper = lookupProperty(helpers,"appUnitsText") || alias1(depth0, "appUnitsText", {"start":{"line":187,"column":84},"end":{"line":187,"column":96}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"appUnitsText","hash":{},"data":data,"loc":{"start":{"line":187,"column":82},"end":{"line":187,"column":98}}}) : helper))) != null ? stack1 : "")
     + "\n  systemctl restart \"$UNIT\"\nfi\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(27, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":193,"column":0},"end":{"line":196,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"dbs"),{"name":"each","hash":{},"fn":container.program(28, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":197,"column":0},"end":{"line":200,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"appUnitWords"),{"name":"each","hash":{},"fn":container.program(26, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":190,"column":0},"end":{"line":193,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"missingNotes"),{"name":"if","hash":{},"fn":container.program(27, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":194,"column":0},"end":{"line":196,"column":7}}})) != null ? stack1 : "")
     + "systemctl --no-pager --lines=5 status \"$UNIT\"\n";
-},"useData":true,"useDepths":true},
+},"useData":true},
   "operations-drill.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -1135,10 +1123,14 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"startupCheck") || container.strict(depth0, "startupCheck", {"start":{"line":39,"column":15},"end":{"line":39,"column":27}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"startupCheck","hash":{},"data":data,"loc":{"start":{"line":39,"column":13},"end":{"line":39,"column":29}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"4":function(container,depth0,helpers,partials,data) {
-    var stack1;
+    var stack1, helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
 
-  return "ExecStartPre="
-    + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
+  return ((stack1 = (((helper = lookupProperty(helpers,"restores") || container.strict(depth0, "restores", {"start":{"line":42,"column":2},"end":{"line":42,"column":10}} ))),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"restores","hash":{},"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":42,"column":12}}}) : helper))) != null ? stack1 : "")
     + "\n";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -1206,11 +1198,11 @@ export const TEMPLATE_SPECS = {
     + ((stack1 = (((helper = lookupProperty(helpers,"group") || alias1(depth0, "group", {"start":{"line":18,"column":8},"end":{"line":18,"column":13}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"group","hash":{},"data":data,"loc":{"start":{"line":18,"column":6},"end":{"line":18,"column":15}}}) : helper))) != null ? stack1 : "")
     + "\n# Files Litestream creates (-wal/-shm, .<db>-litestream, file replicas) stay writable for the\n# group it shares with the app, and nothing is readable by others.\nUMask=0007\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"hasEnv"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":22,"column":0},"end":{"line":25,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"restores"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"startupCheck"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":40,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"restores"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":43,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"restores"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":43,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"retry"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":48,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(lookupProperty(depth0,"restores"),"length"),{"name":"unless","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":11}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"unless").call(alias2,lookupProperty(depth0,"restores"),{"name":"unless","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":51,"column":11}}})) != null ? stack1 : "")
     + "ExecStart="
     + ((stack1 = (((helper = lookupProperty(helpers,"execStart") || alias1(depth0, "execStart", {"start":{"line":52,"column":12},"end":{"line":52,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"execStart","hash":{},"data":data,"loc":{"start":{"line":52,"column":10},"end":{"line":52,"column":23}}}) : helper))) != null ? stack1 : "")
     + "\nRestart=always\nRestartSec=5s\n# On stop, SIGTERM goes to Litestream alone (KillMode=mixed), which then syncs the last changes; the\n# app units, ordered after this unit, are stopped before it. SIGKILL follows after TimeoutStopSec=,\n# the grace period every target of this project asks for:\n#   "

@@ -29,5 +29,6 @@ type TemplateSpecification = Parameters<typeof HandlebarsCompiler.template>[0];
 function withOneFinalNewline(text: string): string {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  if (end === text.length - 1) return text; // no copy of a text that already ends so
   return `${text.slice(0, end)}\n`;
 }

@@ -6,7 +6,7 @@
  * Each line is one complete sh command, so the lines also work joined by "; " (Kamal's cmd, a
  * systemd ExecStartPre=). A variable is only ever read as the quoted expansion "${NAME:-}".
  */
-import type { DatabasePath, EnvironmentPlan } from "../plan/model.js";
+import type { DatabasePath, DatabasePlan, EnvironmentPlan } from "../plan/model.js";
 import { formatPath } from "../errors.js";
 import { shellWord } from "./quote/sh.js";
 
@@ -68,17 +68,18 @@ export function databasePathCheckLines(env: EnvironmentPlan, tag: string): strin
       `case "$${name}" in *\\"* | *\\\\*) printf '%s\\n' ${shellWord(`${tag}: ${name} (the file of database ${db.name}) must not contain a double quote or a backslash: Litestream reads it inside a quoted YAML string`)} >&2; exit 78 ;; esac`,
   );
   const shown = (path: DatabasePath) => (path.kind === "env" ? `$${path.name}` : path.value);
-  const distinct = env.databases.flatMap((db, i) =>
-    env.databases
-      .slice(0, i)
-      .flatMap((other) =>
-        db.path.kind === "env" || other.path.kind === "env"
-          ? [
-              `if [ ${databasePathWord(db.path)} = ${databasePathWord(other.path)} ]; then printf '%s\\n' ${shellWord(`${tag}: databases ${other.name} (${shown(other.path)}) and ${db.name} (${shown(db.path)}) are the same file: two writers on one backup; give each its own path`)} >&2; exit 78; fi`,
-            ]
-          : [],
-      ),
-  );
+  const sameFile = (db: DatabasePlan, other: DatabasePlan) =>
+    `if [ ${databasePathWord(db.path)} = ${databasePathWord(other.path)} ]; then printf '%s\\n' ${shellWord(`${tag}: databases ${other.name} (${shown(other.path)}) and ${db.name} (${shown(db.path)}) are the same file: two writers on one backup; give each its own path`)} >&2; exit 78; fi`;
+  // Each pair (an earlier database, then a later one) with a path read at start-up, in database
+  // order: a database read at start-up is compared with every earlier one, any other only with the
+  // earlier ones read at start-up (not with every earlier database: thousands of literal paths).
+  const distinct: string[] = [];
+  const earlierFromEnv: DatabasePlan[] = [];
+  env.databases.forEach((db, i) => {
+    const earlier = db.path.kind === "env" ? env.databases.slice(0, i) : earlierFromEnv;
+    for (const other of earlier) distinct.push(sameFile(db, other));
+    if (db.path.kind === "env") earlierFromEnv.push(db);
+  });
   return [...absolute, ...yamlSafe, ...distinct];
 }
 

@@ -11,6 +11,9 @@
 
 /** Characters that mean the same unquoted in sh and in go-shellwords. */
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+// Module constants: a regular expression literal in a function is a new object on every call.
+const NEEDS_DOUBLE_QUOTES = /['$`\\]/;
+const DOUBLE_QUOTE_ESCAPES = /[\\"$`]/g;
 
 /** One word for Litestream's -exec: bare when safe, else single-quoted ('\'' for a quote). */
 export function execWord(word: string): string {
@@ -28,8 +31,8 @@ export function execWords(words: readonly string[]): string {
  */
 export function shellWord(word: string): string {
   if (SAFE_WORD.test(word)) return word;
-  if (!/['$`\\]/.test(word)) return `'${word}'`;
-  return `"${word.replace(/[\\"$`]/g, "\\$&")}"`;
+  if (!NEEDS_DOUBLE_QUOTES.test(word)) return `'${word}'`;
+  return `"${word.replace(DOUBLE_QUOTE_ESCAPES, "\\$&")}"`;
 }
 
 export function shellWords(words: readonly string[]): string {

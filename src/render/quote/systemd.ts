@@ -23,8 +23,8 @@ function doubleQuoted(word: string): string {
 
 /** One word of a command line: bare when plain, else in double quotes; `%` → `%%`, `$` → `$$`. */
 export function systemdExecWord(word: string): string {
-  const escaped = word.replace(/%/g, "%%").replace(/\$/g, "$$$$");
-  return BARE.test(word) ? escaped : doubleQuoted(escaped);
+  if (BARE.test(word)) return word; // no `%` or `$` to escape
+  return doubleQuoted(word.replace(/%/g, "%%").replace(/\$/g, "$$$$"));
 }
 
 /** Bare words that systemd would read as a prefix in first position. */
@@ -42,8 +42,8 @@ export function systemdCommandLine(words: readonly string[]): string {
 
 /** One path in a space-separated path list (ReadWritePaths=, BindPaths=): `$` stays literal. */
 export function systemdListPath(path: string): string {
-  const escaped = path.replace(/%/g, "%%");
-  return BARE.test(path) ? escaped : doubleQuoted(escaped);
+  if (BARE.test(path)) return path; // no `%` to escape
+  return doubleQuoted(path.replace(/%/g, "%%"));
 }
 
 /** A directive that takes one path as its whole value (WorkingDirectory=, EnvironmentFile=). */

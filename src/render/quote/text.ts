@@ -6,9 +6,11 @@
  */
 // eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const UNREPRESENTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Why `value` cannot be written into a generated file, or undefined when it can. */
 export function unrepresentableText(value: string): string | undefined {
+  if (PRINTABLE_ASCII.test(value)) return undefined; // the common case, without the lookarounds below
   const match = UNREPRESENTABLE.exec(value);
   if (!match) return undefined;
   const ch = match[0];

@@ -16,6 +16,7 @@ import { defineTarget, targetIssuePath } from "../contract.js";
 import { EntrypointTarget } from "./schema.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import type { IssuePath } from "../../errors.js";
+import type { EnvironmentPlan } from "../../plan/model.js";
 import { hashHeader } from "../../header.js";
 import { renderTemplate } from "../../templates.js";
 import {
@@ -172,21 +173,6 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
   // Litestream prefers AWS_* over LITESTREAM_* and hands its keys to the -exec child as AWS_*
   // (docs/entrypoint.md): only then do the app's keys need care.
   const separateAwsKeys = bindings.some((b) => b.name === "LITESTREAM_ACCESS_KEY_ID");
-  // 0.3 and 0.5 alike restore explicitly: 0.5's restore-if-db-not-exists would run only inside
-  // `replicate`, after the empty-file check and the beforeApp steps.
-  const restoreLines = env.restoreOnBoot
-    ? env.databases.flatMap((db) =>
-        restoreMissingDatabase({
-          db: databasePathWord(db.path),
-          restore: "restore_database",
-          tag: RESTORE_TAG,
-          retry: env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" },
-          ...(env.restoreFrom?.databases.some((d) => d.name === db.name)
-            ? { seed: { restore: "seed_database", environment: env.restoreFrom.environment } }
-            : {}),
-        }),
-      )
-    : [];
   const execStep = beforeApp.length ? 3 : 2;
   // A database path is set for the app too: it does not say that Litestream is configured (auto).
   const pathVariables = new Set(env.env.filter((v) => v.databasePath).map((v) => v.name));
@@ -200,7 +186,7 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
     restore: env.restoreOnBoot,
     retry: env.restoreRetry,
     litestreamSetup: env.restoreOnBoot || bindings.length > 0,
-    restoreLines,
+    restoreSteps: env.restoreOnBoot ? restoreSteps(env) : "",
     restoreProgram: separateAwsKeys ? "litestream_restore" : "litestream restore",
     startupSteps: env.restoreOnBoot || beforeApp.length > 0,
     beforeApp: beforeApp.map((step) => ({ shell: shellWords(step), comment: jsonOnOneLine(step) })),
@@ -213,12 +199,37 @@ function renderEntrypointScript(ctx: TargetContext, settings: EntrypointSettings
     appExec: shellWord(execWords(appCommand)),
     renames: bindings.filter((b) => b.renamed).map((b) => ({ name: b.name, secretName: b.secretName })),
     required: bindings.filter((b) => !b.setting).map((b) => b.name),
-    settingChecks: [...startupCheckLines(requiredSettings(env), RESTORE_TAG), ...databasePathCheckLines(env, RESTORE_TAG)],
+    settingChecks: [...startupCheckLines(requiredSettings(env), RESTORE_TAG), ...databasePathCheckLines(env, RESTORE_TAG)].join(
+      NEXT_INDENTED_LINE,
+    ),
     autoTest: anyVariableSet(configured),
     autoNames: configured.join(", "),
     separateAwsKeys,
   });
 }
+
+/**
+ * Every database's restore steps as one text, its lines indented for the template's `if` block.
+ * 0.3 and 0.5 alike restore explicitly: 0.5's restore-if-db-not-exists would run only inside
+ * `replicate`, after the empty-file check and the beforeApp steps.
+ */
+function restoreSteps(env: EnvironmentPlan): string {
+  const retry = env.restoreRetry && { ...env.restoreRetry, sleep: "run_step sleep" };
+  const seed = env.restoreFrom && { restore: "seed_database", environment: env.restoreFrom.environment };
+  const seeded = new Set(env.restoreFrom?.databases.map((d) => d.name));
+  const steps = env.databases.map((db) =>
+    restoreMissingDatabase({
+      db: databasePathWord(db.path),
+      restore: "restore_database",
+      tag: RESTORE_TAG,
+      retry,
+      ...(seed && seeded.has(db.name) ? { seed } : {}),
+    }).join(NEXT_INDENTED_LINE),
+  );
+  return steps.join(NEXT_INDENTED_LINE);
+}
+
+const NEXT_INDENTED_LINE = "\n  ";
 
 function environmentDocs(bindings: EnvBinding[], configPath: string, seeded: boolean): string[] {
   const rows: Array<[string, string]> = [

@@ -13,11 +13,11 @@ import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { hashHeader } from "../../header.js";
 import { restoreMissingDatabase } from "../../render/restore-steps.js";
 import { shellWord, shellWords } from "../../render/quote/sh.js";
-import { systemdCommandLine, systemdListPath, systemdPathValue } from "../../render/quote/systemd.js";
+import { systemdCommandLine, systemdExecWord, systemdListPath, systemdPathValue } from "../../render/quote/systemd.js";
 import { renderTemplate } from "../../templates.js";
 import { renderInstallScript, type OutputFiles } from "./install.js";
-import { HOME_ROOTS, outputDir, resolveSettings, TMP_ROOTS, under, UNIT_DIR, writableDirs, type SystemdSettings } from "./settings.js";
-import { literalPath } from "../../plan/model.js";
+import { HOME_ROOTS, outputDir, resolveSettings, TMP_ROOTS, under, UNIT_DIR, type SystemdSettings } from "./settings.js";
+import { literalPath, type EnvironmentPlan } from "../../plan/model.js";
 
 export { DEFAULT_BINARY } from "./settings.js";
 export { debAssets } from "./install.js";
@@ -72,7 +72,7 @@ export function dropInPath(s: SystemdSettings, appUnit: string): string {
 
 function renderUnit(ctx: TargetContext, s: SystemdSettings, hasEnv: boolean): string {
   const { plan, env } = ctx;
-  const dirs = writableDirs(env);
+  const dirs = s.directories.writable;
   const homeDirs = dirs.filter((d) => under(d, HOME_ROOTS));
   const tmpDirs = dirs.filter((d) => under(d, TMP_ROOTS));
   const restoreScript = s.restoreScriptPath;
@@ -87,7 +87,7 @@ function renderUnit(ctx: TargetContext, s: SystemdSettings, hasEnv: boolean): st
     envPath: s.envPath,
     restoreScript,
     startupCheck: startupCheck(ctx),
-    restores: restoreScript ? env.databases.map((db) => systemdCommandLine(["/bin/sh", restoreScript, literalPath(db.path)])) : [],
+    restores: restoreScript ? restoreLines(restoreScript, env) : "",
     v05: plan.litestream.version === "0.5",
     retry: restoreScript ? env.restoreRetry : undefined,
     execStart: systemdCommandLine([s.binary, "replicate", "-config", s.configPath]),
@@ -99,6 +99,13 @@ function renderUnit(ctx: TargetContext, s: SystemdSettings, hasEnv: boolean): st
     tmpDirs: tmpDirs.join(", "),
     dropCapabilities: s.user !== "root",
   });
+}
+
+/** An ExecStartPre= line per database, as one text (a template loop over thousands of lines is slow). */
+function restoreLines(restoreScript: string, env: EnvironmentPlan): string {
+  // The command line's first two words are the same on every line: quoted once.
+  const command = systemdCommandLine(["/bin/sh", restoreScript]);
+  return env.databases.map((db) => `ExecStartPre=${command} ${systemdExecWord(literalPath(db.path))}`).join("\n");
 }
 
 /**

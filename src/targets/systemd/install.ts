@@ -8,8 +8,8 @@ import type { EnvBinding } from "../../env-mapping.js";
 import { hashHeader } from "../../header.js";
 import { shellWord } from "../../render/quote/sh.js";
 import { renderTemplate } from "../../templates.js";
-import { CONFIG_DIR, DEFAULT_BINARY, HOME_ROOTS, sftpKeyPaths, under, UNIT_DIR, type SystemdSettings } from "./settings.js";
-import { literalPath } from "../../plan/model.js";
+import { CONFIG_DIR, DEFAULT_BINARY, HOME_ROOTS, under, UNIT_DIR, type SystemdSettings } from "./settings.js";
+import { literalPath, type DatabasePlan } from "../../plan/model.js";
 
 export interface OutputFiles {
   unit: string;
@@ -32,8 +32,6 @@ function fromScript(install: string, file: string): string {
 export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, files: OutputFiles, bindings: EnvBinding[]): string {
   const { plan, env } = ctx;
   const { deb } = plan.litestream;
-  const replicaDirs = [...new Set(env.databases.flatMap((db) => db.replicas.filter((r) => r.type === "file").map((r) => r.path)))];
-  const sftpKeys = sftpKeyPaths(env);
   const installs = [
     { mode: "0640", group: shellWord(s.group), from: fromScript(files.install, env.configFile), to: '"$CONFIG"' },
     ...(files.restoreFrom && s.restoreFromConfigPath
@@ -83,13 +81,31 @@ export function renderInstallScript(ctx: TargetContext, s: SystemdSettings, file
     envFile: files.env && fromScript(files.install, files.env),
     envNames: bindings.map((b) => b.name),
     installs,
-    dbs: env.databases.map((db) => ({
-      dir: shellWord(path.dirname(literalPath(db.path))),
-      file: shellWord(path.basename(literalPath(db.path))),
-      path: shellWord(literalPath(db.path)),
-      home: under(path.dirname(literalPath(db.path)), HOME_ROOTS),
-    })),
-    replicaDirs: replicaDirs.map(shellWord),
-    sftpKeys: sftpKeys.map(shellWord),
+    ...databaseLines(env.databases),
+    replicaDirs: s.directories.fileReplicas.map((dir) => `install -d -m 0750 -o ${s.user} -g ${s.group} ${shellWord(dir)}`).join("\n"),
+    sftpKeys: s.directories.sftpKeys.map(shellWord),
   });
+}
+
+/**
+ * The script's per-database parts, each as one text: a template loop over thousands of databases
+ * costs far more than joining their lines.
+ */
+function databaseLines(databases: readonly DatabasePlan[]): { shareDatabases: string; missingNotes: string } {
+  const share: string[] = [];
+  const notes: string[] = [];
+  for (const db of databases) {
+    const file = literalPath(db.path);
+    const dir = path.dirname(file);
+    const dirWord = shellWord(dir);
+    share.push(`share_database ${dirWord} ${shellWord(path.basename(file))}`);
+    if (!under(dir, HOME_ROOTS)) share.push(`check_reachable ${dirWord}`);
+    notes.push(missingNote(shellWord(file)));
+  }
+  return { shareDatabases: share.join("\n"), missingNotes: notes.join("\n") };
+}
+
+function missingNote(fileWord: string): string {
+  return `[ -e ${fileWord} ] ||
+  printf 'Note: %s does not exist yet (no backup to restore). SQLite creates it with mode 0644: once the app has, run this script again so that Litestream can write it.\\n' ${fileWord}`;
 }

@@ -21,7 +21,7 @@ export const HOME_ROOTS = ["/home", "/root", "/run/user"];
 export const TMP_ROOTS = ["/tmp", "/var/tmp"];
 
 export function under(dir: string, roots: string[]): boolean {
-  return roots.some((root) => dir === root || dir.startsWith(`${root}/`));
+  return roots.some((root) => dir.startsWith(root) && (dir.length === root.length || dir[root.length] === "/"));
 }
 
 export interface SystemdSettings {
@@ -44,6 +44,8 @@ export interface SystemdSettings {
   beforeApp: string[][];
   appWorkingDirectory: string | undefined;
   appEnvironmentFile: string | undefined;
+  /** What the unit and the install script need from the databases' paths (see databaseDirectories). */
+  directories: DatabaseDirectories;
 }
 
 function systemdEnvironments(plan: Plan): EnvironmentPlan[] {
@@ -89,39 +91,46 @@ export function resolveSettings(ctx: TargetContext): SystemdSettings {
     beforeApp,
     appWorkingDirectory: target.appWorkingDirectory,
     appEnvironmentFile: target.appEnvironmentFile,
+    directories: databaseDirectories(ctx.env),
   };
   checkSettings(ctx, settings);
   return settings;
 }
 
-/** Litestream writes next to each database (-wal, -shm, .<db>-litestream) and into file replicas. */
-export function writableDirs(env: EnvironmentPlan): string[] {
-  const dirs = new Set<string>();
-  for (const db of env.databases) {
-    dirs.add(path.dirname(literalPath(db.path)));
-    for (const r of db.replicas) if (r.type === "file") dirs.add(r.path);
-  }
-  return [...dirs];
+export interface DatabaseDirectories {
+  /** Litestream writes next to each database (-wal, -shm, .<db>-litestream) and into file replicas. */
+  writable: string[];
+  /** The file replicas' directories, which the install script creates. */
+  fileReplicas: string[];
+  /** The SFTP replicas' private key files (absolute paths). */
+  sftpKeys: string[];
 }
 
-/** The SFTP replicas' private key files (absolute paths), each once. */
-export function sftpKeyPaths(env: EnvironmentPlan): string[] {
-  return [
-    ...new Set(
-      env.databases.flatMap((db) => db.replicas.flatMap((r) => (r.type === "sftp" && r.keyPath?.startsWith("/") ? [r.keyPath] : []))),
-    ),
-  ];
+/** Each path once, in the order of the databases; one pass over them (there may be thousands). */
+export function databaseDirectories(env: EnvironmentPlan): DatabaseDirectories {
+  const writable = new Set<string>();
+  const fileReplicas = new Set<string>();
+  const sftpKeys = new Set<string>();
+  for (const db of env.databases) {
+    writable.add(path.dirname(literalPath(db.path)));
+    for (const r of db.replicas) {
+      if (r.type === "file") {
+        writable.add(r.path);
+        fileReplicas.add(r.path);
+      } else if (r.type === "sftp" && r.keyPath?.startsWith("/")) sftpKeys.add(r.keyPath);
+    }
+  }
+  return { writable: [...writable], fileReplicas: [...fileReplicas], sftpKeys: [...sftpKeys] };
 }
 
 /**
  * A key below /home, /root or /run/user is hidden from the unit by ProtectHome= unless its
  * directory is one the unit binds (a database directory there); one in /tmp by PrivateTmp=.
  */
-function checkSftpKeys(ctx: TargetContext, at: IssuePath): void {
-  const dirs = writableDirs(ctx.env);
-  const bound = dirs.filter((d) => under(d, HOME_ROOTS));
-  const privateTmp = !dirs.some((d) => under(d, TMP_ROOTS));
-  for (const key of sftpKeyPaths(ctx.env)) {
+function checkSftpKeys(ctx: TargetContext, at: IssuePath, { writable, sftpKeys }: DatabaseDirectories): void {
+  const bound = writable.filter((d) => under(d, HOME_ROOTS));
+  const privateTmp = !writable.some((d) => under(d, TMP_ROOTS));
+  for (const key of sftpKeys) {
     const dir = path.dirname(key);
     const hidden = (under(dir, HOME_ROOTS) && !bound.some((b) => under(dir, [b]))) || (privateTmp && under(dir, TMP_ROOTS));
     if (!hidden) continue;
@@ -136,7 +145,7 @@ function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
   const at = targetPath(ctx);
   const target = ctx.env.targets.systemd!;
   checkServiceName(ctx, s, at);
-  checkSftpKeys(ctx, at);
+  checkSftpKeys(ctx, at, s.directories);
   if (target.appUnit !== undefined && target.appUnits !== undefined) {
     ctx.issues.add(
       [...at, "appUnits"],
@@ -167,7 +176,7 @@ function checkSettings(ctx: TargetContext, s: SystemdSettings): void {
     else if (seen.has(unit)) ctx.issues.add(where, `${unit} is listed twice`, "list each app unit once", "systemd.app-unit-twice");
     seen.add(unit);
   });
-  for (const dir of writableDirs(ctx.env)) {
+  for (const dir of s.directories.writable) {
     if (!dir.startsWith("/")) continue; // the plan already reported the relative path
     const problem = systemdPathProblem(dir);
     if (problem)
