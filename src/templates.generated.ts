@@ -1,79 +1,6 @@
 // @ts-nocheck: precompiled Handlebars specs.
 // Generated from templates/*.hbs by scripts/compile-templates.ts (`npm run templates`): do not edit.
 export const TEMPLATE_SPECS = {
-  "compose-heredoc.sh.hbs": {"0":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "# Settings read at start-up must be set: an empty one would make Litestream use an empty value (docs/storage.md).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"checks"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":9}}})) != null ? stack1 : "");
-},"1":function(container,depth0,helpers,partials,data) {
-    var stack1;
-
-  return ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "")
-    + "\n";
-},"2":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "# Quoted delimiter: the shell expands nothing, Litestream expands its own variables.\ncat > \"$LITESTREAM_CONFIG\" <<'"
-    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":10,"column":32},"end":{"line":10,"column":41}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":10,"column":30},"end":{"line":10,"column":43}}}) : helper))) != null ? stack1 : "")
-    + "'\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"config") || alias1(depth0, "config", {"start":{"line":11,"column":2},"end":{"line":11,"column":8}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"config","hash":{},"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":11,"column":10}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = (((helper = lookupProperty(helpers,"delimiter") || alias1(depth0, "delimiter", {"start":{"line":11,"column":12},"end":{"line":11,"column":21}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"delimiter","hash":{},"data":data,"loc":{"start":{"line":11,"column":10},"end":{"line":11,"column":23}}}) : helper))) != null ? stack1 : "")
-    + "\n";
-},"3":function(container,depth0,helpers,partials,data) {
-    var stack1, helper, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), alias3="function", lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "# restoreFrom: environment "
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedFrom") || alias1(depth0, "seedFrom", {"start":{"line":14,"column":29},"end":{"line":14,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedFrom","hash":{},"data":data,"loc":{"start":{"line":14,"column":27},"end":{"line":14,"column":39}}}) : helper))) != null ? stack1 : "")
-    + "'s replicas, only ever given to `restore` below (read-only by construction).\ncat > "
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedPath") || alias1(depth0, "seedPath", {"start":{"line":15,"column":8},"end":{"line":15,"column":16}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedPath","hash":{},"data":data,"loc":{"start":{"line":15,"column":6},"end":{"line":15,"column":18}}}) : helper))) != null ? stack1 : "")
-    + " <<'"
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedDelimiter") || alias1(depth0, "seedDelimiter", {"start":{"line":15,"column":24},"end":{"line":15,"column":37}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedDelimiter","hash":{},"data":data,"loc":{"start":{"line":15,"column":22},"end":{"line":15,"column":39}}}) : helper))) != null ? stack1 : "")
-    + "'\n"
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedConfig") || alias1(depth0, "seedConfig", {"start":{"line":16,"column":2},"end":{"line":16,"column":12}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedConfig","hash":{},"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":16,"column":14}}}) : helper))) != null ? stack1 : "")
-    + ((stack1 = (((helper = lookupProperty(helpers,"seedDelimiter") || alias1(depth0, "seedDelimiter", {"start":{"line":16,"column":16},"end":{"line":16,"column":29}} ))),(typeof helper === alias3 ? helper.call(alias2,{"name":"seedDelimiter","hash":{},"data":data,"loc":{"start":{"line":16,"column":14},"end":{"line":16,"column":31}}}) : helper))) != null ? stack1 : "")
-    + "\n";
-},"4":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "# A 0-byte database (opened before the restore) is set aside so that its backup is restored (docs/lifecycle.md).\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"restoreLines"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":9}}})) != null ? stack1 : "");
-},"5":function(container,depth0,helpers,partials,data) {
-    return "# exec: Litestream becomes the main process, so `docker stop` reaches it and it syncs one last time.\nexec litestream replicate -config \"$LITESTREAM_CONFIG\"\n";
-},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "set -eu\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"checks"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":2,"column":0},"end":{"line":7,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"config"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":8,"column":0},"end":{"line":12,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"seedFrom"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":13,"column":0},"end":{"line":17,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"restore"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.program(5, data, 0),"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":26,"column":7}}})) != null ? stack1 : "");
-},"useData":true},
   "compose-op-env.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1;
 
@@ -1273,7 +1200,6 @@ export const TEMPLATE_SPECS = {
 };
 
 export type TemplateName =
-  | "compose-heredoc.sh.hbs"
   | "compose-op-env.hbs"
   | "dockerfile-litestream.hbs"
   | "entrypoint.sh.hbs"

@@ -547,9 +547,10 @@ function writePair(pair: Pair, ctx: Context, onComment?: () => void, onChompKeep
 }
 
 /**
- * A lighter tree for a large generated file (litestream.yml): plain objects instead of `yaml`
- * nodes, written by the same rules. Comments are in the library's form (a leading space per line).
- * `value`, `type` and `comment` are named as on a `Scalar`, so the scalar writer above reads it as one.
+ * A lighter tree for a large generated file (litestream.yml, compose.litestream.yaml): plain objects
+ * instead of `yaml` nodes, written by the same rules. Comments are in the library's form (a leading
+ * space per line). `value`, `type` and `comment` are named as on a `Scalar`, so the scalar writer
+ * above reads it as one.
  */
 export interface TextScalar {
   kind: "scalar";
@@ -563,37 +564,64 @@ export interface TextMap {
   entries: TextEntry[];
   /** Above the map (as a list item: above its `- ` line). */
   commentBefore?: string | undefined;
+  /** A blank line above every entry but the first. */
+  spaced?: boolean | undefined;
 }
 export interface TextSeq {
   kind: "seq";
   /** An array, or items made one at a time as they are written (so a large file's tree never exists whole). */
   items: readonly TextNode[] | ItemsOnDemand;
+  /** One line, `[a, b]` (of scalars). */
+  flow?: boolean | undefined;
 }
 export interface ItemsOnDemand extends Iterable<TextNode> {
   readonly length: number;
 }
-export type TextNode = TextScalar | TextMap | TextSeq;
+/**
+ * A literal block scalar (`|`) given as its lines: the text is `lines.join("\n")` (a shell script).
+ * An element may hold several lines: a file embedded whole is best one element (indented at once).
+ */
+export interface TextBlock {
+  kind: "block";
+  lines: readonly string[];
+}
+export type TextNode = TextScalar | TextMap | TextSeq | TextBlock;
 /** Key, value, and a comment above the key. */
 export type TextEntry = [key: string, value: TextNode, commentBefore?: string];
 
+/** The options of `textDocument` (`lineWidth` is always 0). */
+export interface TextDocumentOptions {
+  indent?: number;
+  flowCollectionPadding?: boolean;
+}
+
 /** A YAML 1.1 document of a text tree, written with `lineWidth: 0`: what the library writes for the same tree. */
-export function textDocument(root: TextMap, commentBefore?: string): string {
+export function textDocument(root: TextMap, commentBefore?: string, options: TextDocumentOptions = {}): string {
+  documentChunks = new Map();
   try {
     const lines = documentComment(commentBefore);
     if (root.commentBefore) lines.push(indentComment(commentString(root.commentBefore), ""));
-    lines.push(writeTextMap(root, textRootContext()));
-    return `${lines.join("\n")}\n`;
+    lines.push(writeTextMap(root, textRootContext(options)), "");
+    // One flat string (a final newline added to the joined text would be one more copy of a large file).
+    return lines.join("\n");
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error;
     const doc = new Document(yamlNodeOf(root), { version: "1.1" });
     if (commentBefore) doc.commentBefore = commentBefore;
-    return yamlText(doc, { lineWidth: 0 });
+    return yamlText(doc, { lineWidth: 0, ...options });
+  } finally {
+    documentChunks = undefined;
   }
 }
 
-/** Contexts only cache what depends on the key and the indent: one root serves every text document. */
-let textRoot: Context | undefined;
-const textRootContext = () => (textRoot ??= rootContext(new Document(null, { version: "1.1" }).schema, { lineWidth: 0 }));
+/** Contexts only cache what depends on the key and the indent: one root per option set serves every text document. */
+const textRoots = new Map<string, Context>();
+function textRootContext(options: TextDocumentOptions): Context {
+  const name = `${options.indent ?? 2} ${options.flowCollectionPadding ?? true}`;
+  let root = textRoots.get(name);
+  if (!root) textRoots.set(name, (root = rootContext(new Document(null, { version: "1.1" }).schema, { lineWidth: 0, ...options })));
+  return root;
+}
 
 /** The same tree as `yaml` nodes: for the shapes this writer leaves to the library (and for the tests). */
 export function yamlNodeOf(node: TextNode): Scalar | YAMLMap | YAMLSeq {
@@ -603,17 +631,24 @@ export function yamlNodeOf(node: TextNode): Scalar | YAMLMap | YAMLSeq {
     if (node.comment) scalar.comment = node.comment;
     return scalar;
   }
+  if (node.kind === "block") {
+    const scalar = new Scalar(node.lines.join("\n"));
+    scalar.type = Scalar.BLOCK_LITERAL;
+    return scalar;
+  }
   if (node.kind === "seq") {
     const seq = new YAMLSeq();
     for (const item of node.items) seq.items.push(yamlNodeOf(item));
+    if (node.flow) seq.flow = true;
     return seq;
   }
   const map = new YAMLMap();
-  for (const [key, value, before] of node.entries) {
+  node.entries.forEach(([key, value, before], i) => {
     const keyNode = new Scalar(key);
+    if (node.spaced && i > 0) keyNode.spaceBefore = true;
     if (before) keyNode.commentBefore = before;
     map.items.push(new Pair(keyNode, yamlNodeOf(value)));
-  }
+  });
   if (node.commentBefore) map.commentBefore = node.commentBefore;
   return map;
 }
@@ -622,6 +657,83 @@ export function yamlNodeOf(node: TextNode): Scalar | YAMLMap | YAMLSeq {
 function writeTextScalar(node: TextScalar, ctx: Context): string {
   if (typeof node.value === "string" && node.value.includes("\n")) unsupported();
   return writeScalar(node as unknown as Scalar, ctx);
+}
+
+/**
+ * What blockString writes for a literal block of `lines.join("\n")` at `indent` (nested, not at the
+ * root), built from the lines: blockString inserts the indent with a regular expression over the
+ * whole text, which is slow for a script of several megabytes. Only the plain shape, where that is
+ * plainly the same: header `|` alone (the text starts with neither a blank nor a newline, and ends
+ * in one newline after a non-blank: clip chomping, no indentation indicator), and no character that
+ * makes the library double-quote the text. Otherwise undefined. An element may hold several lines
+ * (a chunk, e.g. a whole file): `chunks` keeps each chunk's text at this indent, so a chunk that
+ * comes again is written once.
+ */
+export function literalBlockLines(lines: readonly string[], indent: string, chunks = new Map<string, string>()): string | undefined {
+  // The elements before the final empty one (the text's final newline).
+  const count = lines.length - 1;
+  const first = lines[0];
+  const last = lines[count - 1];
+  if (!indent || lines[count] !== "" || first === undefined || last === undefined || first === "") return undefined;
+  if (first[0] === " " || first[0] === "\n" || last === "" || /[ \t\n]$/.test(last)) return undefined;
+  // writeScalar's test is made on the written pieces: the indent and newlines added are neither of its characters.
+  const pieces: string[] = [];
+  let run = 0;
+  for (let i = 0; i <= count; i++) {
+    const line = i < count ? lines[i]! : "";
+    if (line !== "" && !line.includes("\n")) continue;
+    // A run of one-line elements, joined at once (one string per run, not one per line).
+    if (i > run) {
+      const text = indent + lines.slice(run, i).join(`\n${indent}`);
+      if (quotedOnly(text)) return undefined;
+      pieces.push(text);
+    }
+    run = i + 1;
+    if (i === count) break;
+    if (line === "") {
+      pieces.push("");
+      continue;
+    }
+    let text = chunks.get(line);
+    if (text === undefined) {
+      text = indentedChunk(line, indent);
+      if (quotedOnly(text)) return undefined;
+      chunks.set(line, text);
+    }
+    pieces.push(text);
+  }
+  // Concatenated, not joined: the document's final join copies the text once, not twice.
+  let text = "|";
+  for (const piece of pieces) text += `\n${piece}`;
+  return text;
+}
+
+/** blockString's `replace(/\n+/g, "$&" + indent)` for one chunk: every line but an empty one is indented. */
+function indentedChunk(chunk: string, indent: string): string {
+  if (chunk.startsWith("\n") || chunk.endsWith("\n"))
+    return chunk
+      .split("\n")
+      .map((line) => line && indent + line)
+      .join("\n");
+  return indent + chunk.replace(/\n+/g, `$&${indent}`);
+}
+
+/** writeScalar's test for a character only a double-quoted scalar can hold. */
+function quotedOnly(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- the library's own test
+  return /[^\x20-\x7e\n\t]/.test(text) && /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(text);
+}
+
+/**
+ * The chunks of literal blocks already written in the text document being written, per indent:
+ * litestream.yml, which two scripts write, is indented once. Only set while one document is written.
+ */
+let documentChunks: Map<string, Map<string, string>> | undefined;
+
+function writeTextBlock(node: TextBlock, ctx: Context): string {
+  let chunks = documentChunks?.get(ctx.indent);
+  if (!chunks) documentChunks?.set(ctx.indent, (chunks = new Map()));
+  return literalBlockLines(node.lines, ctx.indent, chunks) ?? unsupported();
 }
 
 /** Lines joined as a block collection joins them: the first at the current column, the others indented. */
@@ -646,7 +758,9 @@ function writeTextMap(node: TextMap, ctx: Context): string {
   const { key: keyCtx, value: valueCtx } = ctx.pairContexts;
   const keys = (keyCtx.keyTexts ??= new Map());
   const lines: string[] = [];
-  for (const [key, value, before] of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value, before] = entries[i]!;
+    if (node.spaced && i > 0) lines.push("");
     addCommentBefore(indent, lines, before, false);
     let str = keys.get(key);
     if (str === undefined) keys.set(key, (str = writeTextScalar({ kind: "scalar", value: key }, keyCtx)));
@@ -656,12 +770,13 @@ function writeTextMap(node: TextMap, ctx: Context): string {
       const text = writeTextScalar(value, valueCtx);
       str += text === "" ? text : ` ${text}`;
       if (value.comment) str += lineComment(str, valueCtx.indent, commentString(value.comment));
-    } else {
+    } else if (value.kind === "block") str += ` ${writeTextBlock(value, valueCtx)}`;
+    else {
       const text = value.kind === "map" ? writeTextMap(value, valueCtx) : writeTextSeq(value, valueCtx);
       const before = value.kind === "map" ? value.commentBefore : undefined;
-      const empty = value.kind === "map" ? value.entries.length === 0 : value.items.length === 0;
+      const inline = value.kind === "map" ? value.entries.length === 0 : value.items.length === 0 || value.flow;
       if (before) str += `\n${indentComment(commentString(before), valueCtx.indent)}\n${valueCtx.indent}`;
-      else str += empty && !text.includes("\n") ? " " : `\n${valueCtx.indent}`;
+      else str += inline && !text.includes("\n") ? " " : `\n${valueCtx.indent}`;
       str += text;
     }
     lines.push(str);
@@ -672,6 +787,7 @@ function writeTextMap(node: TextMap, ctx: Context): string {
 function writeTextSeq(node: TextSeq, ctx: Context): string {
   const { items } = node;
   if (items.length === 0) return "[]";
+  if (node.flow) return writeTextFlowSeq(node, ctx);
   const { indent } = ctx;
   const itemIndent = `${indent}  `;
   const itemCtx = blockItemContext(ctx, itemIndent);
@@ -684,8 +800,21 @@ function writeTextSeq(node: TextSeq, ctx: Context): string {
     } else if (item.kind === "map") {
       addCommentBefore(indent, lines, item.commentBefore, false);
       str = writeTextMap(item, itemCtx);
-    } else str = writeTextSeq(item, itemCtx);
+    } else if (item.kind === "block") str = writeTextBlock(item, itemCtx);
+    else str = writeTextSeq(item, itemCtx);
     lines.push(`- ${str}`);
   }
   return joinBlockLines(lines, indent);
+}
+
+/** writeFlowCollection for a list of scalars without comments that fits on one line; anything else goes to the library. */
+function writeTextFlowSeq(node: TextSeq, ctx: Context): string {
+  const itemCtx = derived(ctx, { indent: `${ctx.indent}  ${ctx.indentStep}`, inFlow: true, implicitKey: false });
+  const items: string[] = [];
+  for (const item of node.items) {
+    if (item.kind !== "scalar" || item.comment) unsupported();
+    const str = writeTextScalar(item as TextScalar, itemCtx);
+    items.push(str.includes("\n") ? unsupported() : str);
+  }
+  return `[${ctx.padding}${items.join(", ")}${ctx.padding}]`;
 }

@@ -7,11 +7,12 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar, type YAMLMap } from "yaml";
 import { headerLines } from "../../header.js";
 import { isOurService } from "./existing.js";
-import { commentText, map } from "../../render/yaml.js";
-import { yamlText } from "../../render/yaml-emit.js";
+import { commentText, textMap as map, type TextEntryInput } from "../../render/yaml.js";
+import { textDocument, yamlText, type TextDocumentOptions, type TextMap } from "../../render/yaml-emit.js";
 import { CONFIG_NAME, type ComposeServices, type VolumeSpec } from "./sidecar.js";
 
 const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
+const TEXT_OPTIONS: TextDocumentOptions = { flowCollectionPadding: false };
 
 type Json = Record<string, unknown>;
 
@@ -33,20 +34,21 @@ export interface OverrideFileInput {
 /** The fully generated compose.litestream.yaml. */
 export function renderOverrideFile(input: OverrideFileInput): string {
   const { services } = input;
-  const serviceEntries: Array<[string, YAMLMap, string?]> = [];
-  const waits = Object.keys(services.waitFor).length > 0;
-  input.waiters.forEach(({ service }, i) => {
-    if (!waits) return;
-    serviceEntries.push([
-      service,
-      map([["depends_on", dependsOnNode(services.waitFor)]]),
-      i === 0
-        ? `Your "${service}" service, extended (-f merges this into it): it starts only after the restore.`
-        : `Your "${service}" service mounts the database volume too: it waits as well.`,
-    ]);
-  });
+  const serviceEntries: TextEntryInput[] = [];
+  if (Object.keys(services.waitFor).length > 0) {
+    input.waiters.forEach(({ service }, i) => {
+      serviceEntries.push([
+        service,
+        map([["depends_on", dependsOnNode(services.waitFor)]]),
+        i === 0
+          ? `Your "${service}" service, extended (-f merges this into it): it starts only after the restore.`
+          : `Your "${service}" service mounts the database volume too: it waits as well.`,
+      ]);
+    });
+  }
   for (const service of services.services) serviceEntries.push([service.name, service.node, service.comment]);
-  const top: Array<[string, YAMLMap | undefined, string?]> = [["services", map(serviceEntries)]];
+  // A blank line between the top-level entries and between the services, for a reader scanning services.
+  const top: TextEntryInput[] = [["services", map(serviceEntries, true)]];
   if (input.volume.named) {
     top.push([
       "volumes",
@@ -54,25 +56,12 @@ export function renderOverrideFile(input: OverrideFileInput): string {
       "Your app's volume, declared here too so this file stands on its own (-f merges both).",
     ]);
   }
-  if (services.configs.length)
-    top.push(["configs", map(services.configs.map((c): [string, YAMLMap, string] => [c.name, c.node, c.comment]))]);
-  const root = map(top);
-  spaceOut(root);
-  spaceOut(root.get("services") as YAMLMap);
-  const doc = new Document(root, { version: "1.1" });
-  doc.commentBefore = commentText([...headerLines(input.what), "", ...input.notes].join("\n"));
-  return yamlText(doc, TO_STRING);
+  if (services.configs.length) top.push(["configs", map(services.configs.map((c): TextEntryInput => [c.name, c.node, c.comment]))]);
+  return textDocument(map(top, true), commentText([...headerLines(input.what), "", ...input.notes].join("\n")), TEXT_OPTIONS);
 }
 
-/** A blank line between the entries of a map, for a reader scanning services. */
-function spaceOut(node: YAMLMap): void {
-  node.items.forEach((pair, i) => {
-    if (i > 0 && isScalar(pair.key)) pair.key.spaceBefore = true;
-  });
-}
-
-function dependsOnNode(waitFor: Record<string, string>): YAMLMap {
-  return map(Object.entries(waitFor).map(([name, condition]): [string, YAMLMap] => [name, map([["condition", condition]])]));
+function dependsOnNode(waitFor: Record<string, string>): TextMap {
+  return map(Object.entries(waitFor).map(([name, condition]): TextEntryInput => [name, map([["condition", condition]])]));
 }
 
 export interface InPlaceInput {
@@ -159,12 +148,13 @@ function ourServicesEdit(input: InPlaceInput, file: SourceText, services: YAMLMa
 }
 
 function renderOurServices(input: InPlaceInput, unit: number): string {
-  const entries = input.services.services.map((s): [string, YAMLMap, string] => [s.name, s.node, s.comment]);
-  const services = map(entries);
-  spaceOut(services);
-  const first = services.items[0]!.key as Scalar;
-  first.commentBefore = `${commentText(input.marker)}\n\n${first.commentBefore ?? ""}`;
-  const text = yamlText(new Document(map([["services", services]]), { version: "1.1" }), { ...TO_STRING, indent: unit });
+  const services = map(
+    input.services.services.map((s): TextEntryInput => [s.name, s.node, s.comment]),
+    true,
+  );
+  const [key, value, comment] = services.entries[0]!;
+  services.entries[0] = [key, value, `${commentText(input.marker)}\n\n${comment ?? ""}`];
+  const text = textDocument(map([["services", services]]), undefined, { ...TEXT_OPTIONS, indent: unit });
   return text.slice(text.indexOf("\n") + 1);
 }
 
@@ -269,9 +259,10 @@ function configEdits(file: SourceText, doc: Document, services: ComposeServices,
   if (pair && !isMap(configs)) throw new Refusal("its top-level `configs` is not a mapping", "fix the configs: section");
   const ours = (configs as YAMLMap | undefined)?.items.find((p) => keyText(p) === CONFIG_NAME);
   const wanted = services.configs.map((c) => {
-    const node = map([[c.name, c.node]]);
-    (node.items[0]!.value as YAMLMap).items[0]!.key = withComment(c.comment, (node.items[0]!.value as YAMLMap).items[0]!.key as Scalar);
-    return yamlText(new Document(node, { version: "1.1" }), { ...TO_STRING, indent: unit });
+    // In the user's file the comment goes inside our entry, above its first key.
+    const [first, ...rest] = c.node.entries;
+    const node: TextMap = { ...c.node, entries: [[first![0], first![1], commentText(c.comment)], ...rest] };
+    return textDocument(map([[c.name, node]]), undefined, { ...TEXT_OPTIONS, indent: unit });
   })[0];
   if (!wanted) {
     if (!ours) return [];
@@ -286,11 +277,6 @@ function configEdits(file: SourceText, doc: Document, services: ComposeServices,
     return [{ start: file.lineStart(keyStart(ours)), end: file.lineEndAfter(valueEnd(ours)), text: file.lines(indent(wanted, column)) }];
   const at = file.lineEndAfter(valueEnd((configs as YAMLMap).items.at(-1)!));
   return [{ start: at, end: at, text: file.lines(indent(wanted, column)) }];
-}
-
-function withComment(comment: string, key: Scalar): Scalar {
-  key.commentBefore = commentText(comment);
-  return key;
 }
 
 function append(file: SourceText, lines: string): Edit {

@@ -6,7 +6,7 @@
  */
 import { restoreMissingDatabase, type RestoreRetry } from "../../render/restore-steps.js";
 import { shellWord } from "../../render/quote/sh.js";
-import { renderTemplate } from "../../templates.js";
+import { escapeDollars } from "./interpolation.js";
 
 /** The variable that names the config file inside the container; every litestream command reads it. */
 export const CONFIG_PATH_VARIABLE = "LITESTREAM_CONFIG";
@@ -25,47 +25,92 @@ export interface ScriptSeed {
 
 export type ScriptAction = { kind: "replicate" } | { kind: "restore"; databases: string[]; retry?: RestoreRetry; seed?: ScriptSeed };
 
+/** A file the script writes with a heredoc, as the compose file holds it. */
+export interface HeredocFile {
+  delimiter: string;
+  /**
+   * escapeDollars(content) then the delimiter's line, as elements of the script's lines: the
+   * content is one element (a slice of it, not a copy), so a block writes it at once.
+   */
+  lines: string[];
+  empty: boolean;
+}
+
+/** Made once per content: a litestream.yml that two scripts write is escaped (and then indented) once. */
+export function heredocFile(content: string): HeredocFile {
+  const delimiter = heredocDelimiter(content);
+  const text = escapeDollars(withoutCR(content));
+  const lines = text.endsWith("\n") ? [text.slice(0, -1), delimiter] : [text + delimiter];
+  return { delimiter, lines, empty: content === "" };
+}
+
 /**
- * The script as the container's shell must see it. Compose interpolates it first, so it is
- * written into the compose file through escapeDollars. `config` undefined: the config is mounted
- * at `mountedConfig` (configs/bind) and the script only restores.
+ * The script the container's shell must see, as the compose file holds it: Compose interpolates
+ * it first, so every `$` is written `$$` (escapeDollars). In lines: the text is `lines.join("\n")`
+ * (the last line empty, for the final newline; a heredoc's file is one element). `config` mounted:
+ * the config is mounted at that path (configs/bind) and the script only restores.
  */
-export function renderScript(action: ScriptAction, config: { content: string } | { mounted: string }, checks: string[] = []): string {
-  const configWord = "content" in config ? `"$${CONFIG_PATH_VARIABLE}"` : shellWord(config.mounted);
+export function scriptLines(action: ScriptAction, config: HeredocFile | { mounted: string }, checks: string[] = []): string[] {
+  const heredoc = "lines" in config ? config : undefined;
+  const lines: string[] = [];
+  const add = (line: string) => lines.push(escapeDollars(line.includes("\r") ? withoutCR(`${line}\n`).slice(0, -1) : line));
+  add("set -eu");
+  if (checks.length) {
+    add("# Settings read at start-up must be set: an empty one would make Litestream use an empty value (docs/storage.md).");
+    checks.forEach(add);
+  }
+  if (heredoc && !heredoc.empty) {
+    add("# Quoted delimiter: the shell expands nothing, Litestream expands its own variables.");
+    add(`cat > "$${CONFIG_PATH_VARIABLE}" <<'${heredoc.delimiter}'`);
+    lines.push(...heredoc.lines);
+  }
+  if (action.kind === "replicate") {
+    add("# exec: Litestream becomes the main process, so `docker stop` reaches it and it syncs one last time.");
+    add(`exec litestream replicate -config "$${CONFIG_PATH_VARIABLE}"`);
+    lines.push("");
+    return lines;
+  }
+  const { seed } = action;
+  if (seed) {
+    const file = heredocFile(seed.content);
+    add(`# restoreFrom: environment ${seed.environment}'s replicas, only ever given to \`restore\` below (read-only by construction).`);
+    add(`cat > ${RESTORE_FROM_CONFIG_PATH} <<'${file.delimiter}'`);
+    lines.push(...file.lines);
+  }
+  add("# A 0-byte database (opened before the restore) is set aside so that its backup is restored (docs/lifecycle.md).");
   // Flags before the positional path (Go flag parsing); each path exactly as in the config.
+  const configWord = heredoc ? `"$${CONFIG_PATH_VARIABLE}"` : shellWord((config as { mounted: string }).mounted);
   const restore = `litestream restore -if-db-not-exists -if-replica-exists -config ${configWord}`;
-  const seed = action.kind === "restore" ? action.seed : undefined;
   const seedRestore = seed && {
     restore: `litestream restore -if-db-not-exists -if-replica-exists -config ${RESTORE_FROM_CONFIG_PATH}`,
     environment: seed.environment,
   };
-  return renderTemplate("compose-heredoc.sh.hbs", {
-    checks,
-    config: "content" in config ? config.content : "",
-    delimiter: "content" in config ? heredocDelimiter(config.content) : "",
-    seedFrom: seed?.environment,
-    seedConfig: seed?.content ?? "",
-    seedDelimiter: seed ? heredocDelimiter(seed.content) : "",
-    seedPath: RESTORE_FROM_CONFIG_PATH,
-    restore: action.kind === "restore",
-    restoreLines:
-      action.kind === "restore"
-        ? action.databases.flatMap((db) =>
-            restoreMissingDatabase({
-              db: shellWord(db),
-              restore,
-              retry: action.retry,
-              ...(seedRestore && seed?.databases.includes(db) ? { seed: seedRestore } : {}),
-            }),
-          )
-        : [],
-  });
+  const seeded = new Set(seed?.databases);
+  for (const db of action.databases) {
+    restoreMissingDatabase({
+      db: shellWord(db),
+      restore,
+      retry: action.retry,
+      ...(seedRestore && seeded.has(db) ? { seed: seedRestore } : {}),
+    }).forEach(add);
+  }
+  lines.push("");
+  return lines;
+}
+
+/** CRLF → LF, as the Handlebars template this replaces did to its whole output (no text of ours holds a CR). */
+function withoutCR(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n/g, "\n") : text;
 }
 
 /** A delimiter that no line of the config equals, so the heredoc cannot end early. */
 export function heredocDelimiter(config: string): string {
-  const text = `\n${config}\n`;
   let delimiter = "LITESTREAM_YML";
-  while (text.includes(`\n${delimiter}\n`)) delimiter += "_";
+  while (isLineOf(config, delimiter)) delimiter += "_";
   return delimiter;
+}
+
+/** `\n${text}\n` includes `\n${line}\n`, without copying the text. */
+function isLineOf(text: string, line: string): boolean {
+  return text === line || text.startsWith(`${line}\n`) || text.endsWith(`\n${line}`) || text.includes(`\n${line}\n`);
 }

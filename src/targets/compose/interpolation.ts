@@ -13,7 +13,8 @@
 
 /** Every `$` written as `$$`, so Compose hands the text to the container unchanged. */
 export function escapeDollars(text: string): string {
-  return text.replaceAll("$", "$$$$");
+  // Most script lines hold no $: no new string for them.
+  return text.includes("$") ? text.replaceAll("$", "$$$$") : text;
 }
 
 /** Looks a variable up; undefined means unset (distinct from ""). Names are case-sensitive. */

@@ -1,14 +1,24 @@
 /**
  * The Compose services: a run-once `litestream-restore` every volume user waits for (or, on Compose
- * 5.3+, a pre_start step of the replicator), and the `litestream`
- * replicator. Built as yaml nodes (with their comments); compose-file.ts places them in a file.
+ * 5.3+, a pre_start step of the replicator), and the `litestream` replicator. Built as text trees
+ * of yaml-emit.ts (with their comments); compose-file.ts places them in a file.
  */
-import { Scalar, type YAMLMap } from "yaml";
-import { block, flow, map, quoted, seq, type YamlEntry as Entry, type YamlValue as Value } from "../../render/yaml.js";
+import {
+  textBlock as block,
+  textBlockOfText as blockOfText,
+  textFlow as flow,
+  textMap as map,
+  textQuoted as quoted,
+  textScalar as scalar,
+  textSeq as seq,
+  type TextEntryInput as Entry,
+  type TextValue as Value,
+} from "../../render/yaml.js";
+import type { TextMap } from "../../render/yaml-emit.js";
 import type { EnvBinding } from "../../env-mapping.js";
 import type { DatabasePlan, EnvironmentPlan, Plan } from "../../plan.js";
 import { escapeDollars } from "./interpolation.js";
-import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, renderScript, type ScriptSeed } from "./heredoc.js";
+import { CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH, heredocFile, scriptLines, type HeredocFile, type ScriptSeed } from "./heredoc.js";
 import type { ComposeTargetConfig } from "./schema.js";
 import { requiredSettings, startupCheckLines } from "../../render/startup-checks.js";
 import { literalPath } from "../../plan/model.js";
@@ -47,14 +57,21 @@ export interface ServicesInput {
 
 export interface ComposeServices {
   /** In file order: restore service(s) first, then the replicator. */
-  services: Array<{ name: string; node: YAMLMap; comment: string }>;
+  services: Array<{ name: string; node: TextMap; comment: string }>;
   /** What every service that mounts the database volume waits for: service name → depends_on condition. */
   waitFor: Record<string, string>;
   /** Top-level configs entries (configDelivery "configs"). */
-  configs: Array<{ name: string; node: YAMLMap; comment: string }>;
+  configs: Array<{ name: string; node: TextMap; comment: string }>;
 }
 
-export function buildServices(input: ServicesInput): ComposeServices {
+/** What the services are built from: the input, and the config as the heredoc scripts write it (made once). */
+interface Build extends ServicesInput {
+  heredoc: () => HeredocFile;
+}
+
+export function buildServices(from: ServicesInput): ComposeServices {
+  let file: HeredocFile | undefined;
+  const input: Build = { ...from, heredoc: () => (file ??= heredocFile(from.config)) };
   const preStart = input.env.restoreOnBoot && input.target.restoreStep === "pre_start";
   const restores = input.env.restoreOnBoot && !preStart ? restoreServices(input) : [];
   const restoreNames = restores.map((r) => r.name);
@@ -72,7 +89,7 @@ export function buildServices(input: ServicesInput): ComposeServices {
       ? [
           {
             name: CONFIG_NAME,
-            node: map([["content", block(escapeDollars(input.config))]]),
+            node: map([["content", blockOfText(escapeDollars(input.config))]]),
             comment: [
               `litestream.yml for environment "${input.env.name}", copied into the Litestream containers (Compose 2.23.1+, not Swarm).`,
               "Compose interpolates content too: every $ meant for Litestream is written $$.",
@@ -100,7 +117,7 @@ function replicatorComment(restoreNames: string[], preStart: boolean): string {
     : "Litestream: replicates every database continuously.";
 }
 
-function replicatorService(input: ServicesInput, restoreNames: string[], explain: boolean, preStart: boolean): YAMLMap {
+function replicatorService(input: Build, restoreNames: string[], explain: boolean, preStart: boolean): TextMap {
   const { target, env } = input;
   const entries: Entry[] = [
     ["image", input.plan.litestream.image],
@@ -111,7 +128,7 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
   if (restoreNames.length) entries.push(["depends_on", dependsOnCompleted(restoreNames)]);
   if (preStart) entries.push(["pre_start", seq([restoreStep(input)])]);
   if (target.configDelivery === "heredoc") {
-    entries.push(...shellCommand(renderScript({ kind: "replicate" }, { content: input.config }, settingChecks(input)), explain, true));
+    entries.push(...shellCommand(scriptLines({ kind: "replicate" }, input.heredoc(), settingChecks(input)), explain, true));
   } else {
     entries.push(["command", flow(["replicate", "-config", MOUNTED_CONFIG_PATH])]);
     if (target.configDelivery === "configs") entries.push(configsMount());
@@ -123,7 +140,7 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
       ["test", flow(["CMD", "litestream", "databases"])],
       ["interval", "1m"],
       ["timeout", "10s"],
-      ["retries", new Scalar(3)],
+      ["retries", scalar(3)],
       ["start_period", "30s"],
     ]),
     [
@@ -137,15 +154,15 @@ function replicatorService(input: ServicesInput, restoreNames: string[], explain
 }
 
 /** The pre_start step (Compose 5.3+): the restore script, in its own container with the service's volumes. */
-function restoreStep(input: ServicesInput): YAMLMap {
-  const script = renderScript(
+function restoreStep(input: Build): TextMap {
+  const script = scriptLines(
     {
       kind: "restore",
       databases: input.env.databases.map((db) => literalPath(db.path)),
       ...(input.env.restoreRetry ? { retry: input.env.restoreRetry } : {}),
       ...scriptSeed(input),
     },
-    { content: input.config },
+    input.heredoc(),
     settingChecks(input),
   );
   const environment: Entry[] = input.bindings.map((binding) => [binding.name, requiredReference(binding, input)]);
@@ -165,7 +182,7 @@ const RESTORE_COMMENT = [
   "so none of them creates an empty database that would hide the backup.",
 ];
 
-function restoreServices(input: ServicesInput): Array<{ name: string; node: YAMLMap; comment: string }> {
+function restoreServices(input: Build): Array<{ name: string; node: TextMap; comment: string }> {
   const { env, target } = input;
   const v05 = input.plan.litestream.version === "0.5";
   const comment = [
@@ -180,9 +197,9 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
   if (!isScratch(input.plan.litestream.image)) {
     const databases = env.databases.map((db) => literalPath(db.path));
     const heredoc = target.configDelivery === "heredoc";
-    const script = renderScript(
+    const script = scriptLines(
       { kind: "restore", databases, ...(env.restoreRetry ? { retry: env.restoreRetry } : {}), ...scriptSeed(input) },
-      heredoc ? { content: input.config } : { mounted: MOUNTED_CONFIG_PATH },
+      heredoc ? input.heredoc() : { mounted: MOUNTED_CONFIG_PATH },
       settingChecks(input),
     );
     return [
@@ -217,7 +234,7 @@ function restoreServices(input: ServicesInput): Array<{ name: string; node: YAML
 }
 
 /** restoreFrom: the restore-only config travels inside the restore script, whatever the configDelivery. */
-function scriptSeed(input: ServicesInput): { seed?: ScriptSeed } {
+function scriptSeed(input: Build): { seed?: ScriptSeed } {
   const from = input.env.restoreFrom;
   if (!from || input.restoreFromConfig === undefined) return {};
   return {
@@ -226,7 +243,7 @@ function scriptSeed(input: ServicesInput): { seed?: ScriptSeed } {
 }
 
 /** The start-up check of docs/storage.md; the exec-form services rely on ${NAME:?…} in their environment. */
-const settingChecks = (input: ServicesInput) => startupCheckLines(requiredSettings(input.env), "litestream");
+const settingChecks = (input: Build) => startupCheckLines(requiredSettings(input.env), "litestream");
 
 export function isScratch(image: string): boolean {
   return /scratch/.test(image.slice(image.lastIndexOf(":") + 1));
@@ -236,7 +253,7 @@ export function restoreServiceName(db: DatabasePlan, count: number): string {
   return count > 1 ? `${RESTORE_SERVICE}-${db.name}` : RESTORE_SERVICE;
 }
 
-function restoreHead(input: ServicesInput): Entry[] {
+function restoreHead(input: Build): Entry[] {
   const entries: Entry[] = [
     ["image", input.plan.litestream.image],
     // Quoted: a YAML 1.1 reader takes a bare no for the boolean false.
@@ -246,7 +263,8 @@ function restoreHead(input: ServicesInput): Entry[] {
   return entries;
 }
 
-function shellCommand(script: string, explain: boolean, writesConfig: boolean): Entry[] {
+/** `script`: its lines as scriptLines gives them (already escaped for Compose). */
+function shellCommand(script: string[], explain: boolean, writesConfig: boolean): Entry[] {
   return [
     [
       "entrypoint",
@@ -265,7 +283,7 @@ function shellCommand(script: string, explain: boolean, writesConfig: boolean): 
               ]),
         ].join("\n"),
     ],
-    ["command", seq([block(escapeDollars(script))])],
+    ["command", seq([block(script)])],
   ];
 }
 
@@ -281,7 +299,7 @@ function configsMount(): Entry {
   ];
 }
 
-function environmentAndVolumes(input: ServicesInput, explain: boolean): Entry[] {
+function environmentAndVolumes(input: Build, explain: boolean): Entry[] {
   const entries: Entry[] = [];
   const environment: Entry[] = input.bindings.map((binding) => [binding.name, requiredReference(binding, input)]);
   if (input.target.configDelivery === "heredoc") environment.push([CONFIG_PATH_VARIABLE, HEREDOC_CONFIG_PATH]);
@@ -305,8 +323,8 @@ function environmentAndVolumes(input: ServicesInput, explain: boolean): Entry[] 
         ["type", "bind"],
         ["source", input.bindSource],
         ["target", MOUNTED_CONFIG_PATH],
-        ["read_only", new Scalar(true)],
-        ["bind", map([["create_host_path", new Scalar(false)]])],
+        ["read_only", scalar(true)],
+        ["bind", map([["create_host_path", scalar(false)]])],
       ]),
     );
   }
@@ -339,6 +357,6 @@ function requiredReference(binding: EnvBinding, input: ServicesInput): string {
   return `\${${binding.secretName}:?${message}}`;
 }
 
-function dependsOnCompleted(names: string[]): YAMLMap {
+function dependsOnCompleted(names: string[]): TextMap {
   return map(names.map((name): Entry => [name, map([["condition", "service_completed_successfully"]])]));
 }
