@@ -132,11 +132,28 @@ function writeDocument(doc: Document, options: YamlTextOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
-const commentString = (text: string) => text.replace(/^(?!$)(?: $)?/gm, "#");
+/** A multi-line regex also starts a line after \r, U+2028 and U+2029: those texts keep the library's regex. */
+const OTHER_LINE_BREAK = /[\r\u2028\u2029]/;
 
+/** `text.replace(/^(?!$)(?: $)?/gm, "#")`: "#" before each non-empty line; a line of one space becomes "#". */
+function commentString(text: string): string {
+  if (OTHER_LINE_BREAK.test(text)) return text.replace(/^(?!$)(?: $)?/gm, "#");
+  const commentLine = (line: string) => (line === "" ? line : line === " " ? "#" : `#${line}`);
+  return text.includes("\n") ? text.split("\n").map(commentLine).join("\n") : commentLine(text);
+}
+
+const blanksOnly = (line: string) => {
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) !== 32) return false;
+  return true;
+};
+
+/** `comment.replace(/^(?! *$)/gm, indent)`: `indent` before each line that is not blanks only. */
 function indentComment(comment: string, indent: string): string {
   if (/^\n+$/.test(comment)) return comment.substring(1);
-  return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+  if (!indent) return comment;
+  if (OTHER_LINE_BREAK.test(comment)) return comment.replace(/^(?! *$)/gm, indent);
+  const indentLine = (line: string) => (blanksOnly(line) ? line : indent + line);
+  return comment.includes("\n") ? comment.split("\n").map(indentLine).join("\n") : indentLine(comment);
 }
 
 function lineComment(str: string, indent: string, comment: string): string {
@@ -220,54 +237,53 @@ function doubleQuotedString(value: string, ctx: Context): string {
   const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
   let str = "";
   let start = 0;
-  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-    if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
+  // The library visits every character; only a backslash, or a space right before `\n`, changes
+  // anything, so this goes from backslash to backslash (`from`: the next character it would visit).
+  for (let from = 0, i = json.indexOf("\\"); i !== -1; from = i + 1, i = json.indexOf("\\", from)) {
+    if (i - 1 >= from && json[i - 1] === " " && json[i + 1] === "n") {
       // space before newline needs to be escaped to not be folded
-      str += `${json.slice(start, i)}\\ `;
-      i += 1;
+      str += `${json.slice(start, i - 1)}\\ `;
       start = i;
-      ch = "\\";
     }
-    if (ch === "\\")
-      switch (json[i + 1]) {
-        case "u": {
-          str += json.slice(start, i);
-          const code = json.substr(i + 2, 4);
-          const named: Record<string, string> = {
-            "0000": "\\0",
-            "0007": "\\a",
-            "000b": "\\v",
-            "001b": "\\e",
-            "0085": "\\N",
-            "00a0": "\\_",
-            "2028": "\\L",
-            "2029": "\\P",
-          };
-          str += named[code] ?? (code.substr(0, 2) === "00" ? `\\x${code.substr(2)}` : json.substr(i, 6));
-          i += 5;
-          start = i + 1;
-          break;
-        }
-        case "n":
-          if (implicitKey || json[i + 2] === '"' || json.length < 40) {
-            i += 1;
-          } else {
-            // folding will eat first newline
-            str += `${json.slice(start, i)}\n\n`;
-            while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-              str += "\n";
-              i += 2;
-            }
-            str += indent;
-            // space after newline needs to be escaped to not be folded
-            if (json[i + 2] === " ") str += "\\";
-            i += 1;
-            start = i + 1;
-          }
-          break;
-        default:
-          i += 1;
+    switch (json[i + 1]) {
+      case "u": {
+        str += json.slice(start, i);
+        const code = json.substr(i + 2, 4);
+        const named: Record<string, string> = {
+          "0000": "\\0",
+          "0007": "\\a",
+          "000b": "\\v",
+          "001b": "\\e",
+          "0085": "\\N",
+          "00a0": "\\_",
+          "2028": "\\L",
+          "2029": "\\P",
+        };
+        str += named[code] ?? (code.substr(0, 2) === "00" ? `\\x${code.substr(2)}` : json.substr(i, 6));
+        i += 5;
+        start = i + 1;
+        break;
       }
+      case "n":
+        if (implicitKey || json[i + 2] === '"' || json.length < 40) {
+          i += 1;
+        } else {
+          // folding will eat first newline
+          str += `${json.slice(start, i)}\n\n`;
+          while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+            str += "\n";
+            i += 2;
+          }
+          str += indent;
+          // space after newline needs to be escaped to not be folded
+          if (json[i + 2] === " ") str += "\\";
+          i += 1;
+          start = i + 1;
+        }
+        break;
+      default:
+        i += 1;
+    }
   }
   return start ? str + json.slice(start) : json;
 }
