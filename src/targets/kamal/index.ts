@@ -31,6 +31,7 @@ import {
 
 export const renderKamal: TargetRenderer = (ctx) => {
   const settings = resolveKamalSettings(ctx.plan, ctx.env, ctx.issues, ctx.warnings);
+  resolvedSettings.set(ctx.env, settings);
   if (!settings) return [];
   checkReleases(ctx, settings, { namedVolume: !settings.volume.source.startsWith("/"), adapterLines: false, shellEntrypoint: false });
   const accessory = planKamalAccessory(ctx, settings);
@@ -185,8 +186,7 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
   const script = renderWaitScript({ marker: settings.marker, beforeApp: settings.beforeApp, destinationHint: destinationHint(ctx) });
   for (const other of ctx.plan.environments) {
     if (other === ctx.env || !other.targets.kamal) continue;
-    const scratch = new IssueList();
-    const theirs = resolveKamalSettings(ctx.plan, other, scratch);
+    const theirs = otherSettings(ctx, other);
     if (!theirs?.restoreOnBoot) continue;
     if (renderWaitScript({ marker: theirs.marker, beforeApp: theirs.beforeApp, destinationHint: destinationHint(ctx) }) !== script) {
       ctx.issues.add(
@@ -447,6 +447,14 @@ function describeHosts(hosts: AppHost[]): string {
  * accessory that this one lacks would leak into the destination (a base `host` next to a
  * destination `hosts` is even refused).
  */
+/** Each environment's settings as resolved when it was rendered (keyed on this generation's plan). */
+const resolvedSettings = new WeakMap<EnvironmentPlan, KamalSettings | undefined>();
+
+/** Another environment's settings, for a check across environments: its problems are its own to report. */
+function otherSettings(ctx: TargetContext, other: EnvironmentPlan): KamalSettings | undefined {
+  return resolvedSettings.has(other) ? resolvedSettings.get(other) : resolveKamalSettings(ctx.plan, other, new IssueList());
+}
+
 /** Each environment's accessory as planned, for the destinations' merge check (keyed on this generation's plan). */
 const plannedValues = new WeakMap<EnvironmentPlan, AccessoryValue | undefined>();
 
@@ -455,7 +463,7 @@ function checkDestinationMerge(ctx: TargetContext, settings: KamalSettings, acce
   let baseValue = baseEnv && plannedValues.get(baseEnv);
   if (baseEnv && !plannedValues.has(baseEnv)) {
     const scratch = new IssueList();
-    const baseSettings = resolveKamalSettings(ctx.plan, baseEnv, scratch);
+    const baseSettings = otherSettings(ctx, baseEnv);
     baseValue = baseSettings && planKamalAccessory({ ...ctx, env: baseEnv, issues: scratch, warnings: [] }, baseSettings)?.value;
   }
   if (!baseValue) return;
