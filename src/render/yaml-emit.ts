@@ -135,10 +135,11 @@ function writeDocument(doc: Document, options: YamlTextOptions): string {
 /** A multi-line regex also starts a line after \r, U+2028 and U+2029: those texts keep the library's regex. */
 const OTHER_LINE_BREAK = /[\r\u2028\u2029]/;
 
+const commentLine = (line: string) => (line === "" ? line : line === " " ? "#" : `#${line}`);
+
 /** `text.replace(/^(?!$)(?: $)?/gm, "#")`: "#" before each non-empty line; a line of one space becomes "#". */
 function commentString(text: string): string {
   if (OTHER_LINE_BREAK.test(text)) return text.replace(/^(?!$)(?: $)?/gm, "#");
-  const commentLine = (line: string) => (line === "" ? line : line === " " ? "#" : `#${line}`);
   return text.includes("\n") ? text.split("\n").map(commentLine).join("\n") : commentLine(text);
 }
 
@@ -152,8 +153,11 @@ function indentComment(comment: string, indent: string): string {
   if (/^\n+$/.test(comment)) return comment.substring(1);
   if (!indent) return comment;
   if (OTHER_LINE_BREAK.test(comment)) return comment.replace(/^(?! *$)/gm, indent);
-  const indentLine = (line: string) => (blanksOnly(line) ? line : indent + line);
-  return comment.includes("\n") ? comment.split("\n").map(indentLine).join("\n") : indentLine(comment);
+  if (!comment.includes("\n")) return blanksOnly(comment) ? comment : indent + comment;
+  return comment
+    .split("\n")
+    .map((line) => (blanksOnly(line) ? line : indent + line))
+    .join("\n");
 }
 
 function lineComment(str: string, indent: string, comment: string): string {
