@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "demo-output/", "snapshots/", "test/fixtures/", "src/templates.generated.ts"] },
+  { ignores: ["node_modules/", "dist/", "demo-output/", ".tmp/", "snapshots/", "test/fixtures/", "src/templates.generated.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,14 +1,20 @@
 // `npm run bench`: generation cost (time, memory) as the number of databases grows, with every target
 // on; the in-place edits of shared files on their own; and the CLI's cold `--check` next to the floor
 // of any Node program that loads `yaml`. Printed, never asserted (tests do not depend on timings).
+// It measures the built package (dist/, built first), the code `import "litestream-deploy"` runs:
+// the sources run through tsx carry its transform's extras (a `__name` call for every closure made).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { generate, type ProjectInput } from "../src/index.js";
-import { writeArtifacts } from "../src/writer.js";
+import type { ProjectInput } from "../src/index.js";
 import rails from "../examples/000-rails-kamal-hetzner/litestream.config.js";
+
+execFileSync("npm", ["run", "build"], { stdio: "ignore" });
+// A computed specifier: dist/ does not exist when the sources are type-checked.
+const builtPackage = new URL("../dist/index.js", import.meta.url).href;
+const { generate, writeArtifacts } = (await import(builtPackage)) as typeof import("../src/index.js");
 
 function synthetic(count: number, targets: "all" | "none" = "all"): ProjectInput {
   return {
@@ -152,8 +158,7 @@ console.log(`10,000 / 1,000 databases: ${ratio.toFixed(1)}× the time for 10× t
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB · node ${process.version}`);
 
 // The CLI, cold: `generate --check` on a JSON description, against `node -e "import('yaml')"`, the
-// two run in turn (so that both see the same load). Built first: a stale dist/ would measure old code.
-execFileSync("npm", ["run", "build"], { stdio: "ignore" });
+// two run in turn (so that both see the same load), from the dist/ built above.
 const project = join(root, "cli");
 mkdirSync(project);
 writeFileSync(join(project, "litestream.config.json"), JSON.stringify(rails));

@@ -148,9 +148,10 @@ interface Writer {
 
 /**
  * Two writers on one replica path lose data with no error, and nested paths are just as bad: a
- * restore of the outer one lists the inner one's files (docs/storage.md). Sorted by location, every
- * place's first writer is found by a map and the places nested in it form one run of the sorted
- * list, so the check is O(n log n) plus the clashes it reports.
+ * restore of the outer one lists the inner one's files (docs/storage.md). Every place's writers are
+ * found by a map, and a place nested in another is found from the inner one, whose enclosing places
+ * are worked out once per parent: the check is linear, plus the clashes it reports (each reported by
+ * the later of its two writers, in plan order).
  */
 export function checkLocations(environments: EnvironmentPlan[], project: ProjectConfig, issues: IssueList): void {
   const writers: Writer[] = [];
@@ -167,12 +168,18 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
           exactPathAt: r.exactPathAt,
         });
   const first = new Map<string, Writer>();
-  for (const w of writers) if (!first.has(w.key)) first.set(w.key, w);
-  const places = [...first.keys()].sort();
+  /** The second and later writers of a place. */
+  const later = new Map<string, Writer[]>();
+  for (const w of writers) {
+    const own = first.get(w.key);
+    if (!own) first.set(w.key, w);
+    else if (later.has(w.key)) later.get(w.key)!.push(w);
+    else later.set(w.key, [w]);
+  }
   const where = (w: Writer): IssuePath => (project.environments ? ["environments", w.env] : ["databases"]);
   const owner = (w: Writer) => `environment ${w.env}, database ${w.db}`;
   const found: Array<{ order: [number, number]; add: () => void }> = [];
-  const byParent = new Map<string, Writer[]>();
+  const byParent = new Map<string, string[]>();
 
   for (const w of writers) {
     const earlier = first.get(w.key)!;
@@ -195,23 +202,29 @@ export function checkLocations(environments: EnvironmentPlan[], project: Project
           ),
       });
     }
-    const nested = (other: Writer) => {
-      if (other.index >= w.index) return;
+    // A nested pair is reported by its later writer (`by`), naming the earlier one, as for a shared place.
+    const nested = (by: Writer, other: Writer) => {
       found.push({
-        order: [w.index, other.index],
+        order: [by.index, other.index],
         add: () =>
           issues.add(
-            where(w),
-            `${owner(w)} replicates to ${w.label}, nested with ${other.label} (${owner(other)})`,
-            (w.exactPathAt ?? other.exactPathAt)
-              ? `use sibling paths, not nested ones: change ${formatPath((w.exactPathAt ?? other.exactPathAt)!)}`
+            where(by),
+            `${owner(by)} replicates to ${by.label}, nested with ${other.label} (${owner(other)})`,
+            (by.exactPathAt ?? other.exactPathAt)
+              ? `use sibling paths, not nested ones: change ${formatPath((by.exactPathAt ?? other.exactPathAt)!)}`
               : "use sibling prefixes, not nested ones",
             "replica.nested",
           ),
       });
     };
-    for (const outer of enclosing(w.key, first, byParent)) nested(outer);
-    enclosed(w.key, places, first, nested);
+    for (const place of enclosing(w.key, first, byParent)) {
+      const outer = first.get(place)!;
+      if (outer.index < w.index) nested(w, outer);
+      // The outer place's writers that come later report this place through its first writer.
+      if (earlier !== w) continue;
+      if (outer.index > w.index) nested(outer, w);
+      for (const again of later.get(place) ?? []) if (again.index > w.index) nested(again, w);
+    }
   }
   found.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]).forEach((f) => f.add());
 }
@@ -238,33 +251,19 @@ export function variableLocationsWarning(environments: EnvironmentPlan[]): Warni
 }
 
 /**
- * The first writers of the places that contain `key` ("a/b" contains "a/b/c"), innermost first.
+ * The places (that have a writer) containing `key` ("a/b" contains "a/b/c"), innermost first.
  * Worked out once per parent place: thousands of databases under one prefix share the answer.
  */
-function enclosing(key: string, first: Map<string, Writer>, byParent: Map<string, Writer[]>): Writer[] {
+function enclosing(key: string, first: Map<string, Writer>, byParent: Map<string, string[]>): string[] {
   const cut = key.lastIndexOf("/");
   if (cut <= 0) return [];
   const parent = key.slice(0, cut);
   let found = byParent.get(parent);
   if (found === undefined) {
-    const own = first.get(parent);
-    found = own ? [own, ...enclosing(parent, first, byParent)] : enclosing(parent, first, byParent);
+    found = first.has(parent) ? [parent, ...enclosing(parent, first, byParent)] : enclosing(parent, first, byParent);
     byParent.set(parent, found);
   }
   return found;
-}
-
-/** The first writers of the places inside `key`: one run of the sorted list, found by binary search. */
-function enclosed(key: string, places: string[], first: Map<string, Writer>, each: (w: Writer) => void): void {
-  const start = `${key}/`;
-  let lo = 0;
-  let hi = places.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (places[mid]! < start) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < places.length && places[i]!.startsWith(start); i++) each(first.get(places[i]!)!);
 }
 
 export function checkConfigFiles(environments: EnvironmentPlan[], issues: IssueList): void {
