@@ -341,13 +341,11 @@ function planDatabase(input: EnvironmentInput, d: DatabaseInput): DatabasePlan {
   const role = resolveRole(input, db, i);
   const settings = layerSettings(databaseLayers(input, d, name, role), input.warnings, d.environmentSettings);
   const replicas = d.storages.map((storage, r) => planReplica(input, d, { storage, r, name, settings }));
-  const plan: DatabasePlan = {
-    name,
-    path: dbPath,
-    ...(db.role ? { role: db.role } : {}),
-    ...(role?.reason ? { roleReason: role.reason } : {}),
-    replicas,
-  };
+  // Fields added in this order, not by spreads: one hidden class for all databases alike.
+  const plan = { name, path: dbPath } as DatabasePlan;
+  if (db.role) plan.role = db.role;
+  if (role?.reason) plan.roleReason = role.reason;
+  plan.replicas = replicas;
   if (db.truncatePageN !== undefined) plan.truncatePageN = db.truncatePageN;
   if (db.maxSyncWalBytes !== undefined) plan.maxSyncWalBytes = db.maxSyncWalBytes;
   if (db.directory) {
@@ -416,20 +414,23 @@ function databaseLayers(
 ): Layer[] {
   const override = env.databases?.[name];
   const roleName = db.role;
-  return [
-    ...(role && roleName
-      ? [
-          {
-            source: `role ${roleName}`,
-            reason: role.reason || undefined,
-            values: role.replication,
-            ...(project.roles?.[roleName] ? { path: ["roles", roleName] } : { path: ["databases", i, "role"], preset: true }),
-          },
-        ]
-      : []),
-    { source: `database ${name}`, values: db.replication, path: ["databases", i, "replication"] },
-    { source: `environment ${envName}, database ${name}`, values: override?.replication, path: at("databases", name, "replication") },
-  ];
+  // Only the layers that hold values: most databases have none of their own (no garbage per database).
+  const layers: Layer[] = [];
+  if (role && roleName)
+    layers.push({
+      source: `role ${roleName}`,
+      reason: role.reason || undefined,
+      values: role.replication,
+      ...(project.roles?.[roleName] ? { path: ["roles", roleName] } : { path: ["databases", i, "role"], preset: true }),
+    });
+  if (db.replication) layers.push({ source: `database ${name}`, values: db.replication, path: ["databases", i, "replication"] });
+  if (override?.replication)
+    layers.push({
+      source: `environment ${envName}, database ${name}`,
+      values: override.replication,
+      path: at("databases", name, "replication"),
+    });
+  return layers;
 }
 
 /** A storage's destination, with its file paths resolved against baseDir. */
