@@ -3,7 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { Document, Pair, parse, Scalar, YAMLMap, YAMLSeq } from "yaml";
-import { block, commentText, flow, map, quoted, seq, type YamlNode } from "../src/render/yaml.js";
+import { commentText } from "../src/render/yaml.js";
+import { block, flow, map, quoted, seq, type YamlNode } from "./support/yaml-nodes.js";
 import {
   literalBlockLines,
   textDocument,

@@ -1,31 +1,9 @@
 /**
- * YAML node builders with comments, one style for every target that writes YAML: build the nodes,
- * then `new Document(node).toString({ lineWidth: 0, ... })` writes them. Below, the same builders
- * for the text trees `textDocument` (yaml-emit.ts) writes.
+ * YAML builders with comments, one style for every target that writes YAML: a light text tree that
+ * `textDocument` (yaml-emit.ts) writes with the `yaml` library's rules (test/yaml-emit*.test.ts
+ * compare the two).
  */
-import { Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { TextBlock, TextEntry, TextMap, TextNode, TextScalar, TextSeq } from "./yaml-emit.js";
-
-export type YamlNode = Scalar | YAMLMap | YAMLSeq;
-export type YamlValue = YamlNode | string;
-/** A mapping entry: key, value (skipped when undefined) and a comment above the key. */
-export type YamlEntry = [key: string, value: YamlValue | undefined, comment?: string | false | undefined];
-
-function toNode(value: YamlValue): YamlNode {
-  return typeof value === "string" ? new Scalar(value) : value;
-}
-
-/** A block mapping; each entry's comment goes above its key. */
-export function map(entries: YamlEntry[]): YAMLMap {
-  const node = new YAMLMap();
-  for (const [key, value, comment] of entries) {
-    if (value === undefined) continue;
-    const keyNode = new Scalar(key);
-    if (comment) keyNode.commentBefore = commentText(comment);
-    node.items.push(new Pair(keyNode, toNode(value)));
-  }
-  return node;
-}
 
 /** Comment lines as the `yaml` library wants them: one space after `#`, blank lines stay blank. */
 export function commentText(text: string): string {
@@ -34,35 +12,6 @@ export function commentText(text: string): string {
     .map((line) => (line ? ` ${line}` : ""))
     .join("\n");
 }
-
-export function seq(items: YamlValue[]): YAMLSeq {
-  const node = new YAMLSeq();
-  node.items.push(...items.map(toNode));
-  return node;
-}
-
-/** A one-line list of double-quoted strings, e.g. ["/bin/sh", "-c"]. */
-export function flow(items: string[]): YAMLSeq {
-  const node = seq(items.map((item) => quoted(item)));
-  node.flow = true;
-  return node;
-}
-
-export function quoted(text: string): Scalar {
-  const node = new Scalar(text);
-  node.type = "QUOTE_DOUBLE";
-  return node;
-}
-
-/** A literal block scalar (`|`): the text exactly, line by line. */
-export function block(text: string): Scalar {
-  const node = new Scalar(text);
-  node.type = "BLOCK_LITERAL";
-  return node;
-}
-
-// The same builders for the lighter text tree of yaml-emit.ts (`textDocument`): for a file large
-// enough that `yaml` nodes cost (compose.litestream.yaml embeds litestream.yml and scripts).
 
 export type TextValue = TextNode | string;
 /** A mapping entry: key, value (skipped when undefined) and a comment above the key. */
