@@ -760,12 +760,19 @@ function writeTextBlock(node: TextBlock, ctx: Context): string {
   return literalBlockLines(node.lines, ctx.indent, chunks) ?? unsupported();
 }
 
+function textLength(lines: string[]): number {
+  let length = 0;
+  for (const line of lines) length += line.length;
+  return length;
+}
+
 /** Lines joined as a block collection joins them: the first at the current column, the others indented. */
 function joinBlockLines(lines: string[], indent: string): string {
-  // One join where no line is blank: a flat string, whose pieces die young. Built with `+=`, a large
-  // file's 10,000 items each stay a rope of small strings until the end, and the young-generation
-  // garbage collector copies every piece of it again and again.
-  if (!lines.includes("")) return lines.join(`\n${indent}`);
+  // Many lines, or short ones: one join (a flat string, whose pieces die young; built with `+=`, a
+  // large file's 10,000 items each stay a rope of small strings, which the young-generation garbage
+  // collector copies again and again). A few long ones (a service holding a script of megabytes):
+  // `+=`, so that each level of nesting does not copy the megabytes again.
+  if ((lines.length > 32 || textLength(lines) < 1 << 16) && !lines.includes("")) return lines.join(`\n${indent}`);
   let str = lines[0]!;
   for (let i = 1; i < lines.length; ++i) {
     const line = lines[i]!;
