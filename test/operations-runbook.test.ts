@@ -111,6 +111,17 @@ describe("runbook spelling per target", () => {
     storage: { provider: "file" as const, path: "/backups" },
     databases: [{ name: "app", path: "/data/app.db" }],
   };
+  it("systemd: a database file whose name ends in litestream is swapped as itself, never the binary", () => {
+    const project = {
+      ...base,
+      databases: [{ name: "app", path: "/data/app.litestream" }],
+      targets: { systemd: { appUnit: "app.service" } },
+    };
+    const runbook = fileOf(generate(project).files, "runbook").content;
+    const swap = runbook.split("\n").find((l) => l.includes("test -s"))!;
+    expect(swap).toContain("mv app.litestream app.litestream.before-restore");
+    expect(swap).not.toContain("/usr/bin/litestream");
+  });
   it("Kamal: accessory exec --reuse; Compose: exec in the litestream service; systemd: the unit's user and environment", () => {
     const kamal = fileOf(
       generate({ ...base, targets: { kamal: { version: "2.12", volume: "app_data:/data", host: "app.example.com" } } }).files,

@@ -111,11 +111,11 @@ function systemdRunner(plan: Plan, env: EnvironmentPlan): Runner {
   const run = `sudo systemd-run --quiet --pipe --wait --collect -p User=${user} -p EnvironmentFile=${CONFIG_DIR}/${service}.env`;
   return {
     target: "systemd",
-    // `shell` rewrites `litestream ` (and so a file named …litestream) to the binary.
-    keepsWord: (word) => isBareWord(word) && !word.includes("litestream"),
+    keepsWord: isBareWord,
     config: `${CONFIG_DIR}/${service}.yml`,
     litestream: (args) => `${run} ${shellWords([binary, ...args])}`,
-    shell: (script) => `${run} /bin/sh -c ${shellWord(script.replace(/\blitestream /g, `${binary} `))}`,
+    // The scripts (the check, the swap) run no Litestream command: those go through `litestream` above.
+    shell: (script) => `${run} /bin/sh -c ${shellWord(script)}`,
     stop: [`sudo systemctl stop ${shellWords(appUnits)}`, `sudo systemctl stop ${service}.service`],
     start: [`sudo systemctl start ${service}.service`, `sudo systemctl start ${shellWords(appUnits)}`],
     restart: `sudo systemctl restart ${service}.service`,
