@@ -4,6 +4,7 @@
  * config/deploy.yml (or config/deploy.<destination>.yml), and the credentials' lines (and the drill's
  * heartbeat URL) in .kamal/secrets (or .kamal/secrets.<destination>).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Artifact, TargetContext, TargetRenderer } from "../../artifact.js";
 import { envBindings, type EnvBinding } from "../../env-mapping.js";
 import { IssueList } from "../../errors.js";
@@ -188,7 +189,8 @@ function renderAppGate(ctx: TargetContext, settings: KamalSettings, accessory: K
     if (other === ctx.env || !other.targets.kamal) continue;
     const theirs = otherSettings(ctx, other);
     if (!theirs?.restoreOnBoot) continue;
-    if (renderWaitScript({ marker: theirs.marker, beforeApp: theirs.beforeApp, destinationHint: destinationHint(ctx) }) !== script) {
+    // The script spells the marker and each beforeApp word exactly (the hint is the plan's): the same inputs, the same script.
+    if (theirs.marker !== settings.marker || !isDeepStrictEqual(theirs.beforeApp, settings.beforeApp)) {
       ctx.issues.add(
         settings.at(),
         `environments ${ctx.env.name} and ${other.name} need different ${WAIT_SCRIPT_PATH} scripts (volume mount or beforeApp differ), but the app image holds one`,
