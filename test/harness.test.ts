@@ -1,6 +1,7 @@
 // Proves the real-tool harness against the real Litestream v0.3.13 binary, the sqlite3 CLI and
 // s3rver. Configs are hand-written strings here (the generator is tested elsewhere).
 import { writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { listDatabases, liveReplicateCount, litestreamBinary, runLitestream, startReplicate, stopAll } from "./harness/litestream.js";
@@ -170,6 +171,27 @@ describe("harness: S3 round trip via s3rver", () => {
     const out = join(dir, "restored.db");
     await restore(cfg, out, db, [], env);
     expect(await readRows(out)).toEqual(expectedRows(1, 60));
+  });
+});
+
+describe("harness: s3rver stores an object only when its whole body arrived, as S3 does", () => {
+  const put = (port: number, path: string, declared: number, body: string, cut: boolean) =>
+    new Promise<void>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(`PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${declared}\r\n\r\n${body}`);
+        if (cut) setTimeout(() => socket.destroy(), 200);
+      });
+      socket.on("data", () => socket.end());
+      socket.on("close", () => resolve());
+      socket.on("error", () => resolve());
+    });
+
+  it("a PUT cut off before its Content-Length leaves nothing; a whole one is stored", async () => {
+    const s3 = await startS3({ buckets: ["backups"] });
+    await put(s3.port, "/backups/cut.ltx", 100, "only ten b", true);
+    await put(s3.port, "/backups/whole.ltx", 10, "all ten by", false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await s3.listKeys("backups")).toEqual(["whole.ltx"]);
   });
 });
 

@@ -1,7 +1,7 @@
 // A real S3 HTTP server (s3rver 3.7.1) on loopback, for Litestream `type: s3` replicas.
 // Credentials: access key S3RVER, secret S3RVER (s3rver's built-in dummy account).
 import { createRequire } from "node:module";
-import { readdir } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
 import { makeTempDir } from "./tmp.js";
@@ -75,6 +75,55 @@ function patchS3rverListing(): void {
   proto[PATCHED] = true;
 }
 
+const ATOMIC_PUT = Symbol.for("litestream-deploy.s3rver-atomic-put");
+
+interface PutObjectArg {
+  bucket: string;
+  key: string;
+  size: number;
+  /** The request body (an IncomingMessage), or a Buffer. */
+  content: { complete?: boolean; once?(event: "close", listener: () => void): void };
+}
+type PutObjectFn = (
+  this: { getResourcePath(bucket: string, key: string, resource: string): string },
+  object: PutObjectArg,
+) => Promise<{ size: number }>;
+
+/**
+ * S3 stores an object only when its whole body arrived. s3rver's FilesystemStore.putObject creates
+ * the file first and streams into it, so a PUT cut off by a killed client (the SIGKILL tests in
+ * test/shutdown.test.ts) left an empty object, and the next `litestream restore` failed on it
+ * ("invalid ltx file … has size 0 bytes"). Fix at runtime: an upload that fails or comes short of
+ * its Content-Length leaves nothing behind.
+ */
+function patchS3rverAtomicPut(): void {
+  const store = require("s3rver/lib/stores/filesystem") as { prototype: Record<PropertyKey, unknown> };
+  const proto = store.prototype;
+  if (proto[ATOMIC_PUT]) return;
+  const original = proto.putObject as PutObjectFn;
+  proto.putObject = async function (this: ThisParameterType<PutObjectFn>, object: PutObjectArg) {
+    const remove = () =>
+      Promise.all(["object", "metadata.json"].map((r) => rm(this.getResourcePath(object.bucket, object.key, r), { force: true })));
+    // A request cut off mid-body neither ends nor fails the store's stream: the file it started stays.
+    object.content.once?.("close", () => {
+      if (object.content.complete === false) void remove();
+    });
+    let written: { size: number };
+    try {
+      written = await original.call(this, object);
+    } catch (error) {
+      await remove();
+      throw error;
+    }
+    if (Number.isFinite(object.size) && written.size !== object.size) {
+      await remove();
+      throw new Error(`incomplete upload of ${object.key}: ${written.size} of ${object.size} bytes`);
+    }
+    return written;
+  } satisfies PutObjectFn;
+  proto[ATOMIC_PUT] = true;
+}
+
 export interface S3Server {
   /** e.g. "http://127.0.0.1:41234" — use as a Litestream replica `endpoint:`. */
   endpoint: string;
@@ -100,6 +149,7 @@ const servers = new Set<S3Server>();
 /** Starts s3rver on 127.0.0.1 with an ephemeral port and a fresh temp directory. */
 export async function startS3(opts: { buckets?: string[] } = {}): Promise<S3Server> {
   patchS3rverListing();
+  patchS3rverAtomicPut();
   const S3rver = require("s3rver") as S3rverCtor;
   const dir = makeTempDir("s3rver");
   const server = new S3rver({
