@@ -244,8 +244,8 @@ const SECTIONS = ["list", "restoreLatest", "restoreAt", "intoService"] as const;
 /**
  * The table rows and each repeated section, every database's part in order, one line apart (as the
  * runbook's lines join them). The sections are spelled once for a stand-in database, then filled
- * with each database's name and path: for a path every spelling keeps as it is (Runner.keepsWord),
- * that is the database's own spelling, without quoting it all again. Each text is built as an array
+ * with each database's name and path: for a path that quoting keeps as it is (no runner rewrites a
+ * word), that is the database's own spelling, without quoting it all again. Each text is built as an array
  * of pieces, each database's part ending in a newline, joined once (not one string per database).
  */
 function perDatabaseTexts(plan: Plan, runner: Runner, databases: DatabasePlan[]): DatabaseSections & { table: string } {
@@ -256,7 +256,7 @@ function perDatabaseTexts(plan: Plan, runner: Runner, databases: DatabasePlan[])
   const pieces: Record<keyof DatabaseSections, string[]> = { list: [], restoreLatest: [], restoreAt: [], intoService: [] };
   for (const db of databases) {
     tableRow(table, db);
-    const words = templates && slotWords(runner, db);
+    const words = templates && slotWords(db);
     if (templates && words) for (const key of SECTIONS) fillInto(pieces[key], templates[key], words);
     else {
       const own = spell(db);
@@ -326,13 +326,13 @@ function templateOf(section: string): Template {
 
 /**
  * The database's slot words, when the templates spell its path exactly: `dir/base` with a non-empty
- * `dir` and `base` (so they are path.dirname and path.basename), kept as is by the runner.
+ * `dir` and `base` (so they are path.dirname and path.basename), a word shell quoting keeps as is.
  */
-function slotWords(runner: Runner, db: DatabasePlan): SlotWords | undefined {
+function slotWords(db: DatabasePlan): SlotWords | undefined {
   if (db.path.kind !== "literal") return undefined;
   const file = db.path.value;
   const slash = file.lastIndexOf("/");
-  if (slash < 1 || slash === file.length - 1 || !runner.keepsWord(file)) return undefined;
+  if (slash < 1 || slash === file.length - 1 || shellWord(file) !== file) return undefined;
   return { name: db.name, file, dir: file.slice(0, slash), base: file.slice(slash + 1) };
 }
 

@@ -40,14 +40,7 @@ export interface Runner {
   status: string[];
   /** How to hand the drill's environment (the storage credentials) to a command there. */
   note?: string;
-  /**
-   * True when every spelling above keeps `word` as it is wherever it stands (no quoting, no rewrite):
-   * the runbook then fills one spelling per section with each database's path instead of spelling each.
-   */
-  keepsWord: (word: string) => boolean;
 }
-
-const isBareWord = (word: string) => shellWord(word) === word;
 
 /** The first target of the environment decides the spelling; with none, plain commands on the host. */
 export function runnerFor(plan: Plan, env: EnvironmentPlan, existing: ExistingFileReader): Runner {
@@ -67,7 +60,6 @@ function kamalRunner(plan: Plan, env: EnvironmentPlan): Runner {
   const exec = (inner: string) => `kamal accessory exec ${ACCESSORY_NAME}${d} --reuse ${shellWord(inner)}`;
   return {
     target: "kamal",
-    keepsWord: isBareWord,
     config: CONTAINER_CONFIG_PATH,
     litestream: (args) => exec(`litestream ${shellWords(args)}`),
     shell: (script) => exec(`sh -c ${shellWord(script)}`),
@@ -87,7 +79,6 @@ function composeRunner(plan: Plan, env: EnvironmentPlan, existing: ExistingFileR
   const config = target.configDelivery === "heredoc" ? HEREDOC_CONFIG_PATH : MOUNTED_CONFIG_PATH;
   return {
     target: "compose",
-    keepsWord: isBareWord,
     config,
     litestream: (args) => `${compose}exec ${SIDECAR_SERVICE} litestream ${shellWords(args)}`,
     shell: (script) => `${compose}exec ${SIDECAR_SERVICE} sh -c ${shellWord(script)}`,
@@ -111,7 +102,6 @@ function systemdRunner(plan: Plan, env: EnvironmentPlan): Runner {
   const run = `sudo systemd-run --quiet --pipe --wait --collect -p User=${user} -p EnvironmentFile=${CONFIG_DIR}/${service}.env`;
   return {
     target: "systemd",
-    keepsWord: isBareWord,
     config: `${CONFIG_DIR}/${service}.yml`,
     litestream: (args) => `${run} ${shellWords([binary, ...args])}`,
     // The scripts (the check, the swap) run no Litestream command: those go through `litestream` above.
@@ -127,7 +117,6 @@ function entrypointRunner(env: EnvironmentPlan): Runner {
   const config = env.targets.entrypoint?.configPath ?? DEFAULT_CONFIG_PATH;
   return {
     target: "entrypoint",
-    keepsWord: isBareWord,
     config,
     litestream: (args) => `docker exec "$APP_CONTAINER" litestream ${shellWords(args)}`,
     shell: (script) => `docker exec "$APP_CONTAINER" sh -c ${shellWord(script)}`,
@@ -146,7 +135,6 @@ function entrypointRunner(env: EnvironmentPlan): Runner {
 function hostRunner(env: EnvironmentPlan): Runner {
   return {
     target: "host",
-    keepsWord: isBareWord,
     config: env.configFile,
     litestream: (args) => `litestream ${shellWords(args)}`,
     shell: (script) => script,
