@@ -32,11 +32,12 @@ import {
 
 export const renderKamal: TargetRenderer = (ctx) => {
   const settings = resolveKamalSettings(ctx.plan, ctx.env, ctx.issues, ctx.warnings);
-  resolvedSettings.set(ctx.env, settings);
+  const planned: Planned = { settings };
+  plannedEnvironments.set(ctx.env, planned);
   if (!settings) return [];
   checkReleases(ctx, settings, { namedVolume: !settings.volume.source.startsWith("/"), adapterLines: false, shellEntrypoint: false });
   const accessory = planKamalAccessory(ctx, settings);
-  plannedValues.set(ctx.env, accessory?.value);
+  planned.value = accessory?.value;
   if (!accessory) return [];
   if (settings.destination) checkDestinationMerge(ctx, settings, accessory);
   checkAppMount(ctx, settings);
@@ -449,25 +450,31 @@ function describeHosts(hosts: AppHost[]): string {
  * accessory that this one lacks would leak into the destination (a base `host` next to a
  * destination `hosts` is even refused).
  */
-/** Each environment's settings as resolved when it was rendered (keyed on this generation's plan). */
-const resolvedSettings = new WeakMap<EnvironmentPlan, KamalSettings | undefined>();
+/** An environment's settings and accessory as planned when it was rendered; `value` unset: not planned. */
+interface Planned {
+  settings: KamalSettings | undefined;
+  value?: AccessoryValue | undefined;
+}
+/** Keyed on this generation's plan: the checks across environments reuse what rendering planned. */
+const plannedEnvironments = new WeakMap<EnvironmentPlan, Planned>();
 
 /** Another environment's settings, for a check across environments: its problems are its own to report. */
 function otherSettings(ctx: TargetContext, other: EnvironmentPlan): KamalSettings | undefined {
-  return resolvedSettings.has(other) ? resolvedSettings.get(other) : resolveKamalSettings(ctx.plan, other, new IssueList());
+  const planned = plannedEnvironments.get(other);
+  return planned ? planned.settings : resolveKamalSettings(ctx.plan, other, new IssueList());
 }
 
-/** Each environment's accessory as planned, for the destinations' merge check (keyed on this generation's plan). */
-const plannedValues = new WeakMap<EnvironmentPlan, AccessoryValue | undefined>();
+/** Another environment's accessory, planned here (its problems discarded) when it was not rendered yet. */
+function otherAccessoryValue(ctx: TargetContext, other: EnvironmentPlan): AccessoryValue | undefined {
+  const planned = plannedEnvironments.get(other);
+  if (planned && "value" in planned) return planned.value;
+  const settings = otherSettings(ctx, other);
+  return settings && planKamalAccessory({ ...ctx, env: other, issues: new IssueList(), warnings: [] }, settings)?.value;
+}
 
 function checkDestinationMerge(ctx: TargetContext, settings: KamalSettings, accessory: KamalAccessory): void {
   const baseEnv = ctx.plan.environments.find((e) => e.targets.kamal && destinationOf(ctx.plan, e) === undefined);
-  let baseValue = baseEnv && plannedValues.get(baseEnv);
-  if (baseEnv && !plannedValues.has(baseEnv)) {
-    const scratch = new IssueList();
-    const baseSettings = otherSettings(ctx, baseEnv);
-    baseValue = baseSettings && planKamalAccessory({ ...ctx, env: baseEnv, issues: scratch, warnings: [] }, baseSettings)?.value;
-  }
+  const baseValue = baseEnv && otherAccessoryValue(ctx, baseEnv);
   if (!baseValue) return;
   const leaks = leafPaths(baseValue).filter((p) => !hasPath(accessory.value, p));
   if (leaks.length) {
